@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+// ovseg3r: RGB-D video → training scenes → SegDINO3D-VL with VIP → open-vocabulary 3D instance AP.
+// Layers (bottom to top): CBridge → Geometry → SceneIO → (SceneSynth, Recon) → IBSp → VIP;
+// separately Tensor → SegDINO3D → Train. Eval depends on Geometry and SceneIO only.
+import PackageDescription
+
+// MARK: - Build settings shared by the numeric targets
+
+/// Hot numeric kernels run without bounds checks in release builds; debug builds keep every check.
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "ovseg3r",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ovseg3r", targets: ["ovseg3r"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - System libraries and the C++ bridge
+
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs",
+                       providers: [.apt(["libpng-dev", "libjpeg-dev", "zlib1g-dev"])]),
+        .target(name: "CBridge", path: "CBridge",
+                cxxSettings: [.unsafeFlags(["-I/usr/include/eigen3", "-O2", "-DNDEBUG"])],
+                linkerSettings: [.linkedLibrary("ceres"), .linkedLibrary("stdc++")]),
+
+        // MARK: - Geometry and file formats
+
+        .target(name: "Geometry", dependencies: ["CBridge"], swiftSettings: fastMath),
+        .target(name: "SceneIO", dependencies: ["Geometry", "CImageCodecs"], swiftSettings: fastMath),
+
+        // MARK: - Learning
+
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
+
+        // MARK: - Evaluation
+
+        .target(name: "Eval", dependencies: ["Geometry", "SceneIO"], swiftSettings: fastMath),
+
+        // MARK: - The command
+
+        .executableTarget(name: "ovseg3r", dependencies: [
+            "Geometry", "SceneIO", "Tensor", "Eval",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: - Tests
+
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry", "CBridge"]),
+        .testTarget(name: "SceneIOTests", dependencies: ["SceneIO"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO"]),
+        .testTarget(name: "CLITests", dependencies: ["SceneIO"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

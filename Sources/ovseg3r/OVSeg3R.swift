@@ -1,0 +1,12 @@
+import ArgumentParser
+import Geometry
+
+@main
+struct OVSeg3R: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ovseg3r",
+        abstract: "Open-vocabulary 3D instance segmentation from RGB-D video without 3D labels.",
+        version: "0.1.0 (Ceres \(CeresInfo.version))",
+        subcommands: []
+    )
+}

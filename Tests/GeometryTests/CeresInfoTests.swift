@@ -1,0 +1,6 @@
+import Testing
+@testable import Geometry
+
+@Test func ceresVersionIsTwoPointSomething() {
+    #expect(CeresInfo.version.hasPrefix("2."))
+}
