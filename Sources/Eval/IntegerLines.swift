@@ -37,7 +37,7 @@ public enum IntegerLines {
         let data = try bytes(of: url)
         var points: [Int32] = []
         let (lines, bad) = data.withUnsafeBytes { raw in
-            scan(raw) { line, _, nonzero in if nonzero { points.append(Int32(truncatingIfNeeded: line)) } }
+            scan(raw, nonzeroOnly: true) { line, _, _ in points.append(Int32(truncatingIfNeeded: line)) }
         }
         if let bad { throw .malformedFile(url: url, line: bad, reason: "expected one integer on the line") }
         guard lines == expectedCount else { throw .pointCountMismatch(url: url, expected: expectedCount, actual: lines) }
@@ -49,22 +49,42 @@ public enum IntegerLines {
         let data = try bytes(of: url)
         var values: [Int] = []
         values.reserveCapacity(data.count / 2)
-        let (_, bad) = data.withUnsafeBytes { raw in scan(raw) { _, value, _ in values.append(value) } }
+        let (_, bad) = data.withUnsafeBytes { raw in scan(raw, nonzeroOnly: false) { _, value, _ in values.append(value) } }
         if let bad { throw .malformedFile(url: url, line: bad, reason: "expected one integer on the line") }
         return values
     }
 
-    /// Calls `body(lineIndex, value, value != 0)` per line; returns the number of lines, and the first
-    /// malformed line (1-based) if any, at which scanning stopped.
+    /// Calls `body(lineIndex, value, value != 0)` per line (only for non-zero values when `nonzeroOnly`);
+    /// returns the number of lines, and the first malformed line (1-based) if any, at which scanning stopped.
+    ///
+    /// Fast path: masks are mostly "0\n"/"1\n" lines, so four such lines are recognised at once in one
+    /// unaligned 64-bit load (even bytes '0' or '1', odd bytes '\n'); anything else takes the per-line path.
     @inline(__always)
-    static func scan(_ raw: UnsafeRawBufferPointer,
+    static func scan(_ raw: UnsafeRawBufferPointer, nonzeroOnly: Bool,
                      _ body: (Int, Int, Bool) -> Void) -> (lines: Int, malformedLine: Int?) {
         let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         let zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9")
         let n = raw.count
         var i = 0
         var line = 0
+        let newlines: UInt64 = 0x0A00_0A00_0A00_0A00, digitBytes: UInt64 = 0x00FF_00FF_00FF_00FF
+        let zeros: UInt64 = 0x0030_0030_0030_0030
         while i < n {
+            if i + 8 <= n {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let digits = word & digitBytes
+                if word & ~digitBytes == newlines && digits & ~0x0001_0001_0001_0001 == zeros {
+                    if digits != zeros || !nonzeroOnly {
+                        for k in 0..<4 {
+                            let one = (digits >> (16 * k)) & 1 == 1
+                            if one || !nonzeroOnly { body(line + k, one ? 1 : 0, one) }
+                        }
+                    }
+                    line += 4
+                    i += 8
+                    continue
+                }
+            }
             var j = i
             while j < n && (raw[j] == space || raw[j] == tab) { j += 1 }
             var negative = false
@@ -82,7 +102,7 @@ public enum IntegerLines {
             while j < n && (raw[j] == space || raw[j] == tab || raw[j] == cr) { j += 1 }
             guard digitCount > 0, digitCount <= 18, j == n || raw[j] == lf else { return (line, line + 1) }
             if negative { value = -value }
-            body(line, value, value != 0)
+            if value != 0 || !nonzeroOnly { body(line, value, value != 0) }
             line += 1
             i = j + 1
         }
