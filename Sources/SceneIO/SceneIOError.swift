@@ -33,6 +33,36 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
     /// The number of values does not match the product of the shape.
     case npyShapeMismatch(array: String, shape: [Int], expectedCount: Int, actualCount: Int)
 
+    // MARK: - PLY
+
+    /// The PLY header is malformed; `line` is 1-based within the header.
+    case plyMalformedHeader(url: URL, line: Int, reason: String)
+    /// The PLY file uses something the toolkit does not read (e.g. list properties on vertices).
+    case plyUnsupported(url: URL, reason: String)
+    /// The body ends before record `record` of element `element` is complete.
+    case plyTruncated(url: URL, element: String, record: Int, of: Int)
+    /// An ASCII value could not be parsed as the declared type.
+    case plyBadValue(url: URL, element: String, record: Int, property: String, token: String)
+    /// A face refers to a vertex that does not exist.
+    case plyFaceIndexOutOfRange(url: URL, face: Int, index: Int64, vertexCount: Int)
+    /// A face has fewer than three vertices.
+    case plyDegenerateFace(url: URL, face: Int, cornerCount: Int)
+    /// A required property is missing (e.g. vertex `x`).
+    case plyMissingProperty(url: URL, element: String, property: String)
+    /// A mesh handed to the writer is inconsistent (e.g. 10 positions but 9 colors).
+    case plyInvalidMesh(url: URL, field: String, expectedCount: Int, actualCount: Int)
+
+    // MARK: - Images
+
+    /// The image file is not valid `format` (PNG/JPEG) data or is damaged; `reason` is the codec's message.
+    case imageDecode(url: URL, format: String, reason: String)
+    /// The image could not be encoded (invalid dimensions, codec failure).
+    case imageEncode(url: URL, format: String, reason: String)
+    /// The image decodes, but not to the pixel layout the caller needs (e.g. 8-bit RGB where 16-bit depth is required).
+    case imageLayout(url: URL, expected: String, actual: String)
+    /// A pixel buffer does not hold `width * height * channels` samples.
+    case imageBufferSize(image: String, width: Int, height: Int, channels: Int, actualCount: Int)
+
     public var description: String {
         switch self {
         case let .unreadable(url, reason):
@@ -61,6 +91,30 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
             return "\(array): requested \(requested) but the array stores \(stored)"
         case let .npyShapeMismatch(array, shape, expected, actual):
             return "\(array): shape \(shape) needs \(expected) values, given \(actual)"
+        case let .plyMalformedHeader(url, line, reason):
+            return "\(url.path): malformed PLY header at line \(line): \(reason)"
+        case let .plyUnsupported(url, reason):
+            return "\(url.path): unsupported PLY content: \(reason)"
+        case let .plyTruncated(url, element, record, total):
+            return "\(url.path): truncated PLY body: file ends in \(element) \(record) of \(total)"
+        case let .plyBadValue(url, element, record, property, token):
+            return "\(url.path): \(element) \(record) property '\(property)': cannot parse '\(token)'"
+        case let .plyFaceIndexOutOfRange(url, face, index, vertexCount):
+            return "\(url.path): face \(face) refers to vertex \(index), but there are \(vertexCount) vertices (valid 0..<\(vertexCount))"
+        case let .plyDegenerateFace(url, face, corners):
+            return "\(url.path): face \(face) has \(corners) corners (at least 3 expected)"
+        case let .plyMissingProperty(url, element, property):
+            return "\(url.path): element '\(element)' lacks required property '\(property)'"
+        case let .plyInvalidMesh(url, field, expected, actual):
+            return "\(url.path): cannot write mesh: \(field) has \(actual) entries, expected \(expected)"
+        case let .imageDecode(url, format, reason):
+            return "\(url.path): cannot decode \(format): \(reason)"
+        case let .imageEncode(url, format, reason):
+            return "\(url.path): cannot encode \(format): \(reason)"
+        case let .imageLayout(url, expected, actual):
+            return "\(url.path): expected \(expected) image, found \(actual)"
+        case let .imageBufferSize(image, width, height, channels, actual):
+            return "\(image): \(width)x\(height)x\(channels) image needs \(width * height * channels) samples, given \(actual)"
         }
     }
 }
