@@ -9,6 +9,7 @@ struct OVSeg3R: ParsableCommand {
         version: "0.1.0 (Ceres \(CeresInfo.version))",
         subcommands: [
             EvalCommand.self,
+            ReportCommand.self,
         ]
     )
 }
