@@ -6,7 +6,7 @@ import SceneIO
 ///
 /// Inputs:
 /// - `PRED/<scene>.txt`: one prediction per line, `<mask path relative to PRED/> <label id> <confidence>`;
-///   each mask file has one integer per point, non-zero = in the mask.
+///   each mask file has one integer per point, non-zero = in the mask (or is a `.npy` array [N] of the same).
 /// - Ground truth, per scene, either `GT/<scene>.txt` (one `label · 1000 + instance` per point,
 ///   0 = unannotated) or a scene folder `GT/<scene>/` with `semantic.npy` and `instance.npy`
 ///   (integer per point; instance < 0 = no instance).
@@ -69,10 +69,21 @@ public enum FolderEvaluation {
         for entry in entries {
             // Predictions of classes that are not evaluated are skipped before their mask is read.
             guard let classIndex = options.classes.index(ofID: entry.labelID) else { continue }
-            let points = try IntegerLines.nonzeroLines(of: entry.mask, expectedCount: truth.pointCount)
+            let points = try maskPoints(entry.mask, expectedCount: truth.pointCount)
             builder.add(classIndex: classIndex, confidence: entry.confidence, points: points)
         }
         return builder.matches
+    }
+
+    /// A predicted mask's point indices: a benchmark text mask, or a `.npy` array [N] (bool or integer,
+    /// non-zero = in the mask).
+    public static func maskPoints(_ url: URL, expectedCount: Int) throws(EvalError) -> [Int32] {
+        guard url.pathExtension == "npy" else { return try IntegerLines.nonzeroLines(of: url, expectedCount: expectedCount) }
+        let values = try integers(url)
+        guard values.count == expectedCount else { throw .pointCountMismatch(url: url, expected: expectedCount, actual: values.count) }
+        var points: [Int32] = []
+        for (i, v) in values.enumerated() where v != 0 { points.append(Int32(i)) }
+        return points
     }
 
     /// Reads and intersects every scene on `threads` threads, in scene-name order.

@@ -62,6 +62,36 @@ import SceneIO
         }
     }
 
+    /// Mask files may be `.npy` arrays [N] instead of text; the result is the same.
+    @Test func npyMasksEqualTextMasks() throws {
+        let root = try temporaryFolder("npymask")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let textPred = root.appendingPathComponent("pred-text"), npyPred = root.appendingPathComponent("pred-npy"),
+            gt = root.appendingPathComponent("gt")
+        for folder in [textPred, npyPred.appendingPathComponent("m"), gt] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        var rng = SplitMix64(seed: 17)
+        for s in 0..<2 {
+            let scene = RandomScene.make(name: "scene\(s)", rng: &rng, crossInstance: true, quantizedScores: false)
+            try writeBenchmarkScene(name: scene.name, ids: scene.ids, predictions: scene.predictions, pred: textPred, gt: gt)
+            var lines: [String] = []
+            for (k, p) in scene.predictions.enumerated() {
+                var mask = [UInt8](repeating: 0, count: scene.ids.count)
+                for point in p.points { mask[Int(point)] = 1 }
+                try Npy.write(mask, shape: [mask.count], to: npyPred.appendingPathComponent("m/\(scene.name)_\(k).npy"))
+                lines.append("m/\(scene.name)_\(k).npy \(p.label) \(p.confidence)")
+            }
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: npyPred.appendingPathComponent(scene.name + ".txt"))
+        }
+        let fromText = try FolderEvaluation.evaluate(predictions: textPred, groundTruth: gt, options: testOptions)
+        let fromNpy = try FolderEvaluation.evaluate(predictions: npyPred, groundTruth: gt, options: testOptions)
+        #expect(fromText.classes.contains { $0.predictionCount > 0 })
+        for (a, b) in zip(fromText.classes, fromNpy.classes) {
+            #expect(close(a.ap, b.ap) && close(a.ap25, b.ap25) && a.predictionCount == b.predictionCount, "\(a.name)")
+        }
+    }
+
     @Test func missingGroundTruthIsNamed() throws {
         let root = try temporaryFolder("missing")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -14,7 +14,7 @@ public struct SVGChart: Sendable {
     }
 
     static func label(_ value: Double) -> String {
-        abs(value) >= 1000 || (abs(value) < 0.01 && value != 0) ? String(format: "%.2e", value) : String(format: "%.3g", value)
+        abs(value) >= 100_000 || (abs(value) < 0.01 && value != 0) ? String(format: "%.2e", value) : (value == value.rounded() && abs(value) < 100_000 ? String(Int(value)) : String(format: "%.3g", value))
     }
 
     /// The `<svg>` element.

@@ -26,7 +26,7 @@ public struct SceneColoring: Sendable {
         var counts = [Int](repeating: 0, count: instances.count)
         for (p, entry) in entries.enumerated() where entry.confidence >= minConfidence {
             guard let classIndex = options.classes.index(ofID: entry.labelID) else { continue }
-            let points = try IntegerLines.nonzeroLines(of: entry.mask, expectedCount: truth.pointCount)
+            let points = try FolderEvaluation.maskPoints(entry.mask, expectedCount: truth.pointCount)
             if points.count < max(options.minRegionSize, 1) { continue }
             for i in counts.indices { counts[i] = 0 }
             for point in points where truth.instanceOfPoint[Int(point)] >= 0 { counts[Int(truth.instanceOfPoint[Int(point)])] += 1 }
