@@ -50,4 +50,28 @@ import Testing
         #expect(run.output.contains("average") && run.output.contains("chair"))
         #expect(try String(contentsOf: markdown, encoding: .utf8).contains("| seats |"))
     }
+
+    /// Without --classes the 198 ScanNet200 instance classes apply (chair = 2, wall = 1 is void), and the
+    /// built-in splits name their groups: a perfect chair gives base AP 1, novel NaN (no ground truth).
+    @Test func defaultClassesAndBuiltInSplits() throws {
+        let exe = try #require(Self.binary(), "build the ovseg3r product first (swift build)")
+        let root = try temporaryFolder("cli-default")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let pred = root.appendingPathComponent("pred"), gt = root.appendingPathComponent("gt")
+        try FileManager.default.createDirectory(at: pred, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: gt, withIntermediateDirectories: true)
+        let ids = benchmarkIDs([(2001, 200), (1001, 300)])
+        try writeBenchmarkScene(name: "s", ids: ids, predictions: [TestPrediction(2, 0.9, 0..<200), TestPrediction(2, 0.95, 200..<500)],
+                                pred: pred, gt: gt)
+        let json = root.appendingPathComponent("out.json")
+        let run = try runProcess(exe.path, ["eval", "--pred", pred.path, "--gt", gt.path, "--split", "base-novel",
+                                            "--split", "head-common-tail", "--json", json.path])
+        try #require(run.status == 0, "ovseg3r eval failed: \(run.error)")
+        let result = try EvaluationResult(json: Data(contentsOf: json), source: json)
+        #expect(result.classes.count == 198 && result.ap == 1, "the chair on the wall is ignored: walls are not evaluated")
+        #expect(result.groups.map(\.name) == ["base", "novel", "head", "common", "tail"])
+        #expect(result.groups.map(\.classCount) == [51, 147, 64, 68, 66])
+        #expect(result.groups[0].ap == 1 && result.groups[1].ap.isNaN)
+        #expect(Set(result.groups[2].unlistedClasses) == ["wall", "floor"])
+    }
 }
