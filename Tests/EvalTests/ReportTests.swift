@@ -103,6 +103,21 @@ struct SyntheticRun {
         #expect(chair.ap > 0 && chair.ap < 1 && report.evaluation.score("table")?.ap == 0.5)
     }
 
+    /// A bare prediction folder with --gt: tables computed, scenes rendered, no training curves (noted).
+    @Test func predictionFolderWithGroundTruth() throws {
+        let setup = try SyntheticRun()
+        defer { try? FileManager.default.removeItem(at: setup.root) }
+        let pred = setup.run.appendingPathComponent("pred")
+        let inputs = ReportInputs.resolve(runOrPredictions: pred, groundTruth: setup.gt, sceneFolders: nil)
+        #expect(inputs.predictions == pred && inputs.trainingLog == nil && inputs.sceneFolders == setup.gt)
+        let report = try ReportBuilder.build(inputs, options: ReportOptions(evaluation: testOptions, maxScenes: 1, imageSize: 64))
+        #expect(report.renderedScenes == ["room0"] && !report.html.contains("<svg"))
+        #expect(report.notes.contains { $0.contains("log.jsonl") })
+        #expect(throws: EvalError.self) {
+            try ReportBuilder.build(ReportInputs(predictions: pred), options: ReportOptions(evaluation: testOptions))
+        }
+    }
+
     static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 

@@ -34,8 +34,7 @@ enum HTMLPage {
 
     static func scene(_ name: String, images: [String], coloring: SceneColoring, minConfidence: Double) -> String {
         let captions = ["ground truth, top-down", "prediction, top-down", "ground truth, oblique", "prediction, oblique"]
-        let order = [0, 1, 2, 3]
-        let figures = order.map { i in
+        let figures = images.indices.prefix(captions.count).map { i in
             "<figure><img alt=\"\(captions[i])\" src=\"data:image/png;base64,\(images[i])\"><figcaption>\(captions[i])</figcaption></figure>"
         }
         return """
