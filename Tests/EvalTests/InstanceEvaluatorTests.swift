@@ -55,14 +55,25 @@ private let chairTableVoid = benchmarkIDs([(3001, 200), (5001, 150), (0, 150)])
 
     /// IoU exactly 0.8 passes 0.50 … 0.75 (six thresholds) and fails 0.80 (IoU must be strictly above;
     /// numpy's threshold is 0.8000000000000003): AP = 6/9. IoU exactly 0.6 passes only 0.50 and 0.55,
-    /// because numpy's third threshold is 0.6000000000000001: AP = 2/9.
-    @Test(arguments: [(160, 6), (120, 2)])
+    /// because numpy's third threshold is 0.6000000000000001: AP = 2/9. IoU exactly 0.5 passes none.
+    @Test(arguments: [(160, 6), (120, 2), (100, 0)])
     func iouPassesSomeThresholds(points: Int, passing: Int) throws {
         let result = evaluate([scene(ids: benchmarkIDs([(3001, 200)]), [TestPrediction(3, 0.7, 0..<points)])])
         let chair = try #require(result.score("chair"))
         #expect(chair.apByThreshold == (0..<9).map { $0 < passing ? 1.0 : 0.0 })
         #expect(close(chair.ap, Double(passing) / 9))
-        #expect(chair.ap50 == 1 && chair.ap25 == 1)
+        #expect(chair.ap50 == (passing > 0 ? 1 : 0), "IoU exactly 0.5 does not pass 0.5")
+        #expect(chair.ap25 == 1)
+    }
+
+    /// The ignore rule is "more than t": a chair false positive with exactly half of its points void
+    /// (100 void + 100 table) counts at every t ≥ 0.5 (share 0.5 ≤ t; above the match: AP 0.25) and is
+    /// ignored at t = 0.25 (AP25 = 1).
+    @Test func halfVoidFalsePositiveCountsFromHalf() throws {
+        let result = evaluate([scene(ids: chairTableVoid, [TestPrediction(3, 0.8, 0..<200),
+                                                           TestPrediction(3, 0.9, Array(250..<350) + Array(350..<450))])])
+        let chair = try #require(result.score("chair"))
+        #expect(chair.ap50 == 0.25 && close(chair.ap, 0.25) && chair.ap25 == 1)
     }
 
     /// Regions under 100 points: a 50-point chair is ignored as ground truth, a prediction exactly on it is
