@@ -23,5 +23,13 @@ if ! python3 -c 'import numpy' 2>/dev/null; then
   python3 -m pip install -q numpy
 fi
 
+# EvalTests screenshot the HTML report with headless Chromium (the test is skipped, with a message, without it).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing chromium (report screenshot test)"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null || echo "setup: chromium not installed; the report screenshot test will be skipped" >&2
+fi
+
 command -v swift >/dev/null || { echo "setup: swift not found on PATH (expected Swift 6.x, e.g. /opt/swift/usr/bin)" >&2; exit 1; }
 echo "setup: ok ($(swift --version 2>/dev/null | head -n1))"
