@@ -24,6 +24,13 @@ struct BenchIOCommand: ParsableCommand {
     @Option(help: "Folder for the benchmark files (default: a fresh temporary folder, removed afterwards).")
     var dir: String?
 
+    enum Part: String, ExpressibleByArgument, CaseIterable {
+        case npy, ply
+    }
+
+    @Option(help: "Run only one part (default: both).")
+    var only: Part?
+
     @Flag(help: "Print JSON (seconds, megabytes, file paths) instead of text.")
     var json = false
 
@@ -34,6 +41,15 @@ struct BenchIOCommand: ParsableCommand {
         defer { if dir == nil { try? FileManager.default.removeItem(at: folder) } }
         let runs = max(1, self.repeat)
 
+        let runNpy = only != .ply, runPly = only != .npy
+        var fields: [String] = ["\"repeat\": \(runs)"]
+        var lines: [String] = []
+        if runNpy { try benchNpy(folder: folder, runs: runs, fields: &fields, lines: &lines) }
+        if runPly { try benchPly(folder: folder, runs: runs, fields: &fields, lines: &lines) }
+        print(json ? "{" + fields.joined(separator: ", ") + "}" : lines.joined(separator: "\n"))
+    }
+
+    private func benchNpy(folder: URL, runs: Int, fields: inout [String], lines: inout [String]) throws {
         // .npy: float32 [points, 3]
         let npyURL = folder.appendingPathComponent("coord.npy")
         let values = (0..<(points * 3)).map { Float($0 % 9973) * 0.001 }
@@ -49,7 +65,13 @@ struct BenchIOCommand: ParsableCommand {
             let back = try Npy.read(npyURL)
             checksum += try back.floats()[3 * points - 1]
         }
+        fields += ["\"npy_write_fresh_s\": \(npyWriteFresh)", "\"npy_write_overwrite_s\": \(npyWriteOver)",
+                   "\"npy_read_s\": \(npyRead)", "\"npy_path\": \"\(npyURL.path)\"", "\"points\": \(points)"]
+        lines.append("npy float32 [\(points), 3]: write new file \(ms(npyWriteFresh)), overwrite \(ms(npyWriteOver)), read \(ms(npyRead))  (median of \(runs))")
+        if checksum.isNaN { lines.append("") }  // keeps the reads from being optimised away
+    }
 
+    private func benchPly(folder: URL, runs: Int, fields: inout [String], lines: inout [String]) throws {
         // Binary PLY: positions + normals + colors, triangles.
         let plyURL = folder.appendingPathComponent("mesh.ply")
         let mesh = Self.mesh(vertices: vertices, faces: faces)
@@ -66,19 +88,10 @@ struct BenchIOCommand: ParsableCommand {
         }
         let plyBytes = (try? FileManager.default.attributesOfItem(atPath: plyURL.path)[.size] as? Int) ?? 0
 
-        if json {
-            let fields: [String] = [
-                "\"npy_write_fresh_s\": \(npyWriteFresh)", "\"npy_write_overwrite_s\": \(npyWriteOver)", "\"npy_read_s\": \(npyRead)", "\"ply_write_s\": \(plyWrite)",
-                "\"ply_read_s\": \(plyRead)", "\"ply_read_peak_mb_above_baseline\": \(peakMB)",
-                "\"ply_bytes\": \(plyBytes)", "\"npy_path\": \"\(npyURL.path)\"", "\"ply_path\": \"\(plyURL.path)\"",
-                "\"points\": \(points)", "\"vertices\": \(vertices)", "\"faces\": \(readFaces)", "\"repeat\": \(runs)",
-            ]
-            print("{" + fields.joined(separator: ", ") + "}")
-        } else {
-            print("npy float32 [\(points), 3]: write new file \(ms(npyWriteFresh)), overwrite \(ms(npyWriteOver)), read \(ms(npyRead))  (median of \(runs))")
-            print("ply binary \(vertices) vertices, \(readFaces) faces, \(plyBytes / 1_000_000) MB: write \(ms(plyWrite)), read \(ms(plyRead)), read peak +\(Int(peakMB)) MB")
-        }
-        if checksum.isNaN { print("") }  // keeps the reads from being optimised away
+        fields += ["\"ply_write_s\": \(plyWrite)", "\"ply_read_s\": \(plyRead)",
+                   "\"ply_read_peak_mb_above_baseline\": \(peakMB)", "\"ply_bytes\": \(plyBytes)",
+                   "\"ply_path\": \"\(plyURL.path)\"", "\"vertices\": \(vertices)", "\"faces\": \(readFaces)"]
+        lines.append("ply binary \(vertices) vertices, \(readFaces) faces, \(plyBytes / 1_000_000) MB: write \(ms(plyWrite)), read \(ms(plyRead)), read peak +\(Int(peakMB)) MB")
     }
 
     private func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
