@@ -30,6 +30,8 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
     case npyDataSizeMismatch(url: URL, expectedBytes: Int, actualBytes: Int)
     /// A typed accessor asked for an element type the stored dtype cannot be converted to without loss.
     case npyWrongDType(array: String, requested: String, stored: String)
+    /// The array's shape does not fit what the caller requires (e.g. `[N, 3]` for points).
+    case npyUnexpectedShape(array: String, expected: String, actual: [Int])
     /// The number of values does not match the product of the shape.
     case npyShapeMismatch(array: String, shape: [Int], expectedCount: Int, actualCount: Int)
 
@@ -118,6 +120,8 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): \(what): data is \(actual) bytes, header implies \(expected)"
         case let .npyWrongDType(array, requested, stored):
             return "\(array): requested \(requested) but the array stores \(stored)"
+        case let .npyUnexpectedShape(array, expected, actual):
+            return "\(array): expected shape \(expected), found \(actual)"
         case let .npyShapeMismatch(array, shape, expected, actual):
             return "\(array): shape \(shape) needs \(expected) values, given \(actual)"
         case let .plyMalformedHeader(url, line, reason):
