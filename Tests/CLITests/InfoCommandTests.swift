@@ -113,3 +113,33 @@ import Testing
         #expect(figures["faces"] as? Int == 300)
     }
 }
+
+@Suite struct ImportTUMCommandTests {
+    @Test func importsASequenceAndRejectsABadCamera() throws {
+        let cli = try CLIRunner()
+        let dir = try ScratchDirectory()
+        let sequence = dir.file("seq")
+        // A two-frame 640x480 sequence: the benchmark's calibrations are for that size.
+        try FileManager.default.createDirectory(at: sequence.appendingPathComponent("rgb"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: sequence.appendingPathComponent("depth"), withIntermediateDirectories: true)
+        var rgb = "", depth = ""
+        for i in 0..<2 {
+            try PNG.write(RGBImage(width: 640, height: 480), to: sequence.appendingPathComponent("rgb/\(i).png"))
+            try PNG.write(try GrayImage16(width: 640, height: 480, pixels: [UInt16](repeating: 7000, count: 640 * 480)),
+                          to: sequence.appendingPathComponent("depth/\(i).png"))
+            rgb += "\(10 + i).000000 rgb/\(i).png\n"
+            depth += "\(10 + i).010000 depth/\(i).png\n"
+        }
+        try Data(rgb.utf8).write(to: sequence.appendingPathComponent("rgb.txt"))
+        try Data(depth.utf8).write(to: sequence.appendingPathComponent("depth.txt"))
+        let video = dir.file("video")
+        let out = try cli.succeed(["import", "tum", sequence.path, "--out", video.path, "--camera", "fr3"])
+        #expect(out.contains("2 frames"))
+        let info = try cli.succeed(["info", video.path])
+        #expect(info.contains("2 frames of 640x480") && info.contains("fx 535.4"))
+        let bad = try cli.run(["import", "tum", sequence.path, "--out", video.path, "--camera", "kinect9"])
+        #expect(bad.status != 0 && bad.stderr.contains("kinect9"))
+        let missing = try cli.run(["import", "tum", dir.file("nothing").path, "--out", video.path])
+        #expect(missing.status != 0 && missing.stderr.contains(dir.file("nothing").path))
+    }
+}
