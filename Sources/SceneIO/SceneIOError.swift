@@ -94,6 +94,13 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
     /// An array name that cannot be used as a file name in a scene folder.
     case invalidArrayName(name: String, reason: String)
 
+    // MARK: - ScanNet .sens
+
+    /// The .sens header or frame table is malformed.
+    case sensMalformed(url: URL, reason: String)
+    /// One frame of a .sens file cannot be decoded.
+    case sensFrame(url: URL, frame: Int, reason: String)
+
     public var description: String {
         switch self {
         case let .unreadable(url, reason):
@@ -172,6 +179,10 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): no array '\(name)'"
         case let .sceneArrayMismatch(url, name, manifest, file):
             return "\(url.path): array '\(name)' is \(file) on disk but scene.json records \(manifest)"
+        case let .sensMalformed(url, reason):
+            return "\(url.path): not a readable ScanNet .sens file: \(reason)"
+        case let .sensFrame(url, frame, reason):
+            return "\(url.path): frame \(frame): \(reason)"
         case let .invalidArrayName(name, reason):
             return "invalid array name '\(name)': \(reason)"
         }

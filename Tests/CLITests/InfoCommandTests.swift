@@ -143,3 +143,30 @@ import Testing
         #expect(missing.status != 0 && missing.stderr.contains(dir.file("nothing").path))
     }
 }
+
+@Suite struct ImportScanNetCommandTests {
+    @Test func importsASensFileWithStride() throws {
+        let cli = try CLIRunner()
+        let dir = try ScratchDirectory()
+        let identity: [Float] = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+        let header = ScanNetSensFile.Header(
+            version: 4, sensorName: "test", colorIntrinsics: [16, 0, 7.5, 0, 0, 16, 5.5, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+            colorExtrinsics: identity, depthIntrinsics: [16, 0, 7.5, 0, 0, 16, 5.5, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+            depthExtrinsics: identity, colorCompression: 2, depthCompression: 1, colorWidth: 16, colorHeight: 12,
+            depthWidth: 16, depthHeight: 12, depthShift: 1000)
+        var frames: [ScanNetSensFile.FrameInput] = []
+        for _ in 0..<5 {
+            let depth = try GrayImage16(width: 16, height: 12, pixels: [UInt16](repeating: 2000, count: 192))
+            frames.append(ScanNetSensFile.FrameInput(cameraToWorld: identity, color: RGBImage(width: 16, height: 12), depth: depth))
+        }
+        let sens = dir.file("scene.sens")
+        try ScanNetSensFile.write(header: header, frames: frames, to: sens)
+        let video = dir.file("video")
+        let out = try cli.succeed(["import", "scannet", sens.path, "--out", video.path, "--stride", "2"])
+        #expect(out.contains("3 frames of 16x12"))
+        #expect(try VideoFolder(video).poses?.poses.count == 3)
+        try Data("not a sens file".utf8).write(to: dir.file("bad.sens"))
+        let bad = try cli.run(["import", "scannet", dir.file("bad.sens").path, "--out", dir.file("v2").path])
+        #expect(bad.status != 0 && bad.stderr.contains(dir.file("bad.sens").path))
+    }
+}
