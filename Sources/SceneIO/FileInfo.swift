@@ -22,6 +22,7 @@ public enum FileInfo: Sendable, Equatable {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent(SceneFolder.manifestName).path) {
                 let scene = try SceneFolder(url)
                 try scene.verify()
+                try scene.checkConventions()
                 return .scene(path: path, manifest: scene.manifest)
             }
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("intrinsics.json").path) {

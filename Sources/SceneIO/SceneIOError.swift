@@ -91,6 +91,8 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
     case sceneArrayMissing(url: URL, name: String)
     /// An array file's dtype or shape differs from what the manifest records.
     case sceneArrayMismatch(url: URL, name: String, manifest: String, file: String)
+    /// A standard scene array (coord, color, ...) breaks the design's dtype/shape convention.
+    case sceneConvention(url: URL, name: String, expected: String, actual: String)
     /// An array name that cannot be used as a file name in a scene folder.
     case invalidArrayName(name: String, reason: String)
 
@@ -183,6 +185,8 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): not a readable ScanNet .sens file: \(reason)"
         case let .sensFrame(url, frame, reason):
             return "\(url.path): frame \(frame): \(reason)"
+        case let .sceneConvention(url, name, expected, actual):
+            return "\(url.path): array '\(name)' should be \(expected), is \(actual)"
         case let .invalidArrayName(name, reason):
             return "invalid array name '\(name)': \(reason)"
         }
