@@ -8,6 +8,9 @@ struct OVSeg3R: ParsableCommand {
         abstract: "Open-vocabulary 3D instance segmentation from RGB-D video without 3D labels.",
         version: "0.1.0 (Ceres \(CeresInfo.version))",
         subcommands: [
+            InfoCommand.self,
+            BenchCommand.self,
+            ImportCommand.self,
             EvalCommand.self,
             ReportCommand.self,
         ]
