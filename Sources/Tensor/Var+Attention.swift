@@ -24,21 +24,23 @@ extension AttentionMask {
         let hm = source.rank == 3 ? source.shape[0] : 1
         precondition((source.rank == 2 || (source.rank == 3 && (hm == heads || hm == 1))) && source.shape.suffix(2) == [lq, lk],
                      "attention: mask \(source.shape) must be [\(lq), \(lk)] or [\(heads), \(lq), \(lk)]")
-        let m = source.doubles()
-        var out = [Double](repeating: 0, count: hm * lq * lk)
-        for r in 0..<(hm * lq) {
-            let row = r * lk
-            var allMasked = true
-            for j in 0..<lk {
-                let v = boolean ? (m[row + j] != 0 ? -Double.infinity : 0) : m[row + j]
-                out[row + j] = v
-                if v != -Double.infinity { allMasked = false }
+        let src = source.converted(to: dtype)
+        let out = Tensor(uninitialized: [hm, lq, lk], dtype: dtype)
+        func run<T: TensorScalar>(_: T.Type) {
+            let m = src.pointer(T.self), d = out.pointer(T.self)
+            for r in 0..<(hm * lq) {
+                let row = r * lk
+                var allMasked = true
+                for j in 0..<lk {
+                    let v: T = boolean ? (m[row + j] != 0 ? -T.infinity : 0) : m[row + j]
+                    d[row + j] = v
+                    if v != -T.infinity { allMasked = false }
+                }
+                if allMasked { (d + row).update(repeating: 0, count: lk) }
             }
-            if allMasked { for j in 0..<lk { out[row + j] = 0 } }
         }
-        // The values are already validated against the shape, so this cannot throw.
-        guard let t = try? Tensor(out, shape: [hm, lq, lk], dtype: dtype) else { return nil }
-        return (t, hm)
+        dispatch(dtype, { run(Float.self) }, { run(Double.self) })
+        return (out, hm)
     }
 }
 

@@ -61,76 +61,93 @@ extension Var {
     public static func - (x: Var, s: Double) -> Var { x.affine(scale: 1, shift: -s) }
     public static prefix func - (x: Var) -> Var { x.affine(scale: -1) }
 
-    /// A pointwise function whose derivative is computed from the input `x` and output `y`.
-    @inline(__always)
-    func pointwise(forwardF: (Float) -> Float, forwardD: (Double) -> Double,
-                   derivativeF: @escaping (Float, Float) -> Float,
-                   derivativeD: @escaping (Double, Double) -> Double) -> Var {
+    /// Applies the pointwise function `F`; generic so that each function's loops are specialised and inlined.
+    func pointwise<F: PointwiseFunction>(_: F.Type) -> Var {
         let x = value
-        let y = dispatch(dtype, { x.map(Float.self, forwardF) }, { x.map(Double.self, forwardD) })
+        let y = dispatch(dtype, { x.map(Float.self) { F.value($0) } }, { x.map(Double.self) { F.value($0) } })
         let ix = id
         return tape.record(y, inputs: [self]) { g, t in
             // Chain rule: dx = g · f'(x), with f' written in terms of x and y = f(x).
-            let d = dispatch(x.dtype, { x.zipMap(y, Float.self, derivativeF) }, { x.zipMap(y, Double.self, derivativeD) })
-            t.accumulate(ix, Tensor.elementwise(g, d, .mul))
+            func back<T: TensorScalar>(_: T.Type) -> Tensor {
+                let dx = Tensor(uninitialized: x.shape, dtype: x.dtype)
+                let xp = x.pointer(T.self), yp = y.pointer(T.self), gp = g.pointer(T.self), d = dx.pointer(T.self)
+                for i in 0..<x.count { d[i] = gp[i] * F.derivative(x: xp[i], y: yp[i]) }
+                return dx
+            }
+            t.accumulate(ix, dispatch(x.dtype, { back(Float.self) }, { back(Double.self) }))
         }
     }
 
     /// eˣ. Derivative: y.
-    public func exp() -> Var {
-        pointwise(forwardF: { Float.exp($0) }, forwardD: { Double.exp($0) },
-                  derivativeF: { _, y in y }, derivativeD: { _, y in y })
-    }
-
+    public func exp() -> Var { pointwise(ExpFunction.self) }
     /// Natural logarithm (x > 0). Derivative: 1/x.
-    public func log() -> Var {
-        pointwise(forwardF: { Float.log($0) }, forwardD: { Double.log($0) },
-                  derivativeF: { x, _ in 1 / x }, derivativeD: { x, _ in 1 / x })
-    }
-
+    public func log() -> Var { pointwise(LogFunction.self) }
     /// √x (x ≥ 0). Derivative: 1/(2y).
-    public func sqrt() -> Var {
-        pointwise(forwardF: { $0.squareRoot() }, forwardD: { $0.squareRoot() },
-                  derivativeF: { _, y in 0.5 / y }, derivativeD: { _, y in 0.5 / y })
-    }
-
+    public func sqrt() -> Var { pointwise(SqrtFunction.self) }
     /// 1/(1+e⁻ˣ), evaluated without overflow for large |x|. Derivative: y(1−y).
-    public func sigmoid() -> Var {
-        pointwise(forwardF: stableSigmoid, forwardD: stableSigmoid,
-                  derivativeF: { _, y in y * (1 - y) }, derivativeD: { _, y in y * (1 - y) })
-    }
-
+    public func sigmoid() -> Var { pointwise(SigmoidFunction.self) }
     /// max(x, 0). Derivative: 1 for x > 0, else 0.
-    public func relu() -> Var {
-        pointwise(forwardF: { Swift.max($0, 0) }, forwardD: { Swift.max($0, 0) },
-                  derivativeF: { x, _ in x > 0 ? 1 : 0 }, derivativeD: { x, _ in x > 0 ? 1 : 0 })
-    }
-
+    public func relu() -> Var { pointwise(ReluFunction.self) }
     /// GELU in the exact erf form used by PyTorch's default `nn.GELU()`: x·Φ(x), Φ(x) = ½(1 + erf(x/√2)).
     /// Derivative: Φ(x) + x·φ(x), φ(x) = e^{−x²/2}/√(2π).
-    public func gelu() -> Var {
-        pointwise(forwardF: { geluValue($0) }, forwardD: { geluValue($0) },
-                  derivativeF: { x, _ in geluDerivative(x) }, derivativeD: { x, _ in geluDerivative(x) })
-    }
-
+    public func gelu() -> Var { pointwise(GeluFunction.self) }
     /// Hyperbolic tangent. Derivative: 1 − y².
-    public func tanh() -> Var {
-        pointwise(forwardF: { Float.tanh($0) }, forwardD: { Double.tanh($0) },
-                  derivativeF: { _, y in 1 - y * y }, derivativeD: { _, y in 1 - y * y })
-    }
-
+    public func tanh() -> Var { pointwise(TanhFunction.self) }
     /// |x|. Derivative: sign(x), taken as 0 at 0.
-    public func abs() -> Var {
-        pointwise(forwardF: { Swift.abs($0) }, forwardD: { Swift.abs($0) },
-                  derivativeF: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) },
-                  derivativeD: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) })
-    }
-
+    public func abs() -> Var { pointwise(AbsFunction.self) }
     /// x². Derivative: 2x.
-    public func square() -> Var {
-        pointwise(forwardF: { $0 * $0 }, forwardD: { $0 * $0 },
-                  derivativeF: { x, _ in 2 * x }, derivativeD: { x, _ in 2 * x })
-    }
+    public func square() -> Var { pointwise(SquareFunction.self) }
+}
+
+/// A scalar function and its derivative, the latter in terms of the input x and the output y = f(x).
+protocol PointwiseFunction {
+    static func value<T: TensorScalar>(_ x: T) -> T
+    static func derivative<T: TensorScalar>(x: T, y: T) -> T
+}
+
+enum ExpFunction: PointwiseFunction {
+    @inline(__always) static func value<T: TensorScalar>(_ x: T) -> T { T.exp(x) }
+    @inline(__always) static func derivative<T: TensorScalar>(x: T, y: T) -> T { y }
+}
+
+enum LogFunction: PointwiseFunction {
+    @inline(__always) static func value<T: TensorScalar>(_ x: T) -> T { T.log(x) }
+    @inline(__always) static func derivative<T: TensorScalar>(x: T, y: T) -> T { 1 / x }
+}
+
+enum SqrtFunction: PointwiseFunction {
+    @inline(__always) static func value<T: TensorScalar>(_ x: T) -> T { x.squareRoot() }
+    @inline(__always) static func derivative<T: TensorScalar>(x: T, y: T) -> T { T(0.5) / y }
+}
+
+enum SigmoidFunction: PointwiseFunction {
+    @inline(__always) static func value<T: TensorScalar>(_ x: T) -> T { stableSigmoid(x) }
+    @inline(__always) static func derivative<T: TensorScalar>(x: T, y: T) -> T { y * (1 - y) }
+}
+
+enum ReluFunction: PointwiseFunction {
+    @inline(__always) static func value<T: TensorScalar>(_ x: T) -> T { x > 0 ? x : 0 }
+    @inline(__always) static func derivative<T: TensorScalar>(x: T, y: T) -> T { x > 0 ? 1 : 0 }
+}
+
+enum GeluFunction: PointwiseFunction {
+    @inline(__always) static func value<T: TensorScalar>(_ x: T) -> T { geluValue(x) }
+    @inline(__always) static func derivative<T: TensorScalar>(x: T, y: T) -> T { geluDerivative(x) }
+}
+
+enum TanhFunction: PointwiseFunction {
+    @inline(__always) static func value<T: TensorScalar>(_ x: T) -> T { T.tanh(x) }
+    @inline(__always) static func derivative<T: TensorScalar>(x: T, y: T) -> T { 1 - y * y }
+}
+
+enum AbsFunction: PointwiseFunction {
+    @inline(__always) static func value<T: TensorScalar>(_ x: T) -> T { Swift.abs(x) }
+    @inline(__always) static func derivative<T: TensorScalar>(x: T, y: T) -> T { x > 0 ? 1 : (x < 0 ? -1 : 0) }
+}
+
+enum SquareFunction: PointwiseFunction {
+    @inline(__always) static func value<T: TensorScalar>(_ x: T) -> T { x * x }
+    @inline(__always) static func derivative<T: TensorScalar>(x: T, y: T) -> T { 2 * x }
 }
 
 @inline(__always) func stableSigmoid<T: TensorScalar>(_ x: T) -> T {

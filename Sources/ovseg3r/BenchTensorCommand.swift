@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Tensor
+
+/// `ovseg3r bench tensor [--json]`: matmul overhead against raw cblas_sgemm, fused attention forward+backward,
+/// the MLP training step and memory over 1,000 steps.
+struct BenchTensorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tensor",
+        abstract: "Tensor/autodiff figures: matmul vs cblas_sgemm, attention, MLP step, memory over 1,000 steps."
+    )
+
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+
+    @Option(help: "Training steps for the memory figure.")
+    var steps = 1000
+
+    struct Report: Codable {
+        var matmul: [TensorBenchmarks.MatmulResult]
+        var attention: [TensorBenchmarks.AttentionResult]
+        var trainingStep: TensorBenchmarks.TrainingStepResult
+        var memory: TensorBenchmarks.MemoryResult
+    }
+
+    func run() throws {
+        let matmul = [(256, 60), (512, 30), (1024, 12), (2048, 5)].map { TensorBenchmarks.matmul(size: $0.0, reps: $0.1) }
+        let attention = [1, 2].map { TensorBenchmarks.attention(workers: $0, reps: 7) }
+        let step = TensorBenchmarks.trainingStep(reps: 60)
+        let memory = TensorBenchmarks.memory(steps: steps)
+        let report = Report(matmul: matmul, attention: attention, trainingStep: step, memory: memory)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        func f(_ x: Double, _ d: Int = 2) -> String { String(format: "%.\(d)f", x) }
+        print("matmul n×n×n        ours ms   cblas ms   cblas/ours   GFLOP/s")
+        for m in matmul {
+            print("  \(m.size)".padding(toLength: 20, withPad: " ", startingAt: 0)
+                  + "\(f(m.oursMs, 3))".padding(toLength: 10, withPad: " ", startingAt: 0)
+                  + "\(f(m.cblasMs, 3))".padding(toLength: 11, withPad: " ", startingAt: 0)
+                  + "\(f(m.ratio))".padding(toLength: 13, withPad: " ", startingAt: 0) + f(m.gflops, 1))
+        }
+        for a in attention {
+            print("attention fwd+bwd Q=\(a.queries) S=\(a.keys) d=\(a.width) h=\(a.heads), \(a.workers) worker(s): "
+                  + "\(f(a.milliseconds, 1)) ms, \(f(a.gflops, 1)) GFLOP/s")
+        }
+        print("MLP step (B=\(step.batch), 256→256→16, LN, CE, AdamW): \(f(step.stepMs)) ms; its GEMMs alone \(f(step.gemmOnlyMs)) ms "
+              + "(step/GEMM \(f(step.stepMs / step.gemmOnlyMs)))")
+        print("memory over \(memory.steps) steps: RSS \(f(memory.rssAfter10StepsMB, 1)) MB after 10, "
+              + "\(f(memory.rssAfterAllStepsMB, 1)) MB after \(memory.steps), peak (VmHWM) \(f(memory.peakRSSMB, 1)) MB; "
+              + "pool \(memory.poolBytesAfter10Steps) → \(memory.poolBytesAfterAllSteps) bytes")
+    }
+}
