@@ -137,14 +137,15 @@ public enum TensorBenchmarks {
     public static func trainingStep(batch: Int = 1024, reps: Int) -> TrainingStepResult {
         let setup = StepSetup(batch: batch)
         var times: [Double] = []
-        for _ in 0..<(reps + 3) { times.append(milliseconds { setup.step() }) }
-        // The five products of one step: two forward, three backward (dX of a constant input is skipped).
+        // The five products of one step (two forward, three backward; dX of a constant input is skipped), timed
+        // alternately with the step so that both see the same machine load.
         let h = Tensor.zeros([batch, 256]), w1 = Tensor.zeros([256, 256]), w2 = Tensor.zeros([16, 256])
         let g2 = Tensor.zeros([batch, 16]), out = Tensor.zeros([batch, 256]), small = Tensor.zeros([batch, 16])
         let dW = Tensor.zeros([256, 256])
         let p = { (t: Tensor) in t.pointer(Float.self) }
         var gemm: [Double] = []
         for _ in 0..<(reps + 3) {
+            times.append(milliseconds { setup.step() })
             gemm.append(milliseconds {
                 Float.gemm(transA: false, transB: true, m: batch, n: 256, k: 256, alpha: 1, a: p(setup.x), lda: 256, b: p(w1), ldb: 256, beta: 0, c: p(out), ldc: 256)
                 Float.gemm(transA: false, transB: true, m: batch, n: 16, k: 256, alpha: 1, a: p(h), lda: 256, b: p(w2), ldb: 256, beta: 0, c: p(small), ldc: 16)

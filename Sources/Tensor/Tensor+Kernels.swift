@@ -142,3 +142,50 @@ extension Tensor {
 
 /// The four broadcasting arithmetic operations.
 enum BinaryOp: Sendable { case add, sub, mul, div }
+
+// Row reductions with eight independent accumulators: a single running sum is one long chain of dependent
+// additions (about 4 cycles each), which is what limited layer norm before; eight chains keep the adder busy.
+
+/// Σ p[i].
+@inline(__always)
+func sumOf<T: TensorScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
+    var a0: T = 0, a1: T = 0, a2: T = 0, a3: T = 0, a4: T = 0, a5: T = 0, a6: T = 0, a7: T = 0
+    var i = 0
+    while i + 8 <= n {
+        a0 += p[i]; a1 += p[i + 1]; a2 += p[i + 2]; a3 += p[i + 3]
+        a4 += p[i + 4]; a5 += p[i + 5]; a6 += p[i + 6]; a7 += p[i + 7]
+        i += 8
+    }
+    while i < n { a0 += p[i]; i += 1 }
+    return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+}
+
+/// Σ a[i]·b[i].
+@inline(__always)
+func dotOf<T: TensorScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int) -> T {
+    var a0: T = 0, a1: T = 0, a2: T = 0, a3: T = 0, a4: T = 0, a5: T = 0, a6: T = 0, a7: T = 0
+    var i = 0
+    while i + 8 <= n {
+        a0 += a[i] * b[i]; a1 += a[i + 1] * b[i + 1]; a2 += a[i + 2] * b[i + 2]; a3 += a[i + 3] * b[i + 3]
+        a4 += a[i + 4] * b[i + 4]; a5 += a[i + 5] * b[i + 5]; a6 += a[i + 6] * b[i + 6]; a7 += a[i + 7] * b[i + 7]
+        i += 8
+    }
+    while i < n { a0 += a[i] * b[i]; i += 1 }
+    return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+}
+
+/// Σ (p[i] − c)².
+@inline(__always)
+func squaredDeviationOf<T: TensorScalar>(_ p: UnsafePointer<T>, _ c: T, _ n: Int) -> T {
+    var a0: T = 0, a1: T = 0, a2: T = 0, a3: T = 0, a4: T = 0, a5: T = 0, a6: T = 0, a7: T = 0
+    var i = 0
+    while i + 8 <= n {
+        let d0 = p[i] - c, d1 = p[i + 1] - c, d2 = p[i + 2] - c, d3 = p[i + 3] - c
+        let d4 = p[i + 4] - c, d5 = p[i + 5] - c, d6 = p[i + 6] - c, d7 = p[i + 7] - c
+        a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3
+        a4 += d4 * d4; a5 += d5 * d5; a6 += d6 * d6; a7 += d7 * d7
+        i += 8
+    }
+    while i < n { let d = p[i] - c; a0 += d * d; i += 1 }
+    return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+}

@@ -117,8 +117,7 @@ extension Var {
                                b: vp + h * dv, ldb: vw, beta: 0, c: sp, ldc: lk)
                         for r in 0..<lq {
                             let prow = ph + r * lk, srow = sp + r * lk
-                            var dot: T = 0
-                            for j in 0..<lk { dot += prow[j] * srow[j] }
+                            let dot = dotOf(prow, srow, lk)
                             for j in 0..<lk { srow[j] = prow[j] * (srow[j] - dot) }
                         }
                         T.gemm(transA: false, transB: false, m: lq, n: dk, k: lk, alpha: T(s), a: sp, lda: lk,
@@ -133,5 +132,21 @@ extension Var {
             t.accumulate(ik, dk_)
             t.accumulate(iv, dvT)
         }
+    }
+}
+
+extension Var {
+    /// Per-head concatenation: `parts[i] [L, H·d_i]` → `[L, H·Σd_i]` where head h's block is
+    /// `parts[0]_h ‖ parts[1]_h ‖ …`. This builds the conditional-DETR query/key (content ‖ positional per head).
+    public static func concatPerHead(_ parts: [Var], heads: Int) -> Var {
+        precondition(!parts.isEmpty, "concatPerHead: no tensors")
+        let l = parts[0].shape[0]
+        let split = parts.map { p -> Var in
+            precondition(p.shape.count == 2 && p.shape[0] == l && p.shape[1] % heads == 0,
+                         "concatPerHead: \(p.shape) is not [\(l), \(heads)·d]")
+            return p.reshaped([l, heads, p.shape[1] / heads])
+        }
+        let joined = concat(split, axis: 2)
+        return joined.reshaped([l, joined.shape[1] * joined.shape[2]])
     }
 }

@@ -42,8 +42,7 @@ extension Var {
                 let gp = g.pointer(T.self), yp = y.pointer(T.self), d = dx.pointer(T.self)
                 for r in 0..<rows {
                     let o = r * cols
-                    var dot: T = 0
-                    for j in 0..<cols { dot += gp[o + j] * yp[o + j] }
+                    let dot = dotOf(gp + o, yp + o, cols)
                     for j in 0..<cols { d[o + j] = yp[o + j] * (gp[o + j] - dot) }
                 }
             }
@@ -78,8 +77,7 @@ extension Var {
                 let gp = g.pointer(T.self), yp = y.pointer(T.self), d = dx.pointer(T.self)
                 for r in 0..<rows {
                     let o = r * cols
-                    var s: T = 0
-                    for j in 0..<cols { s += gp[o + j] }
+                    let s = sumOf(gp + o, cols)
                     for j in 0..<cols { d[o + j] = gp[o + j] - T.exp(yp[o + j]) * s }
                 }
             }
@@ -104,11 +102,8 @@ extension Var {
             let invC = 1 / T(cols)
             for r in 0..<rows {
                 let o = r * cols
-                var mean: T = 0
-                for j in 0..<cols { mean += xp[o + j] }
-                mean *= invC
-                var v: T = 0
-                for j in 0..<cols { let d = xp[o + j] - mean; v += d * d }
+                let mean = sumOf(xp + o, cols) * invC
+                let v = squaredDeviationOf(xp + o, mean, cols)
                 let inv = 1 / (v * invC + T(eps)).squareRoot()
                 sp[r] = inv
                 for j in 0..<cols {
@@ -133,18 +128,16 @@ extension Var {
                 let invC = 1 / T(cols)
                 for r in 0..<rows {
                     let o = r * cols
-                    var mh: T = 0, mhx: T = 0
                     for j in 0..<cols {
-                        let h = gp[o + j] * gam[j]
-                        mh += h
-                        mhx += h * hp[o + j]
                         dg[j] += gp[o + j] * hp[o + j]
                         db[j] += gp[o + j]
                     }
-                    mh *= invC
-                    mhx *= invC
+                    // h = g·γ is formed in `d` first, then overwritten by dx.
+                    for j in 0..<cols { d[o + j] = gp[o + j] * gam[j] }
+                    let mh = sumOf(d + o, cols) * invC
+                    let mhx = dotOf(d + o, hp + o, cols) * invC
                     let s = sp[r]
-                    for j in 0..<cols { d[o + j] = s * (gp[o + j] * gam[j] - mh - hp[o + j] * mhx) }
+                    for j in 0..<cols { d[o + j] = s * (d[o + j] - mh - hp[o + j] * mhx) }
                 }
             }
             dispatch(x.dtype, { back(Float.self) }, { back(Double.self) })

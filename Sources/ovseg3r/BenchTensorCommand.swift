@@ -16,18 +16,23 @@ struct BenchTensorCommand: ParsableCommand {
     @Option(help: "Training steps for the memory figure.")
     var steps = 1000
 
+    @Option(help: "Run only these parts (comma-separated: matmul, attention, step, memory).")
+    var only: String = "matmul,attention,step,memory"
+
     struct Report: Codable {
         var matmul: [TensorBenchmarks.MatmulResult]
         var attention: [TensorBenchmarks.AttentionResult]
-        var trainingStep: TensorBenchmarks.TrainingStepResult
-        var memory: TensorBenchmarks.MemoryResult
+        var trainingStep: TensorBenchmarks.TrainingStepResult?
+        var memory: TensorBenchmarks.MemoryResult?
     }
 
     func run() throws {
-        let matmul = [(256, 60), (512, 30), (1024, 12), (2048, 5)].map { TensorBenchmarks.matmul(size: $0.0, reps: $0.1) }
-        let attention = [1, 2].map { TensorBenchmarks.attention(workers: $0, reps: 7) }
-        let step = TensorBenchmarks.trainingStep(reps: 60)
-        let memory = TensorBenchmarks.memory(steps: steps)
+        let parts = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let matmul = parts.contains("matmul")
+            ? [(256, 60), (512, 30), (1024, 12), (2048, 5)].map { TensorBenchmarks.matmul(size: $0.0, reps: $0.1) } : []
+        let attention = parts.contains("attention") ? [1, 2].map { TensorBenchmarks.attention(workers: $0, reps: 7) } : []
+        let step = parts.contains("step") ? TensorBenchmarks.trainingStep(reps: 60) : nil
+        let memory = parts.contains("memory") ? TensorBenchmarks.memory(steps: steps) : nil
         let report = Report(matmul: matmul, attention: attention, trainingStep: step, memory: memory)
         if json {
             let encoder = JSONEncoder()
@@ -47,10 +52,14 @@ struct BenchTensorCommand: ParsableCommand {
             print("attention fwd+bwd Q=\(a.queries) S=\(a.keys) d=\(a.width) h=\(a.heads), \(a.workers) worker(s): "
                   + "\(f(a.milliseconds, 1)) ms, \(f(a.gflops, 1)) GFLOP/s")
         }
-        print("MLP step (B=\(step.batch), 256→256→16, LN, CE, AdamW): \(f(step.stepMs)) ms; its GEMMs alone \(f(step.gemmOnlyMs)) ms "
-              + "(step/GEMM \(f(step.stepMs / step.gemmOnlyMs)))")
-        print("memory over \(memory.steps) steps: RSS \(f(memory.rssAfter10StepsMB, 1)) MB after 10, "
-              + "\(f(memory.rssAfterAllStepsMB, 1)) MB after \(memory.steps), peak (VmHWM) \(f(memory.peakRSSMB, 1)) MB; "
-              + "pool \(memory.poolBytesAfter10Steps) → \(memory.poolBytesAfterAllSteps) bytes")
+        if let step {
+            print("MLP step (B=\(step.batch), 256→256→16, LN, CE, AdamW): \(f(step.stepMs)) ms; its GEMMs alone \(f(step.gemmOnlyMs)) ms "
+                  + "(step/GEMM \(f(step.stepMs / step.gemmOnlyMs)))")
+        }
+        if let memory {
+            print("memory over \(memory.steps) steps: RSS \(f(memory.rssAfter10StepsMB, 1)) MB after 10, "
+                  + "\(f(memory.rssAfterAllStepsMB, 1)) MB after \(memory.steps), peak (VmHWM) \(f(memory.peakRSSMB, 1)) MB; "
+                  + "pool \(memory.poolBytesAfter10Steps) → \(memory.poolBytesAfterAllSteps) bytes")
+        }
     }
 }

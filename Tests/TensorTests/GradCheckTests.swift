@@ -79,6 +79,7 @@ let gradCases: [OpCase] = [
         $0[0].crossEntropy(labels: [0, 3, -100, 1, 3], classWeights: [1, 0.5, 2, 0.1])
     },
     OpCase(name: "l1 broadcast", shapes: [[3, 4], [4]]) { $0[0].l1Loss($0[1]) },
+    OpCase(name: "concatPerHead", shapes: [[3, 4], [3, 6]]) { Var.concatPerHead([$0[0], $0[1]], heads: 2) },
     OpCase(name: "attention", shapes: [[3, 8], [5, 8], [5, 6]]) { Var.attention(query: $0[0], key: $0[1], value: $0[2], heads: 2) },
     OpCase(name: "attention bool mask, full row", shapes: [[4, 6], [5, 6], [5, 4]]) {
         var m = fixedBinary([4, 5], seed: 3, p: 0.4)

@@ -1,0 +1,60 @@
+import Testing
+@testable import Tensor
+
+extension TensorTestSuite {
+    @Suite struct ShapeOps {
+        let tape = Tape(recording: false)
+
+        func v(_ values: [Double], _ shape: [Int]) throws -> Var { tape.constant(try Tensor(values, shape: shape)) }
+
+        @Test func concatPerHeadInterleavesHeads() throws {
+            let a = try v([1, 2, 3, 4], [1, 4]), b = try v([5, 6], [1, 2])
+            #expect(Var.concatPerHead([a, b], heads: 2).value.doubles() == [1, 2, 5, 3, 4, 6])
+        }
+
+        @Test func permuteConcatSliceGather() throws {
+            let x = try v([0, 1, 2, 3, 4, 5], [2, 3])
+            #expect(x.transposed().value.doubles() == [0, 3, 1, 4, 2, 5])
+            #expect(x.transposed().shape == [3, 2])
+            #expect(Var.concat([x, x], axis: 0).shape == [4, 3])
+            #expect(Var.concat([x, x.sliced(axis: 1, 0..<1)], axis: 1).value.doubles() == [0, 1, 2, 0, 3, 4, 5, 3])
+            #expect(x.sliced(axis: 1, 1..<3).value.doubles() == [1, 2, 4, 5])
+            #expect(x.gatherRows([1, 1, 0]).value.doubles() == [3, 4, 5, 3, 4, 5, 0, 1, 2])
+        }
+
+        @Test func reshapeAndRowsShareStorage() throws {
+            let t = try Tensor([0, 1, 2, 3, 4, 5] as [Double], shape: [3, 2])
+            let r = t.rows(1..<3)
+            #expect(r.shape == [2, 2])
+            #expect(r.doubles() == [2, 3, 4, 5])
+            #expect(r.storage === t.storage)
+            #expect(try t.reshaped([6]).storage === t.storage)
+        }
+
+        @Test func broadcastingFollowsNumpy() throws {
+            let a = try v([1, 2, 3], [3, 1]), b = try v([10, 20], [2])
+            let s = a + b
+            #expect(s.shape == [3, 2])
+            #expect(s.value.doubles() == [11, 21, 12, 22, 13, 23])
+            #expect(broadcastShape([2, 1, 4], [3, 1]) == [2, 3, 4])
+            #expect(broadcastShape([2, 3], [4]) == nil)
+        }
+
+        @Test func inPlaceAddCopiesSharedBuffers() throws {
+            let a = try Tensor([1, 2] as [Double], shape: [2])
+            var b = a
+            b.add(a)
+            #expect(a.doubles() == [1, 2])
+            #expect(b.doubles() == [2, 4])
+        }
+
+        @Test func positionalEncodingSplitsChannels() {
+            #expect(SinePositionalEncoding3D(channels: 256).axisChannels == [86, 86, 84])
+            let pe = SinePositionalEncoding3D(channels: 12, temperature: 20)
+            let out = pe(Tensor.zeros([2, 3]))
+            #expect(out.shape == [2, 12])
+            // At the origin every sine channel is 0 and every cosine channel is 1.
+            #expect(out.doubles() == Array(repeating: [0.0, 1.0], count: 12).flatMap { $0 })
+        }
+    }
+}
