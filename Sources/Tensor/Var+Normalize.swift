@@ -15,13 +15,8 @@ func softmaxRows<T: TensorScalar>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePoint
         let xr = x + r * cols, yr = y + r * cols
         var m = -T.infinity
         for j in 0..<cols { m = Swift.max(m, xr[j]) }
-        var s: T = 0
-        for j in 0..<cols {
-            let e = T.exp(xr[j] - m)
-            yr[j] = e
-            s += e
-        }
-        let inv = 1 / s
+        for j in 0..<cols { yr[j] = T.fastExp(xr[j] - m) }
+        let inv = 1 / sumOf(yr, cols)
         for j in 0..<cols { yr[j] *= inv }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Tensor
 
@@ -55,6 +56,32 @@ extension TensorTestSuite {
             #expect(out.shape == [2, 12])
             // At the origin every sine channel is 0 and every cosine channel is 1.
             #expect(out.doubles() == Array(repeating: [0.0, 1.0], count: 12).flatMap { $0 })
+        }
+    }
+}
+
+extension TensorTestSuite {
+    @Suite struct Kernels {
+        @Test func fastExpIsAccurate() {
+            var worst = 0.0
+            for i in 0...20000 {
+                let x = Float(-87 + 175 * Double(i) / 20000)
+                let exact = Foundation.exp(Double(x))
+                worst = Swift.max(worst, Swift.abs(Double(Float.fastExp(x)) - exact) / exact)
+            }
+            #expect(worst < 5e-7, "worst relative error \(worst)")
+            #expect(Float.fastExp(-Float.infinity) == 0)
+            #expect(Float.fastExp(0) == 1)
+        }
+
+        @Test func reductionsMatchPlainSums() {
+            var rng = SeededGenerator(seed: 2)
+            let a = Tensor.normal([37], dtype: .float64, using: &rng), b = Tensor.normal([37], dtype: .float64, using: &rng)
+            let x = a.doubles(), y = b.doubles()
+            #expect(Swift.abs(sumOf(a.pointer(Double.self), 37) - x.reduce(0, +)) < 1e-12)
+            #expect(Swift.abs(dotOf(a.pointer(Double.self), b.pointer(Double.self), 37) - zip(x, y).map(*).reduce(0, +)) < 1e-12)
+            let mean = x.reduce(0, +) / 37
+            #expect(Swift.abs(squaredDeviationOf(a.pointer(Double.self), mean, 37) - x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)) < 1e-12)
         }
     }
 }
