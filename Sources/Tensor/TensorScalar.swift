@@ -56,7 +56,9 @@ extension Float: TensorScalar {
     /// assembled in the exponent bits.
     @inline(__always) static func fastExp(_ x: Float) -> Float {
         let xc = Swift.min(Swift.max(x, -87.3), 88.3)
-        let n = (xc * 1.442_695_04).rounded()
+        // Adding and subtracting 1.5·2²³ rounds to the nearest integer in plain float arithmetic, which
+        // vectorises (`rounded()` becomes a libm call per element).
+        let n = (xc * 1.442_695_04 + 12_582_912) - 12_582_912
         let r = (xc - n * 0.693_359_375) + n * 2.121_944_4e-4
         var p: Float = 1.0 / 5040
         p = p * r + 1.0 / 720
