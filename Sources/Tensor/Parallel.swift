@@ -6,7 +6,7 @@ import Synchronization
 /// Only loops that are independent and large use it: the per-head loop of `Var.attention`. Measured on the
 /// 2-vCPU machine (see BENCHMARKS.md, `## Tensor`), so the default is set from that measurement.
 public enum TensorThreads {
-    private static let storedWorkers = Atomic<Int>(2)
+    private static let storedWorkers = Atomic<Int>(1)
 
     /// Worker threads for parallel kernels (≥ 1).
     public static var workers: Int {

@@ -24,16 +24,26 @@ struct BenchTensorCommand: ParsableCommand {
         var attention: [TensorBenchmarks.AttentionResult]
         var trainingStep: TensorBenchmarks.TrainingStepResult?
         var memory: TensorBenchmarks.MemoryResult?
+        /// /proc/loadavg's 1-minute figure before and after: the machine is shared, so absolute times depend on it.
+        var loadAverageBefore: Double
+        var loadAverageAfter: Double
+    }
+
+    static func loadAverage() -> Double {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return Double(text.split(separator: " ").first ?? "") ?? .nan
     }
 
     func run() throws {
+        let loadBefore = Self.loadAverage()
         let parts = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         let matmul = parts.contains("matmul")
             ? [(256, 60), (512, 30), (1024, 12), (2048, 5)].map { TensorBenchmarks.matmul(size: $0.0, reps: $0.1) } : []
         let attention = parts.contains("attention") ? [1, 2].map { TensorBenchmarks.attention(workers: $0, reps: 7) } : []
         let step = parts.contains("step") ? TensorBenchmarks.trainingStep(reps: 60) : nil
         let memory = parts.contains("memory") ? TensorBenchmarks.memory(steps: steps) : nil
-        let report = Report(matmul: matmul, attention: attention, trainingStep: step, memory: memory)
+        let report = Report(matmul: matmul, attention: attention, trainingStep: step, memory: memory,
+                            loadAverageBefore: loadBefore, loadAverageAfter: Self.loadAverage())
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -41,7 +51,9 @@ struct BenchTensorCommand: ParsableCommand {
             return
         }
         func f(_ x: Double, _ d: Int = 2) -> String { String(format: "%.\(d)f", x) }
-        print("matmul n×n×n        ours ms   cblas ms   cblas/ours   GFLOP/s")
+        print("load average (1 min) \(f(report.loadAverageBefore)) before, \(f(report.loadAverageAfter)) after; "
+              + "BLAS threads 1, tensor workers \(TensorThreads.workers)")
+        if !matmul.isEmpty { print("matmul n×n×n        ours ms   cblas ms   cblas/ours   GFLOP/s") }
         for m in matmul {
             print("  \(m.size)".padding(toLength: 20, withPad: " ", startingAt: 0)
                   + "\(f(m.oursMs, 3))".padding(toLength: 10, withPad: " ", startingAt: 0)
