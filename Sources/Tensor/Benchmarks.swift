@@ -10,8 +10,16 @@ public enum TensorBenchmarks {
         public var oursMs: Double
         public var cblasMs: Double
         /// cblas time / our time (1 = no overhead).
-        public var ratio: Double { cblasMs / oursMs }
-        public var gflops: Double { 2 * pow(Double(size), 3) / (oursMs * 1e6) }
+        public var ratio: Double
+        public var gflops: Double
+
+        init(size: Int, oursMs: Double, cblasMs: Double) {
+            self.size = size
+            self.oursMs = oursMs
+            self.cblasMs = cblasMs
+            ratio = cblasMs / oursMs
+            gflops = 2 * pow(Double(size), 3) / (oursMs * 1e6)
+        }
     }
 
     /// Fused attention forward + backward.
@@ -19,7 +27,17 @@ public enum TensorBenchmarks {
         public var queries: Int, keys: Int, width: Int, heads: Int, workers: Int
         public var milliseconds: Double
         /// Matmul FLOPs: 4·Lq·Lk·d forward + 8·Lq·Lk·d backward.
-        public var gflops: Double { 12 * Double(queries * keys * width) / (milliseconds * 1e6) }
+        public var gflops: Double
+
+        init(queries: Int, keys: Int, width: Int, heads: Int, workers: Int, milliseconds: Double) {
+            self.queries = queries
+            self.keys = keys
+            self.width = width
+            self.heads = heads
+            self.workers = workers
+            self.milliseconds = milliseconds
+            gflops = 12 * Double(queries * keys * width) / (milliseconds * 1e6)
+        }
     }
 
     /// One training step of Linear(256,256) → LayerNorm → ReLU → Linear(256,16) → CE with AdamW on a batch.

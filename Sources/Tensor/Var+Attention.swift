@@ -53,6 +53,13 @@ extension Var {
     /// Heads run on `TensorThreads.workers` threads.
     public static func attention(query: Var, key: Var, value: Var, heads: Int,
                                  mask: AttentionMask = .none, scale: Double? = nil) -> Var {
+        attention(query: query, key: key, value: value, heads: heads, mask: mask, scale: scale, queryBlock: nil)
+    }
+
+    /// `attention` processing `queryBlock` query rows at a time (default: as many as keep a block of scores near
+    /// 512 KiB, so that scores, mask and softmax stay in L2 between the two products).
+    static func attention(query: Var, key: Var, value: Var, heads: Int, mask: AttentionMask, scale: Double?,
+                          queryBlock: Int?) -> Var {
         let q = query.value, k = key.value, v = value.value
         precondition(q.rank == 2 && k.rank == 2 && v.rank == 2 && heads > 0, "attention: q, k, v must be rank 2")
         let lq = q.shape[0], lk = k.shape[0], qkw = q.shape[1], vw = v.shape[1]
@@ -64,6 +71,7 @@ extension Var {
         let probs = Tensor(uninitialized: [heads, lq, lk], dtype: q.dtype)
         let out = Tensor(uninitialized: [lq, vw], dtype: q.dtype)
         let workers = Swift.min(TensorThreads.workers, heads)
+        let bq = Swift.max(1, Swift.min(lq, queryBlock ?? 131_072 / Swift.max(lk, 1)))
         func fwd<T: TensorScalar>(_: T.Type) {
             let qa = Int(bitPattern: q.pointer(T.self)), ka = Int(bitPattern: k.pointer(T.self))
             let va = Int(bitPattern: v.pointer(T.self)), pa = Int(bitPattern: probs.pointer(T.self))
@@ -74,16 +82,19 @@ extension Var {
                       let vp = UnsafeMutablePointer<T>(bitPattern: va), let pp = UnsafeMutablePointer<T>(bitPattern: pa),
                       let op = UnsafeMutablePointer<T>(bitPattern: oa) else { return }
                 for h in stride(from: w, to: heads, by: workers) {
-                    let ph = pp + h * lq * lk
-                    T.gemm(transA: false, transB: true, m: lq, n: lk, k: dk, alpha: T(s), a: qp + h * dk, lda: qkw,
-                           b: kp + h * dk, ldb: qkw, beta: 0, c: ph, ldc: lk)
-                    if let ma, let mp = UnsafeMutablePointer<T>(bitPattern: ma) {
-                        let mh = mp + (perHeadMask ? h * lq * lk : 0)
-                        for i in 0..<(lq * lk) { ph[i] += mh[i] }
+                    for r0 in stride(from: 0, to: lq, by: bq) {
+                        let rows = Swift.min(bq, lq - r0)
+                        let ph = pp + h * lq * lk + r0 * lk
+                        T.gemm(transA: false, transB: true, m: rows, n: lk, k: dk, alpha: T(s), a: qp + r0 * qkw + h * dk,
+                               lda: qkw, b: kp + h * dk, ldb: qkw, beta: 0, c: ph, ldc: lk)
+                        if let ma, let mp = UnsafeMutablePointer<T>(bitPattern: ma) {
+                            let mh = mp + (perHeadMask ? h * lq * lk : 0) + r0 * lk
+                            for i in 0..<(rows * lk) { ph[i] += mh[i] }
+                        }
+                        softmaxRows(ph, ph, rows: rows, cols: lk)
+                        T.gemm(transA: false, transB: false, m: rows, n: dv, k: lk, alpha: 1, a: ph, lda: lk,
+                               b: vp + h * dv, ldb: vw, beta: 0, c: op + r0 * vw + h * dv, ldc: vw)
                     }
-                    softmaxRows(ph, ph, rows: lq, cols: lk)
-                    T.gemm(transA: false, transB: false, m: lq, n: dv, k: lk, alpha: 1, a: ph, lda: lk,
-                           b: vp + h * dv, ldb: vw, beta: 0, c: op + h * dv, ldc: vw)
                 }
             }
         }
@@ -93,9 +104,10 @@ extension Var {
         //   dV = Pᵀ G,  dP = G Vᵀ,  dS = P ⊙ (dP − rowsum(dP ⊙ P))  (softmax adjoint; masked entries have P = 0),
         //   dQ = s·dS K,  dK = s·dSᵀ Q.  The mask is a constant and gets no gradient.
         return query.tape.record(out, inputs: [query, key, value]) { g, t in
-            let dq = Tensor(uninitialized: q.shape, dtype: q.dtype), dk_ = Tensor(uninitialized: k.shape, dtype: k.dtype)
-            let dvT = Tensor(uninitialized: v.shape, dtype: v.dtype)
-            let scratch = Tensor(uninitialized: [workers, lq, lk], dtype: q.dtype)
+            // dK and dV sum over query blocks (gemm with beta = 1), so they start at zero.
+            let dq = Tensor(uninitialized: q.shape, dtype: q.dtype), dk_ = Tensor.zeros(k.shape, dtype: k.dtype)
+            let dvT = Tensor.zeros(v.shape, dtype: v.dtype)
+            let scratch = Tensor(uninitialized: [workers, bq, lk], dtype: q.dtype)
             func back<T: TensorScalar>(_: T.Type) {
                 let qa = Int(bitPattern: q.pointer(T.self)), ka = Int(bitPattern: k.pointer(T.self))
                 let va = Int(bitPattern: v.pointer(T.self)), pa = Int(bitPattern: probs.pointer(T.self))
@@ -108,22 +120,25 @@ extension Var {
                           let gp = UnsafeMutablePointer<T>(bitPattern: ga), let sp0 = UnsafeMutablePointer<T>(bitPattern: sa),
                           let dqp = UnsafeMutablePointer<T>(bitPattern: dqa), let dkp = UnsafeMutablePointer<T>(bitPattern: dka),
                           let dvp = UnsafeMutablePointer<T>(bitPattern: dva) else { return }
-                    let sp = sp0 + w * lq * lk
+                    let sp = sp0 + w * bq * lk
                     for h in stride(from: w, to: heads, by: workers) {
-                        let ph = pp + h * lq * lk
-                        T.gemm(transA: true, transB: false, m: lk, n: dv, k: lq, alpha: 1, a: ph, lda: lk,
-                               b: gp + h * dv, ldb: vw, beta: 0, c: dvp + h * dv, ldc: vw)
-                        T.gemm(transA: false, transB: true, m: lq, n: lk, k: dv, alpha: 1, a: gp + h * dv, lda: vw,
-                               b: vp + h * dv, ldb: vw, beta: 0, c: sp, ldc: lk)
-                        for r in 0..<lq {
-                            let prow = ph + r * lk, srow = sp + r * lk
-                            let dot = dotOf(prow, srow, lk)
-                            for j in 0..<lk { srow[j] = prow[j] * (srow[j] - dot) }
+                        for r0 in stride(from: 0, to: lq, by: bq) {
+                            let rows = Swift.min(bq, lq - r0)
+                            let ph = pp + h * lq * lk + r0 * lk, gb = gp + r0 * vw + h * dv
+                            T.gemm(transA: true, transB: false, m: lk, n: dv, k: rows, alpha: 1, a: ph, lda: lk,
+                                   b: gb, ldb: vw, beta: 1, c: dvp + h * dv, ldc: vw)
+                            T.gemm(transA: false, transB: true, m: rows, n: lk, k: dv, alpha: 1, a: gb, lda: vw,
+                                   b: vp + h * dv, ldb: vw, beta: 0, c: sp, ldc: lk)
+                            for r in 0..<rows {
+                                let prow = ph + r * lk, srow = sp + r * lk
+                                let dot = dotOf(prow, srow, lk)
+                                for j in 0..<lk { srow[j] = prow[j] * (srow[j] - dot) }
+                            }
+                            T.gemm(transA: false, transB: false, m: rows, n: dk, k: lk, alpha: T(s), a: sp, lda: lk,
+                                   b: kp + h * dk, ldb: qkw, beta: 0, c: dqp + r0 * qkw + h * dk, ldc: qkw)
+                            T.gemm(transA: true, transB: false, m: lk, n: dk, k: rows, alpha: T(s), a: sp, lda: lk,
+                                   b: qp + r0 * qkw + h * dk, ldb: qkw, beta: 1, c: dkp + h * dk, ldc: qkw)
                         }
-                        T.gemm(transA: false, transB: false, m: lq, n: dk, k: lk, alpha: T(s), a: sp, lda: lk,
-                               b: kp + h * dk, ldb: qkw, beta: 0, c: dqp + h * dk, ldc: qkw)
-                        T.gemm(transA: true, transB: false, m: lk, n: dk, k: lq, alpha: T(s), a: sp, lda: lk,
-                               b: qp + h * dk, ldb: qkw, beta: 0, c: dkp + h * dk, ldc: qkw)
                     }
                 }
             }

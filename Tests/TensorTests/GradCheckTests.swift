@@ -86,6 +86,11 @@ let gradCases: [OpCase] = [
         for j in 0..<5 { m[flat: 2 * 5 + j] = 1 }  // row 2 forbids every key: must be lifted
         return Var.attention(query: $0[0], key: $0[1], value: $0[2], heads: 2, mask: .boolean(m))
     },
+    OpCase(name: "attention in query blocks of 2", shapes: [[5, 6], [4, 6], [4, 4]]) {
+        var m = fixedBinary([5, 4], seed: 6, p: 0.4)
+        for j in 0..<4 { m[flat: 3 * 4 + j] = 1 }
+        return Var.attention(query: $0[0], key: $0[1], value: $0[2], heads: 2, mask: .boolean(m), scale: nil, queryBlock: 2)
+    },
     OpCase(name: "attention additive per-head mask", shapes: [[3, 6], [4, 6], [4, 9]]) {
         Var.attention(query: $0[0], key: $0[1], value: $0[2], heads: 3, mask: .additive(fixed([3, 3, 4], seed: 4, low: -2, high: 1)), scale: 0.7)
     },

@@ -85,3 +85,15 @@ extension TensorTestSuite {
         }
     }
 }
+
+extension TensorTestSuite.Kernels {
+    @Test func attentionBlocksMatchOneBlock() {
+        var rng = SeededGenerator(seed: 12)
+        let tape = Tape(recording: false)
+        let q = tape.constant(.normal([7, 8], using: &rng)), k = tape.constant(.normal([5, 8], using: &rng))
+        let v = tape.constant(.normal([5, 6], using: &rng))
+        let whole = Var.attention(query: q, key: k, value: v, heads: 2, mask: .none, scale: nil, queryBlock: 7).value.doubles()
+        let blocked = Var.attention(query: q, key: k, value: v, heads: 2, mask: .none, scale: nil, queryBlock: 3).value.doubles()
+        #expect(maxAbsDiff(whole, blocked) < 1e-6)
+    }
+}
