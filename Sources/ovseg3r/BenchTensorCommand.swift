@@ -38,7 +38,7 @@ struct BenchTensorCommand: ParsableCommand {
         let loadBefore = Self.loadAverage()
         let parts = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         let matmul = parts.contains("matmul")
-            ? [(256, 60), (512, 30), (1024, 12), (2048, 5)].map { TensorBenchmarks.matmul(size: $0.0, reps: $0.1) } : []
+            ? [(256, 100), (512, 60), (1024, 20), (2048, 7)].map { TensorBenchmarks.matmul(size: $0.0, reps: $0.1) } : []
         let attention = parts.contains("attention") ? [1, 2].map { TensorBenchmarks.attention(workers: $0, reps: 7) } : []
         let step = parts.contains("step") ? TensorBenchmarks.trainingStep(reps: 60) : nil
         let memory = parts.contains("memory") ? TensorBenchmarks.memory(steps: steps) : nil
