@@ -45,12 +45,13 @@ public final class Tape {
         append(Node(value: value, backward: nil, parameter: nil, requiresGrad: false))
     }
 
-    /// A parameter's value; `backward` adds its gradient into `parameter.grad`. The same parameter used twice
-    /// maps to one node.
+    /// A parameter's value; `backward` adds its gradient into `parameter.grad`. While recording, the same parameter
+    /// used twice maps to one node; while not recording it is a plain constant.
     public func parameter(_ p: Parameter) -> Var {
+        guard isRecording else { return constant(p.value) }
         let key = ObjectIdentifier(p)
         if let id = parameterNodes[key] { return Var(tape: self, id: id, generation: generation) }
-        let v = append(Node(value: p.value, backward: nil, parameter: p, requiresGrad: isRecording))
+        let v = append(Node(value: p.value, backward: nil, parameter: p, requiresGrad: true))
         parameterNodes[key] = v.id
         return v
     }

@@ -143,6 +143,15 @@ extension TensorTestSuite {
             #expect(p.grad?.doubles() == [6, 8, 10])
         }
 
+        /// A parameter first seen inside a no-grad region still gets its gradient when used later while recording.
+        @Test func parameterAfterNoGradRegionStillLearns() throws {
+            let p = Parameter(try Tensor([2] as [Double], shape: [1], dtype: .float64))
+            let tape = Tape()
+            _ = tape.withoutRecording { tape.parameter(p) * 3 }
+            tape.backward((tape.parameter(p) * 3).sum())
+            #expect(p.grad?.doubles() == [3])
+        }
+
         /// Values computed without recording carry no backward rule.
         @Test func noGradRegionRecordsNothing() {
             let p = Parameter(Tensor(repeating: 2, shape: [2], dtype: .float64))
