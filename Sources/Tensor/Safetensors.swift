@@ -2,12 +2,12 @@ import Foundation
 
 /// Element types this library writes and reads in safetensors files.
 public enum SafetensorsDType: String, Sendable {
-    case f32 = "F32", f16 = "F16", f64 = "F64"
+    case f32 = "F32", f16 = "F16", bf16 = "BF16", f64 = "F64"
 
     var byteSize: Int {
         switch self {
         case .f32: return 4
-        case .f16: return 2
+        case .f16, .bf16: return 2
         case .f64: return 8
         }
     }
@@ -47,7 +47,7 @@ public enum Safetensors {
         }
     }
 
-    /// Reads every tensor of a safetensors file (F32, F16 and F64 are converted to `dtype`) and its metadata.
+    /// Reads every tensor of a safetensors file (F32, F16, BF16 and F64 are converted to `dtype`) and its metadata.
     public static func read(_ path: String, dtype: DType = .float32) throws(TensorError)
         -> (tensors: [String: Tensor], metadata: [String: String]) {
         let data: Data
@@ -110,6 +110,13 @@ public enum Safetensors {
         case .f16:
             var bits = v.map { Float16(Float($0)).bitPattern.littleEndian }
             bits.withUnsafeMutableBytes { out.append(contentsOf: $0) }
+        case .bf16:
+            // Round to nearest even on the 16 dropped mantissa bits (NaN stays NaN through the top bits).
+            var bits = v.map { d -> UInt16 in
+                let b = Float(d).bitPattern
+                return UInt16(truncatingIfNeeded: (b &+ 0x7FFF &+ ((b >> 16) & 1)) >> 16).littleEndian
+            }
+            bits.withUnsafeMutableBytes { out.append(contentsOf: $0) }
         case .f64:
             var bits = v.map { $0.bitPattern.littleEndian }
             bits.withUnsafeMutableBytes { out.append(contentsOf: $0) }
@@ -125,6 +132,9 @@ public enum Safetensors {
                 switch sdt {
                 case .f32: t[flat: i] = Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))))
                 case .f16: t[flat: i] = Double(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))))
+                case .bf16:
+                    let b = UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
+                    t[flat: i] = Double(Float(bitPattern: b << 16))
                 case .f64: t[flat: i] = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
                 }
             }

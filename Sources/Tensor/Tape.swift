@@ -13,6 +13,22 @@ public final class Parameter {
 
 /// Records operations on ``Var``s and runs them backwards.
 ///
+/// A training step on one screen:
+/// ```swift
+/// let tape = Tape()
+/// let optimizer = Optimizer(AdamW(weightDecay: 0.05))
+/// let schedule = PolyLR(base: 1e-4, totalSteps: 38_700)
+/// for step in 0..<38_700 {
+///     let logits = model(tape.constant(features))            // Module ops record on the tape
+///     let loss = logits.crossEntropy(labels: labels) + masks.diceLoss(targets: gt)
+///     tape.backward(loss)                                     // gradients accumulate into Parameter.grad
+///     clipGradientNorm(model.parameters, maxNorm: 10)
+///     optimizer.update(model.namedParameters, learningRate: schedule.learningRate(at: step))
+///     model.zeroGrad()
+///     tape.reset()                                            // buffers go back to the pool
+/// }
+/// ```
+///
 /// Use one tape per training step from one thread (it is not `Sendable`): build the forward pass with `Var` ops,
 /// call `backward(_:)` on a scalar loss (gradients accumulate into the `Parameter`s used), then `reset()` so
 /// the step's buffers go back to ``BufferPool`` for the next step. While `isRecording` is false (see

@@ -7,6 +7,9 @@ import Foundation
 /// the first axis) share the buffer. Everything else that rearranges elements copies.
 ///
 /// Differentiable computation goes through a ``Tape`` and ``Var``; `Tensor` itself knows nothing about gradients.
+///
+/// `Sendable` is sound because a buffer is only ever written while uniquely referenced (copy-on-write through
+/// `makeUnique()`) or while being filled right after allocation, before any other reference exists.
 public struct Tensor: @unchecked Sendable {
     /// Extent of each axis; `[]` is a scalar.
     public let shape: [Int]

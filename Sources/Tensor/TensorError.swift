@@ -11,6 +11,6 @@ public enum TensorError: Error, Equatable {
     case invalidSafetensors(path: String, reason: String)
     /// A tensor the caller asked for is not in the file.
     case missingTensor(name: String, path: String)
-    /// A safetensors dtype this library does not read (it reads F32, F16, F64).
+    /// A safetensors dtype this library does not read (it reads F32, F16, BF16, F64).
     case unsupportedDType(name: String, dtype: String, path: String)
 }

@@ -97,6 +97,33 @@ extension Var {
     public func abs() -> Var { pointwise(AbsFunction.self) }
     /// x². Derivative: 2x.
     public func square() -> Var { pointwise(SquareFunction.self) }
+
+    /// x limited to `[lower, upper]`. Derivative: 1 strictly inside the range, 0 where clamped (as `torch.clamp`).
+    public func clamped(lower: Double, upper: Double) -> Var {
+        let x = value
+        let y = dispatch(dtype, { x.map(Float.self) { Swift.min(Swift.max($0, Float(lower)), Float(upper)) } },
+                         { x.map(Double.self) { Swift.min(Swift.max($0, lower), upper) } })
+        let ix = id
+        return tape.record(y, inputs: [self]) { g, t in
+            let pass = dispatch(x.dtype, { x.map(Float.self) { $0 > Float(lower) && $0 < Float(upper) ? 1 : 0 } },
+                                { x.map(Double.self) { $0 > lower && $0 < upper ? 1 : 0 } })
+            t.accumulate(ix, Tensor.elementwise(g, pass, .mul))
+        }
+    }
+
+    /// log(x/(1−x)) with x clamped to [eps, 1−eps] first: the inverse of `sigmoid` used by box refinement
+    /// (`inverse_sigmoid` in DETR-family code).
+    public func inverseSigmoid(eps: Double = 1e-5) -> Var {
+        let x = clamped(lower: eps, upper: 1 - eps)
+        return (x / (-x + 1)).log()
+    }
+}
+
+extension Tensor {
+    /// `f` applied to every element (no gradient; for masks, thresholds and other bookkeeping).
+    public func mapped(_ f: (Double) -> Double) -> Tensor {
+        dispatch(dtype, { map(Float.self) { Float(f(Double($0))) } }, { map(Double.self) { f($0) } })
+    }
 }
 
 /// A scalar function and its derivative, the latter in terms of the input x and the output y = f(x).

@@ -43,6 +43,8 @@ let gradCases: [OpCase] = [
     OpCase(name: "tanh", shapes: [[8]]) { $0[0].tanh() },
     OpCase(name: "abs", shapes: [[8]]) { $0[0].abs() },
     OpCase(name: "square", shapes: [[8]]) { $0[0].square() },
+    OpCase(name: "clamped", shapes: [[8]]) { $0[0].clamped(lower: -0.5, upper: 0.7) },
+    OpCase(name: "inverseSigmoid", shapes: [[6]]) { $0[0].sigmoid().inverseSigmoid() },
     OpCase(name: "sum axis 1 keepDims", shapes: [[2, 3, 4]]) { $0[0].sum(axes: [1], keepDims: true) },
     OpCase(name: "sum all", shapes: [[2, 3]]) { $0[0].sum() },
     OpCase(name: "mean axes 0,2", shapes: [[2, 3, 4]]) { $0[0].mean(axes: [0, 2]) },
