@@ -118,6 +118,31 @@ public enum TensorBenchmarks {
                                milliseconds: median(Array(times.dropFirst())))
     }
 
+    /// A large pointwise op (GELU forward + backward on `count` elements) with the given number of workers.
+    public struct PointwiseResult: Codable, Sendable {
+        public var count: Int, workers: Int
+        public var milliseconds: Double
+    }
+
+    public static func pointwise(count: Int = 1 << 23, workers: Int, reps: Int) -> PointwiseResult {
+        var rng = SeededGenerator(seed: 3)
+        let x = Parameter(.uniform([count], low: -3, high: 3, using: &rng))
+        let saved = TensorThreads.workers
+        TensorThreads.workers = workers
+        defer { TensorThreads.workers = saved }
+        let tape = Tape()
+        var times: [Double] = []
+        for _ in 0..<(reps + 1) {
+            times.append(milliseconds {
+                let y = tape.parameter(x).gelu()
+                tape.backward(y.sum())
+            })
+            x.zeroGrad()
+            tape.reset()
+        }
+        return PointwiseResult(count: count, workers: workers, milliseconds: median(Array(times.dropFirst())))
+    }
+
     final class StepModel: Module {
         let fc1: Linear, norm: LayerNorm, fc2: Linear
         init(using rng: inout SeededGenerator) {

@@ -62,16 +62,35 @@ extension Var {
     public static prefix func - (x: Var) -> Var { x.affine(scale: -1) }
 
     /// Applies the pointwise function `F`; generic so that each function's loops are specialised and inlined.
+    /// Tensors above this many elements are split over `TensorThreads.workers` threads in pointwise ops.
+    static let parallelThreshold = 1 << 18
+
     func pointwise<F: PointwiseFunction>(_: F.Type) -> Var {
         let x = value
-        let y = dispatch(dtype, { x.map(Float.self) { F.value($0) } }, { x.map(Double.self) { F.value($0) } })
+        let n = x.count
+        let workers = n >= Var.parallelThreshold ? TensorThreads.workers : 1
+        func fwd<T: TensorScalar>(_: T.Type) -> Tensor {
+            let y = Tensor(uninitialized: x.shape, dtype: x.dtype)
+            let xa = Int(bitPattern: x.pointer(T.self)), ya = Int(bitPattern: y.pointer(T.self))
+            parallelWorkers(workers) { w in
+                guard let xp = UnsafeMutablePointer<T>(bitPattern: xa), let yp = UnsafeMutablePointer<T>(bitPattern: ya) else { return }
+                for i in (n * w / workers)..<(n * (w + 1) / workers) { yp[i] = F.value(xp[i]) }
+            }
+            return y
+        }
+        let y = dispatch(dtype, { fwd(Float.self) }, { fwd(Double.self) })
         let ix = id
         return tape.record(y, inputs: [self]) { g, t in
             // Chain rule: dx = g · f'(x), with f' written in terms of x and y = f(x).
             func back<T: TensorScalar>(_: T.Type) -> Tensor {
                 let dx = Tensor(uninitialized: x.shape, dtype: x.dtype)
-                let xp = x.pointer(T.self), yp = y.pointer(T.self), gp = g.pointer(T.self), d = dx.pointer(T.self)
-                for i in 0..<x.count { d[i] = gp[i] * F.derivative(x: xp[i], y: yp[i]) }
+                let xa = Int(bitPattern: x.pointer(T.self)), ya = Int(bitPattern: y.pointer(T.self))
+                let ga = Int(bitPattern: g.pointer(T.self)), da = Int(bitPattern: dx.pointer(T.self))
+                parallelWorkers(workers) { w in
+                    guard let xp = UnsafeMutablePointer<T>(bitPattern: xa), let yp = UnsafeMutablePointer<T>(bitPattern: ya),
+                          let gp = UnsafeMutablePointer<T>(bitPattern: ga), let d = UnsafeMutablePointer<T>(bitPattern: da) else { return }
+                    for i in (n * w / workers)..<(n * (w + 1) / workers) { d[i] = gp[i] * F.derivative(x: xp[i], y: yp[i]) }
+                }
                 return dx
             }
             t.accumulate(ix, dispatch(x.dtype, { back(Float.self) }, { back(Double.self) }))

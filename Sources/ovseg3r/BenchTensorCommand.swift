@@ -16,12 +16,13 @@ struct BenchTensorCommand: ParsableCommand {
     @Option(help: "Training steps for the memory figure.")
     var steps = 1000
 
-    @Option(help: "Run only these parts (comma-separated: matmul, attention, step, memory).")
-    var only: String = "matmul,attention,step,memory"
+    @Option(help: "Run only these parts (comma-separated: matmul, attention, pointwise, step, memory).")
+    var only: String = "matmul,attention,pointwise,step,memory"
 
     struct Report: Codable {
         var matmul: [TensorBenchmarks.MatmulResult]
         var attention: [TensorBenchmarks.AttentionResult]
+        var pointwise: [TensorBenchmarks.PointwiseResult]
         var trainingStep: TensorBenchmarks.TrainingStepResult?
         var memory: TensorBenchmarks.MemoryResult?
         /// /proc/loadavg's 1-minute figure before and after: the machine is shared, so absolute times depend on it.
@@ -40,9 +41,10 @@ struct BenchTensorCommand: ParsableCommand {
         let matmul = parts.contains("matmul")
             ? [(256, 100), (512, 60), (1024, 20), (2048, 7)].map { TensorBenchmarks.matmul(size: $0.0, reps: $0.1) } : []
         let attention = parts.contains("attention") ? [1, 2].map { TensorBenchmarks.attention(workers: $0, reps: 7) } : []
+        let pointwise = parts.contains("pointwise") ? [1, 2].map { TensorBenchmarks.pointwise(workers: $0, reps: 7) } : []
         let step = parts.contains("step") ? TensorBenchmarks.trainingStep(reps: 60) : nil
         let memory = parts.contains("memory") ? TensorBenchmarks.memory(steps: steps) : nil
-        let report = Report(matmul: matmul, attention: attention, trainingStep: step, memory: memory,
+        let report = Report(matmul: matmul, attention: attention, pointwise: pointwise, trainingStep: step, memory: memory,
                             loadAverageBefore: loadBefore, loadAverageAfter: Self.loadAverage())
         if json {
             let encoder = JSONEncoder()
@@ -63,6 +65,9 @@ struct BenchTensorCommand: ParsableCommand {
         for a in attention {
             print("attention fwd+bwd Q=\(a.queries) S=\(a.keys) d=\(a.width) h=\(a.heads), \(a.workers) worker(s): "
                   + "\(f(a.milliseconds, 1)) ms, \(f(a.gflops, 1)) GFLOP/s")
+        }
+        for p in pointwise {
+            print("GELU fwd+bwd over \(p.count) elements, \(p.workers) worker(s): \(f(p.milliseconds, 1)) ms")
         }
         if let step {
             print("MLP step (B=\(step.batch), 256→256→16, LN, CE, AdamW): \(f(step.stepMs)) ms; its GEMMs alone \(f(step.gemmOnlyMs)) ms "

@@ -97,3 +97,25 @@ extension TensorTestSuite.Kernels {
         #expect(maxAbsDiff(whole, blocked) < 1e-6)
     }
 }
+
+extension TensorTestSuite.Kernels {
+    /// The two-worker split of large pointwise ops gives the same values and gradients as one worker.
+    @Test func parallelPointwiseMatchesSerial() {
+        var rng = SeededGenerator(seed: 13)
+        let x = Parameter(.normal([Var.parallelThreshold + 17], using: &rng))
+        func run(workers: Int) -> ([Float], [Float]) {
+            let saved = TensorThreads.workers
+            TensorThreads.workers = workers
+            defer { TensorThreads.workers = saved }
+            let tape = Tape()
+            let y = tape.parameter(x).gelu()
+            tape.backward(y.sum())
+            defer { x.zeroGrad() }
+            return (y.value.floats(), x.grad?.floats() ?? [])
+        }
+        let (y1, g1) = run(workers: 1), (y2, g2) = run(workers: 2)
+        #expect(y1 == y2)
+        #expect(g1 == g2)
+        #expect(g1.count == x.value.count)
+    }
+}
