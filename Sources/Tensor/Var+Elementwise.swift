@@ -203,11 +203,11 @@ enum SquareFunction: PointwiseFunction {
 }
 
 @inline(__always) func geluValue<T: TensorScalar>(_ x: T) -> T {
-    x * T(0.5) * (1 + T.erf(x * T(0.70710678118654752440)))
+    x * T(0.5) * (1 + T.fastErf(x * T(0.70710678118654752440)))
 }
 
 @inline(__always) func geluDerivative<T: TensorScalar>(_ x: T) -> T {
-    let cdf = T(0.5) * (1 + T.erf(x * T(0.70710678118654752440)))
-    let pdf = T.exp(-x * x / 2) * T(0.39894228040143267794)
+    let cdf = T(0.5) * (1 + T.fastErf(x * T(0.70710678118654752440)))
+    let pdf = T.fastExp(-x * x / 2) * T(0.39894228040143267794)
     return cdf + x * pdf
 }

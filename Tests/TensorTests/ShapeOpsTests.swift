@@ -119,3 +119,14 @@ extension TensorTestSuite.Kernels {
         #expect(g1.count == x.value.count)
     }
 }
+
+extension TensorTestSuite.Kernels {
+    @Test func fastErfIsAccurate() {
+        var worst = 0.0
+        for i in 0...20000 {
+            let x = Float(-6 + 12 * Double(i) / 20000)
+            worst = Swift.max(worst, Swift.abs(Double(Float.fastErf(x)) - Foundation.erf(Double(x))))
+        }
+        #expect(worst < 5e-7, "worst absolute error \(worst)")
+    }
+}
