@@ -163,3 +163,19 @@ extension Module {
         for ((_, p), v) in zip(named, values) { p.value = v }
     }
 }
+
+extension Optimizer {
+    /// Writes the optimiser state (`name.slot` tensors) and the step count (metadata `"step"`) to a safetensors file.
+    public func saveState(to path: String) throws(TensorError) {
+        try Safetensors.write(stateTensors, to: path, metadata: ["step": String(step)])
+    }
+
+    /// Restores state written by `saveState(to:)` for `parameters` (see `loadState(_:step:parameters:source:)`).
+    public func loadState(from path: String, parameters: [(name: String, parameter: Parameter)]) throws(TensorError) {
+        let file = try Safetensors.read(path, dtype: parameters.first?.parameter.value.dtype ?? .float32)
+        guard let stepText = file.metadata["step"], let step = Int(stepText) else {
+            throw .invalidSafetensors(path: path, reason: "metadata has no integer \"step\"")
+        }
+        try loadState(file.tensors, step: step, parameters: parameters, source: path)
+    }
+}

@@ -89,6 +89,15 @@ extension TensorTestSuite {
             }
         }
 
+        @Test func optimizerStateNeedsItsStep() throws {
+            let path = temporaryPath("nostep.safetensors")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try Safetensors.write([("w.exp_avg", Tensor.zeros([2]))], to: path)
+            #expect(throws: TensorError.invalidSafetensors(path: path, reason: "metadata has no integer \"step\"")) {
+                try Optimizer(AdamW()).loadState(from: path, parameters: [("w", Parameter(Tensor.zeros([2])))])
+            }
+        }
+
         @Test func truncatedFileIsATypedError() throws {
             let path = temporaryPath("trunc.safetensors")
             defer { try? FileManager.default.removeItem(atPath: path) }
@@ -121,11 +130,10 @@ extension TensorTestSuite {
             let mPath = temporaryPath("model.safetensors"), oPath = temporaryPath("optim.safetensors")
             defer { for p in [mPath, oPath] { try? FileManager.default.removeItem(atPath: p) } }
             try a.saveParameters(to: mPath)
-            try Safetensors.write(optA.stateTensors, to: oPath, metadata: ["step": String(optA.step)])
+            try optA.saveState(to: oPath)
             let b = model(seed: 6), optB = Optimizer(AdamW(weightDecay: 0.05))
             try b.loadParameters(from: mPath)
-            let state = try Safetensors.read(oPath)
-            try optB.loadState(state.tensors, step: Int(state.metadata["step"] ?? "") ?? -1, parameters: b.namedParameters)
+            try optB.loadState(from: oPath, parameters: b.namedParameters)
             #expect(optB.step == 3)
             #expect(optB.stateTensors.count == 2 * a.namedParameters.count)
             train(a, optA, steps: 2)
