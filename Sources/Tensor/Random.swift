@@ -29,16 +29,30 @@ extension Tensor {
     /// Uniform samples in [low, high).
     public static func uniform(_ shape: [Int], low: Double = 0, high: Double = 1, dtype: DType = .float32,
                                using rng: inout SeededGenerator) -> Tensor {
-        var t = Tensor(uninitialized: shape, dtype: dtype)
-        for i in 0..<t.count { t[flat: i] = low + (high - low) * rng.nextUnit() }
+        let t = Tensor(uninitialized: shape, dtype: dtype)
+        t.fill { low + (high - low) * rng.nextUnit() }
         return t
     }
 
     /// Normal samples with the given mean and standard deviation.
     public static func normal(_ shape: [Int], mean: Double = 0, std: Double = 1, dtype: DType = .float32,
                               using rng: inout SeededGenerator) -> Tensor {
-        var t = Tensor(uninitialized: shape, dtype: dtype)
-        for i in 0..<t.count { t[flat: i] = mean + std * rng.nextNormal() }
+        let t = Tensor(uninitialized: shape, dtype: dtype)
+        t.fill { mean + std * rng.nextNormal() }
         return t
+    }
+}
+
+extension Tensor {
+    /// Writes `next()` into every element in order (only for freshly allocated, unshared tensors).
+    func fill(_ next: () -> Double) {
+        switch dtype {
+        case .float32:
+            let p = pointer(Float.self)
+            for i in 0..<count { p[i] = Float(next()) }
+        case .float64:
+            let p = pointer(Double.self)
+            for i in 0..<count { p[i] = next() }
+        }
     }
 }

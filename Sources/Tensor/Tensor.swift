@@ -69,7 +69,19 @@ public struct Tensor: @unchecked Sendable {
 
     /// A tensor from row-major `values`; throws if `values.count` is not the product of `shape`.
     public init(_ values: [Float], shape: [Int], dtype: DType = .float32) throws(TensorError) {
-        try self.init(values.map { Double($0) }, shape: shape, dtype: dtype)
+        let n = shape.reduce(1, *)
+        guard n == values.count, shape.allSatisfy({ $0 >= 0 }) else {
+            throw .elementCountMismatch(op: "Tensor.init", shape: shape, count: values.count)
+        }
+        self.init(uninitialized: shape, dtype: dtype)
+        switch dtype {
+        case .float32:
+            let p = pointer(Float.self)
+            values.withUnsafeBufferPointer { if let base = $0.baseAddress { p.update(from: base, count: n) } }
+        case .float64:
+            let p = pointer(Double.self)
+            for i in 0..<n { p[i] = Double(values[i]) }
+        }
     }
 
     /// A tensor from row-major `values`; throws if `values.count` is not the product of `shape`.
