@@ -123,6 +123,8 @@ public final class Tape {
     public func backward(_ loss: Var) {
         precondition(loss.tape === self && loss.generation == generation, "Tape.backward: loss is from another tape or step")
         precondition(loss.value.count == 1, "Tape.backward: loss must have one element, has shape \(loss.value.shape)")
+        // A second backward on the same tape must not re-add the first one's leaf gradients.
+        for i in grads.indices { grads[i] = nil }
         grads[loss.id] = Tensor(repeating: 1, shape: loss.value.shape, dtype: loss.value.dtype)
         for id in stride(from: loss.id, through: 0, by: -1) {
             guard let g = grads[id] else { continue }

@@ -67,9 +67,9 @@ extension Var {
     public func dropout(_ p: Double, training: Bool = true, using rng: inout SeededGenerator) -> Var {
         guard training && p > 0 else { return self }
         precondition(p < 1, "dropout: p must be < 1, got \(p)")
-        var mask = Tensor(uninitialized: value.shape, dtype: value.dtype)
+        let mask = Tensor(uninitialized: value.shape, dtype: value.dtype)
         let scale = 1 / (1 - p)
-        for i in 0..<mask.count { mask[flat: i] = rng.nextUnit() < p ? 0 : scale }
+        mask.fill { rng.nextUnit() < p ? 0 : scale }
         return self * tape.constant(mask)
     }
 }

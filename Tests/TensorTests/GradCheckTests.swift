@@ -145,6 +145,16 @@ extension TensorTestSuite {
             #expect(p.grad?.doubles() == [6, 8, 10])
         }
 
+        /// Two losses backpropagated on one tape add up exactly once each.
+        @Test func twoBackwardPassesOnOneTape() throws {
+            let p = Parameter(try Tensor([1, 2] as [Double], shape: [2], dtype: .float64))
+            let tape = Tape()
+            let x = tape.parameter(p)
+            tape.backward((x * 2).sum())
+            tape.backward((x * x).sum())
+            #expect(p.grad?.doubles() == [4, 6])
+        }
+
         /// A parameter first seen inside a no-grad region still gets its gradient when used later while recording.
         @Test func parameterAfterNoGradRegionStillLearns() throws {
             let p = Parameter(try Tensor([2] as [Double], shape: [1], dtype: .float64))

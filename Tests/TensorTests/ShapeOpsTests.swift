@@ -130,3 +130,25 @@ extension TensorTestSuite.Kernels {
         #expect(worst < 5e-7, "worst absolute error \(worst)")
     }
 }
+
+extension TensorTestSuite.Kernels {
+    /// Heads split over two workers give the same attention output and gradients as one worker.
+    @Test func parallelAttentionMatchesSerial() {
+        var rng = SeededGenerator(seed: 14)
+        let q = Parameter(.normal([9, 12], using: &rng)), k = Parameter(.normal([7, 12], using: &rng))
+        let v = Parameter(.normal([7, 6], using: &rng))
+        func run(workers: Int) -> [[Float]] {
+            let saved = TensorThreads.workers
+            TensorThreads.workers = workers
+            defer { TensorThreads.workers = saved; for p in [q, k, v] { p.zeroGrad() } }
+            let tape = Tape()
+            let o = Var.attention(query: tape.parameter(q), key: tape.parameter(k), value: tape.parameter(v), heads: 3,
+                                  mask: .none, scale: nil, queryBlock: 4)
+            tape.backward((o * o).sum())
+            return [o.value.floats()] + [q, k, v].map { $0.grad?.floats() ?? [] }
+        }
+        let one = run(workers: 1), two = run(workers: 2)
+        #expect(one == two)
+        #expect(one.allSatisfy { !$0.isEmpty })
+    }
+}
