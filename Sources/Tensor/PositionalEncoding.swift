@@ -8,8 +8,11 @@ import Foundation
 /// two getting ⌈channels/3⌉ rounded up to even and the last the rest: 256 → 86/86/84, as SegDINO3D.
 /// Coordinates should already be normalised (e.g. by the scene range); the encoding is a constant (no gradient).
 public struct SinePositionalEncoding3D: Sendable {
+    /// Output width.
     public let channels: Int
+    /// Base of the frequency ladder (SegDINO3D: 20; DETR: 10000).
     public let temperature: Double
+    /// Factor on the coordinates before the frequencies (2π for coordinates normalised to [0, 1]).
     public let scale: Double
     /// Channels per axis (x, y, z).
     public let axisChannels: [Int]

@@ -5,6 +5,7 @@ public final class Parameter {
     /// Sum of gradients from every `backward` since the last `zeroGrad()`; `nil` if none reached it.
     public var grad: Tensor?
 
+    /// A parameter starting at `value`, without a gradient.
     public init(_ value: Tensor) { self.value = value }
 
     /// Forgets the accumulated gradient.
@@ -51,6 +52,7 @@ public final class Tape {
     /// When false, ops compute values but record no backward rules.
     public var isRecording: Bool
 
+    /// An empty tape; `recording: false` gives an inference-only tape.
     public init(recording: Bool = true) { isRecording = recording }
 
     /// Number of recorded nodes.

@@ -6,6 +6,7 @@ public struct AdamW: UpdateRule {
     public var eps: Double
     public var weightDecay: Double
 
+    /// PyTorch's defaults; OVSeg3R trains with `weightDecay: 0.05`.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, weightDecay: Double = 0.01) {
         self.beta1 = beta1
         self.beta2 = beta2

@@ -15,6 +15,7 @@ public final class Optimizer<Rule: UpdateRule> {
     public private(set) var step = 0
     private var slots: [String: [Tensor]] = [:]
 
+    /// An optimiser with no state yet (step 0).
     public init(_ rule: Rule) { self.rule = rule }
 
     /// One optimisation step over every parameter that has a gradient, at `learningRate`.
