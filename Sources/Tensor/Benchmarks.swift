@@ -143,6 +143,26 @@ public enum TensorBenchmarks {
         return PointwiseResult(count: count, workers: workers, milliseconds: median(Array(times.dropFirst())))
     }
 
+    /// Median ms of a `MultiHeadAttention(width:heads:)` layer forward + backward (projections included), with
+    /// `queries` query rows attending to `keys` rows.
+    public static func attentionLayer(queries: Int = 512, keys: Int = 2000, width: Int = 128, heads: Int = 8,
+                                      reps: Int) -> Double {
+        var rng = SeededGenerator(seed: 12)
+        let layer = MultiHeadAttention(width: width, heads: heads, using: &rng)
+        let q = Tensor.normal([queries, width], using: &rng), kv = Tensor.normal([keys, width], using: &rng)
+        let tape = Tape()
+        var times: [Double] = []
+        for _ in 0..<(reps + 1) {
+            times.append(milliseconds {
+                let o = layer(query: tape.constant(q), key: tape.constant(kv), value: tape.constant(kv))
+                tape.backward(o.sum())
+            })
+            layer.zeroGrad()
+            tape.reset()
+        }
+        return median(Array(times.dropFirst()))
+    }
+
     final class StepModel: Module {
         let fc1: Linear, norm: LayerNorm, fc2: Linear
         init(using rng: inout SeededGenerator) {

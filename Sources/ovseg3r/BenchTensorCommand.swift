@@ -23,6 +23,8 @@ struct BenchTensorCommand: ParsableCommand {
         var matmul: [TensorBenchmarks.MatmulResult]
         var attention: [TensorBenchmarks.AttentionResult]
         var pointwise: [TensorBenchmarks.PointwiseResult]
+        /// `MultiHeadAttention` layer (projections included) forward + backward, same shapes, one worker.
+        var attentionLayerMs: Double?
         var trainingStep: TensorBenchmarks.TrainingStepResult?
         var memory: TensorBenchmarks.MemoryResult?
         /// /proc/loadavg's 1-minute figure before and after: the machine is shared, so absolute times depend on it.
@@ -41,10 +43,11 @@ struct BenchTensorCommand: ParsableCommand {
         let matmul = parts.contains("matmul")
             ? [(256, 100), (512, 60), (1024, 20), (2048, 7)].map { TensorBenchmarks.matmul(size: $0.0, reps: $0.1) } : []
         let attention = parts.contains("attention") ? [1, 2].map { TensorBenchmarks.attention(workers: $0, reps: 7) } : []
+        let layerMs = parts.contains("attention") ? TensorBenchmarks.attentionLayer(reps: 7) : nil
         let pointwise = parts.contains("pointwise") ? [1, 2].map { TensorBenchmarks.pointwise(workers: $0, reps: 7) } : []
         let step = parts.contains("step") ? TensorBenchmarks.trainingStep(reps: 60) : nil
         let memory = parts.contains("memory") ? TensorBenchmarks.memory(steps: steps) : nil
-        let report = Report(matmul: matmul, attention: attention, pointwise: pointwise, trainingStep: step, memory: memory,
+        let report = Report(matmul: matmul, attention: attention, pointwise: pointwise, attentionLayerMs: layerMs, trainingStep: step, memory: memory,
                             loadAverageBefore: loadBefore, loadAverageAfter: Self.loadAverage())
         if json {
             let encoder = JSONEncoder()
@@ -65,6 +68,9 @@ struct BenchTensorCommand: ParsableCommand {
         for a in attention {
             print("attention fwd+bwd Q=\(a.queries) S=\(a.keys) d=\(a.width) h=\(a.heads), \(a.workers) worker(s): "
                   + "\(f(a.milliseconds, 1)) ms, \(f(a.gflops, 1)) GFLOP/s")
+        }
+        if let layerMs {
+            print("MultiHeadAttention layer (q/k/v/out projections) fwd+bwd, same shapes: \(f(layerMs, 1)) ms")
         }
         for p in pointwise {
             print("GELU fwd+bwd over \(p.count) elements, \(p.workers) worker(s): \(f(p.milliseconds, 1)) ms")
