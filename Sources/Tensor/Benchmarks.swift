@@ -71,7 +71,7 @@ public enum TensorBenchmarks {
 
     /// Matmul overhead at `n×n×n`, `reps` alternating repetitions of each.
     public static func matmul(size n: Int, reps: Int) -> MatmulResult {
-        var rng = SeededGenerator(seed: UInt64(n))
+        var rng = SplitMix64(seed: UInt64(n))
         let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng)
         let c = Tensor(uninitialized: [n, n], dtype: .float32)
         let tape = Tape(recording: false)
@@ -96,10 +96,10 @@ public enum TensorBenchmarks {
     /// Attention forward + backward through the fused op.
     public static func attention(queries: Int = 512, keys: Int = 2000, width: Int = 128, heads: Int = 8,
                                  workers: Int, reps: Int) -> AttentionResult {
-        var rng = SeededGenerator(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let q = Parameter(.normal([queries, width], using: &rng)), k = Parameter(.normal([keys, width], using: &rng))
         let v = Parameter(.normal([keys, width], using: &rng))
-        let mask = try? Tensor((0..<(queries * keys)).map { _ in rng.next() & 1 == 0 ? Float(1) : 0 }, shape: [queries, keys])
+        let mask = try? Tensor((0..<(queries * keys)).map { _ in rng.next() & 1 == 0 ? Float(1) : 0 } as [Float], shape: [queries, keys])
         let saved = TensorThreads.workers
         TensorThreads.workers = workers
         defer { TensorThreads.workers = saved }
@@ -125,7 +125,7 @@ public enum TensorBenchmarks {
     }
 
     public static func pointwise(count: Int = 1 << 23, workers: Int, reps: Int) -> PointwiseResult {
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let x = Parameter(.uniform([count], low: -3, high: 3, using: &rng))
         let saved = TensorThreads.workers
         TensorThreads.workers = workers
@@ -147,7 +147,7 @@ public enum TensorBenchmarks {
     /// `queries` query rows attending to `keys` rows.
     public static func attentionLayer(queries: Int = 512, keys: Int = 2000, width: Int = 128, heads: Int = 8,
                                       reps: Int) -> Double {
-        var rng = SeededGenerator(seed: 12)
+        var rng = SplitMix64(seed: 12)
         let layer = MultiHeadAttention(width: width, heads: heads, using: &rng)
         let q = Tensor.normal([queries, width], using: &rng), kv = Tensor.normal([keys, width], using: &rng)
         let tape = Tape()
@@ -165,7 +165,7 @@ public enum TensorBenchmarks {
 
     final class StepModel: Module {
         let fc1: Linear, norm: LayerNorm, fc2: Linear
-        init(using rng: inout SeededGenerator) {
+        init(using rng: inout some RandomNumberGenerator) {
             fc1 = Linear(256, 256, using: &rng)
             norm = LayerNorm(256)
             fc2 = Linear(256, 16, using: &rng)
@@ -184,7 +184,7 @@ public enum TensorBenchmarks {
         let tape = Tape()
 
         init(batch: Int) {
-            var rng = SeededGenerator(seed: 5)
+            var rng = SplitMix64(seed: 5)
             x = Tensor.normal([batch, 256], using: &rng)
             labels = (0..<batch).map { _ in Int32(rng.next() % 16) }
             model = StepModel(using: &rng)

@@ -1,5 +1,8 @@
 /// A small, fast, seedable generator (SplitMix64) so that initialisation and dropout repeat exactly.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+///
+/// Every API here that draws random numbers takes `inout some RandomNumberGenerator`, so any seeded generator
+/// works (for instance Geometry's); this one exists so that the Tensor module needs no other module.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// A generator whose whole sequence is fixed by `seed`.
@@ -14,37 +17,40 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [0, 1).
-    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func nextUnit() -> Double { unitDouble() }
 
     /// Standard normal (Box–Muller).
-    public mutating func nextNormal() -> Double {
-        let u1 = Swift.max(nextUnit(), 1e-300), u2 = nextUnit()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
-    }
+    public mutating func nextNormal() -> Double { standardNormal() }
 }
 
-@inline(__always) private func _log(_ x: Double) -> Double { Double.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Double.cos(x) }
+extension RandomNumberGenerator {
+    /// Uniform in [0, 1) from the top 53 bits.
+    mutating func unitDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// Standard normal (Box–Muller; uses two uniforms per sample so sequences stay simple to reproduce).
+    mutating func standardNormal() -> Double {
+        let u1 = Swift.max(unitDouble(), 1e-300), u2 = unitDouble()
+        return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
+    }
+}
 
 extension Tensor {
     /// Uniform samples in [low, high).
     public static func uniform(_ shape: [Int], low: Double = 0, high: Double = 1, dtype: DType = .float32,
-                               using rng: inout SeededGenerator) -> Tensor {
+                               using rng: inout some RandomNumberGenerator) -> Tensor {
         let t = Tensor(uninitialized: shape, dtype: dtype)
-        t.fill { low + (high - low) * rng.nextUnit() }
+        t.fill { low + (high - low) * rng.unitDouble() }
         return t
     }
 
     /// Normal samples with the given mean and standard deviation.
     public static func normal(_ shape: [Int], mean: Double = 0, std: Double = 1, dtype: DType = .float32,
-                              using rng: inout SeededGenerator) -> Tensor {
+                              using rng: inout some RandomNumberGenerator) -> Tensor {
         let t = Tensor(uninitialized: shape, dtype: dtype)
-        t.fill { mean + std * rng.nextNormal() }
+        t.fill { mean + std * rng.standardNormal() }
         return t
     }
-}
 
-extension Tensor {
     /// Writes `next()` into every element in order (only for freshly allocated, unshared tensors).
     func fill(_ next: () -> Double) {
         switch dtype {

@@ -64,12 +64,12 @@ extension Var {
 
     /// Inverted dropout: zeroes each element with probability `p` and scales survivors by 1/(1−p).
     /// Identity when `training` is false or `p` is 0. The mask comes from `rng`, so a seed repeats it.
-    public func dropout(_ p: Double, training: Bool = true, using rng: inout SeededGenerator) -> Var {
+    public func dropout(_ p: Double, training: Bool = true, using rng: inout some RandomNumberGenerator) -> Var {
         guard training && p > 0 else { return self }
         precondition(p < 1, "dropout: p must be < 1, got \(p)")
         let mask = Tensor(uninitialized: value.shape, dtype: value.dtype)
         let scale = 1 / (1 - p)
-        mask.fill { rng.nextUnit() < p ? 0 : scale }
+        mask.fill { rng.unitDouble() < p ? 0 : scale }
         return self * tape.constant(mask)
     }
 }

@@ -64,7 +64,7 @@ print(json.dumps(err))
 extension TensorTestSuite {
     @Suite struct NumpyReference {
         @Test func forwardValuesMatchNumpy() throws {
-            var rng = SeededGenerator(seed: 21)
+            var rng = SplitMix64(seed: 21)
             func n(_ s: [Int]) -> Tensor { Tensor.normal(s, using: &rng) }
             let inputs: [String: Tensor] = [
                 "x": n([5, 7]), "w": n([7, 4]), "wt": n([4, 7]), "b3": n([3, 2, 5]), "c3": n([3, 5, 4]),

@@ -30,7 +30,7 @@ print(json.dumps(out))
 extension TensorTestSuite {
     @Suite struct SafetensorsIO {
         func model(seed: UInt64) -> ToyClassifier {
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             return ToyClassifier(input: 5, hidden: 6, classes: 3, using: &rng)
         }
 

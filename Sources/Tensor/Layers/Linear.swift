@@ -7,7 +7,7 @@ public final class Linear: Module {
     public let outFeatures: Int
 
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, dtype: DType = .float32,
-                using rng: inout SeededGenerator) {
+                using rng: inout some RandomNumberGenerator) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         let bound = 1 / Double(Swift.max(inFeatures, 1)).squareRoot()
@@ -57,7 +57,7 @@ public final class MLP: Module {
     public let activation: Activation
 
     /// `widths` lists every width from input to output, e.g. `[256, 256, 3]` for two layers.
-    public init(widths: [Int], activation: Activation = .relu, dtype: DType = .float32, using rng: inout SeededGenerator) {
+    public init(widths: [Int], activation: Activation = .relu, dtype: DType = .float32, using rng: inout some RandomNumberGenerator) {
         precondition(widths.count >= 2, "MLP: needs at least an input and an output width, got \(widths)")
         var ls: [Linear] = []
         for i in 0..<(widths.count - 1) { ls.append(Linear(widths[i], widths[i + 1], dtype: dtype, using: &rng)) }

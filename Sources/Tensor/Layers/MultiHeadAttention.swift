@@ -13,7 +13,7 @@ public final class MultiHeadAttention: Module {
     ///   - qkWidth: total projected query/key width (`heads · dk`); `valueProjWidth`: total value width (`heads · dv`).
     ///   - outWidth: output width.
     public init(queryWidth: Int, keyWidth: Int, valueWidth: Int, qkWidth: Int, valueProjWidth: Int, outWidth: Int,
-                heads: Int, dtype: DType = .float32, using rng: inout SeededGenerator) {
+                heads: Int, dtype: DType = .float32, using rng: inout some RandomNumberGenerator) {
         precondition(qkWidth % heads == 0 && valueProjWidth % heads == 0,
                      "MultiHeadAttention: widths \(qkWidth), \(valueProjWidth) not divisible by \(heads) heads")
         self.heads = heads
@@ -24,7 +24,7 @@ public final class MultiHeadAttention: Module {
     }
 
     /// The usual square case: every width is `width`.
-    public convenience init(width: Int, heads: Int, dtype: DType = .float32, using rng: inout SeededGenerator) {
+    public convenience init(width: Int, heads: Int, dtype: DType = .float32, using rng: inout some RandomNumberGenerator) {
         self.init(queryWidth: width, keyWidth: width, valueWidth: width, qkWidth: width, valueProjWidth: width,
                   outWidth: width, heads: heads, dtype: dtype, using: &rng)
     }
