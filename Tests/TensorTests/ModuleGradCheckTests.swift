@@ -5,12 +5,12 @@ import Testing
 final class ToyDecoderBlock: Module {
     let attention: MultiHeadAttention, norm: LayerNorm, ffn: MLP, head: Linear
 
-    init(using rng: inout some RandomNumberGenerator) {
+    init(dtype: DType = .float64, using rng: inout some RandomNumberGenerator) {
         attention = MultiHeadAttention(queryWidth: 6, keyWidth: 4, valueWidth: 4, qkWidth: 8, valueProjWidth: 4,
-                                       outWidth: 6, heads: 2, dtype: .float64, using: &rng)
-        norm = LayerNorm(6, dtype: .float64)
-        ffn = MLP(widths: [6, 10, 6], activation: .gelu, dtype: .float64, using: &rng)
-        head = Linear(6, 3, bias: false, dtype: .float64, using: &rng)
+                                       outWidth: 6, heads: 2, dtype: dtype, using: &rng)
+        norm = LayerNorm(6, dtype: dtype)
+        ffn = MLP(widths: [6, 10, 6], activation: .gelu, dtype: dtype, using: &rng)
+        head = Linear(6, 3, bias: false, dtype: dtype, using: &rng)
     }
 
     var namedParameters: [(name: String, parameter: Parameter)] {
@@ -53,6 +53,26 @@ extension TensorTestSuite {
                     #expect(Swift.abs(g[flat: i] - numeric) <= 1e-6 * Swift.max(1, Swift.abs(numeric)),
                             "\(name)[\(i)]: analytic \(g[flat: i]) vs numeric \(numeric)")
                 }
+            }
+        }
+
+        /// The float32 kernels (vectorised exp/erf, SIMD-free loops) give the float64 gradients to float32 accuracy.
+        @Test func float32GradientsMatchFloat64() throws {
+            func gradients(_ dtype: DType) -> [[Double]] {
+                var rng = SplitMix64(seed: 41)
+                let block = ToyDecoderBlock(dtype: dtype, using: &rng)
+                let q = Tensor.normal([4, 6], dtype: dtype, using: &rng), memory = Tensor.normal([6, 4], dtype: dtype, using: &rng)
+                var mask = Tensor.zeros([4, 6], dtype: dtype)
+                mask[flat: 3] = 1
+                let tape = Tape()
+                tape.backward(block(tape.constant(q), tape.constant(memory), mask: mask).crossEntropy(labels: [0, 2, 1, 1]))
+                return block.parameters.map { $0.grad?.doubles() ?? [] }
+            }
+            let g32 = gradients(.float32), g64 = gradients(.float64)
+            #expect(g32.count == g64.count)
+            for (a, b) in zip(g32, g64) {
+                let scale = Swift.max(1e-3, b.map { Swift.abs($0) }.max() ?? 0)
+                #expect(!a.isEmpty && maxAbsDiff(a, b) / scale < 1e-4, "relative gradient error \(maxAbsDiff(a, b) / scale)")
             }
         }
     }
