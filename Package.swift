@@ -33,6 +33,7 @@ let package = Package(
 
         .target(name: "Geometry", dependencies: ["CBridge"], swiftSettings: fastMath),
         .target(name: "SceneIO", dependencies: ["Geometry", "CImageCodecs"], swiftSettings: fastMath),
+        .target(name: "SceneSynth", dependencies: ["Geometry", "SceneIO"], swiftSettings: fastMath),
 
         // MARK: - Learning
 
@@ -45,7 +46,7 @@ let package = Package(
         // MARK: - The command
 
         .executableTarget(name: "ovseg3r", dependencies: [
-            "Geometry", "SceneIO", "Tensor", "Eval",
+            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -53,6 +54,7 @@ let package = Package(
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "CBridge"]),
         .testTarget(name: "SceneIOTests", dependencies: ["SceneIO"]),
+        .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO"]),
         .testTarget(name: "CLITests", dependencies: ["SceneIO"]),
