@@ -1,0 +1,41 @@
+// Point-to-plane residual family (KinectFusion / Open3D point-to-plane ICP geometric term).
+#pragma once
+#include <Eigen/Core>
+#include <Eigen/Geometry>
+
+namespace cbridge {
+
+// Derivation.
+// The pose target_from_source is (R, t), with R given by the unit quaternion q stored as x, y, z, w
+// (Eigen's coefficient order; Ceres' rotation.h would expect w, x, y, z, so Eigen's Quaternion is used).
+// A source point p_s moves into the target frame as p' = R p_s + t. Its matched target point q_t lies on the
+// target surface, which near q_t is the plane with unit normal n_t. The signed distance of p' from that plane,
+//     r(q, t) = n_tᵀ (R p_s + t − q_t)                      [metres, one scalar per correspondence]
+// is the residual. Minimising Σ r² lets points slide along the surface (unlike point-to-point), which is why
+// it converges in few iterations on planar rooms. Analytically, ∂r/∂t = n_tᵀ, and for a left perturbation
+// R ← exp([δ]ₓ) R, ∂r/∂δ = ((R p_s) × n_t)ᵀ; the autodiff Jacobian is with respect to the raw quaternion and
+// the EigenQuaternionManifold maps it to the 3-dof tangent space.
+//
+// Blocks: q_xyzw[4], t[3]. Data: p_s[3], q_t[3], n_t[3] (copied in, so the functor owns its data).
+struct PointToPlaneResidual {
+    static constexpr int kNumResiduals = 1;
+    static constexpr int kDataLength = 9;
+
+    explicit PointToPlaneResidual(const double *data)
+        : source{data[0], data[1], data[2]}, target{data[3], data[4], data[5]}, normal{data[6], data[7], data[8]} {}
+
+    template <typename T>
+    bool operator()(const T *q_xyzw, const T *t, T *residual) const {
+        const Eigen::Map<const Eigen::Quaternion<T>> rotation(q_xyzw);
+        const Eigen::Map<const Eigen::Matrix<T, 3, 1>> translation(t);
+        const Eigen::Matrix<T, 3, 1> pointInTarget = rotation * source.cast<T>() + translation;
+        residual[0] = normal.cast<T>().dot(pointInTarget - target.cast<T>());
+        return true;
+    }
+
+    Eigen::Vector3d source;
+    Eigen::Vector3d target;
+    Eigen::Vector3d normal;
+};
+
+}  // namespace cbridge

@@ -1,0 +1,151 @@
+import CBridge
+import Testing
+@testable import Geometry
+
+/// Correspondences `target = targetFromSource(source)` with random unit normals (all six dof observable).
+private struct Correspondences {
+    var source: [SIMD3<Double>] = []
+    var target: [SIMD3<Double>] = []
+    var normals: [SIMD3<Double>] = []
+
+    init(count: Int, targetFromSource: RigidTransform, generator g: inout SeededGenerator) {
+        for _ in 0..<count {
+            let p = g.nextPoint(halfExtent: 1.5)
+            source.append(p)
+            target.append(targetFromSource.apply(to: p))
+            normals.append(g.nextUnitVector())
+        }
+    }
+}
+
+@Suite struct PointToPlaneAlignmentTests {
+    static let truth = RigidTransform(rotation: Quaternion(axis: SIMD3(0.2, -1, 0.4), angle: 0.3),
+                                      translation: SIMD3(0.12, -0.16, 0))
+
+    @Test func truthIsThePromisedMotion() {
+        #expect(abs(Self.truth.rotationAngle(to: .identity) - 0.3) < 1e-12)
+        #expect(abs(Self.truth.translationDistance(to: .identity) - 0.2) < 1e-12)
+    }
+
+    @Test(arguments: [UInt64(1), 7]) func recoversAKnownTransformFromExactCorrespondences(seed: UInt64) throws {
+        var g = SeededGenerator(seed: seed)
+        let data = Correspondences(count: 500, targetFromSource: Self.truth, generator: &g)
+        let result = try PointToPlaneAlignment.align(source: data.source, target: data.target,
+                                                     targetNormals: data.normals)
+        #expect(result.converged, "\(result.message)")
+        #expect(result.targetFromSource.rotationAngle(to: Self.truth) < 1e-6)
+        #expect(result.targetFromSource.translationDistance(to: Self.truth) < 1e-6)
+        #expect(result.initialCost > 1e-3)
+        #expect(result.finalCost < 1e-12 && result.finalCost < result.initialCost)
+        #expect(result.iterations >= 1 && result.iterations <= 50)
+        #expect(abs(result.targetFromSource.rotation.norm - 1) < 1e-12)
+    }
+
+    @Test func hubersLossShrugsOffFivePercentGrossOutliers() throws {
+        var g = SeededGenerator(seed: 11)
+        var data = Correspondences(count: 1000, targetFromSource: Self.truth, generator: &g)
+        for i in stride(from: 0, to: data.target.count, by: 20) {  // 5 %: pushed 0.5–2 m off their plane
+            data.target[i] += data.normals[i] * g.nextUniform(in: 0.5..<2) * (g.nextUnitDouble() < 0.5 ? -1 : 1)
+        }
+        var robust = AlignmentOptions()
+        robust.huberDelta = 0.005
+        robust.threadCount = 2
+        let huber = try PointToPlaneAlignment.align(source: data.source, target: data.target,
+                                                    targetNormals: data.normals, options: robust)
+        let plain = try PointToPlaneAlignment.align(source: data.source, target: data.target,
+                                                    targetNormals: data.normals)
+        #expect(huber.targetFromSource.rotationAngle(to: Self.truth) < 1e-3)
+        #expect(huber.targetFromSource.translationDistance(to: Self.truth) < 1e-3)
+        // Least squares is dragged by the outliers by an order of magnitude more.
+        #expect(plain.targetFromSource.translationDistance(to: Self.truth) >
+                10 * huber.targetFromSource.translationDistance(to: Self.truth))
+    }
+
+    @Test func floatOverloadMatches() throws {
+        var g = SeededGenerator(seed: 5)
+        let data = Correspondences(count: 200, targetFromSource: Self.truth, generator: &g)
+        let result = try PointToPlaneAlignment.align(source: data.source.map(SIMD3<Float>.init),
+                                                     target: data.target.map(SIMD3<Float>.init),
+                                                     targetNormals: data.normals.map(SIMD3<Float>.init))
+        #expect(result.targetFromSource.rotationAngle(to: Self.truth) < 1e-5)
+        #expect(result.targetFromSource.translationDistance(to: Self.truth) < 1e-5)
+    }
+
+    @Test func runningOutOfIterationsIsAValueNotAnError() throws {
+        var g = SeededGenerator(seed: 3)
+        let data = Correspondences(count: 300, targetFromSource: Self.truth, generator: &g)
+        var options = AlignmentOptions()
+        options.maxIterations = 1
+        let result = try PointToPlaneAlignment.align(source: data.source, target: data.target,
+                                                     targetNormals: data.normals, options: options)
+        #expect(result.termination == .maxIterationsReached)
+        #expect(!result.converged)
+        #expect(result.finalCost < result.initialCost)
+    }
+
+    @Test func badInputGivesTypedErrors() {
+        #expect {
+            try PointToPlaneAlignment.align(source: [SIMD3<Double>](), target: [], targetNormals: [])
+        } throws: { error in
+            guard case let .bridgeFailure(function, status, message) = error as? GeometryError else { return false }
+            return function == "cb_align_point_to_plane" && Int(status) == Int(CB_INVALID_ARGUMENT)
+                && message.contains("n = 0")
+        }
+        let p = [SIMD3<Double>(0, 0, 1), SIMD3(1, 0, 1)]
+        let n = [SIMD3<Double>(0, 0, 1), SIMD3(0, 0, 1)]
+        #expect {
+            try PointToPlaneAlignment.align(source: p, target: [p[0], SIMD3(.nan, 0, 1)], targetNormals: n)
+        } throws: { error in
+            guard case let .bridgeFailure(_, _, message) = error as? GeometryError else { return false }
+            return message.contains("target_xyz[3] is not finite")
+        }
+        #expect(throws: GeometryError.sizeMismatch(name: "targetNormals", expected: 2, actual: 1)) {
+            try PointToPlaneAlignment.align(source: p, target: p, targetNormals: [n[0]])
+        }
+        var options = AlignmentOptions()
+        options.huberDelta = -1
+        #expect(throws: GeometryError.invalidArgument(name: "huberDelta", value: "-1.0",
+                                                      expected: "finite, > 0, or nil")) {
+            try PointToPlaneAlignment.align(source: p, target: p, targetNormals: n, options: options)
+        }
+    }
+}
+
+@Suite struct ResidualCheckTests {
+    @Test func pointToPlaneShape() throws {
+        let shape = try ResidualCheck.shape(of: .pointToPlane)
+        #expect(shape == ResidualShape(residualCount: 1, blockSizes: [4, 3], dataLength: 9))
+    }
+
+    @Test(arguments: propertySeeds) func pointToPlaneAutodiffMatchesNumericDiff(seed: UInt64) throws {
+        var g = SeededGenerator(seed: seed)
+        for _ in 0..<20 {
+            let pose = g.nextTransform()
+            let source = g.nextPoint(halfExtent: 2), target = g.nextPoint(halfExtent: 2), normal = g.nextUnitVector()
+            let q = pose.rotation, t = pose.translation
+            let parameters = [q.x, q.y, q.z, q.w, t.x, t.y, t.z]
+            let data = [source.x, source.y, source.z, target.x, target.y, target.z, normal.x, normal.y, normal.z]
+            let check = try ResidualCheck.evaluate(.pointToPlane, parameters: parameters, data: data)
+            // The residual is the signed distance n · (R p + t − q) computed independently in Swift.
+            let expected = dot3(normal, pose.apply(to: source) - target)
+            #expect(abs(check.autodiffResiduals[0] - expected) < 1e-12)
+            #expect(abs(check.numericResiduals[0] - expected) < 1e-12)
+            #expect(check.jacobianRelativeError < 1e-6)
+            // ∂r/∂t = nᵀ exactly.
+            #expect(maxAbsDifference(Array(check.autodiffJacobian[4...]), [normal.x, normal.y, normal.z]) < 1e-14)
+        }
+    }
+
+    @Test func evaluationRejectsBadInput() {
+        #expect(throws: GeometryError.sizeMismatch(name: "parameters", expected: 7, actual: 6)) {
+            try ResidualCheck.evaluate(.pointToPlane, parameters: [0, 0, 0, 1, 0, 0], data: Array(repeating: 0, count: 9))
+        }
+        #expect {
+            try ResidualCheck.evaluate(.pointToPlane, parameters: [0, 0, 0, 1, 0, 0, 0],
+                                       data: [0, 0, .infinity, 0, 0, 0, 0, 0, 1])
+        } throws: { error in
+            guard case let .bridgeFailure(_, _, message) = error as? GeometryError else { return false }
+            return message.contains("data[2]")
+        }
+    }
+}
