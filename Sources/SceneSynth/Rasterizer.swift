@@ -1,20 +1,11 @@
-/// A pinhole camera (pixels). Pixel (u, v) has its centre at integer coordinates; `u = fx·x/z + cx`.
-public struct SynthCamera: Codable, Sendable, Equatable {
-    public var width: Int
-    public var height: Int
-    public var fx: Double
-    public var fy: Double
-    public var cx: Double
-    public var cy: Double
+import Geometry
 
-    public init(width: Int, height: Int, fx: Double, fy: Double, cx: Double, cy: Double) {
-        (self.width, self.height, self.fx, self.fy, self.cx, self.cy) = (width, height, fx, fy, cx, cy)
-    }
-
-    /// A camera with a ~58° horizontal field of view (fx = 0.9·width), principal point at the centre.
-    public static func standard(width: Int, height: Int) -> SynthCamera {
-        SynthCamera(width: width, height: height, fx: 0.9 * Double(width), fy: 0.9 * Double(width),
-                    cx: Double(width) / 2 - 0.5, cy: Double(height) / 2 - 0.5)
+extension PinholeIntrinsics {
+    /// The synthesiser's camera: ~58° horizontal field of view (fx = fy = 0.9·width), principal point at
+    /// the image centre (pixel centres at integer coordinates).
+    public static func synthStandard(width: Int, height: Int) -> PinholeIntrinsics {
+        PinholeIntrinsics(width: width, height: height, fx: 0.9 * Double(width), fy: 0.9 * Double(width),
+                          cx: Double(width) / 2 - 0.5, cy: Double(height) / 2 - 0.5)
     }
 }
 
@@ -40,8 +31,14 @@ public struct Rasterizer: Sendable {
 
     public init() {}
 
-    public func render(_ mesh: SceneMesh, worldFromCamera: SynthPose, camera: SynthCamera,
+    /// Renders `mesh` seen from `worldFromCamera` (OpenCV camera axes: x right, y down, z forward).
+    public func render(_ mesh: SceneMesh, worldFromCamera: RigidTransform, camera: PinholeIntrinsics,
                        instanceCount: Int) -> VisibilityBuffer {
+        render(mesh, pose: SynthPose(worldFromCamera), camera: camera, instanceCount: instanceCount)
+    }
+
+    func render(_ mesh: SceneMesh, pose worldFromCamera: SynthPose, camera: PinholeIntrinsics,
+                instanceCount: Int) -> VisibilityBuffer {
         let w = camera.width, h = camera.height
         var depth = [Float](repeating: .infinity, count: w * h)
         var triangleOf = [Int32](repeating: -1, count: w * h)

@@ -1,25 +1,26 @@
 import Foundation
+import Geometry
 
 /// A 3×3 matrix stored by columns (Double).
-public struct Mat3: Equatable, Sendable {
-    public var c0: SIMD3<Double>
-    public var c1: SIMD3<Double>
-    public var c2: SIMD3<Double>
+struct Mat3: Equatable, Sendable {
+    var c0: SIMD3<Double>
+    var c1: SIMD3<Double>
+    var c2: SIMD3<Double>
 
-    public init(c0: SIMD3<Double>, c1: SIMD3<Double>, c2: SIMD3<Double>) { (self.c0, self.c1, self.c2) = (c0, c1, c2) }
+    init(c0: SIMD3<Double>, c1: SIMD3<Double>, c2: SIMD3<Double>) { (self.c0, self.c1, self.c2) = (c0, c1, c2) }
 
-    public static let identity = Mat3(c0: [1, 0, 0], c1: [0, 1, 0], c2: [0, 0, 1])
+    static let identity = Mat3(c0: [1, 0, 0], c1: [0, 1, 0], c2: [0, 0, 1])
 
-    @inline(__always) public func apply(_ v: SIMD3<Double>) -> SIMD3<Double> { c0 * v.x + c1 * v.y + c2 * v.z }
+    @inline(__always) func apply(_ v: SIMD3<Double>) -> SIMD3<Double> { c0 * v.x + c1 * v.y + c2 * v.z }
 
-    public var transposed: Mat3 {
+    var transposed: Mat3 {
         Mat3(c0: [c0.x, c1.x, c2.x], c1: [c0.y, c1.y, c2.y], c2: [c0.z, c1.z, c2.z])
     }
 
-    public static func * (a: Mat3, b: Mat3) -> Mat3 { Mat3(c0: a.apply(b.c0), c1: a.apply(b.c1), c2: a.apply(b.c2)) }
+    static func * (a: Mat3, b: Mat3) -> Mat3 { Mat3(c0: a.apply(b.c0), c1: a.apply(b.c1), c2: a.apply(b.c2)) }
 
     /// Rotation by the rotation vector `omega` (axis × angle in radians), Rodrigues' formula.
-    public static func rotation(vector omega: SIMD3<Double>) -> Mat3 {
+    static func rotation(vector omega: SIMD3<Double>) -> Mat3 {
         let angle = (omega * omega).sum().squareRoot()
         guard angle > 1e-12 else { return .identity }
         let k = omega / angle
@@ -31,13 +32,13 @@ public struct Mat3: Equatable, Sendable {
     }
 
     /// The rotation angle in radians.
-    public var angle: Double {
+    var angle: Double {
         let trace = c0.x + c1.y + c2.z
         return acos(min(1, max(-1, (trace - 1) / 2)))
     }
 
     /// Unit quaternion (x, y, z, w) with w ≥ 0 (Shepperd's method).
-    public var quaternionXYZW: SIMD4<Double> {
+    var quaternionXYZW: SIMD4<Double> {
         let m00 = c0.x, m11 = c1.y, m22 = c2.z
         let m01 = c1.x, m10 = c0.y, m02 = c2.x, m20 = c0.z, m12 = c2.y, m21 = c1.z
         let trace = m00 + m11 + m22
@@ -63,28 +64,28 @@ public struct Mat3: Equatable, Sendable {
 /// A rigid transform `target_from_source`: `p_target = rotation · p_source + translation` (metres).
 ///
 /// Used for camera poses as `worldFromCamera`; the camera frame is OpenCV's (x right, y down, z forward).
-public struct SynthPose: Equatable, Sendable {
-    public var rotation: Mat3
-    public var translation: SIMD3<Double>
+struct SynthPose: Equatable, Sendable {
+    var rotation: Mat3
+    var translation: SIMD3<Double>
 
-    public init(rotation: Mat3, translation: SIMD3<Double>) { (self.rotation, self.translation) = (rotation, translation) }
+    init(rotation: Mat3, translation: SIMD3<Double>) { (self.rotation, self.translation) = (rotation, translation) }
 
-    public static let identity = SynthPose(rotation: .identity, translation: .zero)
+    static let identity = SynthPose(rotation: .identity, translation: .zero)
 
-    @inline(__always) public func apply(_ p: SIMD3<Double>) -> SIMD3<Double> { rotation.apply(p) + translation }
+    @inline(__always) func apply(_ p: SIMD3<Double>) -> SIMD3<Double> { rotation.apply(p) + translation }
 
-    public var inverse: SynthPose {
+    var inverse: SynthPose {
         let rt = rotation.transposed
         return SynthPose(rotation: rt, translation: -rt.apply(translation))
     }
 
     /// `self ∘ other`: first `other`, then `self`.
-    public static func * (a: SynthPose, b: SynthPose) -> SynthPose {
+    static func * (a: SynthPose, b: SynthPose) -> SynthPose {
         SynthPose(rotation: a.rotation * b.rotation, translation: a.apply(b.translation))
     }
 
     /// A camera at `eye` looking at `target`, world +z up, rolled by `roll` radians about the view axis.
-    public static func lookAt(eye: SIMD3<Double>, target: SIMD3<Double>, roll: Double = 0) -> SynthPose {
+    static func lookAt(eye: SIMD3<Double>, target: SIMD3<Double>, roll: Double = 0) -> SynthPose {
         var forward = target - eye
         let length = (forward * forward).sum().squareRoot()
         forward = length > 1e-9 ? forward / length : [1, 0, 0]
@@ -115,4 +116,16 @@ public struct SynthPose: Equatable, Sendable {
 @inline(__always) func normalizedF(_ v: SIMD3<Float>) -> SIMD3<Float> {
     let l = (v * v).sum().squareRoot()
     return l > 0 ? v / l : v
+}
+
+extension SynthPose {
+    /// The same transform as a `Geometry.RigidTransform`.
+    var rigid: RigidTransform {
+        RigidTransform(rotation: Quaternion(xyzw: rotation.quaternionXYZW), translation: translation)
+    }
+
+    init(_ rigid: RigidTransform) {
+        let m = rigid.rotation.normalized.rotationMatrix
+        self.init(rotation: Mat3(c0: m.column(0), c1: m.column(1), c2: m.column(2)), translation: rigid.translation)
+    }
 }

@@ -1,25 +1,24 @@
 import Foundation
+import Geometry
 
 /// Deterministic random numbers for the synthesiser.
 ///
 /// Every stream is derived from the scene seed and a purpose tag, so frames can be produced in any
 /// order (or in parallel) and still give byte-identical output.
 struct SynthRNG: RandomNumberGenerator {
-    private var state: UInt64
+    private var base: SeededGenerator
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { base = SeededGenerator(seed: seed) }
 
     /// A generator for one purpose (`stream`) and index (e.g. a frame), independent of all others.
     init(seed: UInt64, stream: UInt64, index: UInt64 = 0) {
-        state = SynthRNG.mix(seed ^ SynthRNG.mix(stream &+ 0x9E37_79B9_7F4A_7C15 &* (index &+ 1)))
+        base = SeededGenerator(seed: SynthRNG.mix(seed ^ SynthRNG.mix(stream &+ 0x9E37_79B9_7F4A_7C15 &* (index &+ 1))))
     }
 
-    /// SplitMix64 step.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return SynthRNG.mix(state)
-    }
+    /// The next value of the portable SplitMix64 stream (`Geometry.SeededGenerator`).
+    mutating func next() -> UInt64 { base.next() }
 
+    /// The SplitMix64 finaliser, used to derive independent stream seeds.
     static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
