@@ -52,6 +52,17 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
     /// A mesh handed to the writer is inconsistent (e.g. 10 positions but 9 colors).
     case plyInvalidMesh(url: URL, field: String, expectedCount: Int, actualCount: Int)
 
+    // MARK: - Images
+
+    /// The image file is not valid `format` (PNG/JPEG) data or is damaged; `reason` is the codec's message.
+    case imageDecode(url: URL, format: String, reason: String)
+    /// The image could not be encoded (invalid dimensions, codec failure).
+    case imageEncode(url: URL, format: String, reason: String)
+    /// The image decodes, but not to the pixel layout the caller needs (e.g. 8-bit RGB where 16-bit depth is required).
+    case imageLayout(url: URL, expected: String, actual: String)
+    /// A pixel buffer does not hold `width * height * channels` samples.
+    case imageBufferSize(image: String, width: Int, height: Int, channels: Int, actualCount: Int)
+
     public var description: String {
         switch self {
         case let .unreadable(url, reason):
@@ -96,6 +107,14 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): element '\(element)' lacks required property '\(property)'"
         case let .plyInvalidMesh(url, field, expected, actual):
             return "\(url.path): cannot write mesh: \(field) has \(actual) entries, expected \(expected)"
+        case let .imageDecode(url, format, reason):
+            return "\(url.path): cannot decode \(format): \(reason)"
+        case let .imageEncode(url, format, reason):
+            return "\(url.path): cannot encode \(format): \(reason)"
+        case let .imageLayout(url, expected, actual):
+            return "\(url.path): expected \(expected) image, found \(actual)"
+        case let .imageBufferSize(image, width, height, channels, actual):
+            return "\(image): \(width)x\(height)x\(channels) image needs \(width * height * channels) samples, given \(actual)"
         }
     }
 }
