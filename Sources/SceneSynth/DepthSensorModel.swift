@@ -47,7 +47,6 @@ public struct DepthSensorModel: Sendable {
         let rt = pose.rotation.transposed
         let fx = camera.fx, fy = camera.fy, cx = camera.cx, cy = camera.cy
         let depth = vis.depth
-        var spare: Double? = nil
         for y in 0..<h {
             for x in 0..<w {
                 let i = y * w + x
@@ -69,13 +68,7 @@ public struct DepthSensorModel: Sendable {
                 let ray = SIMD3<Double>((Double(x) - cx) / fx, (Double(y) - cy) / fy, 1)
                 let cosine = abs((n * ray).sum()) / length(ray)
                 if cosine < o.grazingCosine, rng.chance(o.grazingDropout) { continue }
-                let g: Double
-                if let s = spare { g = s; spare = nil } else {
-                    let u1 = max(rng.unit(), 1e-300), u2 = rng.unit()
-                    let r = (-2 * log(u1)).squareRoot()
-                    g = r * cos(2 * Double.pi * u2)
-                    spare = r * sin(2 * Double.pi * u2)
-                }
+                let g = Double(rng.fastGaussian())
                 let measured = z + o.sigma(atDepth: z) * g
                 let units = (measured * o.depthScale).rounded()
                 guard units >= 1, units <= 65535 else { continue }

@@ -33,9 +33,12 @@ struct FrameShader {
     let room: SynthRoom
     let options: ColourOptions
 
-    /// sRGB-like tone curve from linear [0, 1] in 1/4095 steps.
+    /// Tone curve from linear radiance in [0, 2] (1/2047 steps) to 8 bits: a soft shoulder above 0.7
+    /// instead of hard clipping (like a camera's highlight roll-off), then gamma 1/2.2.
     static let toneCurve: [UInt8] = (0...4095).map { i in
-        UInt8(min(255, (pow(Double(i) / 4095, 1 / 2.2) * 255).rounded()))
+        let x = Double(i) / 2047
+        let y = x < 0.7 ? x : 0.7 + 0.3 * (1 - exp(-(x - 0.7) / 0.3))
+        return UInt8(min(255, (pow(y, 1 / 2.2) * 255).rounded()))
     }
 
     /// RGB bytes `[H·W·3]`.
@@ -80,7 +83,7 @@ struct FrameShader {
                     let n0 = Float(noise.unit() + noise.unit() - 1) * sigma * 1.22 / 255
                     for k in 0..<3 {
                         let v = c[k] * gain + n0 * (k == 1 ? 1 : 0.8)
-                        let q = Int(min(max(v, 0), 1) * 4095)
+                        let q = Int(min(max(v, 0), 2) * 2047)
                         rgb[i * 3 + k] = curve[q]
                     }
                 }

@@ -194,7 +194,7 @@ struct LayoutState {
         for _ in 0..<count {
             let p = SIMD3<Float>(rng.uniformF(0.5, size.x - 0.5), rng.uniformF(0.5, size.y - 0.5), size.z - 0.15)
             let warm = rng.uniformF(0.85, 1.0)
-            lights.append(SynthLight(position: p, intensity: SIMD3<Float>(1, warm, warm * warm) * rng.uniformF(2.0, 3.5)))
+            lights.append(SynthLight(position: p, intensity: SIMD3<Float>(1, warm, warm * warm) * rng.uniformF(1.0, 1.8)))
             if ceiling {
                 _ = begin("ceiling light")
                 builder.frame = PlacementFrame(origin: [p.x, p.y, size.z], x: [1, 0, 0], y: [0, 1, 0], z: [0, 0, 1])
@@ -235,7 +235,7 @@ struct LayoutState {
                 walkable[r * cols + c] = inside && !overlapsObstacle(point, margin: 0.35)
             }
         }
-        return SynthRoom(size: size, mesh: mesh, instances: finished, lights: lights, ambient: 0.35,
+        return SynthRoom(size: size, mesh: mesh, instances: finished, lights: lights, ambient: 0.3,
                          walkable: walkable, gridCols: cols, gridRows: rows)
     }
 }

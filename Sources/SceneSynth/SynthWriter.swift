@@ -94,17 +94,17 @@ public struct SynthWriter: Sendable {
     }
 
     static func writeFrame(_ frame: SynthFrame, scene: SynthScene, options: SynthOptions, folder: URL) throws(SceneSynthError) {
-        let name = frameName(frame.index), w = options.width, h = options.height
+        let name = frameName(frame.index), w = options.width, h = options.height, level = options.pngCompressionLevel
         try io {
             try JPEG.write(try RGBImage(width: w, height: h, pixels: frame.colour),
                            to: folder.appendingPathComponent("color/\(name).jpg"), quality: options.jpegQuality)
-            try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.depth), to: folder.appendingPathComponent("depth/\(name).png"))
+            try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.depth), to: folder.appendingPathComponent("depth/\(name).png"), compressionLevel: level)
             try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.instance),
-                          to: folder.appendingPathComponent("gt/instance/\(name).png"))
+                          to: folder.appendingPathComponent("gt/instance/\(name).png"), compressionLevel: level)
             try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.semantic),
-                          to: folder.appendingPathComponent("gt/semantic/\(name).png"))
+                          to: folder.appendingPathComponent("gt/semantic/\(name).png"), compressionLevel: level)
             try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.model2D.mask),
-                          to: folder.appendingPathComponent("pred2d/masks/\(name).png"))
+                          to: folder.appendingPathComponent("pred2d/masks/\(name).png"), compressionLevel: level)
             let m = frame.model2D
             try Npy.writeFloat16(m.features, shape: [m.featureHeight, m.featureWidth, options.model2D.featureChannels],
                                  to: folder.appendingPathComponent("pred2d/features/\(name).npy"))

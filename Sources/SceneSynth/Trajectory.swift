@@ -70,7 +70,10 @@ public struct Trajectory: Sendable {
         // Look-at targets: per waypoint an object 0.8–3.5 m away when there is one.
         let targets: [SIMD3<Double>] = waypoints.map { p in
             let candidates = centres.filter { let d = simdLength2(SIMD2($0.x, $0.y) - p); return d > 0.8 && d < 3.5 }
-            return candidates.isEmpty ? SIMD3(roomCentre.x, roomCentre.y, 1.0) : rng.pick(candidates)
+            guard !candidates.isEmpty else { return SIMD3(roomCentre.x, roomCentre.y, 1.0) }
+            var target = rng.pick(candidates)
+            target.z = max(target.z, 0.6)   // people scan furniture at eye level or somewhat below, rarely the floor
+            return target
         }
         let heights = waypoints.map { _ in rng.uniform(options.eyeHeight.lowerBound, options.eyeHeight.upperBound) }
         // Dense samples of the closed loop, then the revisit part.
@@ -112,7 +115,7 @@ public struct Trajectory: Sendable {
             eye.z = min(max(eye.z, minZ), maxZ)
             if length(gaze - eye) < 0.5 { gaze = eye + (gaze - eye == .zero ? SIMD3(1, 0, 0) : (gaze - eye) / length(gaze - eye)) * 0.5 }
             let horizontal = length(SIMD3(gaze.x - eye.x, gaze.y - eye.y, 0))
-            gaze.z = max(gaze.z, eye.z - 1.2 * max(horizontal, 0.3))
+            gaze.z = max(gaze.z, eye.z - 0.9 * max(horizontal, 0.3))
             // Turn the head towards the gaze point by at most maxTurnPerFrame.
             var desired = gaze - eye
             desired /= max(length(desired), 1e-9)
