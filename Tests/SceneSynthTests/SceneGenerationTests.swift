@@ -48,11 +48,12 @@ import Geometry
         #expect(checked > 30)
     }
 
-    @Test func walkThroughIsSmoothAndRevisitsEarlierPlaces() throws {
+    @Test(arguments: [21, 5, 9])
+    func walkThroughIsSmoothAndRevisitsEarlierPlaces(seed: Int) throws {
         var options = SynthPreset.demo.options
         options.frames = 60
         let synth = try SceneSynthesizer(options: options)
-        let scene = try synth.makeScene(seed: 21)
+        let scene = try synth.makeScene(seed: UInt64(seed))
         let poses = scene.trajectory.worldFromCamera
         #expect(poses.count == 60)
         for i in 1..<poses.count {
@@ -63,5 +64,9 @@ import Geometry
         let early = poses[0..<20].map(\.translation)
         let revisit = poses[50...].contains { p in early.contains { length($0 - p.translation) < 0.3 } }
         #expect(revisit)
+        // It passes within a metre of some object's centre (horizontally).
+        let centres = scene.room.objectCentres
+        let closest = poses.map { p in centres.map { length(SIMD3($0.x - p.translation.x, $0.y - p.translation.y, 0)) }.min() ?? 9 }.min() ?? 9
+        #expect(closest < 1.0, "closest approach \(closest) m")
     }
 }
