@@ -26,6 +26,25 @@ import Geometry
         #expect(room.instances.contains { $0.partCount >= 3 })
     }
 
+    @Test func desksCarryMonitorKeyboardMouseAndBedsCarryPillows() throws {
+        let layout = RoomLayout(options: RoomOptions())
+        var desks = 0, beds = 0
+        for seed in 0..<12 {
+            let room = try layout.generate(seed: UInt64(seed))
+            for holder in room.instances where ["desk", "bed"].contains(holder.category.name) {
+                let carried = Set(room.instances.filter { $0.supportedBy == holder.id }.map(\.category.name))
+                if holder.category.name == "desk" {
+                    desks += 1
+                    #expect(carried.isSuperset(of: ["monitor", "keyboard", "mouse"]), "desk \(holder.id) carries \(carried)")
+                } else {
+                    beds += 1
+                    #expect(carried.contains("pillow"))
+                }
+            }
+        }
+        #expect(desks > 0 && beds > 0)
+    }
+
     @Test func rasterizedDepthIsPerspectiveCorrectOnATiltedPlane() {
         var builder = MeshBuilder()
         builder.instance = 1
