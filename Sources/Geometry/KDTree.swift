@@ -45,7 +45,7 @@ public struct KDTree: Sendable {
 
     /// Builds the tree. Throws `nonFinite` (index = point index) for NaN or infinite coordinates and
     /// `invalidArgument` if there are 2³¹ or more points or `leafSize < 1`.
-    public init(points: [SIMD3<Float>], leafSize: Int = 10) throws(GeometryError) {
+    public init(points: [SIMD3<Float>], leafSize: Int = 12) throws(GeometryError) {
         guard leafSize >= 1 else {
             throw .invalidArgument(name: "leafSize", value: "\(leafSize)", expected: ">= 1")
         }

@@ -1,9 +1,10 @@
 import Dispatch
 
-/// The k nearest neighbours of every point of a cloud, as flat row-major arrays (CSR with a fixed row length).
+/// The k nearest neighbours of a batch of queries, as flat row-major arrays (CSR with a fixed row length).
 ///
-/// Row `i` is `neighbors[i*k ..< (i+1)*k]`, nearest first, never containing `i` itself. If the cloud has fewer
-/// than `k + 1` points the row is padded with index −1 and squared distance +∞.
+/// Row `i` is `neighbors[i*k ..< (i+1)*k]`, nearest first. From `KDTree.knnGraph(k:)` row `i` belongs to tree
+/// point `i` and never contains `i` itself; from `KDTree.knn(of:k:)` row `i` belongs to query `i`. Rows are
+/// padded with index −1 and squared distance +∞ when too few points exist.
 public struct KNNGraph: Sendable, Equatable {
     /// Neighbours per point.
     public let k: Int
@@ -12,7 +13,7 @@ public struct KNNGraph: Sendable, Equatable {
     /// `[N · k]` squared Euclidean distances in m², ascending within each row.
     public var squaredDistances: [Float]
 
-    /// The number of points `N`.
+    /// The number of rows (points or queries).
     public var count: Int { k == 0 ? 0 : neighbors.count / k }
 
     /// Row `i` of `neighbors`.
@@ -25,34 +26,57 @@ public struct KNNGraph: Sendable, Equatable {
 extension KDTree {
     /// The `k` nearest neighbours of every point of the tree (excluding the point itself).
     ///
-    /// Queries run in `chunkCount` blocks spread over the cores with `DispatchQueue.concurrentPerform`; the
-    /// result does not depend on the scheduling.
+    /// Queries run in blocks of tree-ordered points (cache-friendly) spread over the cores with
+    /// `DispatchQueue.concurrentPerform`; the result does not depend on the scheduling.
     public func knnGraph(k: Int) throws(GeometryError) -> KNNGraph {
         guard k >= 1 else { throw .invalidArgument(name: "k", value: "\(k)", expected: ">= 1") }
-        let n = count
-        var neighbors = [Int32](repeating: -1, count: n * k)
-        var distances = [Float](repeating: .infinity, count: n * k)
-        guard n > 0 else { return KNNGraph(k: k, neighbors: neighbors, squaredDistances: distances) }
-        let available = min(k, n - 1)  // candidates per row once the point itself is excluded
+        return batchKNN(queryCount: count, k: k, available: min(k, max(0, count - 1))) { context, slot in
+            // Query tree slot `slot`; its row and its excluded index are the point's original index.
+            let original = context.order[slot]
+            return (context.points[slot], Int(original), original)
+        }
+    }
+
+    /// The `k` nearest tree points of each of `queries` (e.g. source points against a target cloud for ICP
+    /// correspondences). Row `i` of the result belongs to `queries[i]`; rows are padded with −1 / +∞ when the
+    /// tree holds fewer than `k` points.
+    public func knn(of queries: [SIMD3<Float>], k: Int) throws(GeometryError) -> KNNGraph {
+        guard k >= 1 else { throw .invalidArgument(name: "k", value: "\(k)", expected: ">= 1") }
+        return queries.withUnsafeBufferPointer { queryBuffer in
+            let shared = SendableBuffer(buffer: queryBuffer)
+            return batchKNN(queryCount: queries.count, k: k, available: min(k, count)) { _, i in
+                (shared.buffer[i], i, -1)
+            }
+        }
+    }
+
+    /// Runs `queryCount` kNN queries in parallel chunks. `query(context, i)` gives the query point, its output
+    /// row and an index to exclude (−1 for none); `available` candidates fill each row, the rest stays padded.
+    private func batchKNN(queryCount: Int, k: Int, available: Int,
+                          query: @Sendable (KDTreeSendableBuffers, Int) -> (SIMD3<Float>, Int, Int32)) -> KNNGraph {
+        var neighbors = [Int32](repeating: -1, count: queryCount * k)
+        var distances = [Float](repeating: .infinity, count: queryCount * k)
+        guard queryCount > 0, available > 0, !nodes.isEmpty else {
+            return KNNGraph(k: k, neighbors: neighbors, squaredDistances: distances)
+        }
         neighbors.withUnsafeMutableBufferPointer { allIndices in
             distances.withUnsafeMutableBufferPointer { allDistances in
                 withSearchBuffers { nodes, points, order in
                     let chunkSize = 4096
-                    let chunks = (n + chunkSize - 1) / chunkSize
-                    let indexBase = UnsafeMutableSendablePointer(allIndices.baseAddress)
-                    let distanceBase = UnsafeMutableSendablePointer(allDistances.baseAddress)
+                    let chunks = (queryCount + chunkSize - 1) / chunkSize
+                    let output = KNNOutput(indices: allIndices, distances: allDistances)
                     let context = KDTreeSendableBuffers(nodes: nodes, points: points, order: order)
                     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        guard let indexRoot = indexBase.pointer, let distanceRoot = distanceBase.pointer else { return }
-                        for slot in (chunk * chunkSize)..<min(n, (chunk + 1) * chunkSize) {
-                            let original = Int(context.order[slot])
-                            let row = original * k
+                        guard let indexRoot = output.indices.baseAddress,
+                              let distanceRoot = output.distances.baseAddress else { return }
+                        for i in (chunk * chunkSize)..<min(queryCount, (chunk + 1) * chunkSize) {
+                            let (point, row, excluded) = query(context, i)
                             var search = KNNSearch(
                                 nodes: context.nodes, points: context.points, order: context.order,
-                                indices: UnsafeMutableBufferPointer(start: indexRoot + row, count: available),
-                                distances: UnsafeMutableBufferPointer(start: distanceRoot + row, count: available),
-                                excluded: Int32(original))
-                            if available > 0 { search.run(context.points[slot]) }
+                                indices: UnsafeMutableBufferPointer(start: indexRoot + row * k, count: available),
+                                distances: UnsafeMutableBufferPointer(start: distanceRoot + row * k, count: available),
+                                excluded: excluded)
+                            search.run(point)
                         }
                     }
                 }
@@ -63,14 +87,19 @@ extension KDTree {
 }
 
 /// Read-only tree views handed to worker threads; the tree outlives the parallel loop.
-private struct KDTreeSendableBuffers: @unchecked Sendable {
+struct KDTreeSendableBuffers: @unchecked Sendable {
     let nodes: UnsafeBufferPointer<KDNode>
     let points: UnsafeBufferPointer<SIMD3<Float>>
     let order: UnsafeBufferPointer<Int32>
 }
 
-/// An output base pointer shared by worker threads that write disjoint rows.
-private struct UnsafeMutableSendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>?
-    init(_ pointer: UnsafeMutablePointer<T>?) { self.pointer = pointer }
+/// Output rows shared by worker threads; each thread writes disjoint rows.
+private struct KNNOutput: @unchecked Sendable {
+    let indices: UnsafeMutableBufferPointer<Int32>
+    let distances: UnsafeMutableBufferPointer<Float>
+}
+
+/// A read-only buffer handed to worker threads; it outlives the parallel loop.
+private struct SendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<T>
 }

@@ -62,6 +62,18 @@ public struct NpyArray: Sendable, Equatable {
 
     private var name: String { source?.path ?? "array" }
 
+    /// Checks the shape against a pattern where nil matches any size, e.g. `[nil, 3]` for [N, 3]
+    /// points; returns the shape so callers can bind N. Throws `.npyUnexpectedShape` naming the file.
+    @discardableResult
+    public func requireShape(_ pattern: [Int?]) throws(SceneIOError) -> [Int] {
+        let fits = pattern.count == shape.count && zip(pattern, shape).allSatisfy { $0.0 == nil || $0.0 == $0.1 }
+        guard fits else {
+            let expected = "[" + pattern.map { $0.map(String.init) ?? "_" }.joined(separator: ", ") + "]"
+            throw .npyUnexpectedShape(array: name, expected: expected, actual: shape)
+        }
+        return shape
+    }
+
     private func wrongType(_ requested: String) -> SceneIOError {
         .npyWrongDType(array: name, requested: requested, stored: dtype.rawValue)
     }

@@ -66,11 +66,25 @@ private func cloud(seed: UInt64, count: Int, clustered: Bool) -> [SIMD3<Float>] 
         let tree = try KDTree(points: points)
         let graph = try tree.knnGraph(k: 6)
         #expect(graph.count == points.count && graph.neighbors.count == points.count * 6)
-        for i in stride(from: 0, to: points.count, by: 7) {
+        for i in stride(from: 0, to: points.count, by: 23) {
             let slow = bruteForceKNN(points, points[i], k: 6, excluding: i)
             #expect(Array(graph.squaredDistances(of: i)) == slow.map(\.squaredDistance))
             #expect(!graph.neighbors(of: i).contains(Int32(i)))
             if !clustered { #expect(graph.neighbors(of: i).map(Int.init) == slow.map(\.index)) }
+        }
+    }
+
+    @Test func batchQueriesMatchSingleQueries() throws {
+        let points = cloud(seed: 9, count: 5000, clustered: false)
+        let tree = try KDTree(points: points)
+        var g = SeededGenerator(seed: 10)
+        let queries = (0..<9000).map { _ in SIMD3<Float>(g.nextPoint(halfExtent: 2.2)) }  // > one parallel chunk
+        let batch = try tree.knn(of: queries, k: 5)
+        #expect(batch.count == queries.count)
+        for i in stride(from: 0, to: queries.count, by: 97) {
+            let single = tree.knn(of: queries[i], k: 5)
+            #expect(batch.neighbors(of: i).map(Int.init) == single.map(\.index))
+            #expect(Array(batch.squaredDistances(of: i)) == single.map(\.squaredDistance))
         }
     }
 
@@ -85,6 +99,9 @@ private func cloud(seed: UInt64, count: Int, clustered: Bool) -> [SIMD3<Float>] 
         let graph = try three.knnGraph(k: 4)  // only two other points: rows padded with −1 / +∞
         #expect(Array(graph.neighbors(of: 0)) == [1, 2, -1, -1])
         #expect(Array(graph.squaredDistances(of: 0)) == [1, 9, .infinity, .infinity])
+        let batch = try three.knn(of: [SIMD3(0, 2.9, 0)], k: 4)
+        #expect(Array(batch.neighbors(of: 0)) == [2, 0, 1, -1])
+        #expect(try empty.knn(of: [.zero], k: 2).neighbors == [-1, -1])
     }
 
     @Test func rejectsBadInput() {

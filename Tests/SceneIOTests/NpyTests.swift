@@ -69,6 +69,15 @@ func sampleStorage(_ dtype: NpyDType, count: Int, seed: UInt64 = 1) -> NpyStorag
         #expect(throws: SceneIOError.self) { try Npy.write([1, 2, 3] as [Float], shape: [2, 2], to: dir.file("x.npy")) }
     }
 
+    @Test func requireShapeMatchesWildcards() throws {
+        let points = try NpyArray([Float](repeating: 0, count: 12), shape: [4, 3])
+        #expect(try points.requireShape([nil, 3]) == [4, 3])
+        #expect(throws: SceneIOError.npyUnexpectedShape(array: "array", expected: "[_, 4]", actual: [4, 3])) {
+            try points.requireShape([nil, 4])
+        }
+        #expect(throws: SceneIOError.self) { try points.requireShape([nil]) }
+    }
+
     @Test func accessorsWidenLosslesslyAndRefuseNarrowing() throws {
         let bytes = NpyArray([1, 200] as [UInt8])
         #expect(try bytes.int32s() == [1, 200])
