@@ -40,9 +40,11 @@ import SceneIO
                      "pred2d/objects.npy"] {
             #expect(fm.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name)")
         }
-        let intrinsics = try JSONDecoder().decode(VideoIntrinsics.self,
-                                                  from: Data(contentsOf: folder.appendingPathComponent("intrinsics.json")))
-        #expect(intrinsics.width == 64 && intrinsics.height == 48 && intrinsics.depth_scale == 1000)
+        // The shared video-folder reader accepts the output.
+        let video = try VideoFolder(folder)
+        #expect(video.frames.count == 3 && video.hasPred2D && video.poses?.poses.count == 3)
+        #expect(video.intrinsics.width == 64 && video.intrinsics.height == 48 && video.intrinsics.depthScale == 1000)
+        #expect(try video.pred2DInstances(1)?.allSatisfy { $0.object != nil } == true)
         var rows = 0
         for i in 0..<3 {
             let name = String(format: "%06d", i)
