@@ -14,6 +14,7 @@ struct OVSeg3R: ParsableCommand {
             ImportCommand.self,
             EvalCommand.self,
             ReportCommand.self,
+            SynthCommand.self,
         ]
     )
 
