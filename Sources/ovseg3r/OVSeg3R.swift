@@ -15,6 +15,7 @@ struct OVSeg3R: ParsableCommand {
             EvalCommand.self,
             ReportCommand.self,
             SynthCommand.self,
+            DemoCommand.self,
         ]
     )
 
