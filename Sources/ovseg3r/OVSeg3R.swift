@@ -10,6 +10,7 @@ struct OVSeg3R: ParsableCommand {
         subcommands: [
             InfoCommand.self,
             BenchCommand.self,
+            SynthCommand.self,
         ]
     )
 }
