@@ -59,7 +59,7 @@ public enum SynthCategories {
         .init("crate", 233, .novel), .init("storage bin", 132, .novel), .init("speaker", 118, .novel),
         .init("tissue box", 230, .novel), .init("water bottle", 392, .novel), .init("alarm clock", 572, .novel),
         .init("telephone", 101, .novel), .init("light", 105, .novel), .init("ceiling light", 1168, .novel),
-        .init("headphones", 312, .novel), .init("tray", 185, .novel), .init("keyboard piano", 1182, .novel),
+        .init("headphones", 312, .novel), .init("tray", 185, .novel), .init("keyboard piano", 1180, .novel),
         .init("paper", 79, .novel), .init("cd case", 1174, .novel), .init("power strip", 1186, .novel),
         // novel flat objects
         .init("whiteboard", 52, .novel, flat: true), .init("mat", 140, .novel, flat: true),

@@ -3,8 +3,11 @@ import Geometry
 
 /// Options of the handheld walk-through (metres, radians, seconds).
 public struct CameraOptions: Codable, Sendable, Equatable {
-    /// Frames per second of the video (timestamps in poses.txt).
-    public var fps: Double = 30
+    /// Frames per second of the video (timestamps in poses.txt); like a subsampled handheld video.
+    public var fps: Double = 10
+    /// Typical camera travel per frame in metres: the loop shrinks towards its centre until
+    /// frames × stepPerFrame covers it once plus the revisit.
+    public var stepPerFrame: Double = 0.05
     /// Height of the camera above the floor.
     public var eyeHeight: ClosedRange<Double> = 1.25...1.6
     /// Amplitude of the handheld shake in position (metres) and rotation (radians).
@@ -14,6 +17,8 @@ public struct CameraOptions: Codable, Sendable, Equatable {
     public var closePassFraction: Double = 0.35
     /// Fraction of the loop walked a second time at the end (revisits for loop closure), after returning to the start.
     public var revisitFraction: Double = 0.25
+    /// Largest change of viewing direction between consecutive frames (radians): the head turns smoothly.
+    public var maxTurnPerFrame: Double = 0.1
     public init() {}
 }
 
@@ -53,6 +58,15 @@ public struct Trajectory: Sendable {
             }
         }
         waypoints.sort { atan2($0.y - roomCentre.y, $0.x - roomCentre.x) < atan2($1.y - roomCentre.y, $1.x - roomCentre.x) }
+        // Shrink the loop so that the camera moves about stepPerFrame per frame.
+        var loopLength = 0.0
+        for i in waypoints.indices { loopLength += simdLength2(waypoints[(i + 1) % waypoints.count] - waypoints[i]) }
+        let target = Double(frames) * options.stepPerFrame / (1 + options.revisitFraction)
+        if loopLength > target, loopLength > 0 {
+            let scale = max(0.25, target / loopLength)
+            let centroid = waypoints.reduce(SIMD2<Double>.zero, +) / Double(waypoints.count)
+            waypoints = waypoints.map { centroid + ($0 - centroid) * scale }
+        }
         // Look-at targets: per waypoint an object 0.8–3.5 m away when there is one.
         let targets: [SIMD3<Double>] = waypoints.map { p in
             let candidates = centres.filter { let d = simdLength2(SIMD2($0.x, $0.y) - p); return d > 0.8 && d < 3.5 }
@@ -83,6 +97,7 @@ public struct Trajectory: Sendable {
         let phase = (rng.uniform(0, 6.28), rng.uniform(0, 6.28), rng.uniform(0, 6.28), rng.uniform(0, 6.28))
         let minZ = 0.9, maxZ = Double(room.size.z) - 0.3
         var poses: [SynthPose] = []
+        var forward: SIMD3<Double>? = nil
         var j = 0
         for f in 0..<frames {
             let u = frames > 1 ? Double(f) / Double(frames - 1) : 0
@@ -98,6 +113,20 @@ public struct Trajectory: Sendable {
             if length(gaze - eye) < 0.5 { gaze = eye + (gaze - eye == .zero ? SIMD3(1, 0, 0) : (gaze - eye) / length(gaze - eye)) * 0.5 }
             let horizontal = length(SIMD3(gaze.x - eye.x, gaze.y - eye.y, 0))
             gaze.z = max(gaze.z, eye.z - 1.2 * max(horizontal, 0.3))
+            // Turn the head towards the gaze point by at most maxTurnPerFrame.
+            var desired = gaze - eye
+            desired /= max(length(desired), 1e-9)
+            if let previous = forward {
+                let angle = acos(min(1, max(-1, (previous * desired).sum())))
+                if angle > options.maxTurnPerFrame {
+                    var side = desired - previous * (previous * desired).sum()
+                    if length(side) < 1e-9 { side = cross(previous, [0, 0, 1]) }
+                    side /= max(length(side), 1e-9)
+                    desired = previous * cos(options.maxTurnPerFrame) + side * sin(options.maxTurnPerFrame)
+                }
+            }
+            forward = desired
+            gaze = eye + desired
             var pose = SynthPose.lookAt(eye: eye, target: gaze, roll: 0.03 * sin(1.7 * time + phase.2))
             let wobble = options.shakeRotation * SIMD3(sin(4.3 * time + phase.3), sin(3.7 * time + phase.0), 0.5 * sin(2.9 * time + phase.1))
             pose.rotation = pose.rotation * Mat3.rotation(vector: wobble)
