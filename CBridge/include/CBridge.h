@@ -172,7 +172,7 @@ typedef struct {
     int levels;                                   /**< 1..CB_MAX_PYRAMID_LEVELS, coarsest first at levels−1 */
     int iterations[CB_MAX_PYRAMID_LEVELS];        /**< association rounds per level, finest first (>= 1) */
     int solver_iterations;                        /**< LM iterations per round (>= 1) */
-    int max_points;                               /**< >= 16: source samples per level */
+    int max_points;                               /**< >= 16: source samples at the finest level (halved per coarser level, >= 200) */
     double max_correspondence_distance;           /**< > 0 metres at the finest level (doubles per level) */
     double min_depth, max_depth;                  /**< metres */
     double huber_geometric;                       /**< > 0 metres */
