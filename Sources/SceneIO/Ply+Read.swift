@@ -25,6 +25,11 @@ extension Ply {
         if let list = vertex.properties.first(where: { $0.listCountType != nil }) {
             throw .plyUnsupported(url: url, reason: "vertex list property '\(list.name)'")
         }
+        if let face = header.element(named: "face"),
+           let indices = faceIndexNames.lazy.compactMap({ face.property(named: $0) }).first(where: { $0.listCountType != nil }),
+           !indices.type.isInteger {
+            throw .plyUnsupported(url: url, reason: "face indices of type \(indices.type.rawValue) (expected an integer type)")
+        }
         if header.format == .ascii { bytes.append(0) }  // strtod needs a terminator after the last token
         let result = bytes.withUnsafeBytes { raw in
             Result { () throws(SceneIOError) -> PlyMesh in
@@ -288,6 +293,7 @@ struct BinaryColumns: PlyVertexColumns {
         guard let (offset, type) = offset(of: name), let base else { return [] }
         let count = element.count, stride = self.stride, swap = self.swap
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             switch type {
             case .float where !swap:
                 for i in 0..<count {

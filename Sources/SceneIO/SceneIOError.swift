@@ -30,6 +30,8 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
     case npyDataSizeMismatch(url: URL, expectedBytes: Int, actualBytes: Int)
     /// A typed accessor asked for an element type the stored dtype cannot be converted to without loss.
     case npyWrongDType(array: String, requested: String, stored: String)
+    /// The array's shape does not fit what the caller requires (e.g. `[N, 3]` for points).
+    case npyUnexpectedShape(array: String, expected: String, actual: [Int])
     /// The number of values does not match the product of the shape.
     case npyShapeMismatch(array: String, shape: [Int], expectedCount: Int, actualCount: Int)
 
@@ -89,8 +91,17 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
     case sceneArrayMissing(url: URL, name: String)
     /// An array file's dtype or shape differs from what the manifest records.
     case sceneArrayMismatch(url: URL, name: String, manifest: String, file: String)
+    /// A standard scene array (coord, color, ...) breaks the design's dtype/shape convention.
+    case sceneConvention(url: URL, name: String, expected: String, actual: String)
     /// An array name that cannot be used as a file name in a scene folder.
     case invalidArrayName(name: String, reason: String)
+
+    // MARK: - ScanNet .sens
+
+    /// The .sens header or frame table is malformed.
+    case sensMalformed(url: URL, reason: String)
+    /// One frame of a .sens file cannot be decoded.
+    case sensFrame(url: URL, frame: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -118,6 +129,8 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): \(what): data is \(actual) bytes, header implies \(expected)"
         case let .npyWrongDType(array, requested, stored):
             return "\(array): requested \(requested) but the array stores \(stored)"
+        case let .npyUnexpectedShape(array, expected, actual):
+            return "\(array): expected shape \(expected), found \(actual)"
         case let .npyShapeMismatch(array, shape, expected, actual):
             return "\(array): shape \(shape) needs \(expected) values, given \(actual)"
         case let .plyMalformedHeader(url, line, reason):
@@ -168,6 +181,12 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): no array '\(name)'"
         case let .sceneArrayMismatch(url, name, manifest, file):
             return "\(url.path): array '\(name)' is \(file) on disk but scene.json records \(manifest)"
+        case let .sensMalformed(url, reason):
+            return "\(url.path): not a readable ScanNet .sens file: \(reason)"
+        case let .sensFrame(url, frame, reason):
+            return "\(url.path): frame \(frame): \(reason)"
+        case let .sceneConvention(url, name, expected, actual):
+            return "\(url.path): array '\(name)' should be \(expected), is \(actual)"
         case let .invalidArrayName(name, reason):
             return "invalid array name '\(name)': \(reason)"
         }

@@ -12,6 +12,7 @@ struct OVSeg3R: ParsableCommand {
             BenchCommand.self,
             SynthCommand.self,
             ReconCommand.self,
+            ImportCommand.self,
         ]
     )
 }
