@@ -47,7 +47,9 @@ public struct DepthSensorModel: Sendable {
         let rt = pose.rotation.transposed
         let fx = camera.fx, fy = camera.fy, cx = camera.cx, cy = camera.cy
         let depth = vis.depth
-        var spare: Double? = nil
+        // Neighbouring pixels mostly see the same triangle: keep its camera-frame normal.
+        var lastTriangle = -1
+        var normal = SIMD3<Double>.zero
         for y in 0..<h {
             for x in 0..<w {
                 let i = y * w + x
@@ -65,17 +67,15 @@ public struct DepthSensorModel: Sendable {
                 if y < h - 1, abs(Double(depth[i + w]) - z) > jump { edge = true }
                 if edge, rng.chance(o.edgeDropout) { continue }
                 // Grazing angle between the viewing ray and the surface.
-                let n = rt.apply(SIMD3<Double>(mesh.normals[t]))
+                if t != lastTriangle {
+                    normal = rt.apply(SIMD3<Double>(mesh.normals[t]))
+                    lastTriangle = t
+                }
+                let n = normal
                 let ray = SIMD3<Double>((Double(x) - cx) / fx, (Double(y) - cy) / fy, 1)
                 let cosine = abs((n * ray).sum()) / length(ray)
                 if cosine < o.grazingCosine, rng.chance(o.grazingDropout) { continue }
-                let g: Double
-                if let s = spare { g = s; spare = nil } else {
-                    let u1 = max(rng.unit(), 1e-300), u2 = rng.unit()
-                    let r = (-2 * log(u1)).squareRoot()
-                    g = r * cos(2 * Double.pi * u2)
-                    spare = r * sin(2 * Double.pi * u2)
-                }
+                let g = Double(rng.fastGaussian())
                 let measured = z + o.sigma(atDepth: z) * g
                 let units = (measured * o.depthScale).rounded()
                 guard units >= 1, units <= 65535 else { continue }

@@ -33,9 +33,12 @@ struct FrameShader {
     let room: SynthRoom
     let options: ColourOptions
 
-    /// sRGB-like tone curve from linear [0, 1] in 1/4095 steps.
+    /// Tone curve from linear radiance in [0, 2] (1/2047 steps) to 8 bits: a soft shoulder above 0.7
+    /// instead of hard clipping (like a camera's highlight roll-off), then gamma 1/2.2.
     static let toneCurve: [UInt8] = (0...4095).map { i in
-        UInt8(min(255, (pow(Double(i) / 4095, 1 / 2.2) * 255).rounded()))
+        let x = Double(i) / 2047
+        let y = x < 0.7 ? x : 0.7 + 0.3 * (1 - exp(-(x - 0.7) / 0.3))
+        return UInt8(min(255, (pow(y, 1 / 2.2) * 255).rounded()))
     }
 
     /// RGB bytes `[H·W·3]`.
@@ -52,6 +55,9 @@ struct FrameShader {
         let sigma = options.noise, vig = options.vignetting
         let maxR2 = cx * cx + cy * cy
         let curve = FrameShader.toneCurve
+        var lastTriangle = -1
+        var material = Material(.plain, .zero)
+        var n = SIMD3<Float>.zero, tu = SIMD3<Float>.zero, tv = SIMD3<Float>.zero
         out.withUnsafeMutableBufferPointer { rgb in
             for y in 0..<h {
                 for x in 0..<w {
@@ -62,9 +68,15 @@ struct FrameShader {
                         let z = vis.depth[i]
                         let pc = SIMD3<Float>((Float(x) - cx) / fx * z, (Float(y) - cy) / fy * z, z)
                         let pw = r0 * pc.x + r1 * pc.y + r2 * pc.z + origin
-                        let n = mesh.normals[t]
-                        let material = mesh.materials[Int(mesh.triangleMaterial[t])]
-                        let albedo = material.albedo(u: (pw * mesh.tangentU[t]).sum(), v: (pw * mesh.tangentV[t]).sum())
+                        if t != lastTriangle {
+                            // Neighbouring pixels mostly see the same triangle.
+                            lastTriangle = t
+                            n = mesh.normals[t]
+                            material = mesh.materials[Int(mesh.triangleMaterial[t])]
+                            tu = mesh.tangentU[t]
+                            tv = mesh.tangentV[t]
+                        }
+                        let albedo = material.albedo(u: (pw * tu).sum(), v: (pw * tv).sum())
                         var irradiance = SIMD3<Float>(repeating: ambient)
                         for light in lights {
                             let d = light.position - pw
@@ -80,7 +92,7 @@ struct FrameShader {
                     let n0 = Float(noise.unit() + noise.unit() - 1) * sigma * 1.22 / 255
                     for k in 0..<3 {
                         let v = c[k] * gain + n0 * (k == 1 ? 1 : 0.8)
-                        let q = Int(min(max(v, 0), 1) * 4095)
+                        let q = Int(min(max(v, 0), 2) * 2047)
                         rgb[i * 3 + k] = curve[q]
                     }
                 }

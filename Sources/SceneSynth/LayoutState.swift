@@ -93,7 +93,7 @@ struct LayoutState {
                 guard wall.length > s.x + 0.2 else { continue }
                 let u0 = rng.uniformF(0.05, wall.length - s.x - 0.05)
                 guard wall.isFree(u0, u0 + s.x, 0, s.z, gap: 0.05) else { continue }
-                let centre2 = wall.start + wall.direction * (u0 + s.x / 2) + wall.normal * (s.y / 2 + 0.01)
+                let centre2 = wall.start + wall.direction * (u0 + s.x / 2) + wall.normal * (s.y / 2 + 0.02)
                 frame = .floor(at: [centre2.x, centre2.y, 0], yaw: atan2(wall.normal.x, -wall.normal.y))
                 wallSlot = (wi, u0)
             } else {
@@ -101,7 +101,7 @@ struct LayoutState {
                 frame = .floor(at: [x, y, 0], yaw: rng.uniformF(0, 2 * Float.pi))
             }
             let box = footprint(frame, w: s.x, d: s.y)
-            guard box.x > 0.01, box.y > 0.01, box.z < size.x - 0.01, box.w < size.y - 0.01,
+            guard box.x > 0.005, box.y > 0.005, box.z < size.x - 0.005, box.w < size.y - 0.005,
                   !overlapsObstacle(box, margin: kind.mounting == .floorFree ? 0.25 : 0.05) else { continue }
             obstacles.append(box)
             if let (wi, u0) = wallSlot { walls[wi].occupied.append((u0, u0 + s.x, 0, s.z)) }
@@ -114,29 +114,84 @@ struct LayoutState {
         return false
     }
 
-    /// Small objects on one support surface, packed left to right.
+    /// Small objects on one support surface: a desk gets monitor, keyboard and mouse in a work layout,
+    /// a bed its pillows; then random extras packed left to right in the remaining width.
     mutating func fill(_ surface: SupportSurface, frame: PlacementFrame, support: UInt16, rng: inout SynthRNG, maxCount: Int) {
-        let candidates = ObjectLibrary.smallKinds(for: surface.use)
-        let rowOfBooks = surface.use == .shelf && rng.chance(0.6)
         var x = surface.x.lowerBound + rng.uniformF(0, 0.1)
+        let depth = surface.y.upperBound - surface.y.lowerBound
+        if surface.use == .desk {
+            let centre = (surface.x.lowerBound + surface.x.upperBound) / 2 + rng.uniformF(-0.1, 0.1)
+            var right = centre
+            for (name, yFraction, xOffset) in [("monitor", Float(0.8), Float(0)), ("keyboard", 0.25, 0), ("mouse", 0.25, 0.3)] {
+                guard let kind = ObjectLibrary.kind(named: name) else { continue }
+                let s = ObjectLibrary.sampleSize(kind, &rng)
+                let xc = centre + xOffset
+                let yc = min(surface.y.upperBound - s.y / 2, max(surface.y.lowerBound + s.y / 2, surface.y.lowerBound + depth * yFraction))
+                placeSmall(kind, size: s, at: [xc, yc, surface.z + 0.001], yaw: rng.uniformF(-0.08, 0.08), frame: frame,
+                           support: support, rng: &rng)
+                right = max(right, xc + s.x / 2)
+            }
+            // Extras go to the left of the work place.
+            let left = centre - 0.35
+            packRow(surface, upTo: left, from: &x, frame: frame, support: support, rng: &rng, count: rng.int(0...maxCount))
+            _ = right
+            return
+        }
+        if surface.use == .bed {
+            let pillows = surface.x.upperBound - surface.x.lowerBound > 1.0 ? 2 : 1
+            for k in 0..<pillows {
+                guard let kind = ObjectLibrary.kind(named: "pillow") else { continue }
+                let s = ObjectLibrary.sampleSize(kind, &rng)
+                let span = (surface.x.upperBound - surface.x.lowerBound) / Float(pillows)
+                let xc = surface.x.lowerBound + span * (Float(k) + 0.5)
+                placeSmall(kind, size: s, at: [xc, (surface.y.lowerBound + surface.y.upperBound) / 2, surface.z + 0.001],
+                           yaw: rng.uniformF(-0.1, 0.1), frame: frame, support: support, rng: &rng)
+            }
+            return
+        }
+        if surface.use == .bedFoot {
+            if rng.chance(0.6), let kind = ObjectLibrary.kind(named: "blanket") {
+                var s = ObjectLibrary.sampleSize(kind, &rng)
+                s.x = min(s.x, surface.x.upperBound - surface.x.lowerBound)
+                s.y = min(s.y, depth)
+                placeSmall(kind, size: s, at: [(surface.x.lowerBound + surface.x.upperBound) / 2,
+                                              surface.y.lowerBound + s.y / 2, surface.z + 0.001],
+                           yaw: 0, frame: frame, support: support, rng: &rng)
+            }
+            return
+        }
+        let rowOfBooks = surface.use == .shelf && rng.chance(0.6)
         let count = rowOfBooks ? rng.int(4...10) : rng.int(0...maxCount)
+        packRow(surface, upTo: surface.x.upperBound, from: &x, frame: frame, support: support, rng: &rng, count: count,
+                onlyBooks: rowOfBooks)
+    }
+
+    /// Packs `count` random small objects for the surface along x, from `x` up to `limit`.
+    mutating func packRow(_ surface: SupportSurface, upTo limit: Float, from x: inout Float, frame: PlacementFrame,
+                          support: UInt16, rng: inout SynthRNG, count: Int, onlyBooks: Bool = false) {
+        let candidates = ObjectLibrary.smallKinds(for: surface.use)
+        let depth = surface.y.upperBound - surface.y.lowerBound
         for _ in 0..<count {
-            guard let kind = ObjectLibrary.kind(named: rowOfBooks ? "book" : rng.pick(candidates)) else { continue }
+            guard let kind = ObjectLibrary.kind(named: onlyBooks ? "book" : rng.pick(candidates)) else { continue }
             var s = ObjectLibrary.sampleSize(kind, &rng)
-            let depth = surface.y.upperBound - surface.y.lowerBound
             if s.y > depth { s.y = depth }
             if surface.use == .shelf { s.z = min(s.z, 0.3) }
-            guard x + s.x <= surface.x.upperBound else { break }
+            guard x + s.x <= limit else { break }
             let yc = surface.y.lowerBound + s.y / 2 + rng.uniformF(0, max(0, depth - s.y))
-            let local = SIMD3<Float>(x + s.x / 2, yc, surface.z + 0.001)
-            let yaw: Float = surface.use == .bed || surface.use == .couch || rowOfBooks ? 0 : rng.uniformF(-0.3, 0.3)
-            let rotated = PlacementFrame.floor(at: .zero, yaw: yaw)
-            let id = begin(kind.category)
-            setSupport(id, support)
-            builder.frame = PlacementFrame(origin: frame.apply(local), x: frame.rotate(rotated.x), y: frame.rotate(rotated.y), z: frame.z)
-            _ = ObjectLibrary.build(kind, size: s, rng: &rng, into: &builder)
-            x += s.x + (rowOfBooks ? rng.uniformF(0, 0.005) : rng.uniformF(0.05, 0.2))
+            let yaw: Float = surface.use == .couch || onlyBooks ? 0 : rng.uniformF(-0.3, 0.3)
+            placeSmall(kind, size: s, at: [x + s.x / 2, yc, surface.z + 0.001], yaw: yaw, frame: frame, support: support, rng: &rng)
+            x += s.x + (onlyBooks ? rng.uniformF(0, 0.005) : rng.uniformF(0.05, 0.2))
         }
+    }
+
+    /// One small object at `local` (surface-object coordinates), turned by `yaw`.
+    mutating func placeSmall(_ kind: ObjectLibrary.Kind, size s: SIMD3<Float>, at local: SIMD3<Float>, yaw: Float,
+                             frame: PlacementFrame, support: UInt16, rng: inout SynthRNG) {
+        let rotated = PlacementFrame.floor(at: .zero, yaw: yaw)
+        let id = begin(kind.category)
+        setSupport(id, support)
+        builder.frame = PlacementFrame(origin: frame.apply(local), x: frame.rotate(rotated.x), y: frame.rotate(rotated.y), z: frame.z)
+        _ = ObjectLibrary.build(kind, size: s, rng: &rng, into: &builder)
     }
 
     /// A flat object on a free stretch of wall; returns the wall index and along-wall centre.
@@ -194,7 +249,7 @@ struct LayoutState {
         for _ in 0..<count {
             let p = SIMD3<Float>(rng.uniformF(0.5, size.x - 0.5), rng.uniformF(0.5, size.y - 0.5), size.z - 0.15)
             let warm = rng.uniformF(0.85, 1.0)
-            lights.append(SynthLight(position: p, intensity: SIMD3<Float>(1, warm, warm * warm) * rng.uniformF(2.0, 3.5)))
+            lights.append(SynthLight(position: p, intensity: SIMD3<Float>(1, warm, warm * warm) * rng.uniformF(1.0, 1.8)))
             if ceiling {
                 _ = begin("ceiling light")
                 builder.frame = PlacementFrame(origin: [p.x, p.y, size.z], x: [1, 0, 0], y: [0, 1, 0], z: [0, 0, 1])
@@ -235,7 +290,7 @@ struct LayoutState {
                 walkable[r * cols + c] = inside && !overlapsObstacle(point, margin: 0.35)
             }
         }
-        return SynthRoom(size: size, mesh: mesh, instances: finished, lights: lights, ambient: 0.35,
+        return SynthRoom(size: size, mesh: mesh, instances: finished, lights: lights, ambient: 0.3,
                          walkable: walkable, gridCols: cols, gridRows: rows)
     }
 }

@@ -85,7 +85,8 @@ extension ObjectLibrary {
             b.box([-hw, hd - 0.06, 0], [hw, hd, headH])
             b.part = 1; b.use(Palette.fabric(&rng))
             b.box([-hw + 0.02, -hd + 0.02, h - 0.2], [hw - 0.02, hd - 0.08, h])
-            return [SupportSurface(x: (-hw + 0.15)...(hw - 0.15), y: (hd - 0.55)...(hd - 0.2), z: h, use: .bed)]
+            return [SupportSurface(x: (-hw + 0.15)...(hw - 0.15), y: (hd - 0.55)...(hd - 0.2), z: h, use: .bed),
+                    SupportSurface(x: (-hw + 0.05)...(hw - 0.05), y: (-hd + 0.1)...(hd - 0.7), z: h, use: .bedFoot)]
         case "couch", "sofa chair", "armchair":
             let seatZ = h * rng.uniformF(0.48, 0.55), arm: Float = rng.uniformF(0.1, 0.2), back: Float = rng.uniformF(0.15, 0.25)
             b.use(Palette.fabric(&rng))

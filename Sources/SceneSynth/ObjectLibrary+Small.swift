@@ -31,10 +31,21 @@ extension ObjectLibrary {
         case .desk: return ["monitor", "keyboard", "mouse", "laptop", "cup", "book", "table lamp", "telephone", "speaker", "printer", "bottle"]
         case .shelf: return ["book", "book", "book", "box", "plant", "speaker", "box"]
         case .table: return ["cup", "bowl", "bottle", "water bottle", "plant", "tray", "box", "laptop", "book", "tv"]
-        case .bed: return ["pillow", "pillow", "blanket"]
+        case .bed: return ["pillow"]
+        case .bedFoot: return ["blanket"]
         case .couch: return ["cushion", "pillow"]
         case .nightstand: return ["table lamp", "alarm clock", "tissue box", "book", "cup", "water bottle"]
         case .counter: return ["bowl", "bottle", "cup", "tray", "plant", "box"]
+        }
+    }
+
+    /// Objects a surface always carries first (a desk its monitor, keyboard and mouse; a bed its pillows),
+    /// in placement order.
+    static func requiredKinds(for use: SupportUse) -> [String] {
+        switch use {
+        case .desk: return ["monitor", "keyboard", "mouse"]
+        case .bed: return ["pillow", "pillow"]
+        default: return []
         }
     }
 

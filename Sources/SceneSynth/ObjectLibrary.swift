@@ -8,7 +8,7 @@ struct SupportSurface: Sendable {
     var use: SupportUse
 }
 
-enum SupportUse: Sendable { case desk, shelf, table, bed, couch, nightstand, counter }
+enum SupportUse: Sendable { case desk, shelf, table, bed, bedFoot, couch, nightstand, counter }
 
 /// How an object attaches to the room.
 enum Mounting: Sendable { case floorFree, floorAgainstWall, onSurface, wallFlat, floorFlat, ceiling }

@@ -1,7 +1,8 @@
 import Foundation
 import Geometry
 
-/// A 3×3 matrix stored by columns (Double).
+/// A 3×3 rotation stored by columns (Double): the renderer's inner loops apply it to every vertex and
+/// pixel, so it is kept as plain columns; conversions go through `Geometry.Matrix3` / `Quaternion`.
 struct Mat3: Equatable, Sendable {
     var c0: SIMD3<Double>
     var c1: SIMD3<Double>
@@ -19,45 +20,19 @@ struct Mat3: Equatable, Sendable {
 
     static func * (a: Mat3, b: Mat3) -> Mat3 { Mat3(c0: a.apply(b.c0), c1: a.apply(b.c1), c2: a.apply(b.c2)) }
 
-    /// Rotation by the rotation vector `omega` (axis × angle in radians), Rodrigues' formula.
+    /// Rotation by the rotation vector `omega` (axis × angle in radians), via `Geometry.Quaternion`.
     static func rotation(vector omega: SIMD3<Double>) -> Mat3 {
-        let angle = (omega * omega).sum().squareRoot()
-        guard angle > 1e-12 else { return .identity }
-        let k = omega / angle
-        let c = cos(angle), s = sin(angle), t = 1 - c
-        return Mat3(
-            c0: [t * k.x * k.x + c, t * k.x * k.y + s * k.z, t * k.x * k.z - s * k.y],
-            c1: [t * k.x * k.y - s * k.z, t * k.y * k.y + c, t * k.y * k.z + s * k.x],
-            c2: [t * k.x * k.z + s * k.y, t * k.y * k.z - s * k.x, t * k.z * k.z + c])
+        Mat3(Quaternion(rotationVector: omega).rotationMatrix)
     }
+
+    init(_ m: Matrix3) { self.init(c0: m.column(0), c1: m.column(1), c2: m.column(2)) }
+
+    var matrix3: Matrix3 { Matrix3(column0: c0, column1: c1, column2: c2) }
 
     /// The rotation angle in radians.
     var angle: Double {
         let trace = c0.x + c1.y + c2.z
         return acos(min(1, max(-1, (trace - 1) / 2)))
-    }
-
-    /// Unit quaternion (x, y, z, w) with w ≥ 0 (Shepperd's method).
-    var quaternionXYZW: SIMD4<Double> {
-        let m00 = c0.x, m11 = c1.y, m22 = c2.z
-        let m01 = c1.x, m10 = c0.y, m02 = c2.x, m20 = c0.z, m12 = c2.y, m21 = c1.z
-        let trace = m00 + m11 + m22
-        var q: SIMD4<Double>
-        if trace > 0 {
-            let s = (trace + 1).squareRoot() * 2
-            q = [(m21 - m12) / s, (m02 - m20) / s, (m10 - m01) / s, s / 4]
-        } else if m00 > m11 && m00 > m22 {
-            let s = (1 + m00 - m11 - m22).squareRoot() * 2
-            q = [s / 4, (m01 + m10) / s, (m02 + m20) / s, (m21 - m12) / s]
-        } else if m11 > m22 {
-            let s = (1 + m11 - m00 - m22).squareRoot() * 2
-            q = [(m01 + m10) / s, s / 4, (m12 + m21) / s, (m02 - m20) / s]
-        } else {
-            let s = (1 + m22 - m00 - m11).squareRoot() * 2
-            q = [(m02 + m20) / s, (m12 + m21) / s, s / 4, (m10 - m01) / s]
-        }
-        if q.w < 0 { q = -q }
-        return q / (q * q).sum().squareRoot()
     }
 }
 
@@ -121,11 +96,10 @@ struct SynthPose: Equatable, Sendable {
 extension SynthPose {
     /// The same transform as a `Geometry.RigidTransform`.
     var rigid: RigidTransform {
-        RigidTransform(rotation: Quaternion(xyzw: rotation.quaternionXYZW), translation: translation)
+        RigidTransform(rotation: Quaternion(rotationMatrix: rotation.matrix3), translation: translation)
     }
 
     init(_ rigid: RigidTransform) {
-        let m = rigid.rotation.normalized.rotationMatrix
-        self.init(rotation: Mat3(c0: m.column(0), c1: m.column(1), c2: m.column(2)), translation: rigid.translation)
+        self.init(rotation: Mat3(rigid.rotation.normalized.rotationMatrix), translation: rigid.translation)
     }
 }

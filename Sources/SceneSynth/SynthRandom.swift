@@ -51,6 +51,10 @@ struct SynthRNG: RandomNumberGenerator {
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
+    /// Standard normal from a 65 536-entry quantile table: exact quantiles of N(0, 1) at (k + ½)/65 536,
+    /// tails cut at ±4.3σ; several times faster than Box–Muller for per-pixel sensor noise.
+    mutating func fastGaussian() -> Float { GaussianTable.values[Int(next() >> 48)] }
+
     /// Poisson-distributed count with mean `lambda` (Knuth; fine for small means).
     mutating func poisson(_ lambda: Double) -> Int {
         guard lambda > 0 else { return 0 }
@@ -92,4 +96,17 @@ func stableHash(_ text: String) -> UInt64 {
         hash = hash &* 0x100_0000_01B3
     }
     return hash
+}
+
+/// Quantiles of the standard normal distribution, by bisection on erf (computed once).
+enum GaussianTable {
+    static let values: [Float] = (0..<65_536).map { k in
+        let p = (Double(k) + 0.5) / 65_536
+        var lo = -9.0, hi = 9.0
+        for _ in 0..<30 {
+            let mid = (lo + hi) / 2
+            if 0.5 * (1 + erf(mid / 2.0.squareRoot())) < p { lo = mid } else { hi = mid }
+        }
+        return Float((lo + hi) / 2)
+    }
 }

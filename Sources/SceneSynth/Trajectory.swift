@@ -47,16 +47,6 @@ public struct Trajectory: Sendable {
             }
             waypoints.append(best)
         }
-        // Close passes: pull some waypoints to the walkable cell nearest an object.
-        if !centres.isEmpty {
-            for i in waypoints.indices where rng.chance(options.closePassFraction) {
-                let o = rng.pick(centres)
-                let o2 = SIMD2<Double>(o.x, o.y)
-                if let near = cells.min(by: { abs(simdLength2($0 - o2) - 0.6) < abs(simdLength2($1 - o2) - 0.6) }) {
-                    waypoints[i] = near
-                }
-            }
-        }
         waypoints.sort { atan2($0.y - roomCentre.y, $0.x - roomCentre.x) < atan2($1.y - roomCentre.y, $1.x - roomCentre.x) }
         // Shrink the loop so that the camera moves about stepPerFrame per frame.
         var loopLength = 0.0
@@ -67,10 +57,25 @@ public struct Trajectory: Sendable {
             let centroid = waypoints.reduce(SIMD2<Double>.zero, +) / Double(waypoints.count)
             waypoints = waypoints.map { centroid + ($0 - centroid) * scale }
         }
+        // Close passes: move some waypoints next to the object nearest to them (about 0.6 m away),
+        // choosing a walkable cell that does not lengthen the loop much.
+        if !centres.isEmpty && !cells.isEmpty {
+            for i in waypoints.indices where rng.chance(options.closePassFraction) {
+                let w = waypoints[i]
+                guard let o = centres.min(by: { simdLength2(SIMD2($0.x, $0.y) - w) < simdLength2(SIMD2($1.x, $1.y) - w) })
+                else { continue }
+                let o2 = SIMD2<Double>(o.x, o.y)
+                let cost = { (c: SIMD2<Double>) in abs(simdLength2(c - o2) - 0.6) + 0.3 * simdLength2(c - w) }
+                if let near = cells.min(by: { cost($0) < cost($1) }) { waypoints[i] = near }
+            }
+        }
         // Look-at targets: per waypoint an object 0.8–3.5 m away when there is one.
         let targets: [SIMD3<Double>] = waypoints.map { p in
             let candidates = centres.filter { let d = simdLength2(SIMD2($0.x, $0.y) - p); return d > 0.8 && d < 3.5 }
-            return candidates.isEmpty ? SIMD3(roomCentre.x, roomCentre.y, 1.0) : rng.pick(candidates)
+            guard !candidates.isEmpty else { return SIMD3(roomCentre.x, roomCentre.y, 1.0) }
+            var target = rng.pick(candidates)
+            target.z = max(target.z, 0.6)   // people scan furniture at eye level or somewhat below, rarely the floor
+            return target
         }
         let heights = waypoints.map { _ in rng.uniform(options.eyeHeight.lowerBound, options.eyeHeight.upperBound) }
         // Dense samples of the closed loop, then the revisit part.
@@ -97,7 +102,7 @@ public struct Trajectory: Sendable {
         let phase = (rng.uniform(0, 6.28), rng.uniform(0, 6.28), rng.uniform(0, 6.28), rng.uniform(0, 6.28))
         let minZ = 0.9, maxZ = Double(room.size.z) - 0.3
         var poses: [SynthPose] = []
-        var forward: SIMD3<Double>? = nil
+        var view: (yaw: Double, pitch: Double)? = nil
         var j = 0
         for f in 0..<frames {
             let u = frames > 1 ? Double(f) / Double(frames - 1) : 0
@@ -110,23 +115,25 @@ public struct Trajectory: Sendable {
             let time = Double(f) / options.fps
             eye += options.shakeTranslation * SIMD3(sin(7.1 * time + phase.1), sin(5.3 * time + phase.2), sin(6.2 * time + phase.3))
             eye.z = min(max(eye.z, minZ), maxZ)
-            if length(gaze - eye) < 0.5 { gaze = eye + (gaze - eye == .zero ? SIMD3(1, 0, 0) : (gaze - eye) / length(gaze - eye)) * 0.5 }
-            let horizontal = length(SIMD3(gaze.x - eye.x, gaze.y - eye.y, 0))
-            gaze.z = max(gaze.z, eye.z - 1.2 * max(horizontal, 0.3))
-            // Turn the head towards the gaze point by at most maxTurnPerFrame.
-            var desired = gaze - eye
-            desired /= max(length(desired), 1e-9)
-            if let previous = forward {
-                let angle = acos(min(1, max(-1, (previous * desired).sum())))
-                if angle > options.maxTurnPerFrame {
-                    var side = desired - previous * (previous * desired).sum()
-                    if length(side) < 1e-9 { side = cross(previous, [0, 0, 1]) }
-                    side /= max(length(side), 1e-9)
-                    desired = previous * cos(options.maxTurnPerFrame) + side * sin(options.maxTurnPerFrame)
-                }
+            // Viewing direction with the pitch kept between 46° down and 20° up; straight above or
+            // below the gaze point the walking direction decides the heading.
+            var heading = SIMD2<Double>(gaze.x - eye.x, gaze.y - eye.y)
+            if simdLength2(heading) < 0.05 {
+                let step = dense[j + 1].0 - dense[j].0
+                heading = simdLength2(SIMD2(step.x, step.y)) > 1e-9 ? SIMD2(step.x, step.y) : SIMD2(1, 0)
             }
-            forward = desired
-            gaze = eye + desired
+            // Turn the head towards it by at most maxTurnPerFrame in heading and half that in pitch
+            // (separately, so a turn never swings through the floor).
+            var pitch = min(0.35, max(-0.8, atan2(gaze.z - eye.z, simdLength2(heading))))
+            var yaw = atan2(heading.y, heading.x)
+            if let (lastYaw, lastPitch) = view {
+                var turn = yaw - lastYaw
+                turn -= 2 * Double.pi * (turn / (2 * Double.pi)).rounded()
+                yaw = lastYaw + min(options.maxTurnPerFrame, max(-options.maxTurnPerFrame, turn))
+                pitch = lastPitch + min(options.maxTurnPerFrame / 2, max(-options.maxTurnPerFrame / 2, pitch - lastPitch))
+            }
+            view = (yaw, pitch)
+            gaze = eye + SIMD3(cos(yaw) * cos(pitch), sin(yaw) * cos(pitch), sin(pitch))
             var pose = SynthPose.lookAt(eye: eye, target: gaze, roll: 0.03 * sin(1.7 * time + phase.2))
             let wobble = options.shakeRotation * SIMD3(sin(4.3 * time + phase.3), sin(3.7 * time + phase.0), 0.5 * sin(2.9 * time + phase.1))
             pose.rotation = pose.rotation * Mat3.rotation(vector: wobble)

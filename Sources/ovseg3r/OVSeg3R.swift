@@ -13,6 +13,7 @@ struct OVSeg3R: ParsableCommand {
             SynthCommand.self,
             ReconCommand.self,
             ImportCommand.self,
+            SynthCommand.self,
         ]
     )
 }

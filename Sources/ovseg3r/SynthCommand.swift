@@ -36,6 +36,9 @@ struct SynthCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the effective options as JSON and exit.")
     var printOptions = false
 
+    @Flag(name: .long, help: "Print every label string the simulated 2D model can emit (one per line) and exit.")
+    var printLabels = false
+
     func resolvedOptions() throws -> SynthOptions {
         var o = try options.map { try SynthOptions.load(URL(fileURLWithPath: $0)) } ?? SynthPreset.named(preset).options
         if let frames { o.frames = frames }
@@ -52,6 +55,10 @@ struct SynthCommand: ParsableCommand {
         let o = try resolvedOptions()
         if printOptions {
             print(o.jsonString())
+            return
+        }
+        if printLabels {
+            print(Simulated2DModel.labelVocabulary.joined(separator: "\n"))
             return
         }
         guard scenes >= 1 else { throw ValidationError("--scenes must be ≥ 1; got \(scenes)") }

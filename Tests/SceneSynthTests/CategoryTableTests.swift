@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SceneIO
 @testable import SceneSynth
 
 @Suite struct CategoryTableTests {
@@ -13,6 +14,12 @@ import Testing
             let expected: CategorySplit = base.contains(c.name) ? .base : (novel.contains(c.name) ? .novel : .none)
             #expect(c.split == expected, "\(c.name)")
         }
+    }
+
+    @Test func tableAgreesWithTheSharedClassCatalog() {
+        let catalog = ClassCatalog.scanNet200()
+        for c in SynthCategories.all { #expect(catalog.entry(named: c.name)?.id == Int(c.scanNetID), "\(c.name)") }
+        for label in Simulated2DModel.labelVocabulary { #expect(catalog.entry(named: label) != nil, "\(label)") }
     }
 
     @Test func libraryCoversEnoughBaseNovelAndFlatCategories() throws {

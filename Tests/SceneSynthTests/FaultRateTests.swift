@@ -48,6 +48,31 @@ struct RenderedFrames {
         #expect(s.precision == 1)
     }
 
+    @Test func smallAndOccludedObjectsAreTheOnesMissed() {
+        var o = Simulated2DOptions.perfect
+        o.smallMissRate = 1
+        o.occludedMissRate = 1
+        let model = Simulated2DModel(options: o)
+        var detectedSmall = 0, detectedOccluded = 0, missedLarge = 0, small = 0, occluded = 0
+        for (n, (frame, instances)) in RenderedFrames.shared.frames.enumerated() {
+            let out = model.run(instance: frame.instance, part: frame.part, width: 128, height: 96, instances: instances,
+                                silhouetteArea: frame.silhouetteArea, seed: 11, frame: n)
+            let detected = Set(out.detections.flatMap(\.sources))
+            var area = [Int](repeating: 0, count: instances.count + 1)
+            for id in frame.instance { area[Int(id)] += 1 }
+            for inst in instances where !inst.category.isStructural && area[Int(inst.id)] >= o.minPixels(width: 128, height: 96) {
+                let a = Double(area[Int(inst.id)])
+                let isSmall = a < o.smallAreaFraction * 128 * 96
+                let isOccluded = a / Double(max(1, frame.silhouetteArea[Int(inst.id)])) < o.occludedVisibleFraction
+                if isSmall { small += 1; if detected.contains(inst.id) { detectedSmall += 1 } }
+                if isOccluded { occluded += 1; if detected.contains(inst.id) { detectedOccluded += 1 } }
+                if !isSmall && !isOccluded && !detected.contains(inst.id) { missedLarge += 1 }
+            }
+        }
+        #expect(small > 10 && occluded > 10)
+        #expect(detectedSmall == 0 && detectedOccluded == 0 && missedLarge == 0)
+    }
+
     @Test func labelNoiseMatches() {
         var o = Simulated2DOptions.perfect
         o.labelNoiseRate = 0.3

@@ -26,6 +26,25 @@ import Geometry
         #expect(room.instances.contains { $0.partCount >= 3 })
     }
 
+    @Test func desksCarryMonitorKeyboardMouseAndBedsCarryPillows() throws {
+        let layout = RoomLayout(options: RoomOptions())
+        var desks = 0, beds = 0
+        for seed in 0..<12 {
+            let room = try layout.generate(seed: UInt64(seed))
+            for holder in room.instances where ["desk", "bed"].contains(holder.category.name) {
+                let carried = Set(room.instances.filter { $0.supportedBy == holder.id }.map(\.category.name))
+                if holder.category.name == "desk" {
+                    desks += 1
+                    #expect(carried.isSuperset(of: ["monitor", "keyboard", "mouse"]), "desk \(holder.id) carries \(carried)")
+                } else {
+                    beds += 1
+                    #expect(carried.contains("pillow"))
+                }
+            }
+        }
+        #expect(desks > 0 && beds > 0)
+    }
+
     @Test func rasterizedDepthIsPerspectiveCorrectOnATiltedPlane() {
         var builder = MeshBuilder()
         builder.instance = 1
@@ -48,11 +67,12 @@ import Geometry
         #expect(checked > 30)
     }
 
-    @Test func walkThroughIsSmoothAndRevisitsEarlierPlaces() throws {
+    @Test(arguments: [21, 5, 9])
+    func walkThroughIsSmoothAndRevisitsEarlierPlaces(seed: Int) throws {
         var options = SynthPreset.demo.options
         options.frames = 60
         let synth = try SceneSynthesizer(options: options)
-        let scene = try synth.makeScene(seed: 21)
+        let scene = try synth.makeScene(seed: UInt64(seed))
         let poses = scene.trajectory.worldFromCamera
         #expect(poses.count == 60)
         for i in 1..<poses.count {
@@ -63,5 +83,9 @@ import Geometry
         let early = poses[0..<20].map(\.translation)
         let revisit = poses[50...].contains { p in early.contains { length($0 - p.translation) < 0.3 } }
         #expect(revisit)
+        // It passes within a metre of some object's centre (horizontally).
+        let centres = scene.room.objectCentres
+        let closest = poses.map { p in centres.map { length(SIMD3($0.x - p.translation.x, $0.y - p.translation.y, 0)) }.min() ?? 9 }.min() ?? 9
+        #expect(closest < 1.0, "closest approach \(closest) m")
     }
 }
