@@ -13,7 +13,6 @@ struct OVSeg3R: ParsableCommand {
             SynthCommand.self,
             ReconCommand.self,
             ImportCommand.self,
-            SynthCommand.self,
         ]
     )
 }
