@@ -111,7 +111,7 @@ def main():
     option = o3d.pipelines.odometry.OdometryOption()
     option.depth_diff_max = 0.07
     option.depth_max = 4.0
-    jacobian = o3d.pipelines.odometry.RGBDOdometryJacobianFromHybridTerm()
+    hybrid = o3d.pipelines.odometry.RGBDOdometryJacobianFromHybridTerm
     n = len(names)
     t0 = time.perf_counter()
     frames = [rgbd(i, True) for i in range(n)]
@@ -122,7 +122,7 @@ def main():
     graph.nodes.append(o3d.pipelines.registration.PoseGraphNode(np.eye(4)))
     failures = 0
     for i in range(1, n):
-        ok, trans, info = o3d.pipelines.odometry.compute_rgbd_odometry(frames[i], frames[i - 1], intr, np.eye(4), jacobian, option)
+        ok, trans, info = o3d.pipelines.odometry.compute_rgbd_odometry(frames[i], frames[i - 1], intr, np.eye(4), hybrid(), option)
         if not ok:
             failures += 1
             trans, info = np.eye(4), np.eye(6)
@@ -144,7 +144,7 @@ def main():
                 pairs.append((distance, a, b, init))
     pairs.sort(key=lambda p: (p[0], p[1], p[2]))
     for _, a, b, init in pairs[:args.max_loops]:
-        ok, trans, info = o3d.pipelines.odometry.compute_rgbd_odometry(frames[b], frames[a], intr, init, jacobian, option)
+        ok, trans, info = o3d.pipelines.odometry.compute_rgbd_odometry(frames[b], frames[a], intr, init, hybrid(), option)
         if ok:
             loops += 1
             graph.edges.append(o3d.pipelines.registration.PoseGraphEdge(b, a, trans, info, uncertain=True))
