@@ -18,14 +18,14 @@ struct RenderedFrames {
         return out
     }()
 
-    func measure(_ options: Simulated2DOptions) -> FaultStatistics {
+    func measure(_ options: Simulated2DOptions, features: Bool = false) -> FaultStatistics {
         var total = FaultStatistics()
         let model = Simulated2DModel(options: options)
         for (n, (frame, instances)) in frames.enumerated() {
             var f = frame
             f.model2D = model.run(instance: f.instance, part: f.part, width: 128, height: 96, instances: instances,
                                   silhouetteArea: f.silhouetteArea, seed: UInt64(7 + n), frame: n)
-            total.add(FaultStatistics.measure(f, instances: instances, options: options, width: 128, height: 96))
+            total.add(FaultStatistics.measure(f, instances: instances, options: options, width: 128, height: 96, features: features))
         }
         return total
     }
@@ -109,6 +109,16 @@ struct RenderedFrames {
         large.boundaryJitter = 10
         let a = RenderedFrames.shared.measure(small).meanIoU, b = RenderedFrames.shared.measure(large).meanIoU
         #expect(a < 1 && b < a && b > 0.5, "IoU \(a) then \(b)")
+    }
+
+    @Test func featuresAreSemanticButNotAnAnswerKey() {
+        let standard = RenderedFrames.shared.measure(.perfect, features: true)
+        #expect(standard.featureCells > 300)
+        // Far above chance (1 in ~110 classes) but far from perfect.
+        #expect(standard.featureCellAccuracy > 0.2 && standard.featureCellAccuracy < 0.85, "\(standard.featureCellAccuracy)")
+        var noisy = Simulated2DOptions.perfect
+        noisy.featureNoise = 0.6
+        #expect(RenderedFrames.shared.measure(noisy, features: true).featureCellAccuracy < standard.featureCellAccuracy)
     }
 
     @Test func scoresAreHigherForCorrectDetections() {
