@@ -11,11 +11,12 @@ struct OVSeg3R: ParsableCommand {
         subcommands: [
             InfoCommand.self,
             BenchCommand.self,
-            ImportCommand.self,
             EvalCommand.self,
             ReportCommand.self,
             SynthCommand.self,
             DemoCommand.self,
+            ReconCommand.self,
+            ImportCommand.self,
         ]
     )
 
