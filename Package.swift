@@ -23,8 +23,9 @@ let package = Package(
 
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs",
-                       providers: [.apt(["libpng-dev", "libjpeg-dev", "zlib1g-dev"])]),
+        .target(name: "CImageCodecs", path: "Sources/CImageCodecs",
+                cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]),
         .target(name: "CBridge", path: "CBridge",
                 cxxSettings: [.unsafeFlags(["-I/usr/include/eigen3", "-O2", "-DNDEBUG"])],
                 linkerSettings: [.linkedLibrary("ceres"), .linkedLibrary("stdc++")]),

@@ -7,6 +7,10 @@ struct OVSeg3R: ParsableCommand {
         commandName: "ovseg3r",
         abstract: "Open-vocabulary 3D instance segmentation from RGB-D video without 3D labels.",
         version: "0.1.0 (Ceres \(CeresInfo.version))",
-        subcommands: []
+        subcommands: [
+            InfoCommand.self,
+            BenchCommand.self,
+            ImportCommand.self,
+        ]
     )
 }
