@@ -11,6 +11,7 @@ struct OVSeg3R: ParsableCommand {
             InfoCommand.self,
             BenchCommand.self,
             ImportCommand.self,
+            SynthCommand.self,
         ]
     )
 }
