@@ -12,6 +12,7 @@ struct OVSeg3R: ParsableCommand {
             BenchCommand.self,
             ImportCommand.self,
             SynthCommand.self,
+            ReconCommand.self,
         ]
     )
 }
