@@ -13,6 +13,8 @@ struct OVSeg3R: ParsableCommand {
             ImportCommand.self,
             SynthCommand.self,
             ReconCommand.self,
+            SuperpointsCommand.self,
+            SegmentMeshCommand.self,
         ]
     )
 }
