@@ -57,10 +57,11 @@ public enum Felzenszwalb {
         return sets
     }
 
-    /// Relabels ids to `0..<S` in order of first appearance (deterministic, contiguous).
+    /// Relabels non-negative ids to `0..<S` in order of first appearance (deterministic, contiguous);
+    /// negative ids become −1.
     /// - Returns: `[N]` labels and the number of segments S.
     public static func contiguous(_ ids: [Int32]) -> (labels: [Int32], count: Int) {
-        var map = [Int32](repeating: -1, count: ids.count)
+        var map = [Int32](repeating: -1, count: Int(max(ids.max() ?? -1, -1)) + 1)
         var labels = [Int32](repeating: 0, count: ids.count)
         var next: Int32 = 0
         for (i, id) in ids.enumerated() {

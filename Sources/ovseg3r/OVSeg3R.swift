@@ -15,6 +15,7 @@ struct OVSeg3R: ParsableCommand {
             ReconCommand.self,
             SuperpointsCommand.self,
             SegmentMeshCommand.self,
+            LiftCommand.self,
         ]
     )
 }
