@@ -1,6 +1,6 @@
 import Foundation
 
-/// A summary of any toolkit file or folder, as `ovseg3r info` prints it. Reading it touches only
+/// A summary of any toolkit file or folder (and of the ScanNet / TUM RGB-D inputs it imports), as `ovseg3r info` prints it. Reading it touches only
 /// headers (array data, PLY bodies and image pixels are not decoded).
 public enum FileInfo: Sendable, Equatable {
     case npy(path: String, dtype: NpyDType, shape: [Int], formatVersion: Int)
@@ -8,6 +8,8 @@ public enum FileInfo: Sendable, Equatable {
     case image(path: String, format: String, width: Int, height: Int)
     case video(path: String, frames: Int, intrinsics: CameraIntrinsicsFile, poses: Bool, pred2d: Bool)
     case scene(path: String, manifest: SceneManifest)
+    case scanNetSens(path: String, header: ScanNetSensFile.Header, frames: Int, framesWithPose: Int)
+    case tumRGBD(path: String, pairs: Int, groundTruth: Bool)
 
     /// Describes the file or folder at `url`, choosing the reader from its contents.
     public static func describe(_ url: URL) throws(SceneIOError) -> FileInfo {
@@ -20,12 +22,17 @@ public enum FileInfo: Sendable, Equatable {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent(SceneFolder.manifestName).path) {
                 let scene = try SceneFolder(url)
                 try scene.verify()
+                try scene.checkConventions()
                 return .scene(path: path, manifest: scene.manifest)
             }
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("intrinsics.json").path) {
                 let video = try VideoFolder(url)
                 return .video(path: path, frames: video.frames.count, intrinsics: video.intrinsics,
                               poses: video.poses != nil, pred2d: video.hasPred2D)
+            }
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("rgb.txt").path) {
+                let sequence = try TUMRGBDSequence(url)
+                return .tumRGBD(path: path, pairs: sequence.frames.count, groundTruth: sequence.hasGroundTruth)
             }
             throw .missingFile(url: url.appendingPathComponent("scene.json"),
                                purpose: "neither a scene folder (scene.json) nor a video folder (intrinsics.json)")
@@ -38,11 +45,16 @@ public enum FileInfo: Sendable, Equatable {
         if magic.starts(with: Array("ply".utf8)) || url.pathExtension.lowercased() == "ply" {
             return .ply(path: path, header: try Ply.readHeader(url))
         }
+        if url.pathExtension.lowercased() == "sens" {
+            let sens = try ScanNetSensFile(url)
+            return .scanNetSens(path: path, header: sens.header, frames: sens.frames.count,
+                                framesWithPose: sens.frames.filter(\.hasPose).count)
+        }
         if magic.starts(with: [0x89, 0x50, 0x4E, 0x47]) || magic.starts(with: [0xFF, 0xD8]) {
             let size = try ImageHeader.size(of: url)
             return .image(path: path, format: magic[0] == 0xFF ? "JPEG" : "PNG", width: size.width, height: size.height)
         }
-        throw .unreadable(url: url, reason: "unknown file type (expected .npy, .ply, PNG/JPEG, a scene or a video folder)")
+        throw .unreadable(url: url, reason: "unknown file type (expected .npy, .ply, .sens, PNG/JPEG, or a scene, video or TUM RGB-D folder)")
     }
 
     /// Human-readable summary, a few lines.
@@ -76,6 +88,14 @@ public enum FileInfo: Sendable, Equatable {
                 lines.append("  counts: " + manifest.counts.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }
             return lines.joined(separator: "\n")
+        case let .scanNetSens(path, h, frames, withPose):
+            return """
+            \(path): ScanNet .sens v\(h.version) (\(h.sensorName)), \(frames) frames (\(withPose) with a valid pose)
+              color \(h.colorWidth)x\(h.colorHeight) (compression \(h.colorCompression)), depth \(h.depthWidth)x\(h.depthHeight) \
+            (compression \(h.depthCompression)), depth_shift \(h.depthShift)
+            """
+        case let .tumRGBD(path, pairs, groundTruth):
+            return "\(path): TUM RGB-D sequence, \(pairs) color/depth pairs, groundtruth.txt \(groundTruth ? "present" : "absent")"
         }
     }
 
@@ -112,6 +132,14 @@ public enum FileInfo: Sendable, Equatable {
                 "up_axis": manifest.upAxis, "provenance": manifest.provenance, "counts": manifest.counts,
                 "arrays": manifest.arrays.mapValues { ["dtype": $0.dtype.rawValue, "shape": $0.shape] as [String: Any] },
             ]
+        case let .scanNetSens(path, h, frames, withPose):
+            object = [
+                "kind": "scannet_sens", "path": path, "version": Int(h.version), "sensor": h.sensorName, "frames": frames,
+                "frames_with_pose": withPose, "color_width": h.colorWidth, "color_height": h.colorHeight,
+                "depth_width": h.depthWidth, "depth_height": h.depthHeight, "depth_shift": Double(h.depthShift),
+            ]
+        case let .tumRGBD(path, pairs, groundTruth):
+            object = ["kind": "tum_rgbd", "path": path, "pairs": pairs, "groundtruth": groundTruth]
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

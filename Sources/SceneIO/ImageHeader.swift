@@ -14,9 +14,13 @@ public enum ImageHeader {
             return (bigEndian(prefix, 16, 4), bigEndian(prefix, 20, 4))
         }
         if prefix.starts(with: [0xFF, 0xD8]) {
-            // Frame headers usually sit after a few kB of EXIF/quantisation tables.
-            let bytes = try file.readBytes(count: min(file.size, 1 << 20), at: 0)
-            if let size = jpegSize(bytes) { return size }
+            // The frame header usually sits within the first few kB (after EXIF and quantisation
+            // tables); a large EXIF thumbnail can push it further, so widen the window if needed.
+            for window in [1 << 14, 1 << 20] {
+                let bytes = try file.readBytes(count: min(file.size, window), at: 0)
+                if let size = jpegSize(bytes) { return size }
+                if bytes.count < window { break }
+            }
             throw .imageDecode(url: url, format: "JPEG", reason: "no frame header (SOF) found")
         }
         throw .imageDecode(url: url, format: "PNG or JPEG", reason: "unknown file signature")

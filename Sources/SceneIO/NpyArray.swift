@@ -31,6 +31,11 @@ public struct NpyArray: Sendable, Equatable {
         try self.init(shape: shape, storage: T.storage(values))
     }
 
+    /// A float16 array of `values` rounded to half precision (ties to even).
+    public init(float16 values: [Float], shape: [Int]) throws(SceneIOError) {
+        try self.init(shape: shape, storage: .float16(bits: values.map(HalfFloat.bits(from:))))
+    }
+
     /// A 1-d array of `values`.
     public init<T: NpyElement>(_ values: [T]) {
         self.shape = [values.count]

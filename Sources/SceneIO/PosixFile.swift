@@ -19,7 +19,7 @@ struct PosixFile: ~Copyable {
     let size: Int
 
     init(reading url: URL) throws(SceneIOError) {
-        let fd = open(url.path, O_RDONLY)
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable(url: url, reason: AtomicFile.systemMessage()) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {

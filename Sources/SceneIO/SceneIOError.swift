@@ -91,8 +91,17 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
     case sceneArrayMissing(url: URL, name: String)
     /// An array file's dtype or shape differs from what the manifest records.
     case sceneArrayMismatch(url: URL, name: String, manifest: String, file: String)
+    /// A standard scene array (coord, color, ...) breaks the design's dtype/shape convention.
+    case sceneConvention(url: URL, name: String, expected: String, actual: String)
     /// An array name that cannot be used as a file name in a scene folder.
     case invalidArrayName(name: String, reason: String)
+
+    // MARK: - ScanNet .sens
+
+    /// The .sens header or frame table is malformed.
+    case sensMalformed(url: URL, reason: String)
+    /// One frame of a .sens file cannot be decoded.
+    case sensFrame(url: URL, frame: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -172,6 +181,12 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): no array '\(name)'"
         case let .sceneArrayMismatch(url, name, manifest, file):
             return "\(url.path): array '\(name)' is \(file) on disk but scene.json records \(manifest)"
+        case let .sensMalformed(url, reason):
+            return "\(url.path): not a readable ScanNet .sens file: \(reason)"
+        case let .sensFrame(url, frame, reason):
+            return "\(url.path): frame \(frame): \(reason)"
+        case let .sceneConvention(url, name, expected, actual):
+            return "\(url.path): array '\(name)' should be \(expected), is \(actual)"
         case let .invalidArrayName(name, reason):
             return "invalid array name '\(name)': \(reason)"
         }

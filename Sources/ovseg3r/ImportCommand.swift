@@ -7,6 +7,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Convert a public RGB-D data set sequence into a video folder.",
         subcommands: [
             ImportTUMCommand.self,
+            ImportScanNetCommand.self,
         ]
     )
 }

@@ -35,15 +35,15 @@ struct ImportTUMCommand: ParsableCommand {
     }
 
     func run() throws {
+        guard let intrinsics = TUMRGBDSequence.intrinsics(camera: camera) else { throw ExitCode.validationFailure }
         do {
-            guard let intrinsics = TUMRGBDSequence.intrinsics(camera: camera) else { throw ExitCode.validationFailure }
             let input = try TUMRGBDSequence(URL(fileURLWithPath: sequence), maxDifference: maxDifference)
             let video = try input.writeVideoFolder(to: URL(fileURLWithPath: out), intrinsics: intrinsics)
             let dropped = input.frames.count - video.frames.count
             print("\(out): \(video.frames.count) frames from \(input.frames.count) color/depth pairs"
                   + (dropped > 0 ? " (\(dropped) without ground truth dropped)" : "")
                   + (video.poses != nil ? ", poses.txt from groundtruth.txt" : ""))
-        } catch let error as SceneIOError {
+        } catch {
             FileHandle.standardError.write(Data("ovseg3r import tum: error: \(error)\n".utf8))
             throw ExitCode.failure
         }

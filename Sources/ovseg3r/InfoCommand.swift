@@ -6,11 +6,12 @@ import SceneIO
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Describe a .npy, .ply, PNG/JPEG image, video folder or scene folder.",
+        abstract: "Describe a .npy, .ply, .sens, PNG/JPEG image, video folder, scene folder or TUM RGB-D sequence.",
         discussion: """
         .npy: dtype and shape. .ply: format, elements, counts and properties. Video folder: frames, image \
         size, intrinsics, whether poses.txt and pred2d/ are present (the folder is validated). Scene folder: \
-        every array's dtype and shape from scene.json, checked against the files.
+        every array's dtype and shape from scene.json, checked against the files. ScanNet .sens: sensor, \
+        frames, image sizes. TUM RGB-D folder: associated color/depth pairs, ground truth present.
         """)
 
     @Argument(help: "File or folder to describe.")

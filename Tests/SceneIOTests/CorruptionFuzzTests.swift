@@ -6,7 +6,7 @@ import Testing
 /// succeed or throw a SceneIOError naming the file — never trap or throw anything else.
 @Suite struct CorruptionFuzzTests {
     enum Format: String, CaseIterable {
-        case npy, plyBinary, plyASCII, png, jpeg, tum
+        case npy, plyBinary, plyASCII, png, jpeg, tum, sens
     }
 
     static func validFile(_ format: Format, in dir: TemporaryDirectory) throws -> URL {
@@ -17,6 +17,7 @@ import Testing
         case .plyASCII: try Ply.write(sampleMesh(vertices: 8), to: url, options: PlyWriteOptions(format: .ascii))
         case .png: try PNG.write(try GrayImage16(width: 7, height: 5, pixels: (0..<35).map { UInt16($0 * 1000) }), to: url)
         case .jpeg: try JPEG.write(smoothImage(width: 16, height: 16), to: url)
+        case .sens: try makeSensFile(at: url)
         case .tum:
             try TUMTrajectory(poses: (0..<4).map {
                 TUMPose(timestamp: "\($0).5", translation: SIMD3(1, 2, 3), rotationXYZW: SIMD4(0, 0, 0, 1))
@@ -32,6 +33,12 @@ import Testing
         case .png: _ = try PNG.read(url)
         case .jpeg: _ = try JPEG.read(url)
         case .tum: _ = try TUMTrajectory.read(url)
+        case .sens:
+            let sens = try ScanNetSensFile(url)
+            for i in sens.frames.indices {
+                _ = try sens.color(i)
+                _ = try sens.depth(i)
+            }
         }
     }
 

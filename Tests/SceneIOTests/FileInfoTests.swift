@@ -15,6 +15,18 @@ import Testing
         #expect(try FileInfo.describe(dir.file("c.jpg")).text.hasSuffix("JPEG 9x3"))
     }
 
+    @Test func describesImportSources() throws {
+        let dir = try TemporaryDirectory()
+        try makeSensFile(at: dir.file("a.sens"))
+        guard case let .scanNetSens(_, header, frames, withPose) = try FileInfo.describe(dir.file("a.sens")) else {
+            Issue.record("not described as .sens"); return
+        }
+        #expect(header.depthWidth == 16 && frames == 3 && withPose == 2)
+        #expect(try FileInfo.describe(dir.file("a.sens")).json.contains("\"frames_with_pose\" : 2"))
+        try makeTUMSequence(at: dir.file("tum"))
+        #expect(try FileInfo.describe(dir.file("tum")) == .tumRGBD(path: dir.file("tum").path, pairs: 5, groundTruth: true))
+    }
+
     @Test func emptyFolderIsNeitherSceneNorVideo() throws {
         let dir = try TemporaryDirectory()
         #expect(performing: { try FileInfo.describe(dir.url) }, throws: { error in

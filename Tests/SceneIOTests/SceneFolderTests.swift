@@ -62,6 +62,26 @@ import Testing
         #expect(scene.arrayNames.isEmpty)
     }
 
+    @Test func standardArraysFollowTheConventions() throws {
+        let dir = try TemporaryDirectory()
+        var scene = try SceneFolder.create(at: dir.url)
+        try scene.write([Float](repeating: 0, count: 12), shape: [4, 3], named: SceneArray.coord)
+        try scene.write([UInt8](repeating: 9, count: 12), shape: [4, 3], named: SceneArray.color)
+        try scene.write([1, 2, 3, 4] as [Int64], shape: [4], named: SceneArray.instance)
+        try scene.write([0.5] as [Float], shape: [1], named: "my_experiment")  // unconstrained
+        try scene.checkConventions()
+        try scene.write([1, 2, 3] as [Int32], shape: [3], named: SceneArray.superpoints)  // N mismatch
+        #expect(throws: SceneIOError.sceneConvention(url: scene.arrayURL("superpoints"), name: "superpoints",
+                                                      expected: "int32 [N=4]", actual: "int32 [3]")) {
+            try scene.checkConventions()
+        }
+        try scene.write([1, 2, 3, 4] as [Int32], shape: [4], named: SceneArray.superpoints)
+        try scene.write([Double](repeating: 0, count: 12), shape: [4, 3], named: SceneArray.normal)  // wrong dtype
+        #expect(performing: { try scene.checkConventions() }, throws: { error in
+            "\(error)".contains("normal") && "\(error)".contains("float32 [N=4, 3]")
+        })
+    }
+
     @Test func newerFormatVersionIsRefused() throws {
         let dir = try TemporaryDirectory()
         try Data(#"{"format_version": 99, "arrays": {}}"#.utf8).write(to: dir.file("scene.json"))
