@@ -2,17 +2,6 @@ import Foundation
 import Geometry
 import SceneIO
 
-/// `intrinsics.json` of a video folder (design.md §3); `depth_scale` is depth units per metre.
-public struct VideoIntrinsics: Codable, Sendable, Equatable {
-    public var width: Int
-    public var height: Int
-    public var fx: Double
-    public var fy: Double
-    public var cx: Double
-    public var cy: Double
-    public var depth_scale: Double
-}
-
 /// What writing one scene produced.
 public struct SynthResult: Sendable {
     public let folder: URL
@@ -76,17 +65,16 @@ public struct SynthWriter: Sendable {
         var statistics = FaultStatistics()
         for index in 0..<frames {
             let detections = box.detections[index]
-            var items: [String] = []
+            var items: [Pred2DInstance] = []
             for d in detections {
-                items.append("{\"id\":\(d.id),\"label\":\(jsonString(d.label)),\"score\":\(d.score),\"object\":\(row)}")
+                items.append(Pred2DInstance(id: d.id, label: d.label, score: d.score, object: row))
                 objectRows += d.feature
                 row += 1
             }
-            try writeText("[" + items.joined(separator: ",") + "]\n",
-                          folder.appendingPathComponent("pred2d/instances/\(SynthWriter.frameName(index)).json"))
+            try io(folder) { try JSONFile.write(items, to: folder.appendingPathComponent("pred2d/instances/\(SynthWriter.frameName(index)).json")) }
             statistics.add(box.statistics[index])
         }
-        try io { try Npy.writeFloat16(objectRows, shape: [row, options.model2D.featureChannels],
+        try io(folder) { try Npy.writeFloat16(objectRows, shape: [row, options.model2D.featureChannels],
                                       to: folder.appendingPathComponent("pred2d/objects.npy")) }
         try writeSceneFiles(scene, folder: folder)
         return SynthResult(folder: folder, frames: frames, instances: scene.room.instances.count, detections: row,
@@ -95,7 +83,7 @@ public struct SynthWriter: Sendable {
 
     static func writeFrame(_ frame: SynthFrame, scene: SynthScene, options: SynthOptions, folder: URL) throws(SceneSynthError) {
         let name = frameName(frame.index), w = options.width, h = options.height, level = options.pngCompressionLevel
-        try io {
+        try io(folder) {
             try JPEG.write(try RGBImage(width: w, height: h, pixels: frame.colour),
                            to: folder.appendingPathComponent("color/\(name).jpg"), quality: options.jpegQuality)
             try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.depth), to: folder.appendingPathComponent("depth/\(name).png"), compressionLevel: level)
@@ -114,28 +102,27 @@ public struct SynthWriter: Sendable {
     func writeSceneFiles(_ scene: SynthScene, folder: URL) throws(SceneSynthError) {
         let options = synthesizer.options
         let c = scene.camera
-        let intrinsics = VideoIntrinsics(width: c.width, height: c.height, fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy,
-                                         depth_scale: options.depth.depthScale)
-        try writeJSON(intrinsics, folder.appendingPathComponent("intrinsics.json"))
-        try writeText(SynthWriter.tum(scene.odometry, fps: options.camera.fps), folder.appendingPathComponent("poses.txt"))
-        try writeText(SynthWriter.tum(scene.trajectory.worldFromCamera, fps: options.camera.fps),
-                      folder.appendingPathComponent("gt/poses.txt"))
+        let intrinsics = CameraIntrinsicsFile(width: c.width, height: c.height, fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy,
+                                              depthScale: options.depth.depthScale)
+        try io(folder) {
+            try intrinsics.write(to: folder.appendingPathComponent("intrinsics.json"))
+            try SynthWriter.tum(scene.odometry, fps: options.camera.fps).write(to: folder.appendingPathComponent("poses.txt"))
+            try SynthWriter.tum(scene.trajectory.worldFromCamera, fps: options.camera.fps)
+                .write(to: folder.appendingPathComponent("gt/poses.txt"))
+        }
         try writeJSON(scene.room.instances.map(InstanceRecord.init), folder.appendingPathComponent("gt/instances.json"))
         try writeJSON(SceneRecord(seed: scene.seed, pathLength: scene.trajectory.pathLength, options: options),
                       folder.appendingPathComponent("synth.json"))
-        try io { try Ply.write(SynthWriter.plyMesh(scene.room), to: folder.appendingPathComponent("gt/mesh.ply")) }
+        try io(folder) { try Ply.write(SynthWriter.plyMesh(scene.room), to: folder.appendingPathComponent("gt/mesh.ply")) }
     }
 
-    /// TUM trajectory lines `timestamp tx ty tz qx qy qz qw` (world_from_camera).
-    static func tum(_ poses: [RigidTransform], fps: Double) -> String {
-        var text = "# timestamp tx ty tz qx qy qz qw (world_from_camera, metres)\n"
-        for (i, p) in poses.enumerated() {
+    /// TUM trajectory (`timestamp tx ty tz qx qy qz qw`, world_from_camera), timestamps `index / fps` seconds.
+    static func tum(_ poses: [RigidTransform], fps: Double) -> TUMTrajectory {
+        TUMTrajectory(poses: poses.enumerated().map { i, p in
             var q = p.rotation.normalized
             if q.w < 0 { q = Quaternion(x: -q.x, y: -q.y, z: -q.z, w: -q.w) }
-            let t = p.translation
-            text += String(format: "%.6f %.6f %.6f %.6f %.9f %.9f %.9f %.9f\n", Double(i) / fps, t.x, t.y, t.z, q.x, q.y, q.z, q.w)
-        }
-        return text
+            return TUMPose(timestamp: String(format: "%.6f", Double(i) / fps), translation: p.translation, rotationXYZW: q.xyzw)
+        })
     }
 
     /// The room mesh with per-vertex colour (albedo), `instance` and `semantic` (ScanNet200 id) properties.
@@ -215,16 +202,10 @@ final class FrameResults: @unchecked Sendable {
 }
 
 /// Runs SceneIO writes, reporting a failure as `SceneSynthError.writeFailed` with the SceneIO error as reason.
-func io(_ body: () throws -> Void) throws(SceneSynthError) {
-    do { try body() } catch let error as SceneIOError {
-        throw .writeFailed(path: "", reason: "\(error)")
-    } catch {
-        throw .writeFailed(path: "", reason: "\(error)")
+func io(_ url: URL, _ body: () throws -> Void) throws(SceneSynthError) {
+    do { try body() } catch {
+        throw .writeFailed(path: url.path, reason: "\(error)")
     }
-}
-
-func writeText(_ text: String, _ url: URL) throws(SceneSynthError) {
-    try io { try AtomicFile.write(Data(text.utf8), to: url) }
 }
 
 func writeJSON<T: Encodable>(_ value: T, _ url: URL) throws(SceneSynthError) {
@@ -232,17 +213,5 @@ func writeJSON<T: Encodable>(_ value: T, _ url: URL) throws(SceneSynthError) {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let data: Data
     do { data = try encoder.encode(value) } catch { throw .writeFailed(path: url.path, reason: "\(error)") }
-    try io { try AtomicFile.write(data + Data("\n".utf8), to: url) }
-}
-
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out + "\""
+    try io(url) { try AtomicFile.write(data + Data("\n".utf8), to: url) }
 }

@@ -8,6 +8,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Micro-benchmarks (run a release build).",
         subcommands: [
             BenchIOCommand.self,
+            BenchTensorCommand.self,
         ]
     )
 }

@@ -40,9 +40,11 @@ import SceneIO
                      "pred2d/objects.npy"] {
             #expect(fm.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name)")
         }
-        let intrinsics = try JSONDecoder().decode(VideoIntrinsics.self,
-                                                  from: Data(contentsOf: folder.appendingPathComponent("intrinsics.json")))
-        #expect(intrinsics.width == 64 && intrinsics.height == 48 && intrinsics.depth_scale == 1000)
+        // The shared video-folder reader accepts the output.
+        let video = try VideoFolder(folder)
+        #expect(video.frames.count == 3 && video.hasPred2D && video.poses?.poses.count == 3)
+        #expect(video.intrinsics.width == 64 && video.intrinsics.height == 48 && video.intrinsics.depthScale == 1000)
+        #expect(try video.pred2DInstances(1)?.allSatisfy { $0.object != nil } == true)
         var rows = 0
         for i in 0..<3 {
             let name = String(format: "%06d", i)
@@ -91,6 +93,23 @@ import SceneIO
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 0)
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "4")
+    }
+
+    @Test(arguments: SynthPreset.allCases)
+    func optionsRoundTripThroughJSON(preset: SynthPreset) throws {
+        let folder = temporaryFolder("options")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("options.json")
+        try Data(preset.options.jsonString().utf8).write(to: url)
+        #expect(try SynthOptions.load(url) == preset.options)
+    }
+
+    @Test func unwritableDestinationIsATypedError() throws {
+        let folder = temporaryFolder("blocked")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let blocker = folder.appendingPathComponent("scene")
+        try Data("not a folder".utf8).write(to: blocker)
+        #expect(throws: SceneSynthError.self) { try SynthWriter(options: tinyOptions(frames: 1)).write(seed: 1, to: blocker) }
     }
 
     @Test func invalidOptionsAreRejectedWithTheValue() {

@@ -1,0 +1,151 @@
+import Dispatch
+import Foundation
+import SceneIO
+
+/// Evaluates a benchmark-format prediction folder against a ground-truth folder.
+///
+/// Inputs:
+/// - `PRED/<scene>.txt`: one prediction per line, `<mask path relative to PRED/> <label id> <confidence>`;
+///   each mask file has one integer per point, non-zero = in the mask (or is a `.npy` array [N] of the same).
+/// - Ground truth, per scene, either `GT/<scene>.txt` (one `label · 1000 + instance` per point,
+///   0 = unannotated) or a scene folder `GT/<scene>/` with `semantic.npy` and `instance.npy`
+///   (integer per point; instance < 0 = no instance).
+/// Scenes are loaded and intersected in parallel; matching then runs over all scenes at once.
+public enum FolderEvaluation {
+    /// The name of the file the benchmark script writes into the prediction folder; never a scene.
+    static let benchmarkOutputName = "semantic_instance_evaluation.txt"
+
+    /// Scene names: the `.txt` files directly in the prediction folder, sorted.
+    public static func sceneNames(in predictions: URL) throws(EvalError) -> [String] {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: predictions.path) } catch {
+            throw .unreadable(url: predictions, reason: "cannot list the prediction folder: \(error.localizedDescription)")
+        }
+        let scenes = names.filter { $0.hasSuffix(".txt") && $0 != benchmarkOutputName }
+            .map { String($0.dropLast(4)) }.sorted()
+        if scenes.isEmpty { throw .noPredictions(folder: predictions) }
+        return scenes
+    }
+
+    /// Reads one scene's ground truth from `GT/<scene>.txt` or `GT/<scene>/{semantic,instance}.npy`.
+    public static func groundTruth(scene: String, in folder: URL, classes: ClassCatalog) throws(EvalError) -> SceneGroundTruth {
+        let text = folder.appendingPathComponent(scene + ".txt")
+        if FileManager.default.fileExists(atPath: text.path) {
+            return SceneGroundTruth(benchmarkIDs: try IntegerLines.values(of: text), classes: classes)
+        }
+        let sceneFolder = folder.appendingPathComponent(scene)
+        let semanticURL = sceneFolder.appendingPathComponent("semantic.npy")
+        let instanceURL = sceneFolder.appendingPathComponent("instance.npy")
+        guard FileManager.default.fileExists(atPath: semanticURL.path),
+              FileManager.default.fileExists(atPath: instanceURL.path) else {
+            throw .missingGroundTruth(scene: scene, expectedAt: text)
+        }
+        let semantic = try integers(semanticURL)
+        let instance = try integers(instanceURL)
+        return try SceneGroundTruth(semantic: semantic, instance: instance, classes: classes, source: semanticURL)
+    }
+
+    /// A 1-D integer `.npy` array as `[Int]`.
+    static func integers(_ url: URL) throws(EvalError) -> [Int] {
+        do {
+            let array = try Npy.read(url)
+            guard array.rank == 1 || (array.rank == 2 && array.shape[1] == 1) else {
+                throw EvalError.unreadable(url: url, reason: "expected shape [N], got \(array.shape)")
+            }
+            return try array.int64s().map { Int($0) }
+        } catch let error as EvalError {
+            throw error
+        } catch {
+            throw .unreadable(url: url, reason: "expected an integer array [N]: \(error)")
+        }
+    }
+
+    /// Reads one scene's predictions and counts their intersections with its ground truth.
+    public static func matchScene(_ scene: String, predictions: URL, groundTruth: URL,
+                                  options: EvaluationOptions) throws(EvalError) -> SceneMatches {
+        let truth = try Self.groundTruth(scene: scene, in: groundTruth, classes: options.classes)
+        let entries = try PredictionFile.read(predictions.appendingPathComponent(scene + ".txt"), root: predictions)
+        var builder = SceneMatchBuilder(name: scene, groundTruth: truth, minRegionSize: options.minRegionSize)
+        for entry in entries {
+            // Predictions of classes that are not evaluated are skipped before their mask is read.
+            guard let classIndex = options.classes.index(ofID: entry.labelID) else { continue }
+            let points = try maskPoints(entry.mask, expectedCount: truth.pointCount)
+            builder.add(classIndex: classIndex, confidence: entry.confidence, points: points)
+        }
+        return builder.matches
+    }
+
+    /// A predicted mask's point indices: a benchmark text mask, or a `.npy` array [N] (bool or integer,
+    /// non-zero = in the mask).
+    public static func maskPoints(_ url: URL, expectedCount: Int) throws(EvalError) -> [Int32] {
+        guard url.pathExtension == "npy" else { return try IntegerLines.nonzeroLines(of: url, expectedCount: expectedCount) }
+        let values = try integers(url)
+        guard values.count == expectedCount else { throw .pointCountMismatch(url: url, expected: expectedCount, actual: values.count) }
+        var points: [Int32] = []
+        for (i, v) in values.enumerated() where v != 0 { points.append(Int32(i)) }
+        return points
+    }
+
+    /// Reads and intersects every scene on `threads` threads, in scene-name order.
+    public static func matchScenes(predictions: URL, groundTruth: URL, options: EvaluationOptions,
+                                   threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(EvalError) -> [SceneMatches] {
+        let options = try options.validated()
+        let names = try sceneNames(in: predictions)
+        let slots = Slots<Result<SceneMatches, EvalError>>(count: names.count)
+        let workers = max(1, min(threads, names.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = slots.claim() {
+                let result = Result { () throws(EvalError) -> SceneMatches in
+                    try matchScene(names[i], predictions: predictions, groundTruth: groundTruth, options: options)
+                }
+                slots.store(result, at: i)
+            }
+        }
+        var scenes: [SceneMatches] = []
+        for result in slots.values() {
+            switch result {
+            case let .success(scene)?: scenes.append(scene)
+            case let .failure(error)?: throw error
+            case nil: throw .unreadable(url: predictions, reason: "a scene was not processed")
+            }
+        }
+        return scenes
+    }
+
+    /// The whole evaluation of a prediction folder.
+    public static func evaluate(predictions: URL, groundTruth: URL, options: EvaluationOptions,
+                                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(EvalError) -> EvaluationResult {
+        let scenes = try matchScenes(predictions: predictions, groundTruth: groundTruth, options: options, threads: threads)
+        return InstanceEvaluator.evaluate(scenes, options: options)
+    }
+}
+
+/// Work queue and result slots shared by the worker threads; every access holds the lock.
+final class Slots<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+    private var next = 0
+
+    init(count: Int) { slots = [Value?](repeating: nil, count: count) }
+
+    /// The next unclaimed index, or nil when all are taken.
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func store(_ value: Value, at index: Int) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    func values() -> [Value?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Eval
+import Foundation
+import SceneIO
+
+/// `ovseg3r eval`: ScanNet-benchmark instance AP of a prediction folder, with class-group means.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "ScanNet-benchmark instance AP (AP, AP50, AP25) per class and per class group.",
+        discussion: """
+        PRED/<scene>.txt lists predictions, one per line: <mask path relative to PRED> <label id> <confidence>; \
+        each mask file holds one 0/1 per point. Ground truth per scene is GT/<scene>.txt (label*1000+instance per \
+        point, 0 = unannotated) or a scene folder GT/<scene>/ with semantic.npy and instance.npy.
+        """)
+
+    @Option(help: "Prediction folder in the ScanNet benchmark format.")
+    var pred: String
+
+    @Option(help: "Ground-truth folder: <scene>.txt files or <scene>/ folders with semantic.npy + instance.npy.")
+    var gt: String
+
+    @Option(help: "Class list JSON (default: the 198 ScanNet200 instance classes).")
+    var classes: String?
+
+    @Option(help: "Class groups to average: base-novel, head-common-tail, or a JSON file of named class lists. Repeatable.")
+    var split: [String] = []
+
+    @Option(help: "Write the result as JSON to this file.")
+    var json: String?
+
+    @Option(help: "Write the result as Markdown to this file.")
+    var markdown: String?
+
+    @Flag(help: "Print one row per class.")
+    var perClass = false
+
+    @Option(help: "Ground-truth instances and predicted masks with fewer points are ignored.")
+    var minRegion = 100
+
+    @Option(help: "Scenes read in parallel (default: all cores).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        let options = try EvalCommand.options(classes: classes, splits: split, minRegion: minRegion)
+        let result = try FolderEvaluation.evaluate(predictions: URL(fileURLWithPath: pred),
+                                                   groundTruth: URL(fileURLWithPath: gt),
+                                                   options: options, threads: max(1, threads))
+        print(result.terminalTable(perClass: perClass), terminator: "")
+        if let json { try EvalCommand.write(result.jsonData(), to: json) }
+        if let markdown { try EvalCommand.write(Data(result.markdown(perClass: perClass).utf8), to: markdown) }
+    }
+
+    /// Options from the command-line values shared by `eval` and `report`.
+    static func options(classes: String?, splits: [String], minRegion: Int) throws -> EvaluationOptions {
+        let catalog = try classes.map { try ClassCatalog.load(from: URL(fileURLWithPath: $0)) } ?? .scanNet200Instances()
+        var groups: [ClassGroups.Group] = []
+        for split in splits {
+            switch split {
+            case "base-novel": groups += ClassGroups.baseNovel().groups
+            case "head-common-tail": groups += ClassGroups.headCommonTail().groups
+            default: groups += try ClassGroups.load(from: URL(fileURLWithPath: split)).groups
+            }
+        }
+        return try EvaluationOptions(classes: catalog, groups: ClassGroups(groups: groups), minRegionSize: minRegion).validated()
+    }
+
+    static func write(_ data: Data, to path: String) throws {
+        try AtomicFile.write(data, to: URL(fileURLWithPath: path))
+    }
+}
