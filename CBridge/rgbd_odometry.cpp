@@ -5,10 +5,11 @@
 // repeat `iterations[l]` times: move the samples with the current pose, project them into the target, keep the
 // pairs whose target vertex lies within max_correspondence_distance·2^l and has a normal, and solve
 //     Σ ρ_g((n_tᵀ (R p_s + t − v_t))²) + Σ ρ_p((w (I_t(π(R p_s + t)) − I_s))²)
-// (Huber ρ, residuals/point_to_plane.hpp and residuals/photometric.hpp) with a few LM iterations on the
-// quaternion manifold. The statistics and the information matrix are measured at the finest level at the end.
+// (Huber ρ by IRLS, residuals/point_to_plane.hpp and residuals/photometric.hpp batched in
+// residuals/odometry_batch.hpp) with a few LM iterations on the quaternion manifold. The statistics and the information matrix are measured at the finest level at the end.
 #include "CBridge.h"
 #include "internal.hpp"
+#include "residuals/odometry_batch.hpp"
 #include "residuals/photometric.hpp"
 #include "residuals/point_to_plane.hpp"
 #include "rgbd_pyramid.hpp"
@@ -152,7 +153,8 @@ extern "C" int cb_rgbd_odometry(const cb_rgbd_frame *source, const cb_rgbd_frame
         for (int level = o.levels - 1; level >= 0; --level) {
             const PyramidLevel &src = sourcePyramid[level];
             const PyramidLevel &dst = targetPyramid[level];
-            const std::vector<Sample> samples = sampleSource(src, o.max_points);
+            // Coarser levels have fewer pixels and need fewer samples: halve the budget per level.
+            const std::vector<Sample> samples = sampleSource(src, std::max(200, o.max_points >> level));
             const double maxDistance = o.max_correspondence_distance * std::pow(2.0, level);
             cbridge::ImageGrid grid(photometric ? dst.intensity.data() : nullptr, 0, dst.height, 0, dst.width);
             cbridge::ImageInterpolator interpolator(grid);
@@ -161,28 +163,29 @@ extern "C" int cb_rgbd_odometry(const cb_rgbd_frame *source, const cb_rgbd_frame
                 const Eigen::Quaterniond rotation(q[3], q[0], q[1], q[2]);   // Eigen's constructor: w, x, y, z
                 const auto matches = associate(samples, dst, rotation, Eigen::Vector3d(t[0], t[1], t[2]), maxDistance);
                 if (matches.size() < 12) break;   // too little overlap: keep the current estimate
-                ceres::Problem::Options problemOptions;
-                problemOptions.loss_function_ownership = ceres::DO_NOT_TAKE_OWNERSHIP;
-                ceres::Problem problem(problemOptions);
-                ceres::HuberLoss geometricLoss(o.huber_geometric);
-                ceres::HuberLoss photometricLoss(o.huber_photometric);
+                // One cost function for the whole round (residuals/odometry_batch.hpp), Huber by IRLS.
+                auto batch = std::make_unique<cbridge::OdometryBatchResidual>();
+                batch->geometric.reserve(matches.size());
                 double data[cbridge::PointToPlaneResidual::kDataLength];
                 for (const Match &match : matches) {
                     const Sample &sample = samples[match.sample];
                     Eigen::Map<Eigen::Vector3d>{data} = sample.point;
                     Eigen::Map<Eigen::Vector3d>(data + 3) = match.target;
                     Eigen::Map<Eigen::Vector3d>(data + 6) = match.normal;
-                    problem.AddResidualBlock(new ceres::AutoDiffCostFunction<cbridge::PointToPlaneResidual, 1, 4, 3>(
-                                                 new cbridge::PointToPlaneResidual(data)),
-                                             &geometricLoss, q, t);
+                    batch->geometric.emplace_back(data);
                     if (photometric) {
-                        using Photometric = cbridge::PhotometricResidual<cbridge::ImageInterpolator>;
-                        problem.AddResidualBlock(new ceres::AutoDiffCostFunction<Photometric, 1, 4, 3>(new Photometric(
-                                                     &interpolator, sample.point, sample.intensity, intrinsics,
-                                                     o.photometric_weight)),
-                                                 &photometricLoss, q, t);
+                        batch->photometric.emplace_back(&interpolator, sample.point, sample.intensity, intrinsics,
+                                                        o.photometric_weight);
                     }
                 }
+                batch->reweight(q, t, o.huber_geometric, o.huber_photometric);
+                const int residualCount = batch->residualCount();
+                auto *cost = new ceres::DynamicAutoDiffCostFunction<cbridge::OdometryBatchResidual, 7>(batch.release());
+                cost->AddParameterBlock(4);
+                cost->AddParameterBlock(3);
+                cost->SetNumResiduals(residualCount);
+                ceres::Problem problem;
+                problem.AddResidualBlock(cost, nullptr, q, t);
                 problem.SetManifold(q, new ceres::EigenQuaternionManifold);
                 ceres::Solver::Options solverOptions;
                 solverOptions.linear_solver_type = ceres::DENSE_NORMAL_CHOLESKY;

@@ -98,39 +98,52 @@ void allocateBlocks(cb_tsdf_volume &volume, const cb_rgbd_frame &frame, const Ca
     }
 }
 
-/// Pass 2 for one block.
+/// Pass 2 for one block. Single precision with incremental stepping: the camera-space position of voxel (x,y,z)
+/// is p0 + x·dx + y·dy + z·dz, so the inner loop is a vector add, a division and a projection.
 void updateBlock(cbridge::TsdfBlock &block, const cb_tsdf_options &o, const cb_rgbd_frame &frame,
                  const CameraModel &camera) {
-    const double inverseTruncation = 1.0 / o.truncation;
+    const float voxel = static_cast<float>(o.voxel_size);
+    const float truncation = static_cast<float>(o.truncation);
+    const float inverseTruncation = 1.0f / truncation;
+    const float minDepth = static_cast<float>(o.min_depth), maxDepth = static_cast<float>(o.max_depth);
+    const float maxWeight = static_cast<float>(o.max_weight);
+    const Eigen::Matrix3f r = camera.rotationCamFromWorld.cast<float>();
+    const Eigen::Vector3d origin = (block.coordinate * kBlockSide).cast<double>() * o.voxel_size;
+    const Eigen::Vector3f p0 = (camera.rotationCamFromWorld * origin + camera.translationCamFromWorld).cast<float>();
+    const Eigen::Vector3f dx = r.col(0) * voxel, dy = r.col(1) * voxel, dz = r.col(2) * voxel;
+    const float fx = static_cast<float>(camera.fx), fy = static_cast<float>(camera.fy);
+    const float cx = static_cast<float>(camera.cx), cy = static_cast<float>(camera.cy);
+    const float maxU = camera.width - 0.5f, maxV = camera.height - 0.5f;
     for (int z = 0; z < kBlockSide; ++z) {
         for (int y = 0; y < kBlockSide; ++y) {
-            for (int x = 0; x < kBlockSide; ++x) {
-                const Eigen::Vector3d world =
-                    (block.coordinate * kBlockSide + Eigen::Vector3i(x, y, z)).cast<double>() * o.voxel_size;
-                const Eigen::Vector3d p = camera.rotationCamFromWorld * world + camera.translationCamFromWorld;
-                if (p.z() <= 1e-6) continue;
-                const long u = std::lround(camera.fx * p.x() / p.z() + camera.cx);
-                const long v = std::lround(camera.fy * p.y() / p.z() + camera.cy);
-                if (u < 0 || v < 0 || u >= camera.width || v >= camera.height) continue;
-                const long pixel = v * camera.width + u;
+            Eigen::Vector3f p = p0 + static_cast<float>(y) * dy + static_cast<float>(z) * dz;
+            cbridge::TsdfVoxel *row = &block.voxels[kBlockSide * (y + kBlockSide * z)];
+            for (int x = 0; x < kBlockSide; ++x, p += dx) {
+                if (p.z() <= 1e-6f) continue;
+                const float inverseZ = 1.0f / p.z();
+                const float uf = fx * p.x() * inverseZ + cx, vf = fy * p.y() * inverseZ + cy;
+                if (!(uf >= -0.5f && uf < maxU && vf >= -0.5f && vf < maxV)) continue;
+                const int u = static_cast<int>(uf + 0.5f), v = static_cast<int>(vf + 0.5f);
+                const long pixel = static_cast<long>(v) * camera.width + u;
                 const float d = frame.depth[pixel];
-                if (!std::isfinite(d) || d <= o.min_depth || d > o.max_depth) continue;
-                const double sdf = d - p.z();
-                if (sdf < -o.truncation) continue;
-                const float tsdf = static_cast<float>(std::min(1.0, sdf * inverseTruncation));
-                cbridge::TsdfVoxel &voxel = block.voxels[x + kBlockSide * (y + kBlockSide * z)];
+                if (!(d > minDepth && d <= maxDepth)) continue;   // also rejects NaN
+                const float sdf = d - p.z();
+                if (sdf < -truncation) continue;
+                const float tsdf = std::min(1.0f, sdf * inverseTruncation);
+                cbridge::TsdfVoxel &voxel = row[x];
                 const float w = voxel.weight;
-                voxel.sdf = (voxel.sdf * w + tsdf) / (w + 1);
-                if (sdf < o.truncation) {
-                    unsigned char r = 200, g = 200, b = 200;
+                const float inverse = 1.0f / (w + 1);
+                voxel.sdf = (voxel.sdf * w + tsdf) * inverse;
+                if (sdf < truncation) {
+                    float cr = 200, cg = 200, cb = 200;
                     if (frame.rgb != nullptr) {
-                        r = frame.rgb[3 * pixel]; g = frame.rgb[3 * pixel + 1]; b = frame.rgb[3 * pixel + 2];
+                        cr = frame.rgb[3 * pixel]; cg = frame.rgb[3 * pixel + 1]; cb = frame.rgb[3 * pixel + 2];
                     }
-                    voxel.r = static_cast<std::uint8_t>(std::lround((voxel.r * w + r) / (w + 1)));
-                    voxel.g = static_cast<std::uint8_t>(std::lround((voxel.g * w + g) / (w + 1)));
-                    voxel.b = static_cast<std::uint8_t>(std::lround((voxel.b * w + b) / (w + 1)));
+                    voxel.r = static_cast<std::uint8_t>((voxel.r * w + cr) * inverse + 0.5f);
+                    voxel.g = static_cast<std::uint8_t>((voxel.g * w + cg) * inverse + 0.5f);
+                    voxel.b = static_cast<std::uint8_t>((voxel.b * w + cb) * inverse + 0.5f);
                 }
-                voxel.weight = static_cast<float>(std::min<double>(w + 1, o.max_weight));
+                voxel.weight = std::min(w + 1, maxWeight);
             }
         }
     }

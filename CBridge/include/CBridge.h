@@ -172,7 +172,7 @@ typedef struct {
     int levels;                                   /**< 1..CB_MAX_PYRAMID_LEVELS, coarsest first at levels−1 */
     int iterations[CB_MAX_PYRAMID_LEVELS];        /**< association rounds per level, finest first (>= 1) */
     int solver_iterations;                        /**< LM iterations per round (>= 1) */
-    int max_points;                               /**< >= 16: source samples per level */
+    int max_points;                               /**< >= 16: source samples at the finest level (halved per coarser level, >= 200) */
     double max_correspondence_distance;           /**< > 0 metres at the finest level (doubles per level) */
     double min_depth, max_depth;                  /**< metres */
     double huber_geometric;                       /**< > 0 metres */
@@ -230,19 +230,6 @@ typedef struct {
 int cb_optimize_pose_graph(cb_pose *world_from_node, int n, const cb_pose_graph_edge *edges, int m, int fixed,
                            const cb_pose_graph_options *options, cb_pose_graph_result *out,
                            double *edge_squared_norms);
-
-/* ------------------------------------------------------------------------------------------------
- * zlib (zlib_codec.cpp), for ScanNet .sens depth frames.
- * ------------------------------------------------------------------------------------------------ */
-
-/** Inflates a zlib stream into dst (capacity bytes); *written receives the decompressed size.
- *  CB_INVALID_ARGUMENT for corrupt/truncated data or a too small dst. */
-int cb_zlib_inflate(const unsigned char *src, unsigned long length, unsigned char *dst, unsigned long capacity,
-                    unsigned long *written);
-/** Deflates src into dst (capacity ≥ cb_zlib_bound(length)). */
-int cb_zlib_deflate(const unsigned char *src, unsigned long length, unsigned char *dst, unsigned long capacity,
-                    unsigned long *written);
-unsigned long cb_zlib_bound(unsigned long length);
 
 #ifdef __cplusplus
 }
