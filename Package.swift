@@ -40,6 +40,11 @@ let package = Package(
 
         .target(name: "Recon", dependencies: ["Geometry", "SceneIO", "CBridge"], swiftSettings: fastMath),
 
+        // MARK: - Superpoints and lifting
+
+        .target(name: "IBSp", dependencies: ["Geometry", "SceneIO"], swiftSettings: fastMath),
+        .target(name: "VIP", dependencies: ["Geometry", "SceneIO", "IBSp"], swiftSettings: fastMath),
+
         // MARK: - Learning
 
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
@@ -51,7 +56,7 @@ let package = Package(
         // MARK: - The command
 
         .executableTarget(name: "ovseg3r", dependencies: [
-            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon",
+            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon", "IBSp", "VIP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -61,6 +66,8 @@ let package = Package(
         .testTarget(name: "SceneIOTests", dependencies: ["SceneIO"]),
         .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge", "CImageCodecs"]),
         .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry"]),
+        .testTarget(name: "IBSpTests", dependencies: ["IBSp", "SceneIO", "Geometry"]),
+        .testTarget(name: "VIPTests", dependencies: ["VIP", "IBSp", "SceneIO", "SceneSynth", "Recon", "Geometry"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO"]),
         .testTarget(name: "CLITests", dependencies: ["SceneIO"]),

@@ -11,12 +11,15 @@ struct OVSeg3R: ParsableCommand {
         subcommands: [
             InfoCommand.self,
             BenchCommand.self,
+            ImportCommand.self,
             EvalCommand.self,
             ReportCommand.self,
             SynthCommand.self,
             DemoCommand.self,
             ReconCommand.self,
-            ImportCommand.self,
+            SuperpointsCommand.self,
+            SegmentMeshCommand.self,
+            LiftCommand.self,
         ]
     )
 
