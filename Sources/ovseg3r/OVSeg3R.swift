@@ -10,6 +10,7 @@ struct OVSeg3R: ParsableCommand {
         subcommands: [
             EvalCommand.self,
             ReportCommand.self,
+            BenchCommand.self,
         ]
     )
 }
