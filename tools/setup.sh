@@ -30,6 +30,10 @@ if ! command -v chromium >/dev/null 2>&1; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null || echo "setup: chromium not installed; the report screenshot test will be skipped" >&2
 fi
+if ! python3 -c 'import plyfile' 2>/dev/null; then
+  echo "setup: installing plyfile (PLY interoperability tests: the reader of ScanNet and PyTorch 3D code)"
+  python3 -m pip install -q plyfile
+fi
 
 command -v swift >/dev/null || { echo "setup: swift not found on PATH (expected Swift 6.x, e.g. /opt/swift/usr/bin)" >&2; exit 1; }
 echo "setup: ok ($(swift --version 2>/dev/null | head -n1))"

@@ -37,6 +37,8 @@ public enum AtomicFile {
         let tempPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // mkstemp creates the file 0600; data files are meant to be shared like any other output.
         _ = fchmod(fd, 0o644)
+        // Keep the descriptor out of child processes started while the write is in progress.
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         var sink = FileSink(fd: fd, url: url)
         do {
             try body(&sink)

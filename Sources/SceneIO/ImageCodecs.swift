@@ -158,7 +158,12 @@ public enum JPEG {
 
     /// Writes `image` with `quality` 1...100 (95 keeps PSNR well above 35 dB on natural images).
     public static func write(_ image: RGBImage, to url: URL, quality: Int = 95) throws(SceneIOError) {
-        let bytes = try image.pixels.withUnsafeBytes { raw in
+        try AtomicFile.write(Data(encode(image, quality: quality, url: url)), to: url)
+    }
+
+    /// The JPEG file image of `image`; `url` only names the destination in errors.
+    public static func encode(_ image: RGBImage, quality: Int = 95, url: URL) throws(SceneIOError) -> [UInt8] {
+        try image.pixels.withUnsafeBytes { raw in
             Result { () throws(SceneIOError) in
                 try CodecBridge.encode(url: url, format: "JPEG") { out, size, text, capacity in
                     ic_jpeg_encode(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(image.width),
@@ -166,14 +171,17 @@ public enum JPEG {
                 }
             }
         }.get()
-        try AtomicFile.write(Data(bytes), to: url)
     }
 }
 
 /// Color frames may be JPEG or PNG; this picks the decoder from the file's first bytes.
 public enum ColorImageFile {
     public static func readRGB(_ url: URL) throws(SceneIOError) -> RGBImage {
-        let bytes = try PosixFile(reading: url).readAll()
+        try decodeRGB(PosixFile(reading: url).readAll(), url: url)
+    }
+
+    /// Decodes JPEG or PNG bytes to RGB (PNG RGBA drops alpha, gray is replicated).
+    public static func decodeRGB(_ bytes: [UInt8], url: URL) throws(SceneIOError) -> RGBImage {
         if bytes.starts(with: [0xFF, 0xD8]) { return try JPEG.decode(bytes, url: url) }
         switch try PNG.decode(bytes, url: url) {
         case let .rgb(image): return image

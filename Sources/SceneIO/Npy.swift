@@ -29,6 +29,34 @@ public enum Npy {
         return try NpyArray(shape: header.shape, storage: storage, source: url)
     }
 
+    /// Reads rows `rows` of the array at `url` (slices along the first axis, C order), touching only
+    /// those bytes: e.g. a batch of points from a large `coord.npy` [N, 3]. The result has shape
+    /// `[rows.count] + shape[1...]`.
+    public static func read(_ url: URL, rows: Range<Int>) throws(SceneIOError) -> NpyArray {
+        let file = try PosixFile(reading: url)
+        let header = try readHeader(of: file)
+        guard let first = header.shape.first, rows.lowerBound >= 0, rows.upperBound <= first else {
+            throw .npyUnexpectedShape(array: url.path, expected: "at least \(rows.upperBound) rows for rows \(rows)",
+                                      actual: header.shape)
+        }
+        let rowCount = NpyArray.elementCount(Array(header.shape.dropFirst())) ?? 0
+        let count = rows.count * rowCount
+        let start = header.dataOffset + rows.lowerBound * rowCount * header.dtype.itemSize
+        var failure: SceneIOError?
+        let (storage, filled) = NpyStorage.make(dtype: header.dtype, count: count) { raw in
+            guard let base = raw.baseAddress else { return 0 }
+            switch Result(catching: { () throws(SceneIOError) in try file.read(into: base, count: raw.count, at: start) }) {
+            case let .success(n): return n
+            case let .failure(error): failure = error; return 0
+            }
+        }
+        if let failure { throw failure }
+        guard filled == count * header.dtype.itemSize else {
+            throw .npyDataSizeMismatch(url: url, expectedBytes: count * header.dtype.itemSize, actualBytes: filled)
+        }
+        return try NpyArray(shape: [rows.count] + header.shape.dropFirst(), storage: storage, source: url)
+    }
+
     /// Reads only the header at `url` (dtype, shape) and checks that the data size matches it.
     public static func readHeader(_ url: URL) throws(SceneIOError) -> NpyHeader {
         try readHeader(of: PosixFile(reading: url))
@@ -91,6 +119,21 @@ public enum Npy {
                 expectedCount: NpyArray.elementCount(shape) ?? -1, actualCount: values.count)
         }
         try write(array, to: url)
+    }
+
+    /// Writes raw little-endian element bytes (e.g. a tensor's buffer) without first copying them into
+    /// an array; `bytes.count` must equal `product(shape) * dtype.itemSize`.
+    public static func write(bytes: UnsafeRawBufferPointer, dtype: NpyDType, shape: [Int], to url: URL) throws(SceneIOError) {
+        let count = NpyArray.elementCount(shape) ?? -1
+        guard count >= 0, bytes.count == count * dtype.itemSize else {
+            throw .npyShapeMismatch(array: url.path, shape: shape, expectedCount: count,
+                                    actualCount: bytes.count / max(dtype.itemSize, 1))
+        }
+        let header = NpyHeader.encode(dtype: dtype, shape: shape)
+        try AtomicFile.write(to: url) { (sink: inout FileSink) throws(SceneIOError) in
+            try sink.write(contentsOf: header)
+            try sink.write(bytes)
+        }
     }
 
     /// Writes `values` rounded to half precision (float16, ties to even) with `shape` to `url`.

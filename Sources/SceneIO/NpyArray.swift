@@ -31,6 +31,11 @@ public struct NpyArray: Sendable, Equatable {
         try self.init(shape: shape, storage: T.storage(values))
     }
 
+    /// A float16 array of `values` rounded to half precision (ties to even).
+    public init(float16 values: [Float], shape: [Int]) throws(SceneIOError) {
+        try self.init(shape: shape, storage: .float16(bits: values.map(HalfFloat.bits(from:))))
+    }
+
     /// A 1-d array of `values`.
     public init<T: NpyElement>(_ values: [T]) {
         self.shape = [values.count]
@@ -61,6 +66,18 @@ public struct NpyArray: Sendable, Equatable {
     }
 
     private var name: String { source?.path ?? "array" }
+
+    /// Checks the shape against a pattern where nil matches any size, e.g. `[nil, 3]` for [N, 3]
+    /// points; returns the shape so callers can bind N. Throws `.npyUnexpectedShape` naming the file.
+    @discardableResult
+    public func requireShape(_ pattern: [Int?]) throws(SceneIOError) -> [Int] {
+        let fits = pattern.count == shape.count && zip(pattern, shape).allSatisfy { $0.0 == nil || $0.0 == $0.1 }
+        guard fits else {
+            let expected = "[" + pattern.map { $0.map(String.init) ?? "_" }.joined(separator: ", ") + "]"
+            throw .npyUnexpectedShape(array: name, expected: expected, actual: shape)
+        }
+        return shape
+    }
 
     private func wrongType(_ requested: String) -> SceneIOError {
         .npyWrongDType(array: name, requested: requested, stored: dtype.rawValue)

@@ -105,6 +105,7 @@ public enum NpyStorage: Sendable, Equatable {
         func build<T: BitwiseCopyable>(_: T.Type) -> [T] {
             [T](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let raw = UnsafeMutableRawBufferPointer(buffer)
+                adviseHugePages(raw)
                 filled = fill(raw)
                 if filled < raw.count, let base = raw.baseAddress {
                     (base + filled).initializeMemory(as: UInt8.self, repeating: 0, count: raw.count - filled)

@@ -51,7 +51,8 @@ struct PlyASCIIReader {
         guard let v = try next(element: element.name, record: record, property: property.name) else {
             throw .plyTruncated(url: url, element: element.name, record: record, of: element.count)
         }
-        if integer, v.rounded() != v {
+        // Integers must be whole and small enough to convert without trapping (|v| ≤ 2^53).
+        if integer, v.rounded() != v || abs(v) > 0x1p53 {
             throw .plyBadValue(url: url, element: element.name, record: record, property: property.name, token: "\(v)")
         }
         return v

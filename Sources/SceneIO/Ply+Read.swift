@@ -25,6 +25,11 @@ extension Ply {
         if let list = vertex.properties.first(where: { $0.listCountType != nil }) {
             throw .plyUnsupported(url: url, reason: "vertex list property '\(list.name)'")
         }
+        if let face = header.element(named: "face"),
+           let indices = faceIndexNames.lazy.compactMap({ face.property(named: $0) }).first(where: { $0.listCountType != nil }),
+           !indices.type.isInteger {
+            throw .plyUnsupported(url: url, reason: "face indices of type \(indices.type.rawValue) (expected an integer type)")
+        }
         if header.format == .ascii { bytes.append(0) }  // strtod needs a terminator after the last token
         let result = bytes.withUnsafeBytes { raw in
             Result { () throws(SceneIOError) -> PlyMesh in
@@ -79,20 +84,35 @@ protocol PlyVertexColumns {
     func floats(_ name: String) -> [Float]
     func bytes(_ name: String) -> [UInt8]
     func doubles(_ name: String) -> [Double]
+    /// Three float columns zipped into vectors, e.g. ("x", "y", "z").
+    func floatTriples(_ a: String, _ b: String, _ c: String) -> [SIMD3<Float>]
+    /// Three byte columns zipped into vectors, e.g. ("red", "green", "blue").
+    func byteTriples(_ a: String, _ b: String, _ c: String) -> [SIMD3<UInt8>]
+}
+
+extension PlyVertexColumns {
+    func floatTriples(_ a: String, _ b: String, _ c: String) -> [SIMD3<Float>] {
+        zipTriples(floats(a), floats(b), floats(c))
+    }
+
+    func byteTriples(_ a: String, _ b: String, _ c: String) -> [SIMD3<UInt8>] {
+        zipTriples(bytes(a), bytes(b), bytes(c))
+    }
+}
+
+func zipTriples<T: SIMDScalar>(_ a: [T], _ b: [T], _ c: [T]) -> [SIMD3<T>] {
+    (0..<a.count).map { SIMD3(a[$0], b[$0], c[$0]) }
 }
 
 extension PlyVertexColumns {
     /// Builds the mesh from the vertex columns of `element` and already-parsed faces.
     func mesh(element: PlyElement, faces: [Int32], comments: [String]) -> PlyMesh {
-        func triple<T>(_ a: [T], _ b: [T], _ c: [T]) -> [SIMD3<T>] {
-            (0..<a.count).map { SIMD3(a[$0], b[$0], c[$0]) }
-        }
         let has = { (name: String) in element.property(named: name) != nil }
-        var mesh = PlyMesh(positions: triple(floats("x"), floats("y"), floats("z")), faces: faces, comments: comments)
+        var mesh = PlyMesh(positions: floatTriples("x", "y", "z"), faces: faces, comments: comments)
         var consumed: Set<String> = ["x", "y", "z"]
         let colorNames = ["red", "green", "blue"]
         if colorNames.allSatisfy({ element.property(named: $0)?.type == .uchar }) {
-            mesh.colors = triple(bytes("red"), bytes("green"), bytes("blue"))
+            mesh.colors = byteTriples("red", "green", "blue")
             consumed.formUnion(colorNames)
             if element.property(named: "alpha")?.type == .uchar {
                 mesh.alphas = bytes("alpha")
@@ -102,7 +122,7 @@ extension PlyVertexColumns {
         let normalNames = ["nx", "ny", "nz"]
         if normalNames.allSatisfy(has),
            normalNames.allSatisfy({ element.property(named: $0)?.type.isInteger == false }) {
-            mesh.normals = triple(floats("nx"), floats("ny"), floats("nz"))
+            mesh.normals = floatTriples("nx", "ny", "nz")
             consumed.formUnion(normalNames)
         }
         for property in element.properties where !consumed.contains(property.name) {
@@ -165,6 +185,10 @@ struct PlyBodyReader {
         if element.name == "face", element.count > 0, indexProperty == nil {
             throw .plyMissingProperty(url: url, element: "face", property: "vertex_indices")
         }
+        if let indexProperty, element.properties.count == 1, !swap,
+           let end = triangleFastPath(element, property: indexProperty, from: start, faces: &faces) {
+            return end
+        }
         var cursor = start
         for record in 0..<element.count {
             for property in element.properties {
@@ -193,6 +217,39 @@ struct PlyBodyReader {
             }
         }
         return cursor
+    }
+}
+
+extension PlyBodyReader {
+    /// The layout almost every writer produces: faces are only `list uchar int|uint` with 3 corners,
+    /// 13 bytes each. Decodes them in one tight loop; returns nil (and leaves `faces` untouched) at
+    /// the first record that does not fit, so that the general walk reports any error precisely.
+    func triangleFastPath(_ element: PlyElement, property name: String, from start: Int, faces: inout FaceBuilder) -> Int? {
+        guard let property = element.property(named: name), property.listCountType == .uchar,
+              property.type == .int || property.type == .uint, let base = raw.baseAddress else { return nil }
+        let count = element.count
+        guard start + count * 13 <= raw.count else { return nil }
+        let limit = UInt32(truncatingIfNeeded: faces.vertexCount)
+        var complete = true
+        let triangles = [Int32](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            for f in 0..<count {
+                let p = base + start + f * 13
+                let i0 = p.loadUnaligned(fromByteOffset: 1, as: UInt32.self)
+                let i1 = p.loadUnaligned(fromByteOffset: 5, as: UInt32.self)
+                let i2 = p.loadUnaligned(fromByteOffset: 9, as: UInt32.self)
+                // Unsigned comparison also rejects negative int indices.
+                guard p.load(as: UInt8.self) == 3, i0 < limit, i1 < limit, i2 < limit else { complete = false; break }
+                buffer[3 * f] = Int32(bitPattern: i0)
+                buffer[3 * f + 1] = Int32(bitPattern: i1)
+                buffer[3 * f + 2] = Int32(bitPattern: i2)
+            }
+            initialized = complete ? count * 3 : 0
+        }
+        guard complete else { return nil }
+        faces.triangles = triangles
+        faces.faceIndex = count
+        return start + count * 13
     }
 }
 
@@ -253,6 +310,40 @@ struct BinaryColumns: PlyVertexColumns {
     }
 
     func floats(_ name: String) -> [Float] { column(name) { Float($0) } }
+
+    /// One pass over the records for the common little-endian float case (positions, normals).
+    func floatTriples(_ a: String, _ b: String, _ c: String) -> [SIMD3<Float>] {
+        guard !swap, let base, let (oa, ta) = offset(of: a), let (ob, tb) = offset(of: b), let (oc, tc) = offset(of: c),
+              ta == .float, tb == .float, tc == .float else {
+            return zipTriples(floats(a), floats(b), floats(c))
+        }
+        let count = element.count, stride = self.stride
+        return [SIMD3<Float>](unsafeUninitializedCapacity: count) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            for i in 0..<count {
+                let p = base + i * stride
+                buffer[i] = SIMD3(p.loadUnaligned(fromByteOffset: oa, as: Float.self),
+                                  p.loadUnaligned(fromByteOffset: ob, as: Float.self),
+                                  p.loadUnaligned(fromByteOffset: oc, as: Float.self))
+            }
+            initialized = count
+        }
+    }
+
+    func byteTriples(_ a: String, _ b: String, _ c: String) -> [SIMD3<UInt8>] {
+        guard let base, let (oa, _) = offset(of: a), let (ob, _) = offset(of: b), let (oc, _) = offset(of: c) else {
+            return []
+        }
+        let count = element.count, stride = self.stride
+        return [SIMD3<UInt8>](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count {
+                let p = base + i * stride
+                buffer[i] = SIMD3(p.load(fromByteOffset: oa, as: UInt8.self), p.load(fromByteOffset: ob, as: UInt8.self),
+                                  p.load(fromByteOffset: oc, as: UInt8.self))
+            }
+            initialized = count
+        }
+    }
     func bytes(_ name: String) -> [UInt8] { column(name) { UInt8(clamping: Int($0)) } }
     func doubles(_ name: String) -> [Double] { column(name) { $0 } }
 }

@@ -119,7 +119,7 @@ extension Ply {
         @inline(__always) func store<I: FixedWidthInteger>(_ v: I) {
             p.storeBytes(of: swap ? v.byteSwapped : v, as: I.self)
         }
-        let integer = value.isFinite ? Int64(max(min(value, 9.2e18), -9.2e18)) : 0
+        let integer = clampedInt64(value)
         switch type {
         case .char: store(UInt8(bitPattern: Int8(clamping: integer)))
         case .uchar: store(UInt8(clamping: integer))
@@ -142,7 +142,7 @@ extension Ply {
             switch type {
             case .float: return "\(Float(value))"
             case .double: return "\(value)"
-            default: return "\(Int64(value.isFinite ? value : 0))"
+            default: return "\(clampedInt64(value))"
             }
         }
         for i in 0..<mesh.vertexCount {

@@ -17,8 +17,14 @@ public struct PlyScalarProperty: Sendable, Equatable {
 
     /// The values as `Int32` (truncated toward zero for floating-point properties).
     public func int32s() -> [Int32] {
-        values.map { Int32(clamping: Int64($0.isFinite ? $0.rounded(.towardZero) : 0)) }
+        values.map { Int32(clamping: clampedInt64($0)) }
     }
+}
+
+/// `value` truncated toward zero and clamped to the Int64 range (NaN → 0); never traps.
+func clampedInt64(_ value: Double) -> Int64 {
+    guard value.isFinite else { return value.isNaN ? 0 : (value > 0 ? .max : .min) }
+    return Int64(max(min(value.rounded(.towardZero), 9.2e18), -9.2e18))
 }
 
 /// A triangle mesh or point cloud as read from / written to PLY.

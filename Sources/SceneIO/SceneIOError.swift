@@ -30,6 +30,8 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
     case npyDataSizeMismatch(url: URL, expectedBytes: Int, actualBytes: Int)
     /// A typed accessor asked for an element type the stored dtype cannot be converted to without loss.
     case npyWrongDType(array: String, requested: String, stored: String)
+    /// The array's shape does not fit what the caller requires (e.g. `[N, 3]` for points).
+    case npyUnexpectedShape(array: String, expected: String, actual: [Int])
     /// The number of values does not match the product of the shape.
     case npyShapeMismatch(array: String, shape: [Int], expectedCount: Int, actualCount: Int)
 
@@ -63,6 +65,44 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
     /// A pixel buffer does not hold `width * height * channels` samples.
     case imageBufferSize(image: String, width: Int, height: Int, channels: Int, actualCount: Int)
 
+    // MARK: - JSON, trajectories, video and scene folders
+
+    /// A required file or folder does not exist.
+    case missingFile(url: URL, purpose: String)
+    /// A JSON file does not decode to the expected structure.
+    case invalidJSON(url: URL, reason: String)
+    /// `intrinsics.json` decodes but a field is out of range.
+    case invalidIntrinsics(url: URL, field: String, value: String, expected: String)
+    /// A TUM trajectory line is malformed; `line` is 1-based.
+    case tumBadLine(url: URL, line: Int, reason: String)
+    /// Frame files are not numbered 000000, 000001, ... without gaps; `url` is the folder.
+    case frameNumbering(url: URL, expected: String, found: String)
+    /// The file of frame `frame` is missing (`url` is the path that should exist).
+    case missingFrameFile(url: URL, frame: Int)
+    /// Two files claim the same frame (e.g. 000004.jpg and 000004.png).
+    case duplicateFrame(url: URL, frame: Int)
+    /// A frame image does not have the size `intrinsics.json` states.
+    case frameSizeMismatch(url: URL, frame: Int, expectedWidth: Int, expectedHeight: Int, actualWidth: Int, actualHeight: Int)
+    /// `poses.txt` does not have one pose per frame.
+    case poseCountMismatch(url: URL, poses: Int, frames: Int)
+    /// `scene.json` declares a format version this build does not read.
+    case sceneFormatVersion(url: URL, found: Int, supported: Int)
+    /// The manifest lists an array whose file is missing, or the caller asked for an unknown array.
+    case sceneArrayMissing(url: URL, name: String)
+    /// An array file's dtype or shape differs from what the manifest records.
+    case sceneArrayMismatch(url: URL, name: String, manifest: String, file: String)
+    /// A standard scene array (coord, color, ...) breaks the design's dtype/shape convention.
+    case sceneConvention(url: URL, name: String, expected: String, actual: String)
+    /// An array name that cannot be used as a file name in a scene folder.
+    case invalidArrayName(name: String, reason: String)
+
+    // MARK: - ScanNet .sens
+
+    /// The .sens header or frame table is malformed.
+    case sensMalformed(url: URL, reason: String)
+    /// One frame of a .sens file cannot be decoded.
+    case sensFrame(url: URL, frame: Int, reason: String)
+
     public var description: String {
         switch self {
         case let .unreadable(url, reason):
@@ -89,6 +129,8 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): \(what): data is \(actual) bytes, header implies \(expected)"
         case let .npyWrongDType(array, requested, stored):
             return "\(array): requested \(requested) but the array stores \(stored)"
+        case let .npyUnexpectedShape(array, expected, actual):
+            return "\(array): expected shape \(expected), found \(actual)"
         case let .npyShapeMismatch(array, shape, expected, actual):
             return "\(array): shape \(shape) needs \(expected) values, given \(actual)"
         case let .plyMalformedHeader(url, line, reason):
@@ -115,6 +157,38 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): expected \(expected) image, found \(actual)"
         case let .imageBufferSize(image, width, height, channels, actual):
             return "\(image): \(width)x\(height)x\(channels) image needs \(width * height * channels) samples, given \(actual)"
+        case let .missingFile(url, purpose):
+            return "\(url.path): missing (\(purpose))"
+        case let .invalidJSON(url, reason):
+            return "\(url.path): invalid JSON: \(reason)"
+        case let .invalidIntrinsics(url, field, value, expected):
+            return "\(url.path): field '\(field)' is \(value), expected \(expected)"
+        case let .tumBadLine(url, line, reason):
+            return "\(url.path):\(line): \(reason)"
+        case let .frameNumbering(url, expected, found):
+            return "\(url.path): frames must be numbered from 000000 without gaps: expected \(expected), found \(found)"
+        case let .missingFrameFile(url, frame):
+            return "\(url.path): missing file for frame \(frame)"
+        case let .duplicateFrame(url, frame):
+            return "\(url.path): frame \(frame) has more than one file"
+        case let .frameSizeMismatch(url, frame, ew, eh, aw, ah):
+            return "\(url.path): frame \(frame) is \(aw)x\(ah), intrinsics.json says \(ew)x\(eh)"
+        case let .poseCountMismatch(url, poses, frames):
+            return "\(url.path): \(poses) poses for \(frames) frames (expected one pose per frame)"
+        case let .sceneFormatVersion(url, found, supported):
+            return "\(url.path): scene format_version \(found) is newer than the supported \(supported)"
+        case let .sceneArrayMissing(url, name):
+            return "\(url.path): no array '\(name)'"
+        case let .sceneArrayMismatch(url, name, manifest, file):
+            return "\(url.path): array '\(name)' is \(file) on disk but scene.json records \(manifest)"
+        case let .sensMalformed(url, reason):
+            return "\(url.path): not a readable ScanNet .sens file: \(reason)"
+        case let .sensFrame(url, frame, reason):
+            return "\(url.path): frame \(frame): \(reason)"
+        case let .sceneConvention(url, name, expected, actual):
+            return "\(url.path): array '\(name)' should be \(expected), is \(actual)"
+        case let .invalidArrayName(name, reason):
+            return "invalid array name '\(name)': \(reason)"
         }
     }
 }

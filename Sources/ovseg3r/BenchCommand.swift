@@ -1,10 +1,14 @@
 import ArgumentParser
 
-/// `ovseg3r bench …`: performance figures (release build). Minimal group; the integrator merges the full one.
+/// `ovseg3r bench`: micro-benchmarks of the toolkit's layers (run a release build). Each subcommand prints
+/// medians; the scripts in tools/ run the matching reference (numpy, ...) in the same session and report ratios.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure performance figures (build with -c release).",
-        subcommands: [BenchTensorCommand.self]
+        abstract: "Micro-benchmarks (run a release build).",
+        subcommands: [
+            BenchTensorCommand.self,
+            BenchIOCommand.self,
+        ]
     )
 }

@@ -11,6 +11,8 @@ struct OVSeg3R: ParsableCommand {
             EvalCommand.self,
             ReportCommand.self,
             BenchCommand.self,
+            InfoCommand.self,
+            ImportCommand.self,
         ]
     )
 }

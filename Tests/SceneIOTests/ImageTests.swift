@@ -78,6 +78,22 @@ func psnr(_ a: RGBImage, _ b: RGBImage) -> Double {
         #expect(psnr(image, try JPEG.read(dir.file("b.jpg"))) < psnr(image, back))
     }
 
+    @Test func headerSizeFindsTheFrameBehindLargeMetadata() throws {
+        let dir = try TemporaryDirectory()
+        let jpeg = try JPEG.encode(smoothImage(width: 40, height: 30), url: dir.file("x.jpg"))
+        // An APP1 (EXIF-like) segment of 30 000 bytes pushes the SOF marker past the first read window.
+        let payload = 30_000
+        let app1: [UInt8] = [0xFF, 0xE1, UInt8((payload + 2) >> 8), UInt8((payload + 2) & 0xFF)] + [UInt8](repeating: 0x41, count: payload)
+        let bytes = Array(jpeg.prefix(2)) + app1 + Array(jpeg.dropFirst(2))
+        try Data(bytes).write(to: dir.file("exif.jpg"))
+        let size = try ImageHeader.size(of: dir.file("exif.jpg"))
+        #expect(size.width == 40 && size.height == 30)
+        #expect(try JPEG.read(dir.file("exif.jpg")).width == 40)
+        try PNG.write(RGBImage(width: 3, height: 2), to: dir.file("p.png"))
+        let png = try ImageHeader.size(of: dir.file("p.png"))
+        #expect(png.width == 3 && png.height == 2)
+    }
+
     @Test func corruptFilesGiveTypedErrorsNamingTheFile() throws {
         let dir = try TemporaryDirectory()
         try PNG.write(smoothImage(), to: dir.file("ok.png"))

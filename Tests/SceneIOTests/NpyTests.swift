@@ -69,6 +69,42 @@ func sampleStorage(_ dtype: NpyDType, count: Int, seed: UInt64 = 1) -> NpyStorag
         #expect(throws: SceneIOError.self) { try Npy.write([1, 2, 3] as [Float], shape: [2, 2], to: dir.file("x.npy")) }
     }
 
+    @Test func rowRangesReadOnlyTheirSlice() throws {
+        let dir = try TemporaryDirectory()
+        let url = dir.file("coord.npy")
+        let values = (0..<30).map { Float($0) }
+        try Npy.write(values, shape: [10, 3], to: url)
+        let slice = try Npy.read(url, rows: 4..<7)
+        #expect(slice.shape == [3, 3])
+        #expect(try slice.floats() == Array(values[12..<21]))
+        #expect(try Npy.read(url, rows: 10..<10).shape == [0, 3])
+        #expect(throws: SceneIOError.self) { try Npy.read(url, rows: 8..<11) }
+        try Npy.write(try NpyArray(shape: [], storage: .int64([5])), to: dir.file("scalar.npy"))
+        #expect(throws: SceneIOError.self) { try Npy.read(dir.file("scalar.npy"), rows: 0..<1) }
+    }
+
+    @Test func rawBytesAndFloat16Initialiser() throws {
+        let dir = try TemporaryDirectory()
+        let values: [Int32] = [7, -8, 9, 10]
+        try values.withUnsafeBytes { raw in
+            try Npy.write(bytes: raw, dtype: .int32, shape: [2, 2], to: dir.file("raw.npy"))
+            #expect(throws: SceneIOError.self) { try Npy.write(bytes: raw, dtype: .int32, shape: [3], to: dir.file("bad.npy")) }
+        }
+        #expect(try Npy.read(dir.file("raw.npy")) == NpyArray(values, shape: [2, 2]))
+        let half = try NpyArray(float16: [0.1, 2], shape: [2])
+        #expect(half.dtype == .float16)
+        #expect(try half.floats() == [HalfFloat.float(fromBits: 0x2E66), 2])
+    }
+
+    @Test func requireShapeMatchesWildcards() throws {
+        let points = try NpyArray([Float](repeating: 0, count: 12), shape: [4, 3])
+        #expect(try points.requireShape([nil, 3]) == [4, 3])
+        #expect(throws: SceneIOError.npyUnexpectedShape(array: "array", expected: "[_, 4]", actual: [4, 3])) {
+            try points.requireShape([nil, 4])
+        }
+        #expect(throws: SceneIOError.self) { try points.requireShape([nil]) }
+    }
+
     @Test func accessorsWidenLosslesslyAndRefuseNarrowing() throws {
         let bytes = NpyArray([1, 200] as [UInt8])
         #expect(try bytes.int32s() == [1, 200])

@@ -106,3 +106,26 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 }
+
+@Suite struct PlyHostileInputTests {
+    /// Values that would trap a naive Double → Int conversion must come back as typed errors.
+    @Test func hugeOrFloatIndicesAreErrorsNotCrashes() throws {
+        let dir = try TemporaryDirectory()
+        let url = dir.file("hostile.ply")
+        let head = "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\n"
+        let cases: [(String, String)] = [
+            ("element face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n1e30 0 1 2\n", "1e+30"),
+            ("element face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n3 0 1 9e40\n", "9e+40"),
+            ("element face 1\nproperty list uchar float vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n3 0 1 nan\n", "float"),
+        ]
+        for (text, mention) in cases {
+            try Data((head + text).utf8).write(to: url)
+            #expect(performing: { try Ply.read(url) }, throws: { error in
+                guard let error = error as? SceneIOError else { return false }
+                return "\(error)".contains(url.path) && "\(error)".contains(mention)
+            })
+        }
+        let scalar = PlyScalarProperty(name: "s", type: .double, values: [1e300, -.infinity, .nan, -7.9])
+        #expect(scalar.int32s() == [.max, .min, 0, -7])
+    }
+}

@@ -1,4 +1,5 @@
-// CImageCodecs: PNG and JPEG encode/decode in memory, wrapping libpng and libjpeg.
+// CImageCodecs: PNG and JPEG encode/decode and zlib (de)compression in memory, wrapping libpng,
+// libjpeg and zlib.
 // Both libraries report errors by longjmp, which Swift cannot catch; this C layer owns every
 // setjmp and turns failures into a non-zero status plus a message in a caller-provided buffer.
 // No global state: every call is independent and thread-safe.
@@ -40,6 +41,14 @@ int ic_jpeg_decode(const unsigned char *data, size_t size, ic_image *out, char *
 /// Encodes 8-bit RGB (`channels` 3) or gray (`channels` 1) pixels as JPEG with `quality` 1-100.
 int ic_jpeg_encode(const unsigned char *pixels, int width, int height, int channels, int quality,
                    unsigned char **out, size_t *out_size, char *message, size_t message_size);
+
+/// Inflates a zlib stream into `dst` (capacity `dst_size`); `*written` receives the inflated size.
+int ic_zlib_uncompress(const unsigned char *src, size_t src_size, unsigned char *dst, size_t dst_size,
+                       size_t *written, char *message, size_t message_size);
+
+/// Deflates `src` with zlib `level` (0-9); `*out` is malloc'd (free with ic_free).
+int ic_zlib_compress(const unsigned char *src, size_t src_size, int level, unsigned char **out, size_t *out_size,
+                     char *message, size_t message_size);
 
 /// Frees memory returned by the functions above.
 void ic_free(void *pointer);
