@@ -34,6 +34,7 @@ let package = Package(
 
         .target(name: "Geometry", dependencies: ["CBridge"], swiftSettings: fastMath),
         .target(name: "SceneIO", dependencies: ["Geometry", "CImageCodecs"], swiftSettings: fastMath),
+        .target(name: "SceneSynth", dependencies: ["Geometry", "SceneIO"], swiftSettings: fastMath),
 
         // MARK: - Learning
 
@@ -46,7 +47,7 @@ let package = Package(
         // MARK: - The command
 
         .executableTarget(name: "ovseg3r", dependencies: [
-            "Geometry", "SceneIO", "Tensor", "Eval",
+            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -54,6 +55,7 @@ let package = Package(
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "CBridge"]),
         .testTarget(name: "SceneIOTests", dependencies: ["SceneIO"]),
+        .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO"]),
         .testTarget(name: "CLITests", dependencies: ["SceneIO"]),

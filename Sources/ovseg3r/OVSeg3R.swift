@@ -13,6 +13,7 @@ struct OVSeg3R: ParsableCommand {
             BenchCommand.self,
             InfoCommand.self,
             ImportCommand.self,
+            SynthCommand.self,
         ]
     )
 }

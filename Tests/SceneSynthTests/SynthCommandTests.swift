@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+/// Runs the built `ovseg3r` binary (next to the test bundle in .build/<configuration>/).
+@Suite struct SynthCommandTests {
+    static var binary: URL {
+        var url = Bundle.main.bundleURL
+        for _ in 0..<4 where !FileManager.default.fileExists(atPath: url.appendingPathComponent("ovseg3r").path) {
+            url = url.deletingLastPathComponent()
+        }
+        return url.appendingPathComponent("ovseg3r")
+    }
+
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = SynthCommandTests.binary
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func synthWritesOneFolderPerSceneAndPrintsStatistics() throws {
+        #expect(FileManager.default.fileExists(atPath: SynthCommandTests.binary.path), "ovseg3r binary not built")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("synth-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try run(["synth", "--out", out.path, "--scenes", "2", "--frames", "2", "--seed", "5",
+                              "--preset", "tiny", "--size", "48x36", "--stats"])
+        #expect(result.status == 0, "\(result.output)")
+        for scene in ["scene_0000", "scene_0001"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("\(scene)/depth/000001.png").path))
+        }
+        #expect(result.output.contains("recall") && result.output.contains("z = 2 m"))
+        let intrinsics = try String(contentsOf: out.appendingPathComponent("scene_0001/intrinsics.json"), encoding: .utf8)
+        #expect(intrinsics.contains("\"width\" : 48") && intrinsics.contains("\"height\" : 36"))
+    }
+
+    @Test func badSizeAndUnknownPresetFailWithAMessage() throws {
+        let size = try run(["synth", "--out", "/tmp/unused-synth", "--size", "48by36"])
+        #expect(size.status != 0 && size.output.contains("WxH"))
+        let preset = try run(["synth", "--out", "/tmp/unused-synth", "--preset", "huge"])
+        #expect(preset.status != 0 && preset.output.contains("tiny"))
+    }
+
+    @Test func printLabelsListsTheVocabulary() throws {
+        let result = try run(["synth", "--out", "/tmp/unused-synth", "--print-labels"])
+        let labels = result.output.split(separator: "\n").map(String.init)
+        #expect(result.status == 0 && labels.contains("trash bin") && labels.contains("sofa chair"))
+    }
+}
