@@ -28,13 +28,17 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]),
         .target(name: "CBridge", path: "CBridge",
                 cxxSettings: [.unsafeFlags(["-I/usr/include/eigen3", "-O2", "-DNDEBUG"])],
-                linkerSettings: [.linkedLibrary("ceres"), .linkedLibrary("stdc++")]),
+                linkerSettings: [.linkedLibrary("ceres"), .linkedLibrary("glog"), .linkedLibrary("z"), .linkedLibrary("stdc++")]),
 
         // MARK: - Geometry and file formats
 
         .target(name: "Geometry", dependencies: ["CBridge"], swiftSettings: fastMath),
         .target(name: "SceneIO", dependencies: ["Geometry", "CImageCodecs"], swiftSettings: fastMath),
         .target(name: "SceneSynth", dependencies: ["Geometry", "SceneIO"], swiftSettings: fastMath),
+
+        // MARK: - Reconstruction
+
+        .target(name: "Recon", dependencies: ["Geometry", "SceneIO", "CBridge"], swiftSettings: fastMath),
 
         // MARK: - Learning
 
@@ -47,7 +51,7 @@ let package = Package(
         // MARK: - The command
 
         .executableTarget(name: "ovseg3r", dependencies: [
-            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth",
+            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -55,6 +59,7 @@ let package = Package(
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "CBridge"]),
         .testTarget(name: "SceneIOTests", dependencies: ["SceneIO"]),
+        .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge"]),
         .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO"]),

@@ -4,7 +4,9 @@
 // and add one `case` to makeFamily() below.
 #include "CBridge.h"
 #include "internal.hpp"
+#include "residuals/photometric.hpp"
 #include "residuals/point_to_plane.hpp"
+#include "residuals/pose_graph_edge.hpp"
 
 #include <ceres/ceres.h>
 
@@ -43,6 +45,12 @@ bool makeFamily(int kind, const double *data, Family &family) {
     switch (kind) {
     case CB_RESIDUAL_POINT_TO_PLANE:
         family = makeFamilyOf<cbridge::PointToPlaneResidual, 4, 3>(data);
+        return true;
+    case CB_RESIDUAL_PHOTOMETRIC:
+        family = makeFamilyOf<cbridge::PhotometricResidualCheck, 4, 3>(data);
+        return true;
+    case CB_RESIDUAL_POSE_GRAPH_EDGE:
+        family = makeFamilyOf<cbridge::PoseGraphEdgeResidual, 3, 4, 3, 4>(data);
         return true;
     default:
         return false;

@@ -86,7 +86,12 @@ int cb_align_point_to_plane(const double *source_xyz, const double *target_xyz, 
 
 /** Registered residual families. */
 enum {
-    CB_RESIDUAL_POINT_TO_PLANE = 1  /**< blocks: q_xyzw[4], t[3]; data: p_s[3], q_t[3], n_t[3]; 1 residual */
+    CB_RESIDUAL_POINT_TO_PLANE = 1, /**< blocks: q_xyzw[4], t[3]; data: p_s[3], q_t[3], n_t[3]; 1 residual */
+    CB_RESIDUAL_PHOTOMETRIC = 2,    /**< blocks: q_xyzw[4], t[3]; data: p_s[3], I_s, fx, fy, cx, cy, 8×8 image
+                                         (row-major, 64 values) of the target; 1 residual (residuals/photometric.hpp) */
+    CB_RESIDUAL_POSE_GRAPH_EDGE = 3 /**< blocks: p_a[3], q_a_xyzw[4], p_b[3], q_b_xyzw[4]; data: p_ab[3],
+                                         q_ab_xyzw[4], sqrt_information[36] row-major; 6 residuals
+                                         (residuals/pose_graph_edge.hpp) */
 };
 
 enum { CB_MAX_RESIDUAL_BLOCKS = 8 };
@@ -110,6 +115,134 @@ int cb_residual_shape_of(int kind, cb_residual_shape *out);
 int cb_evaluate_residual(int kind, const double *parameters, const double *data,
                          double *residuals_autodiff, double *jacobian_autodiff,
                          double *residuals_numeric, double *jacobian_numeric);
+
+/* ------------------------------------------------------------------------------------------------
+ * TSDF fusion on voxel hashing (tsdf_volume.cpp, tsdf_integrate.cpp) and mesh extraction by marching
+ * tetrahedra (tsdf_mesh.cpp). The volume is sparse: 8×8×8-voxel blocks allocated around observed surfaces.
+ * ------------------------------------------------------------------------------------------------ */
+
+typedef struct cb_tsdf_volume cb_tsdf_volume; /**< opaque; create with cb_tsdf_create, free with cb_tsdf_destroy */
+typedef struct cb_mesh cb_mesh;               /**< opaque triangle mesh; free with cb_mesh_destroy */
+
+/** Volume parameters (metres). */
+typedef struct {
+    double voxel_size;   /**< > 0: voxel edge, e.g. 0.01 */
+    double truncation;   /**< > voxel_size: TSDF truncation distance, e.g. 4 × voxel_size */
+    double min_depth;    /**< >= 0: depths below are ignored */
+    double max_depth;    /**< > min_depth: depths above are ignored */
+    double max_weight;   /**< > 0: cap of the running weight (keeps old data revisable) */
+    int num_threads;     /**< >= 1: threads for voxel updates (deterministic for any count) */
+} cb_tsdf_options;
+
+/** One RGB-D frame for integration or odometry. Pixel centres at integer coordinates. */
+typedef struct {
+    int width, height;
+    double fx, fy, cx, cy;
+    const float *depth;          /**< [height·width] metres along the optical axis; 0 or non-finite = no depth */
+    const unsigned char *rgb;    /**< [height·width·3] 8-bit RGB, or NULL (integration: grey; odometry: unused) */
+    const float *intensity;      /**< [height·width] grey level in [0, 1], or NULL (odometry: no photometric term) */
+} cb_rgbd_frame;
+
+int cb_tsdf_create(const cb_tsdf_options *options, cb_tsdf_volume **out);
+void cb_tsdf_destroy(cb_tsdf_volume *volume);
+
+/** Fuses one frame seen from world_from_camera. */
+int cb_tsdf_integrate(cb_tsdf_volume *volume, const cb_rgbd_frame *frame, const cb_pose *world_from_camera);
+
+/** Allocated blocks and the bytes they use. */
+int cb_tsdf_stats(const cb_tsdf_volume *volume, long *blocks, long *bytes);
+
+/** Extracts the zero level set as a triangle mesh with per-vertex colour and normal (unit, pointing to free
+ *  space). min_weight: voxels with a smaller weight count as unobserved. */
+int cb_tsdf_extract_mesh(const cb_tsdf_volume *volume, double min_weight, cb_mesh **out);
+
+int cb_mesh_counts(const cb_mesh *mesh, long *vertices, long *triangles);
+/** Copies the mesh out: positions/normals [V,3] float, colors [V,3] uint8, triangles [T,3] int32. */
+int cb_mesh_copy(const cb_mesh *mesh, float *positions, float *normals, unsigned char *colors, int *triangles);
+void cb_mesh_destroy(cb_mesh *mesh);
+
+/* ------------------------------------------------------------------------------------------------
+ * RGB-D odometry (rgbd_odometry.cpp): point-to-plane with projective association plus a photometric term
+ * on an image pyramid, robust (Huber) losses, solved by Ceres per pyramid level and association round.
+ * ------------------------------------------------------------------------------------------------ */
+
+enum { CB_MAX_PYRAMID_LEVELS = 4 };
+
+typedef struct {
+    int levels;                                   /**< 1..CB_MAX_PYRAMID_LEVELS, coarsest first at levels−1 */
+    int iterations[CB_MAX_PYRAMID_LEVELS];        /**< association rounds per level, finest first (>= 1) */
+    int solver_iterations;                        /**< LM iterations per round (>= 1) */
+    int max_points;                               /**< >= 16: source samples at the finest level (halved per coarser level, >= 200) */
+    double max_correspondence_distance;           /**< > 0 metres at the finest level (doubles per level) */
+    double min_depth, max_depth;                  /**< metres */
+    double huber_geometric;                       /**< > 0 metres */
+    double photometric_weight;                    /**< >= 0: metres per unit intensity difference (0 = off) */
+    double huber_photometric;                     /**< > 0 (after weighting, metres) */
+    int num_threads;                              /**< >= 1 */
+} cb_odometry_options;
+
+typedef struct {
+    cb_pose target_from_source;   /**< the estimate */
+    double inlier_ratio;          /**< finest level: source samples with a geometric match / samples; higher is better */
+    double rmse_geometric;        /**< finest level point-to-plane RMSE over matches, metres; lower is better */
+    double rmse_photometric;      /**< finest level intensity RMSE over matches; lower is better */
+    int correspondences;          /**< matches at the finest level */
+    int samples;                  /**< valid source samples at the finest level */
+    int termination;              /**< CB_TERMINATION_* of the last solve */
+    double information[36];       /**< 6×6 row-major Σ JᵀJ / matches over [δt, δθ] (J = [I, −[p]ₓ]), for pose graphs */
+} cb_odometry_result;
+
+cb_odometry_options cb_odometry_options_default(void);
+
+/** Estimates target_from_source starting at `initial`. Source needs depth (+ intensity for the photometric term);
+ *  target needs depth (+ intensity). Returns CB_OK with a result even when the match is poor (check inlier_ratio). */
+int cb_rgbd_odometry(const cb_rgbd_frame *source, const cb_rgbd_frame *target, const cb_pose *initial,
+                     const cb_odometry_options *options, cb_odometry_result *out);
+
+/* ------------------------------------------------------------------------------------------------
+ * Pose graph (pose_graph.cpp): nodes world_from_node, edges measuring a_from_b, residual
+ * [p_ab_est − p_ab_meas; 2·vec(q_ab_meas · q_ab_est⁻¹)] weighted by sqrt_information, Cauchy loss on robust edges.
+ * ------------------------------------------------------------------------------------------------ */
+
+typedef struct {
+    int a, b;                      /**< node indices */
+    cb_pose a_from_b;              /**< the measurement */
+    double sqrt_information[36];   /**< 6×6 row-major, order [translation, rotation] */
+    int robust;                    /**< 1: Cauchy loss (loop closures); 0: plain least squares (odometry) */
+} cb_pose_graph_edge;
+
+typedef struct {
+    int max_iterations;            /**< >= 1 */
+    double cauchy_scale;           /**< > 0: scale of the Cauchy loss on robust edges (whitened units) */
+    int num_threads;               /**< >= 1 */
+} cb_pose_graph_options;
+
+typedef struct {
+    double initial_cost;           /**< lower is better */
+    double final_cost;             /**< lower is better */
+    int iterations;
+    int termination;               /**< CB_TERMINATION_* */
+    char message[256];
+} cb_pose_graph_result;
+
+/** Optimises world_from_node[n] in place; node `fixed` is held constant (gauge). edge_squared_norms (optional,
+ *  [m]): |whitened residual|² of each edge after the solve. */
+int cb_optimize_pose_graph(cb_pose *world_from_node, int n, const cb_pose_graph_edge *edges, int m, int fixed,
+                           const cb_pose_graph_options *options, cb_pose_graph_result *out,
+                           double *edge_squared_norms);
+
+/* ------------------------------------------------------------------------------------------------
+ * zlib (zlib_codec.cpp), for ScanNet .sens depth frames.
+ * ------------------------------------------------------------------------------------------------ */
+
+/** Inflates a zlib stream into dst (capacity bytes); *written receives the decompressed size.
+ *  CB_INVALID_ARGUMENT for corrupt/truncated data or a too small dst. */
+int cb_zlib_inflate(const unsigned char *src, unsigned long length, unsigned char *dst, unsigned long capacity,
+                    unsigned long *written);
+/** Deflates src into dst (capacity ≥ cb_zlib_bound(length)). */
+int cb_zlib_deflate(const unsigned char *src, unsigned long length, unsigned char *dst, unsigned long capacity,
+                    unsigned long *written);
+unsigned long cb_zlib_bound(unsigned long length);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,12 @@ import CBridge
 public enum ResidualKind: Int32, Sendable, CaseIterable {
     /// Blocks `q_xyzw[4]`, `t[3]`; data `p_s[3], q_t[3], n_t[3]`; residual `n_t · (R p_s + t − q_t)`.
     case pointToPlane = 1
+    /// Blocks `q_xyzw[4]`, `t[3]`; data `p_s[3], I_s, fx, fy, cx, cy, image[64]` (8×8 row-major target image);
+    /// residual `I_t(π(R p_s + t)) − I_s` with bicubic interpolation (`residuals/photometric.hpp`).
+    case photometric = 2
+    /// Blocks `p_a[3], q_a[4], p_b[3], q_b[4]` (xyzw); data `p_ab[3], q_ab[4], S[36]`; 6 residuals
+    /// `S [p_ab_est − p_ab; 2·vec(q_ab · q_ab_est⁻¹)]` (`residuals/pose_graph_edge.hpp`).
+    case poseGraphEdge = 3
 }
 
 /// Sizes of a residual family: residuals per evaluation, parameter block sizes, constant data length.

@@ -14,6 +14,7 @@ struct OVSeg3R: ParsableCommand {
             InfoCommand.self,
             ImportCommand.self,
             SynthCommand.self,
+            ReconCommand.self,
         ]
     )
 }

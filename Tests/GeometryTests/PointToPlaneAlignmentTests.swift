@@ -120,6 +120,25 @@ private func sampleInput(_ kind: ResidualKind, _ g: inout SeededGenerator) -> (p
         let source = g.nextPoint(halfExtent: 2), target = g.nextPoint(halfExtent: 2), normal = g.nextUnitVector()
         return ([q.x, q.y, q.z, q.w, t.x, t.y, t.z],
                 [source.x, source.y, source.z, target.x, target.y, target.z, normal.x, normal.y, normal.z])
+    case .photometric:
+        // A small motion so that the point lands inside the 8×8 image (fx = fy = 3, principal point at its centre).
+        let q = Quaternion(rotationVector: SIMD3(g.nextGaussian(), g.nextGaussian(), g.nextGaussian()) * 0.03)
+        let t = SIMD3(g.nextGaussian(), g.nextGaussian(), g.nextGaussian()) * 0.02
+        let source = SIMD3(g.nextUniform(in: -0.3..<0.3), g.nextUniform(in: -0.3..<0.3), g.nextUniform(in: 1.5..<2.5))
+        let image = (0..<64).map { _ in g.nextUnitDouble() }
+        return ([q.x, q.y, q.z, q.w, t.x, t.y, t.z],
+                [source.x, source.y, source.z, g.nextUnitDouble(), 3, 3, 3.5, 3.5] + image)
+    case .poseGraphEdge:
+        let a = g.nextTransform(), b = g.nextTransform(), measured = g.nextTransform()
+        var sqrtInformation = [Double](repeating: 0, count: 36)
+        for row in 0..<6 {
+            sqrtInformation[row * 6 + row] = g.nextUniform(in: 0.5..<2)
+            for column in (row + 1)..<6 { sqrtInformation[row * 6 + column] = g.nextUniform(in: -0.3..<0.3) }
+        }
+        func flat(_ p: RigidTransform) -> [Double] {
+            [p.translation.x, p.translation.y, p.translation.z, p.rotation.x, p.rotation.y, p.rotation.z, p.rotation.w]
+        }
+        return (flat(a) + flat(b), flat(measured) + sqrtInformation)
     }
 }
 

@@ -1,0 +1,73 @@
+// All residuals of one odometry round in one Ceres cost function (used by rgbd_odometry.cpp).
+#pragma once
+#include "photometric.hpp"
+#include "point_to_plane.hpp"
+
+#include <ceres/dynamic_autodiff_cost_function.h>
+
+#include <cmath>
+#include <vector>
+
+namespace cbridge {
+
+// Why one block: a round has thousands of one-residual terms sharing the same 7 pose parameters. As separate
+// residual blocks, Ceres' per-block bookkeeping dominated the solve (about 1 s per frame at 640×480). Here the
+// same registered functors (PointToPlaneResidual, PhotometricResidual — each checked against numeric
+// differentiation in the residual registry) are evaluated in one DynamicAutoDiffCostFunction with stride 7, so
+// one Jet pass gives the whole dense Jacobian.
+//
+// Robust loss by iteratively reweighted least squares: at the start of each association round every residual r_i
+// gets the Huber weight w_i = 1 for |r_i| ≤ δ and δ/|r_i| beyond, and the round minimises Σ w_i r_i², i.e. the
+// residual is scaled by √w_i. Re-weighting every round (as re-association does) converges to the Huber
+// M-estimate, as in Kerl et al.'s DVO and Open3D's robust kernels.
+//
+// Parameter blocks: q_xyzw[4] (EigenQuaternionManifold), t[3].
+struct OdometryBatchResidual {
+    using Photometric = PhotometricResidual<ImageInterpolator>;
+
+    std::vector<PointToPlaneResidual> geometric;
+    std::vector<Photometric> photometric;
+    std::vector<double> geometricWeights;    // √w per geometric residual
+    std::vector<double> photometricWeights;  // √w per photometric residual
+
+    int residualCount() const { return static_cast<int>(geometric.size() + photometric.size()); }
+
+    template <typename T>
+    bool operator()(T const *const *parameters, T *residuals) const {
+        const T *q = parameters[0];
+        const T *t = parameters[1];
+        const std::size_t n = geometric.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            geometric[i](q, t, residuals + i);
+            residuals[i] *= T(geometricWeights[i]);
+        }
+        for (std::size_t j = 0; j < photometric.size(); ++j) {
+            photometric[j](q, t, residuals + n + j);
+            residuals[n + j] *= T(photometricWeights[j]);
+        }
+        return true;
+    }
+
+    /// √(Huber weight) of residual value r for threshold delta.
+    static double huberRootWeight(double r, double delta) {
+        const double a = std::fabs(r);
+        return a <= delta ? 1.0 : std::sqrt(delta / a);
+    }
+
+    /// Sets the IRLS weights from the residuals at pose (q, t).
+    void reweight(const double *q, const double *t, double huberGeometric, double huberPhotometric) {
+        geometricWeights.resize(geometric.size());
+        photometricWeights.resize(photometric.size());
+        double r = 0;
+        for (std::size_t i = 0; i < geometric.size(); ++i) {
+            geometric[i](q, t, &r);
+            geometricWeights[i] = huberRootWeight(r, huberGeometric);
+        }
+        for (std::size_t j = 0; j < photometric.size(); ++j) {
+            photometric[j](q, t, &r);
+            photometricWeights[j] = huberRootWeight(r, huberPhotometric);
+        }
+    }
+};
+
+}  // namespace cbridge

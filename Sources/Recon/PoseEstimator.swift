@@ -1,0 +1,188 @@
+import CBridge
+import Foundation
+import Geometry
+
+/// Counts of the pose stage; `trackingFailures` and `loopRejected` are lower-is-better.
+public struct PoseEstimationReport: Codable, Sendable, Equatable {
+    public var keyframes = 0
+    /// Frames whose odometry was rejected (inlier ratio, RMSE or jump) and replaced by the device pose
+    /// (refine) or the constant-velocity prediction (track).
+    public var trackingFailures = 0
+    /// Keyframe pairs that passed the pose-proximity and view-overlap tests.
+    public var loopCandidates = 0
+    /// Loop edges verified by ICP and kept after the pose-graph solve.
+    public var loopClosures = 0
+    /// Loop edges rejected by ICP verification or by their residual after the solve.
+    public var loopRejected = 0
+    public var meanInlierRatio = 0.0
+}
+
+/// Frame-to-keyframe RGB-D odometry, keyframes, loop closure and a pose graph over keyframes.
+///
+/// Frames are added in order. Each is aligned to the current keyframe, starting from the device motion since the
+/// keyframe (`refine`) or from a constant-velocity prediction (`track`). A rejected alignment falls back to that
+/// starting guess and is counted. A frame becomes the next keyframe when it moved or turned enough or its overlap
+/// dropped; consecutive keyframes are joined by an odometry edge. `finish()` adds verified loop edges and solves
+/// the pose graph; every frame then follows its keyframe by its fixed keyframe-relative pose.
+final class PoseEstimator {
+    struct Keyframe {
+        var view: Int
+        var frame: PreparedFrame
+        var worldFromCamera: RigidTransform
+        var device: RigidTransform?
+    }
+
+    let options: ReconOptions
+    let mode: PoseMode
+    private let odometryOptions: cb_odometry_options
+    private(set) var keyframes: [Keyframe] = []
+    private var edges: [PoseGraphEdge] = []
+    /// Per added frame: its keyframe and keyframe_from_camera.
+    private var anchors: [(keyframe: Int, keyframeFromCamera: RigidTransform)] = []
+    private var worldPoses: [RigidTransform] = []
+    private var inlierSum = 0.0
+    private(set) var report = PoseEstimationReport()
+
+    init(options: ReconOptions, mode: PoseMode) {
+        self.options = options
+        self.mode = mode
+        odometryOptions = RGBDOdometry.bridgeOptions(options.tracking, input: options.input, threads: 1)
+    }
+
+    private var sigmaScale: Double { 1 / (options.loopClosure.sigma * options.loopClosure.sigma) }
+
+    /// Tracks one frame; `device` is its device pose (refine mode), when known.
+    func add(_ frame: PreparedFrame, view: Int, device: RigidTransform?) throws(ReconError) {
+        guard let keyframe = keyframes.last else {
+            let start = device ?? .identity
+            keyframes.append(Keyframe(view: view, frame: frame, worldFromCamera: start, device: device))
+            anchors.append((0, .identity))
+            worldPoses.append(start)
+            return
+        }
+        let keyIndex = keyframes.count - 1
+        let predicted: RigidTransform
+        if mode == .refine, let device, let keyDevice = keyframe.device {
+            predicted = keyframe.worldFromCamera * (keyDevice.inverse * device)
+        } else if worldPoses.count >= 2 {
+            let last = worldPoses[worldPoses.count - 1], beforeLast = worldPoses[worldPoses.count - 2]
+            predicted = last * (beforeLast.inverse * last)
+        } else {
+            predicted = worldPoses[worldPoses.count - 1]
+        }
+        let initial = keyframe.worldFromCamera.inverse * predicted
+        let result = try RGBDOdometry.align(source: frame, target: keyframe.frame, initial: initial, options: odometryOptions)
+        let t = options.tracking
+        let accepted = result.inlierRatio >= t.minInlierRatio && result.rmseGeometric <= t.maxRMSE
+            && result.targetFromSource.translationDistance(to: initial) <= t.maxCorrection
+            && result.targetFromSource.translation.x.isFinite
+        if !accepted { report.trackingFailures += 1 }
+        inlierSum += result.inlierRatio
+        let keyFromCamera = accepted ? result.targetFromSource : initial
+        let world = keyframe.worldFromCamera * keyFromCamera
+        worldPoses.append(world)
+        let turned = keyFromCamera.rotation.angle * 180 / .pi
+        let isKeyframe = !accepted || length3(keyFromCamera.translation) > t.keyframeTranslation
+            || turned > t.keyframeRotationDegrees || result.inlierRatio < t.keyframeMinInlierRatio
+        if isKeyframe {
+            // A failed alignment still links the graph, with a weak (5 cm / ~3°) edge.
+            let information = accepted ? result.information.map { $0 * sigmaScale }
+                : Self.diagonalInformation(sigma: 0.05)
+            edges.append(PoseGraphEdge(a: keyIndex, b: keyframes.count, aFromB: keyFromCamera, information: information,
+                                       isLoop: false))
+            keyframes.append(Keyframe(view: view, frame: frame, worldFromCamera: world, device: device))
+            anchors.append((keyframes.count - 1, .identity))
+        } else {
+            anchors.append((keyIndex, keyFromCamera))
+        }
+    }
+
+    static func diagonalInformation(sigma: Double) -> [Double] {
+        var info = [Double](repeating: 0, count: 36)
+        for i in 0..<6 { info[i * 6 + i] = 1 / (sigma * sigma) }
+        return info
+    }
+
+    /// Loop closure, pose graph, and the final world_from_camera of every added frame (in order).
+    func finish(threads: Int) throws(ReconError) -> [RigidTransform] {
+        report.keyframes = keyframes.count
+        report.meanInlierRatio = anchors.count > 1 ? inlierSum / Double(anchors.count - 1) : 1
+        var nodes = keyframes.map(\.worldFromCamera)
+        var allEdges = edges
+        if options.loopClosure.enabled, keyframes.count > options.loopClosure.minKeyframeGap + 1 {
+            allEdges += try loopEdges()
+        }
+        if allEdges.count > 0 && keyframes.count > 1 {
+            let loop = options.loopClosure
+            var norms = try PoseGraph.optimize(&nodes, edges: allEdges, cauchyScale: loop.cauchyScale,
+                                               maxIterations: loop.maxIterations, threads: threads)
+            let bad = allEdges.indices.filter { allEdges[$0].isLoop && norms[$0] > loop.rejectSquaredError }
+            if !bad.isEmpty {
+                report.loopRejected += bad.count
+                let badSet = Set(bad)
+                allEdges = allEdges.indices.filter { !badSet.contains($0) }.map { allEdges[$0] }
+                nodes = keyframes.map(\.worldFromCamera)
+                norms = try PoseGraph.optimize(&nodes, edges: allEdges, cauchyScale: loop.cauchyScale,
+                                               maxIterations: loop.maxIterations, threads: threads)
+            }
+            report.loopClosures = allEdges.filter(\.isLoop).count
+        }
+        return anchors.map { nodes[$0.keyframe] * $0.keyframeFromCamera }
+    }
+
+    /// Candidate pairs by pose proximity and view overlap, verified by RGB-D ICP.
+    private func loopEdges() throws(ReconError) -> [PoseGraphEdge] {
+        let loop = options.loopClosure
+        var result: [PoseGraphEdge] = []
+        let maxAngle = loop.maxAngleDegrees * .pi / 180
+        for b in keyframes.indices {
+            var candidates: [(a: Int, overlap: Double)] = []
+            for a in 0..<max(0, b - loop.minKeyframeGap + 1) where b - a >= loop.minKeyframeGap {
+                let pa = keyframes[a].worldFromCamera, pb = keyframes[b].worldFromCamera
+                guard pa.translationDistance(to: pb) <= loop.maxDistance else { continue }
+                let axisA = pa.rotate(SIMD3(0, 0, 1)), axisB = pb.rotate(SIMD3(0, 0, 1))
+                guard acos(max(-1, min(1, dot3(axisA, axisB)))) <= maxAngle else { continue }
+                let overlap = Self.overlap(of: keyframes[b], in: keyframes[a])
+                if overlap >= loop.minOverlap { candidates.append((a, overlap)) }
+            }
+            report.loopCandidates += candidates.count
+            candidates.sort { ($0.overlap, -$0.a) > ($1.overlap, -$1.a) }
+            for candidate in candidates.prefix(loop.maxEdgesPerKeyframe) {
+                let a = candidate.a
+                let initial = keyframes[a].worldFromCamera.inverse * keyframes[b].worldFromCamera
+                let icp = try RGBDOdometry.align(source: keyframes[b].frame, target: keyframes[a].frame, initial: initial,
+                                                 options: odometryOptions)
+                let verified = icp.inlierRatio >= loop.minInlierRatio && icp.rmseGeometric <= loop.maxRMSE
+                    && icp.targetFromSource.translationDistance(to: initial) <= options.tracking.maxCorrection
+                guard verified else {
+                    report.loopRejected += 1
+                    continue
+                }
+                result.append(PoseGraphEdge(a: a, b: b, aFromB: icp.targetFromSource,
+                                            information: icp.information.map { $0 * sigmaScale }, isLoop: true))
+            }
+        }
+        return result
+    }
+
+    /// The fraction of `source`'s depth samples (on a coarse lattice) that land in `target`'s image with a depth
+    /// within 10 cm of the target's depth there, using the current poses.
+    static func overlap(of source: Keyframe, in target: Keyframe) -> Double {
+        let k = source.frame.intrinsics, kt = target.frame.intrinsics
+        let targetFromSource = target.worldFromCamera.inverse * source.worldFromCamera
+        let stride = max(1, Int((Double(k.width * k.height) / 600).squareRoot()))
+        var total = 0, inside = 0
+        for v in Swift.stride(from: stride / 2, to: k.height, by: stride) {
+            for u in Swift.stride(from: stride / 2, to: k.width, by: stride) {
+                let z = Double(source.frame.depth[v * k.width + u])
+                guard z > 0 else { continue }
+                total += 1
+                let p = targetFromSource.apply(to: k.unproject(pixel: SIMD2(Double(u), Double(v)), depth: z))
+                guard let pixel = kt.project(p), kt.contains(pixel) else { continue }
+                let d = Double(target.frame.depth[kt.nearestPixelIndex(pixel)])
+                if d > 0, abs(d - p.z) < 0.1 { inside += 1 }
+            }
+        }
+        return total > 0 ? Double(inside) / Double(total) : 0
+    }
+}

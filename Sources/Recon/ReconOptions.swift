@@ -1,0 +1,234 @@
+import Foundation
+
+/// How camera poses are obtained.
+public enum PoseMode: String, Codable, Sendable, CaseIterable {
+    /// Track from nothing: frame-to-keyframe RGB-D odometry with a constant-velocity guess, loop closure, pose graph.
+    case track
+    /// Start from the input's device poses (odometry with drift) and correct them: keyframe odometry initialised
+    /// from the device motion, loop closure, pose graph.
+    case refine
+    /// Trust the input's poses as they are (tests, ground-truth-pose ablations).
+    case given
+}
+
+/// Every setting of `ovseg3r recon`, in groups. Defaults suit 320×240 to 640×480 Kinect-like video of rooms.
+/// Presets (`recon/presets/*.json`) override any subset of keys; `validate()` checks ranges.
+public struct ReconOptions: Codable, Sendable, Equatable {
+    /// nil: `refine` when the input has poses, else `track`.
+    public var poseMode: PoseMode?
+    /// Which input frames to use.
+    public var frames = FrameSelection()
+    public var input = InputOptions()
+    public var tracking = TrackingOptions()
+    public var loopClosure = LoopClosureOptions()
+    public var fusion = FusionOptions()
+    public var correspondences = CorrespondenceOptions()
+    /// Worker threads for fusion, correspondences and Ceres (≥ 1).
+    public var threads = 2
+
+    public init() {}
+
+    public struct FrameSelection: Codable, Sendable, Equatable {
+        public var start = 0
+        /// Exclusive end; nil = to the last frame.
+        public var end: Int?
+        public var step = 1
+        public init(start: Int = 0, end: Int? = nil, step: Int = 1) {
+            self.start = start; self.end = end; self.step = step
+        }
+
+        /// Parses `A:B:STEP` (`A:`, `:B`, `A:B`, `::STEP` allowed).
+        public static func parse(_ text: String) throws(ReconError) -> FrameSelection {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard (1...3).contains(parts.count) else {
+                throw .invalidOption(name: "frames", value: text, expected: "A:B:STEP")
+            }
+            func number(_ s: String, _ fallback: Int?) throws(ReconError) -> Int? {
+                if s.isEmpty { return fallback }
+                guard let value = Int(s), value >= 0 else {
+                    throw .invalidOption(name: "frames", value: text, expected: "non-negative integers A:B:STEP")
+                }
+                return value
+            }
+            let start = try number(parts[0], 0) ?? 0
+            let end = parts.count > 1 ? try number(parts[1], nil) : nil
+            let step = parts.count > 2 ? try number(parts[2], 1) ?? 1 : 1
+            return FrameSelection(start: start, end: end, step: step)
+        }
+
+        func indices(frameCount: Int) -> [Int] {
+            let upper = min(end ?? frameCount, frameCount)
+            guard start < upper else { return [] }
+            return Array(stride(from: start, to: upper, by: step))
+        }
+    }
+
+    public struct InputOptions: Codable, Sendable, Equatable {
+        /// Overrides the input's intrinsics: [fx, fy, cx, cy] in pixels.
+        public var intrinsics: [Double]?
+        /// Overrides the input's depth scale (raw depth units per metre).
+        public var depthScale: Double?
+        /// Depths outside [minDepth, maxDepth] metres are ignored.
+        public var minDepth = 0.1
+        public var maxDepth = 4.0
+        /// Frames with fewer valid depth pixels than this fraction are skipped (counted in the summary).
+        public var minValidDepthFraction = 0.05
+        public init() {}
+    }
+
+    public struct TrackingOptions: Codable, Sendable, Equatable {
+        public var pyramidLevels = 3
+        /// Association rounds per level, finest first.
+        public var iterations = [4, 4, 6]
+        /// Levenberg–Marquardt iterations per round.
+        public var solverIterations = 6
+        /// Source samples per pyramid level.
+        public var maxPoints = 3000
+        /// Projective association gate at the finest level (metres; doubles per coarser level).
+        public var maxCorrespondenceDistance = 0.07
+        public var huberGeometric = 0.01
+        /// Metres per unit grey-level difference; 0 disables the photometric term.
+        public var photometricWeight = 0.1
+        public var huberPhotometric = 0.01
+        /// A frame becomes a keyframe once it moved this far from the current keyframe...
+        public var keyframeTranslation = 0.15
+        /// ...or turned this much (degrees)...
+        public var keyframeRotationDegrees = 10.0
+        /// ...or its overlap (inlier ratio) with the keyframe fell below this.
+        public var keyframeMinInlierRatio = 0.6
+        /// Tracking fails (fallback to the device / constant-velocity pose) below this inlier ratio...
+        public var minInlierRatio = 0.3
+        /// ...or above this point-to-plane RMSE (metres)...
+        public var maxRMSE = 0.03
+        /// ...or when the estimate departs from the initial guess by more than this (metres).
+        public var maxCorrection = 0.3
+        public init() {}
+    }
+
+    public struct LoopClosureOptions: Codable, Sendable, Equatable {
+        public var enabled = true
+        /// Candidate keyframe pairs: camera centres within this distance (metres)...
+        public var maxDistance = 1.0
+        /// ...viewing directions within this angle (degrees)...
+        public var maxAngleDegrees = 35.0
+        /// ...at least this many keyframes apart...
+        public var minKeyframeGap = 3
+        /// ...and this view overlap (fraction of one keyframe's points that project into the other with consistent depth).
+        public var minOverlap = 0.3
+        /// At most this many verified loop edges per keyframe.
+        public var maxEdgesPerKeyframe = 2
+        /// ICP verification: minimum inlier ratio and maximum point-to-plane RMSE (metres).
+        public var minInlierRatio = 0.5
+        public var maxRMSE = 0.015
+        /// Edge noise scale (metres): information = (Σ JᵀJ / n) / sigma².
+        public var sigma = 0.01
+        /// Cauchy scale on loop edges (whitened units).
+        public var cauchyScale = 1.0
+        /// After the solve, loop edges whose whitened squared error exceeds this are dropped and the graph re-solved.
+        public var rejectSquaredError = 25.0
+        public var maxIterations = 100
+        public init() {}
+    }
+
+    public struct FusionOptions: Codable, Sendable, Equatable {
+        /// TSDF voxel edge (metres).
+        public var voxelSize = 0.01
+        /// Truncation in voxels (truncation distance = truncationVoxels · voxelSize).
+        public var truncationVoxels = 4.0
+        /// Running-weight cap.
+        public var maxWeight = 64.0
+        /// Mesh extraction ignores voxels with a smaller weight.
+        public var minWeight = 1.0
+        /// Point set for training: mesh vertices voxel-downsampled at this spacing (metres); nil = all mesh vertices.
+        public var pointSpacing: Double? = 0.02
+        public init() {}
+    }
+
+    public struct CorrespondenceOptions: Codable, Sendable, Equatable {
+        /// Depth test |D(u,v) − z| < toleranceVoxels · voxel + toleranceFraction · z.
+        public var toleranceVoxels = 2.0
+        public var toleranceFraction = 0.01
+        public init() {}
+    }
+
+    /// Checks every range; throws the first offending option.
+    public func validate() throws(ReconError) {
+        func check(_ ok: Bool, _ name: String, _ value: Any, _ expected: String) throws(ReconError) {
+            if !ok { throw .invalidOption(name: name, value: "\(value)", expected: expected) }
+        }
+        try check(frames.start >= 0, "frames.start", frames.start, ">= 0")
+        try check(frames.step >= 1, "frames.step", frames.step, ">= 1")
+        if let end = frames.end { try check(end > frames.start, "frames.end", end, "> frames.start") }
+        if let k = input.intrinsics {
+            try check(k.count == 4 && k.allSatisfy(\.isFinite) && k[0] > 0 && k[1] > 0, "input.intrinsics", k,
+                      "fx,fy,cx,cy (finite, fx, fy > 0)")
+        }
+        if let s = input.depthScale { try check(s.isFinite && s > 0, "input.depthScale", s, "> 0") }
+        try check(input.minDepth >= 0 && input.maxDepth > input.minDepth, "input.maxDepth", input.maxDepth, "> minDepth >= 0")
+        try check((0...1).contains(input.minValidDepthFraction), "input.minValidDepthFraction", input.minValidDepthFraction, "0…1")
+        try check((1...4).contains(tracking.pyramidLevels), "tracking.pyramidLevels", tracking.pyramidLevels, "1…4")
+        try check(tracking.iterations.count >= tracking.pyramidLevels && tracking.iterations.allSatisfy { $0 >= 1 },
+                  "tracking.iterations", tracking.iterations, "one count >= 1 per pyramid level")
+        try check(tracking.solverIterations >= 1, "tracking.solverIterations", tracking.solverIterations, ">= 1")
+        try check(tracking.maxPoints >= 16, "tracking.maxPoints", tracking.maxPoints, ">= 16")
+        try check(tracking.maxCorrespondenceDistance > 0, "tracking.maxCorrespondenceDistance", tracking.maxCorrespondenceDistance, "> 0")
+        try check(tracking.huberGeometric > 0 && tracking.huberPhotometric > 0, "tracking.huber*", tracking.huberGeometric, "> 0")
+        try check(tracking.photometricWeight >= 0, "tracking.photometricWeight", tracking.photometricWeight, ">= 0")
+        try check(tracking.keyframeTranslation > 0 && tracking.keyframeRotationDegrees > 0, "tracking.keyframe*",
+                  tracking.keyframeTranslation, "> 0")
+        try check((0...1).contains(tracking.minInlierRatio), "tracking.minInlierRatio", tracking.minInlierRatio, "0…1")
+        try check(tracking.maxRMSE > 0 && tracking.maxCorrection > 0, "tracking.maxRMSE/maxCorrection", tracking.maxRMSE, "> 0")
+        try check(loopClosure.maxDistance > 0 && loopClosure.maxAngleDegrees > 0, "loopClosure.maxDistance/maxAngleDegrees",
+                  loopClosure.maxDistance, "> 0")
+        try check(loopClosure.minKeyframeGap >= 1, "loopClosure.minKeyframeGap", loopClosure.minKeyframeGap, ">= 1")
+        try check(loopClosure.sigma > 0 && loopClosure.cauchyScale > 0, "loopClosure.sigma/cauchyScale", loopClosure.sigma, "> 0")
+        try check(loopClosure.maxIterations >= 1 && loopClosure.maxEdgesPerKeyframe >= 1, "loopClosure.maxIterations", loopClosure.maxIterations, ">= 1")
+        try check(fusion.voxelSize > 0.001 && fusion.voxelSize < 1, "fusion.voxelSize", fusion.voxelSize, "0.001…1 m")
+        try check(fusion.truncationVoxels > 1, "fusion.truncationVoxels", fusion.truncationVoxels, "> 1")
+        try check(fusion.maxWeight > 0 && fusion.minWeight >= 0, "fusion.maxWeight/minWeight", fusion.maxWeight, "> 0")
+        if let spacing = fusion.pointSpacing { try check(spacing > 0, "fusion.pointSpacing", spacing, "> 0 or null") }
+        try check(correspondences.toleranceVoxels >= 0 && correspondences.toleranceFraction >= 0, "correspondences.tolerance*",
+                  correspondences.toleranceVoxels, ">= 0")
+        try check(threads >= 1 && threads <= 64, "threads", threads, "1…64")
+    }
+}
+
+extension ReconOptions {
+    /// The defaults overridden by the keys of a preset JSON file (any subset, nested by group).
+    public static func load(preset url: URL, over base: ReconOptions = ReconOptions()) throws(ReconError) -> ReconOptions {
+        do {
+            let baseObject = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base))
+            let presetObject = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+            guard let baseDictionary = baseObject as? [String: Any], let presetDictionary = presetObject as? [String: Any] else {
+                throw ReconError.malformedFile(url: url, line: nil, reason: "a preset must be a JSON object")
+            }
+            let merged = merge(baseDictionary, presetDictionary.filter { !$0.key.hasPrefix("_") })
+            let data = try JSONSerialization.data(withJSONObject: merged)
+            return try JSONDecoder().decode(ReconOptions.self, from: data)
+        } catch let error as ReconError {
+            throw error
+        } catch {
+            throw .malformedFile(url: url, line: nil, reason: "\(error)")
+        }
+    }
+
+    private static func merge(_ base: [String: Any], _ overrides: [String: Any]) -> [String: Any] {
+        var result = base
+        for (key, value) in overrides {
+            if let inner = value as? [String: Any], let existing = base[key] as? [String: Any] {
+                result[key] = merge(existing, inner)
+            } else {
+                result[key] = value
+            }
+        }
+        return result
+    }
+
+    /// Pretty, key-sorted JSON (the format presets use).
+    public func jsonString() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Geometry
+
+/// What a reconstruction did; stored in `recon_summary.json` and (flattened) in `scene.json`.
+public struct ReconSummary: Codable, Sendable, Equatable {
+    public var input = ""
+    public var inputKind = ""
+    public var poseMode = ""
+    /// Frames in the input, selected by `--frames`, and used.
+    public var framesInput = 0
+    public var framesSelected = 0
+    public var framesUsed = 0
+    /// Dropped frames by reason ("no_depth": too few valid depth pixels; "no_pose": unknown/non-finite pose).
+    public var framesDropped: [String: Int] = [:]
+    /// Pose-stage counts (track/refine only).
+    public var poses: PoseEstimationReport?
+    /// ATE RMSE (metres) of the output poses against ground truth, when the input has it; lower is better.
+    public var ateRMSE: Double?
+    /// The same for the input's own (device) poses, for comparison; lower is better.
+    public var ateRMSEInputPoses: Double?
+    public var points = 0
+    public var meshVertices = 0
+    public var meshTriangles = 0
+    public var correspondences = 0
+    /// Fraction of points seen by at least one view; higher is better.
+    public var pointsSeenFraction = 0.0
+    public var tsdfBlocks = 0
+    public var tsdfBytes = 0
+    /// Wall-clock seconds per stage ("read", "poses", "fusion", "mesh", "points", "correspondences", "labels", "write").
+    public var seconds: [String: Double] = [:]
+    /// Frames per second of the pose stage (excluding file reading); higher is better.
+    public var trackingFPS: Double?
+    /// Frames per second of TSDF integration (excluding file reading); higher is better.
+    public var integrationFPS: Double?
+
+    public init() {}
+
+    /// A human-readable multi-line summary.
+    public var text: String {
+        var lines: [String] = []
+        lines.append("recon: \(input) (\(inputKind)), poses: \(poseMode)")
+        let dropped = framesDropped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        lines.append("  frames: \(framesUsed) used of \(framesSelected) selected (\(framesInput) in input)"
+                     + (dropped.isEmpty ? "" : "; dropped: \(dropped)"))
+        if let p = poses {
+            lines.append("  tracking: \(p.keyframes) keyframes, \(p.trackingFailures) failures (fallback pose), mean inlier ratio "
+                         + String(format: "%.2f", p.meanInlierRatio))
+            lines.append("  loop closure: \(p.loopCandidates) candidates, \(p.loopClosures) edges kept, \(p.loopRejected) rejected")
+        }
+        if let ate = ateRMSE {
+            lines.append(String(format: "  ATE RMSE: %.4f m", ate)
+                         + (ateRMSEInputPoses.map { String(format: " (input poses: %.4f m)", $0) } ?? ""))
+        }
+        lines.append("  mesh: \(meshVertices) vertices, \(meshTriangles) triangles; TSDF \(tsdfBlocks) blocks, "
+                     + String(format: "%.1f MB", Double(tsdfBytes) / 1e6))
+        lines.append("  points: \(points); correspondences: \(correspondences); seen by a view: "
+                     + String(format: "%.1f %%", 100 * pointsSeenFraction))
+        let order = ["read", "poses", "fusion", "mesh", "points", "correspondences", "labels", "write"]
+        let times = order.compactMap { key in seconds[key].map { key + " " + String(format: "%.2f s", $0) } }
+        lines.append("  time: " + times.joined(separator: ", "))
+        if let t = trackingFPS { lines.append(String(format: "  tracking: %.1f fps", t)) }
+        if let i = integrationFPS { lines.append(String(format: "  integration: %.1f fps", i)) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The result of `Reconstruction.run`.
+public struct ReconResult: Sendable {
+    /// The scene folder written.
+    public var output: URL
+    public var summary: ReconSummary
+    /// Output world_from_camera per used view.
+    public var poses: [Geometry.RigidTransform]
+    /// The input frame index of each used view.
+    public var viewFrames: [Int]
+}
+
+/// Progress on stderr: `\r`-rewritten line with stage, frames done / total, fps and ETA.
+public final class ReconProgress: @unchecked Sendable {
+    private let enabled: Bool
+    private var stage = ""
+    private var start = Date()
+    private var lastDraw = Date.distantPast
+
+    public init(enabled: Bool) { self.enabled = enabled }
+
+    func begin(_ stage: String) {
+        self.stage = stage
+        start = Date()
+        lastDraw = .distantPast
+    }
+
+    func update(_ done: Int, of total: Int) {
+        guard enabled else { return }
+        let now = Date()
+        guard done == total || now.timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = now
+        let elapsed = now.timeIntervalSince(start)
+        let fps = elapsed > 0 ? Double(done) / elapsed : 0
+        let eta = fps > 0 ? Double(total - done) / fps : 0
+        let width = 24, filled = total > 0 ? width * done / total : width
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line = "\r" + stage.padding(toLength: 16, withPad: " ", startingAt: 0) + " [" + bar + "] \(done)/\(total)  "
+            + String(format: "%.1f fps  ETA %.0f s ", fps, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

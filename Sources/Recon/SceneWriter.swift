@@ -1,0 +1,132 @@
+import Foundation
+import Geometry
+import SceneIO
+
+/// Everything a scene folder holds, before writing.
+struct SceneContents {
+    var source: any RGBDSource
+    var options: ReconOptions
+    var mode: PoseMode
+    var intrinsics: PinholeIntrinsics
+    var viewFrames: [Int]
+    var poses: [RigidTransform]
+    var mesh: TriangleMesh
+    var cloud: PointSet
+    var table: CorrespondenceTable
+    var labels: (instance: [Int32], semantic: [Int32])?
+}
+
+/// One entry of `views.json`.
+struct ViewRecord: Codable {
+    var index: Int
+    var frame: Int
+    var timestamp: String
+    var color: String
+    var width: Int
+    var height: Int
+    var fx: Double
+    var fy: Double
+    var cx: Double
+    var cy: Double
+}
+
+/// Writes a scene folder atomically: everything goes into a hidden temporary sibling
+/// (`.NAME.partial-UUID`), which is renamed into place only when complete. An existing folder at the
+/// destination is first renamed aside and deleted only after the new folder is in place, so a failing run
+/// leaves either the old folder or the new one, never a mixture.
+enum SceneWriter {
+    static func write(_ scene: SceneContents, summary: ReconSummary, to output: URL) throws(ReconError) {
+        let manager = FileManager.default
+        let parent = output.deletingLastPathComponent()
+        let name = output.lastPathComponent
+        let temporary = parent.appendingPathComponent(".\(name).partial-\(UUID().uuidString)")
+        do {
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            try fill(temporary, scene: scene, summary: summary)
+        } catch {
+            try? manager.removeItem(at: temporary)
+            throw .unwritableOutput(url: output, reason: "\(error)")
+        }
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: output.path, isDirectory: &isDirectory) {
+            let aside = parent.appendingPathComponent(".\(name).old-\(UUID().uuidString)")
+            do { try manager.moveItem(at: output, to: aside) } catch {
+                try? manager.removeItem(at: temporary)
+                throw .unwritableOutput(url: output, reason: "cannot move the existing folder aside: \(error.localizedDescription)")
+            }
+            do { try manager.moveItem(at: temporary, to: output) } catch {
+                try? manager.moveItem(at: aside, to: output)
+                try? manager.removeItem(at: temporary)
+                throw .unwritableOutput(url: output, reason: "cannot rename the new scene into place: \(error.localizedDescription)")
+            }
+            try? manager.removeItem(at: aside)
+        } else {
+            do { try manager.moveItem(at: temporary, to: output) } catch {
+                try? manager.removeItem(at: temporary)
+                throw .unwritableOutput(url: output, reason: "cannot rename the new scene into place: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    private static func fill(_ url: URL, scene: SceneContents, summary: ReconSummary) throws {
+        let source = scene.source
+        var provenance: [String: String] = [
+            "tool": "ovseg3r recon",
+            "input": source.url.path,
+            "input_kind": source.kind.rawValue,
+            "pose_mode": scene.mode.rawValue,
+            "options": scene.options.jsonString(),
+        ]
+        if let ate = summary.ateRMSE { provenance["summary.ate_rmse_m"] = String(format: "%.6f", ate) }
+        if let ate = summary.ateRMSEInputPoses { provenance["summary.ate_rmse_input_poses_m"] = String(format: "%.6f", ate) }
+        provenance["summary.text"] = summary.text
+        var folder = try SceneFolder.create(at: url, provenance: provenance)
+        let n = scene.cloud.positions.count
+        try folder.write(scene.cloud.positions.flatMap { [$0.x, $0.y, $0.z] }, shape: [n, 3], named: "coord")
+        try folder.write(scene.cloud.colors.flatMap { [$0.x, $0.y, $0.z] }, shape: [n, 3], named: "color")
+        try folder.write(scene.cloud.normals.flatMap { [$0.x, $0.y, $0.z] }, shape: [n, 3], named: "normal")
+        let table = scene.table
+        try folder.write(table.offsets, shape: [table.offsets.count], named: "corr_offsets")
+        try folder.write(table.points, shape: [table.count], named: "corr_point")
+        try folder.write(table.uv, shape: [table.count, 2], named: "corr_uv")
+        try folder.write(table.sourceView, shape: [n], named: "source_view")
+        try folder.write(table.sourceUV, shape: [n, 2], named: "source_uv")
+        if let labels = scene.labels {
+            try folder.write(labels.instance, shape: [n], named: "instance")
+            try folder.write(labels.semantic, shape: [n], named: "semantic")
+        }
+        if let instances = source.instancesFile {
+            try FileManager.default.copyItem(at: instances, to: folder.fileURL("instances.json"))
+        }
+        let mesh = scene.mesh
+        try Ply.write(PlyMesh(positions: mesh.positions, colors: mesh.colors, normals: mesh.normals, faces: mesh.triangles,
+                              comments: ["ovseg3r recon TSDF mesh (marching tetrahedra), metres, world frame"]),
+                      to: folder.fileURL("mesh.ply"))
+        let trajectory = TUMTrajectory(poses: zip(scene.viewFrames, scene.poses).map { frame, pose in
+            var q = pose.rotation
+            if q.w < 0 { q = Quaternion(x: -q.x, y: -q.y, z: -q.z, w: -q.w) }
+            return TUMPose(timestamp: source.timestamp(of: frame), translation: pose.translation, rotationXYZW: q.xyzw)
+        })
+        try trajectory.write(to: folder.fileURL("poses.txt"))
+        let k = scene.intrinsics
+        let views = scene.viewFrames.enumerated().map { view, frame in
+            ViewRecord(index: view, frame: frame, timestamp: source.timestamp(of: frame), color: source.colorPath(of: frame),
+                       width: k.width, height: k.height, fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy)
+        }
+        try JSONFile.write(views, to: folder.fileURL("views.json"))
+        try JSONFile.write(summary, to: folder.fileURL("recon_summary.json"))
+        try folder.setCount("points", n)
+        try folder.setCount("views", scene.viewFrames.count)
+        try folder.setCount("correspondences", table.count)
+        try folder.setCount("mesh_vertices", mesh.vertexCount)
+        try folder.setCount("mesh_triangles", mesh.triangleCount)
+        try folder.setCount("frames_input", summary.framesInput)
+        try folder.setCount("frames_used", summary.framesUsed)
+        try folder.setCount("frames_dropped", summary.framesDropped.values.reduce(0, +))
+        if let p = summary.poses {
+            try folder.setCount("tracking_failures", p.trackingFailures)
+            try folder.setCount("keyframes", p.keyframes)
+            try folder.setCount("loop_closures", p.loopClosures)
+        }
+    }
+}
