@@ -43,6 +43,8 @@ let package = Package(
         // MARK: - Learning
 
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
+        .target(name: "SegDINO3D", dependencies: ["Tensor"], swiftSettings: fastMath),
+        .target(name: "Train", dependencies: ["SegDINO3D", "Tensor", "SceneIO", "Geometry"], swiftSettings: fastMath),
 
         // MARK: - Evaluation
 
@@ -51,7 +53,7 @@ let package = Package(
         // MARK: - The command
 
         .executableTarget(name: "ovseg3r", dependencies: [
-            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon",
+            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon", "SegDINO3D", "Train",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -62,6 +64,8 @@ let package = Package(
         .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge"]),
         .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "SegDINO3DTests", dependencies: ["SegDINO3D", "Tensor"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "SegDINO3D", "Tensor", "SceneIO", "Geometry", "Eval"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO"]),
         .testTarget(name: "CLITests", dependencies: ["SceneIO"]),
     ],

@@ -15,6 +15,9 @@ struct OVSeg3R: ParsableCommand {
             ImportCommand.self,
             SynthCommand.self,
             ReconCommand.self,
+            TrainCommand.self,
+            PredictCommand.self,
+            QueryCommand.self,
         ]
     )
 }
