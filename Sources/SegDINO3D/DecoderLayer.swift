@@ -31,7 +31,7 @@ public final class DecoderLayer: Module {
     let isFirst: Bool
     let axisChannels: [Int]
     // (1) box-modulated cross-attention; q/k are content ‖ positional per head.
-    let anchorHead: MLP, qContent: Linear, qPosition: Linear, qSine: Linear
+    let anchorHead: MLP, qContent: Linear, qPosition: Linear?, qSine: Linear
     let kContent: Linear, kPosition: Linear, vProjection: Linear, crossOut: Linear, crossNorm: LayerNorm
     // (2) self-attention, (3) 2D-object cross-attention, (4) FFN.
     let selfAttention: MultiHeadAttention, selfNorm: LayerNorm
@@ -46,7 +46,8 @@ public final class DecoderLayer: Module {
         self.isFirst = isFirst
         self.axisChannels = axisChannels
         anchorHead = MLP(widths: [d, d, 3], using: &rng)
-        qContent = Linear(d, d, using: &rng); qPosition = Linear(d, d, using: &rng); qSine = Linear(d, d, using: &rng)
+        qContent = Linear(d, d, using: &rng); qSine = Linear(d, d, using: &rng)
+        qPosition = isFirst ? Linear(d, d, using: &rng) : nil  // the query position enters only at layer 0
         kContent = Linear(d, d, using: &rng); kPosition = Linear(d, d, using: &rng)
         vProjection = Linear(d, d, using: &rng); crossOut = Linear(d, d, using: &rng); crossNorm = LayerNorm(d)
         selfAttention = MultiHeadAttention(width: d, heads: heads, using: &rng); selfNorm = LayerNorm(d)
@@ -62,7 +63,7 @@ public final class DecoderLayer: Module {
 
     public var namedParameters: [(name: String, parameter: Parameter)] {
         let cross = prefixed("cross.anchor_head", anchorHead) + prefixed("cross.q_content", qContent)
-            + prefixed("cross.q_pos", qPosition) + prefixed("cross.q_sine", qSine) + prefixed("cross.k_content", kContent)
+            + (qPosition.map { prefixed("cross.q_pos", $0) } ?? []) + prefixed("cross.q_sine", qSine) + prefixed("cross.k_content", kContent)
             + prefixed("cross.k_pos", kPosition) + prefixed("cross.v_proj", vProjection) + prefixed("cross.out_proj", crossOut)
             + prefixed("cross.norm", crossNorm)
         return cross + prefixed("self_attn", selfAttention) + prefixed("self_norm", selfNorm)
@@ -85,7 +86,7 @@ public final class DecoderLayer: Module {
         var q = qContent(x)
         var k = kContent(context.superpointFeatures)
         let kPos = kPosition(context.superpointEncoding)
-        if isFirst { q = q + qPosition(queryPosition); k = k + kPos }
+        if let qPosition { q = q + qPosition(queryPosition); k = k + kPos }
         let qh = Var.concatPerHead([q, qSine(encoding * modulation)], heads: heads)
         let kh = Var.concatPerHead([k, kPos], heads: heads)
         let attended = Var.attention(query: qh, key: kh, value: vProjection(context.superpointFeatures), heads: heads,

@@ -33,14 +33,14 @@ public final class PredictionHead: Module {
         prefixed("norm", norm) + prefixed("class_proj", classProjection) + [("no_object", noObject)]
     }
 
-    /// `queries [Q, d]`, `maskFeatures [S, d]`, `text [T, textWidth]` (unit rows, constant) → logits; the boxes
+    /// `queries [Q, d]`, `maskFeatures [S, d]`, `text [T, textWidth]` (constant; normalised here) → logits; the boxes
     /// are passed through.
     public func callAsFunction(_ queries: Var, maskFeatures: Var, text: Tensor, centers: Var, sizes: Var) -> LayerPrediction {
         let tape = queries.tape
         let q = norm(queries)
         let masks = q.matmul(maskFeatures, transposeB: true)
         let embedding = classProjection(q).rowNormalized()
-        let vocabulary = Var.concat([tape.constant(text), tape.parameter(noObject).rowNormalized()], axis: 0)
+        let vocabulary = Var.concat([tape.constant(text).rowNormalized(), tape.parameter(noObject).rowNormalized()], axis: 0)
         let logits = embedding.matmul(vocabulary, transposeB: true) * logitScale
         return LayerPrediction(maskLogits: masks, classLogits: logits, centers: centers, sizes: sizes, embeddings: embedding)
     }

@@ -14,7 +14,7 @@ func tinyInput(points n: Int = 40, superpoints s: Int = 8, objects o: Int = 0, f
     }
     let feats = (0..<(n * c)).map { _ in Float(rng.nextNormal()) }
     let objFeats = (0..<(o * c)).map { _ in Float(rng.nextNormal()) }
-    let objCenters = (0..<o).flatMap { j in [Float(j) * 0.6, 0.02, 0.0] }
+    let objCenters: [Float] = (0..<o).flatMap { j -> [Float] in [Float(j) * 0.6, 0.02, 0.0] }
     let text = (try? Tensor((0..<(3 * textWidth)).map { _ in Float(rng.nextNormal()) }, shape: [3, textWidth])) ?? Tensor.zeros([3, textWidth])
     return ModelInput(coords: coords, colors: colors, normals: normals, features2D: feats, superpoints: sp, superpointCount: s,
                       objectFeatures: objFeats, objectCenters: objCenters, querySeeds: seeds, textEmbeddings: text)

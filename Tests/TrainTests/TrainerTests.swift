@@ -61,7 +61,8 @@ import Testing
         let root = TinyScene.temporaryFolder("predict")
         let data = root.appendingPathComponent("data")
         try TinyScene.write(to: data.appendingPathComponent("scene0"))
-        let c = TinyScene.config(steps: 3)
+        var c = TinyScene.config(steps: 25)
+        c.augment.enabled = false
         _ = try Trainer(options(data: data, run: root.appendingPathComponent("run"), config: c)).run()
         let classes = try ClassCatalog(entries: TinyScene.classNames.compactMap { ClassCatalog.scanNet200().entry(named: $0) })
         var o = PredictOptions(checkpoint: root.appendingPathComponent("run"), scenes: [data], out: root.appendingPathComponent("pred"),
