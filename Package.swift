@@ -40,11 +40,16 @@ let package = Package(
 
         .target(name: "Recon", dependencies: ["Geometry", "SceneIO", "CBridge"], swiftSettings: fastMath),
 
+        // MARK: - Superpoints and lifting
+
+        .target(name: "IBSp", dependencies: ["Geometry", "SceneIO"], swiftSettings: fastMath),
+        .target(name: "VIP", dependencies: ["Geometry", "SceneIO", "IBSp"], swiftSettings: fastMath),
+
         // MARK: - Learning
 
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
         .target(name: "SegDINO3D", dependencies: ["Tensor"], swiftSettings: fastMath),
-        .target(name: "Train", dependencies: ["SegDINO3D", "Tensor", "SceneIO", "Geometry"], swiftSettings: fastMath),
+        .target(name: "Train", dependencies: ["SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry"], swiftSettings: fastMath),
 
         // MARK: - Evaluation
 
@@ -53,7 +58,7 @@ let package = Package(
         // MARK: - The command
 
         .executableTarget(name: "ovseg3r", dependencies: [
-            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon", "SegDINO3D", "Train",
+            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon", "IBSp", "VIP", "SegDINO3D", "Train",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -63,9 +68,11 @@ let package = Package(
         .testTarget(name: "SceneIOTests", dependencies: ["SceneIO"]),
         .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge"]),
         .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry"]),
+        .testTarget(name: "IBSpTests", dependencies: ["IBSp", "SceneIO", "Geometry"]),
+        .testTarget(name: "VIPTests", dependencies: ["VIP", "IBSp", "SceneIO", "SceneSynth", "Recon", "Geometry"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "SegDINO3DTests", dependencies: ["SegDINO3D", "Tensor"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "SegDINO3D", "Tensor", "SceneIO", "Geometry", "Eval"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry", "Eval"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO"]),
         .testTarget(name: "CLITests", dependencies: ["SceneIO"]),
     ],

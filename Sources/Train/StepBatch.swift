@@ -2,6 +2,7 @@ import Foundation
 import Geometry
 import SegDINO3D
 import Tensor
+import VIP
 
 /// One training step's input: the model input, the vocabulary and every supervision set.
 public struct StepBatch {
@@ -56,7 +57,7 @@ public struct StepBatch {
             // VIP truncates to the view; without it the view's labels supervise the whole scene prediction.
             let rows: [Int32], columns: [Int32]?
             if sup.vip {
-                (rows, columns) = ViewPartition.partition(seeds: seeds, visible: v.visible)
+                (rows, columns) = try viewShare(seeds: seeds, visible: v.visible, superpointCount: scene.superpointCount)
             } else {
                 (rows, columns) = (all, nil)
             }
@@ -67,6 +68,15 @@ public struct StepBatch {
         }
         return StepBatch(input: input, vocabulary: vocabulary, sets: sets)
     }
+}
+
+/// VIP (method §2, the ibsp branch's `ViewPartition`): the query rows whose seed superpoint is visible in the
+/// view and the visible superpoint columns, both ascending.
+func viewShare(seeds: [Int32], visible: [Int32], superpointCount: Int) throws -> (rows: [Int32], columns: [Int32]) {
+    let visibility = SuperpointVisibility(offsets: [0, Int64(visible.count)], superpoints: visible)
+    let partition = try ViewPartition(seeds: seeds, visibility: visibility, superpointCount: superpointCount)
+    guard let view = partition.views.first else { return ([], []) }
+    return (view.queries, view.superpoints)
 }
 
 /// Targets' boxes and column masks from a scene's (augmented) points.

@@ -18,6 +18,9 @@ struct OVSeg3R: ParsableCommand {
             TrainCommand.self,
             PredictCommand.self,
             QueryCommand.self,
+            SuperpointsCommand.self,
+            SegmentMeshCommand.self,
+            LiftCommand.self,
         ]
     )
 }

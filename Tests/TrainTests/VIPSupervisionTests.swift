@@ -4,8 +4,8 @@ import Testing
 @testable import Train
 
 @Suite struct VIPSupervisionTests {
-    @Test func partitionByHand() {
-        let p = ViewPartition.partition(seeds: [0, 4, 7, 9, 5], visible: [1, 4, 5, 9])
+    @Test func partitionByHand() throws {
+        let p = try viewShare(seeds: [0, 4, 7, 9, 5], visible: [1, 4, 5, 9], superpointCount: 10)
         #expect(p.rows == [1, 3, 4])
         #expect(p.columns == [1, 4, 5, 9])
     }

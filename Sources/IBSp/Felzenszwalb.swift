@@ -1,0 +1,135 @@
+/// Felzenszwalb–Huttenlocher graph segmentation as the ScanNet segmentator runs it (reconstruction-notes §4.1).
+///
+/// 1. Sort the edges by weight, ascending.
+/// 2. Every vertex starts as its own component with threshold `kThresh`. For each edge joining different
+///    components a, b: merge when `w ≤ thr[a]` and `w ≤ thr[b]`, then `thr[root] = w + kThresh / size(root)`.
+/// 3. One more pass over the same sorted edges joins any two different components of which either has fewer
+///    than `minSize` vertices.
+///
+/// **Ties.** The segmentator sorts with `std::sort`, which is not stable, so the order of equal weights is
+/// whatever the C++ library's introsort leaves. Two orders are offered (`EdgeTieOrder`):
+/// - `.stable` (default for superpoints): ascending weight, then ascending edge index, NaN last; O(E) radix sort.
+/// - `.scanNet` (default for `segment-mesh`): the permutation libstdc++'s `std::sort` leaves (`IntrosortOrder`),
+///   which reproduces the tool's segment ids exactly.
+///
+/// Step 2's partition does not depend on the order within a tie group: a merge at weight w leaves the merged
+/// threshold `w + k/size ≥ w` (also in Float, since rounding cannot go below w), so a component passes the test
+/// for the rest of the group once it passes it, and one that fails can never be merged within the group; the
+/// group's merges are the connected components of the passing components, whatever the order. Step 3 can
+/// depend on the tie order (a small component with two equal-weight edges joins whichever comes first), so
+/// with `.stable` the partition can differ from the tool's where equal weights touch small components (axis-
+/// aligned synthetic meshes have many; BENCHMARKS.md measures it). Root ids follow the join order.
+public enum Felzenszwalb {
+    /// Segments `graph`; returns the union–find forest (call `roots()` for ScanNet-style ids).
+    ///
+    /// - Parameters:
+    ///   - kThresh: the constant k of the threshold `k / |C|` (ScanNet default 0.01); larger gives bigger segments.
+    ///   - minSize: components smaller than this are merged along the sorted edges (ScanNet's segMinVerts, 20).
+    public static func segment(_ graph: SegmentGraph, kThresh: Float, minSize: Int,
+                               ties: EdgeTieOrder = .stable) -> DisjointSets {
+        let order = ties == .stable ? EdgeOrder.ascending(graph.w) : IntrosortOrder.order(graph.w)
+        var sets = DisjointSets(count: graph.vertexCount)
+        var threshold = [Float](repeating: kThresh, count: graph.vertexCount)
+        graph.a.withUnsafeBufferPointer { a in
+            graph.b.withUnsafeBufferPointer { b in
+                graph.w.withUnsafeBufferPointer { w in
+                    for e in order {
+                        let edge = Int(e)
+                        let ra = sets.find(a[edge]), rb = sets.find(b[edge])
+                        guard ra != rb else { continue }
+                        let weight = w[edge]
+                        if weight <= threshold[Int(ra)], weight <= threshold[Int(rb)] {
+                            let root = sets.join(ra, rb)
+                            threshold[Int(root)] = weight + kThresh / Float(sets.size[Int(root)])
+                        }
+                    }
+                    let small = Int32(clamping: minSize)
+                    for e in order {
+                        let edge = Int(e)
+                        let ra = sets.find(a[edge]), rb = sets.find(b[edge])
+                        if ra != rb, sets.size[Int(ra)] < small || sets.size[Int(rb)] < small {
+                            sets.join(ra, rb)
+                        }
+                    }
+                }
+            }
+        }
+        return sets
+    }
+
+    /// Relabels non-negative ids to `0..<S` in order of first appearance (deterministic, contiguous);
+    /// negative ids become −1.
+    /// - Returns: `[N]` labels and the number of segments S.
+    public static func contiguous(_ ids: [Int32]) -> (labels: [Int32], count: Int) {
+        var map = [Int32](repeating: -1, count: Int(max(ids.max() ?? -1, -1)) + 1)
+        var labels = [Int32](repeating: 0, count: ids.count)
+        var next: Int32 = 0
+        for (i, id) in ids.enumerated() {
+            let slot = Int(id)
+            if map.indices.contains(slot) {
+                if map[slot] < 0 { map[slot] = next; next += 1 }
+                labels[i] = map[slot]
+            } else {
+                labels[i] = -1
+            }
+        }
+        return (labels, Int(next))
+    }
+}
+
+/// How edges of equal weight are ordered (see `Felzenszwalb`).
+public enum EdgeTieOrder: String, Sendable, Equatable, CaseIterable {
+    /// Ascending edge index (stable sort); deterministic and O(E).
+    case stable
+    /// The order GNU libstdc++'s `std::sort` leaves, as in ScanNet's segmentator binary.
+    case scanNet = "scannet"
+}
+
+/// A stable ascending order of Float weights by LSD radix sort (three passes of 11/11/10 bits).
+///
+/// Keys map Float bits to an unsigned order (negative values flipped, NaN last), so the order equals
+/// sorting by (weight, index) — the documented tie rule — in O(E) time.
+enum EdgeOrder {
+    @inline(__always)
+    static func key(_ w: Float) -> UInt32 {
+        if w.isNaN { return .max }
+        let bits = w.bitPattern
+        return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+    }
+
+    static func ascending(_ weights: [Float]) -> [Int32] {
+        let count = weights.count
+        var keys = weights.map(key)
+        var order = (0..<Int32(count)).map { $0 }
+        guard count > 1 else { return order }
+        var keysOut = [UInt32](repeating: 0, count: count)
+        var orderOut = [Int32](repeating: 0, count: count)
+        for (shift, bits) in [(0, 11), (11, 11), (22, 10)] as [(UInt32, UInt32)] {
+            let mask: UInt32 = (1 << bits) - 1
+            var histogram = [Int](repeating: 0, count: Int(mask) + 1)
+            for k in keys { histogram[Int((k >> shift) & mask)] += 1 }
+            if histogram.contains(count) { continue }  // every key shares this digit: the pass is a no-op
+            var sum = 0
+            for d in 0..<histogram.count { let c = histogram[d]; histogram[d] = sum; sum += c }
+            keys.withUnsafeBufferPointer { src in
+                order.withUnsafeBufferPointer { srcOrder in
+                    keysOut.withUnsafeMutableBufferPointer { dst in
+                        orderOut.withUnsafeMutableBufferPointer { dstOrder in
+                            for i in 0..<count {
+                                let k = src[i]
+                                let d = Int((k >> shift) & mask)
+                                let slot = histogram[d]
+                                histogram[d] = slot + 1
+                                dst[slot] = k
+                                dstOrder[slot] = srcOrder[i]
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &keysOut)
+            swap(&order, &orderOut)
+        }
+        return order
+    }
+}

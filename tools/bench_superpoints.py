@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Superpoint and lifting quality against SceneSynth ground truth (BENCHMARKS.md, "Superpoints and lifting").
+
+usage: bench_superpoints.py quality SCENE SP.npy [SP.npy ...]     superpoint purity / boundary recall / UE / count
+       bench_superpoints.py lift SCENE VIDEO                       view-level label precision / recall / label accuracy
+Ground truth: SCENE/instance.npy (per-point GT instance, 0 = none) and SCENE/instances.json (category, flat, structural).
+"""
+import json, sys
+import numpy as np
+
+
+def load_gt(scene):
+    inst = np.load(f"{scene}/instance.npy").astype(np.int64)
+    meta = {d["id"]: d for d in json.load(open(f"{scene}/instances.json"))}
+    return inst, meta
+
+
+def knn_pairs(coord, k=8):
+    # Exact kNN pairs by a uniform grid (numpy only): pairs closer than 2.5 cm are "adjacent".
+    from collections import defaultdict
+    r = 0.025
+    cells = np.floor(coord / r).astype(np.int64)
+    key = (cells[:, 0] * 73856093) ^ (cells[:, 1] * 19349663) ^ (cells[:, 2] * 83492791)
+    buckets = defaultdict(list)
+    for i, kk in enumerate(key.tolist()):
+        buckets[kk].append(i)
+    a, b = [], []
+    offsets = [(dx, dy, dz) for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1)]
+    cell_list = {}
+    for i, c in enumerate(map(tuple, cells.tolist())):
+        cell_list.setdefault(c, []).append(i)
+    for c, members in cell_list.items():
+        m = np.array(members)
+        for o in offsets:
+            n = cell_list.get((c[0] + o[0], c[1] + o[1], c[2] + o[2]))
+            if n is None:
+                continue
+            n = np.array(n)
+            d = np.linalg.norm(coord[m][:, None, :] - coord[n][None, :, :], axis=2)
+            ii, jj = np.nonzero((d < r) & (m[:, None] < n[None, :]))
+            a.append(m[ii]); b.append(n[jj])
+    return np.concatenate(a), np.concatenate(b)
+
+
+def quality(scene, sp_files):
+    inst, meta = load_gt(scene)
+    coord = np.load(f"{scene}/coord.npy")
+    flat_ids = np.array([i for i, d in meta.items() if d.get("flat")], dtype=np.int64)
+    is_flat = np.isin(inst, flat_ids)
+    a, b = knn_pairs(coord)
+    boundary = inst[a] != inst[b]
+    flat_boundary = boundary & (is_flat[a] | is_flat[b])
+    rows = []
+    for f in sp_files:
+        sp = np.load(f).astype(np.int64)
+        S = sp.max() + 1
+        G = inst.max() + 1
+        joint = np.zeros((S, G), dtype=np.int64)
+        np.add.at(joint, (sp, inst), 1)
+        purity = joint.max(axis=1).sum() / len(sp)
+        major = joint.argmax(axis=1)
+        own = major[sp] == inst
+        flat_purity = own[is_flat].mean() if is_flat.any() else float("nan")
+        size = joint.sum(axis=1)
+        overlap_out = np.minimum(joint, size[:, None] - joint)
+        ue = overlap_out[:, 1:].sum() / len(sp)
+        ue_flat = overlap_out[:, flat_ids].sum() / max(is_flat.sum(), 1)
+        br = (sp[a] != sp[b])[boundary].mean()
+        br_flat = (sp[a] != sp[b])[flat_boundary].mean() if flat_boundary.any() else float("nan")
+        rows.append((f, S, purity, flat_purity, br, br_flat, ue, ue_flat))
+    print("file\tS\tpurity\tflat_own\tBR\tBR_flat\tUE\tUE_flat")
+    for r in rows:
+        print("%s\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f" % r)
+
+
+def lift(scene, video):
+    inst, meta = load_gt(scene)
+    sp = np.load(f"{scene}/superpoints.npy").astype(np.int64)
+    off = np.load(f"{scene}/corr_offsets.npy"); pts = np.load(f"{scene}/corr_point.npy")
+    vo = np.load(f"{scene}/vl_offsets.npy"); vs = np.load(f"{scene}/vl_superpoints.npy")
+    labels = json.load(open(f"{scene}/view_labels.json"))["views"]
+    thing = np.array([not d.get("structural") for d in meta.values()])
+    thing_ids = set(i for i, d in meta.items() if not d.get("structural"))
+    tp = n_pred = n_gt = correct = 0
+    for v, view in enumerate(labels):
+        p = pts[off[v]:off[v + 1]]
+        g = inst[p]
+        gts = [gid for gid in np.unique(g) if gid in thing_ids and (g == gid).sum() >= 20]
+        preds = []
+        for item in view["instances"]:
+            m = item["mask"]
+            member = np.isin(sp[p], vs[vo[m]:vo[m + 1]])
+            preds.append((member, item["label"]))
+        n_pred += len(preds); n_gt += len(gts)
+        used = set()
+        for member, label in sorted(preds, key=lambda x: -x[0].sum()):
+            best, best_iou = None, 0.5
+            for gid in gts:
+                if gid in used:
+                    continue
+                gm = g == gid
+                iou = (member & gm).sum() / max((member | gm).sum(), 1)
+                if iou > best_iou:
+                    best, best_iou = gid, iou
+            if best is not None:
+                used.add(best); tp += 1
+                correct += label == meta[best]["category"]
+    print("views\tpred\tgt\tprecision\trecall\tlabel_acc")
+    print("%d\t%d\t%d\t%.4f\t%.4f\t%.4f" % (len(labels), n_pred, n_gt, tp / max(n_pred, 1), tp / max(n_gt, 1), correct / max(tp, 1)))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "quality":
+        quality(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == "lift":
+        lift(sys.argv[2], sys.argv[3])
