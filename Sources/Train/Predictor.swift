@@ -45,7 +45,7 @@ public enum Predictor {
     /// Runs the model on every scene and writes the benchmark files.
     public static func run(_ options: PredictOptions) throws -> PredictResult {
         let start = Date()
-        let (model, _) = try Checkpoint.loadModel(from: Checkpoint.resolve(options.checkpoint))
+        let (model, state) = try Checkpoint.loadModel(from: Checkpoint.resolve(options.checkpoint))
         let names = options.classes.names
         let text = try options.embeddings.matrix(for: names)
         var out: [String: [PredictedInstance]] = [:]
@@ -54,7 +54,8 @@ public enum Predictor {
         let spArray = "superpoints"
         for folder in options.scenes.flatMap(SceneList.folders) {
             let scene = try TrainScene.load(folder, superpointArray: spArray, baseClasses: nil)
-            let instances = try predict(scene: scene, model: model, text: text, names: names, post: options.postProcess).map {
+            let instances = try predict(scene: scene, model: model, text: text, names: names, post: options.postProcess,
+                                        features2D: state.config.features2D).map {
                 PredictedInstance(className: $0.className, labelID: options.classes.entry(named: $0.className)?.id ?? 0,
                                   score: $0.score, points: $0.points)
             }
@@ -64,11 +65,12 @@ public enum Predictor {
         return PredictResult(scenes: out, seconds: Date().timeIntervalSince(start))
     }
 
-    /// Instances for one scene against the vocabulary `names` (`text [K, D]`), with labelID left 0.
+    /// Instances for one scene against the vocabulary `names` (`text [K, D]`), with labelID left 0. 2D features
+    /// and objects are used when `features2D` (the training config's switch) and the widths agree.
     public static func predict(scene: TrainScene, model: SegDINO3DModel, text: Tensor, names: [String],
-                               post: PostProcessOptions) throws -> [PredictedInstance] {
+                               post: PostProcessOptions, features2D: Bool = true) throws -> [PredictedInstance] {
         let c = model.config
-        let useFeatures = c.feature2DWidth > 0 && scene.feature2DWidth == c.feature2DWidth
+        let useFeatures = features2D && c.feature2DWidth > 0 && scene.feature2DWidth == c.feature2DWidth
         let input = ModelInput(coords: scene.coords, colors: scene.colors, normals: scene.normals,
                                features2D: useFeatures ? scene.features2D : [], superpoints: scene.superpoints,
                                superpointCount: scene.superpointCount, objectFeatures: useFeatures ? scene.objectFeatures : [],

