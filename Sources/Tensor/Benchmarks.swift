@@ -143,6 +143,30 @@ public enum TensorBenchmarks {
         return PointwiseResult(count: count, workers: workers, milliseconds: median(Array(times.dropFirst())))
     }
 
+    /// Fused attention fwd+bwd (same shapes as `attention`) for several query-block sizes, alternating within
+    /// each repetition so that all see the same load. Returns (rows per block, median ms); `queries` = unblocked.
+    public static func attentionBlocking(queries: Int = 512, keys: Int = 2000, width: Int = 128, heads: Int = 8,
+                                         blocks: [Int], reps: Int) -> [(rows: Int, milliseconds: Double)] {
+        var rng = SplitMix64(seed: 11)
+        let q = Parameter(.normal([queries, width], using: &rng)), k = Parameter(.normal([keys, width], using: &rng))
+        let v = Parameter(.normal([keys, width], using: &rng))
+        let tape = Tape()
+        var times = [[Double]](repeating: [], count: blocks.count)
+        for r in 0..<(reps + 1) {
+            for (i, rows) in blocks.enumerated() {
+                let t = milliseconds {
+                    let o = Var.attention(query: tape.parameter(q), key: tape.parameter(k), value: tape.parameter(v),
+                                          heads: heads, mask: .none, scale: nil, queryBlock: rows)
+                    tape.backward(o.sum())
+                }
+                if r > 0 { times[i].append(t) }
+                for p in [q, k, v] { p.zeroGrad() }
+                tape.reset()
+            }
+        }
+        return zip(blocks, times).map { (rows: $0.0, milliseconds: median($0.1)) }
+    }
+
     /// Median ms of a `MultiHeadAttention(width:heads:)` layer forward + backward (projections included), with
     /// `queries` query rows attending to `keys` rows.
     public static func attentionLayer(queries: Int = 512, keys: Int = 2000, width: Int = 128, heads: Int = 8,

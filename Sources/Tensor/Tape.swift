@@ -98,6 +98,8 @@ public final class Tape {
 
     /// Records an op's output. `backward` runs only if some input needs a gradient.
     func record(_ value: Tensor, inputs: [Var], backward: @escaping (Tensor, Tape) -> Void) -> Var {
+        precondition(inputs.allSatisfy { $0.tape === self && $0.generation == generation },
+                     "Tape: an op mixed values from another tape or from before reset()")
         let needs = isRecording && inputs.contains { nodes[$0.id].requiresGrad }
         return append(Node(value: value, backward: needs ? backward : nil, parameter: nil, requiresGrad: needs))
     }

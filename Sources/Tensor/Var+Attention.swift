@@ -56,8 +56,9 @@ extension Var {
         attention(query: query, key: key, value: value, heads: heads, mask: mask, scale: scale, queryBlock: nil)
     }
 
-    /// `attention` processing `queryBlock` query rows at a time (default: as many as keep a block of scores near
-    /// 512 KiB, so that scores, mask and softmax stay in L2 between the two products).
+    /// `attention` processing `queryBlock` query rows at a time (default: a block of scores near 1 MiB of float32).
+    /// Blocking bounds the backward scratch to one block per worker; its speed effect was within noise
+    /// (`ovseg3r bench tensor --only blocks`, see BENCHMARKS.md).
     static func attention(query: Var, key: Var, value: Var, heads: Int, mask: AttentionMask, scale: Double?,
                           queryBlock: Int?) -> Var {
         let q = query.value, k = key.value, v = value.value
@@ -71,7 +72,7 @@ extension Var {
         let probs = Tensor(uninitialized: [heads, lq, lk], dtype: q.dtype)
         let out = Tensor(uninitialized: [lq, vw], dtype: q.dtype)
         let workers = Swift.min(TensorThreads.workers, heads)
-        let bq = Swift.max(1, Swift.min(lq, queryBlock ?? 131_072 / Swift.max(lk, 1)))
+        let bq = Swift.max(1, Swift.min(lq, queryBlock ?? 262_144 / Swift.max(lk, 1)))
         func fwd<T: TensorScalar>(_: T.Type) {
             let qa = Int(bitPattern: q.pointer(T.self)), ka = Int(bitPattern: k.pointer(T.self))
             let va = Int(bitPattern: v.pointer(T.self)), pa = Int(bitPattern: probs.pointer(T.self))

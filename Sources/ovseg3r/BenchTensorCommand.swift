@@ -16,7 +16,7 @@ struct BenchTensorCommand: ParsableCommand {
     @Option(help: "Training steps for the memory figure.")
     var steps = 1000
 
-    @Option(help: "Run only these parts (comma-separated: matmul, attention, pointwise, step, memory).")
+    @Option(help: "Run only these parts (comma-separated: matmul, attention, pointwise, step, memory; also blocks).")
     var only: String = "matmul,attention,pointwise,step,memory"
 
     struct Report: Codable {
@@ -25,6 +25,8 @@ struct BenchTensorCommand: ParsableCommand {
         var pointwise: [TensorBenchmarks.PointwiseResult]
         /// `MultiHeadAttention` layer (projections included) forward + backward, same shapes, one worker.
         var attentionLayerMs: Double?
+        /// Fused attention at several query-block sizes (rows, median ms), alternating within each repetition.
+        var attentionBlocks: [[Double]]
         var trainingStep: TensorBenchmarks.TrainingStepResult?
         var memory: TensorBenchmarks.MemoryResult?
         /// /proc/loadavg's 1-minute figure before and after: the machine is shared, so absolute times depend on it.
@@ -44,10 +46,12 @@ struct BenchTensorCommand: ParsableCommand {
             ? [(256, 100), (512, 60), (1024, 20), (2048, 7)].map { TensorBenchmarks.matmul(size: $0.0, reps: $0.1) } : []
         let attention = parts.contains("attention") ? [1, 2].map { TensorBenchmarks.attention(workers: $0, reps: 7) } : []
         let layerMs = parts.contains("attention") ? TensorBenchmarks.attentionLayer(reps: 7) : nil
+        let blocks = parts.contains("blocks")
+            ? TensorBenchmarks.attentionBlocking(blocks: [32, 65, 131, 512], reps: 7).map { [Double($0.rows), $0.milliseconds] } : []
         let pointwise = parts.contains("pointwise") ? [1, 2].map { TensorBenchmarks.pointwise(workers: $0, reps: 7) } : []
         let step = parts.contains("step") ? TensorBenchmarks.trainingStep(reps: 60) : nil
         let memory = parts.contains("memory") ? TensorBenchmarks.memory(steps: steps) : nil
-        let report = Report(matmul: matmul, attention: attention, pointwise: pointwise, attentionLayerMs: layerMs, trainingStep: step, memory: memory,
+        let report = Report(matmul: matmul, attention: attention, pointwise: pointwise, attentionLayerMs: layerMs, attentionBlocks: blocks, trainingStep: step, memory: memory,
                             loadAverageBefore: loadBefore, loadAverageAfter: Self.loadAverage())
         if json {
             let encoder = JSONEncoder()
@@ -68,6 +72,9 @@ struct BenchTensorCommand: ParsableCommand {
         for a in attention {
             print("attention fwd+bwd Q=\(a.queries) S=\(a.keys) d=\(a.width) h=\(a.heads), \(a.workers) worker(s): "
                   + "\(f(a.milliseconds, 1)) ms, \(f(a.gflops, 1)) GFLOP/s")
+        }
+        for b in blocks {
+            print("attention fwd+bwd, no mask, \(Int(b[0])) query rows per block: \(f(b[1], 1)) ms")
         }
         if let layerMs {
             print("MultiHeadAttention layer (q/k/v/out projections) fwd+bwd, same shapes: \(f(layerMs, 1)) ms")

@@ -75,5 +75,42 @@ extension TensorTestSuite {
                 #expect(!a.isEmpty && maxAbsDiff(a, b) / scale < 1e-4, "relative gradient error \(maxAbsDiff(a, b) / scale)")
             }
         }
+
+        /// The packed layer computes what separate projections with the same weights compute, and its packed
+        /// parameters receive correct gradients.
+        @Test func packedAttentionMatchesSeparateProjections() throws {
+            var rng = SplitMix64(seed: 51)
+            let packed = PackedMultiHeadAttention(width: 4, heads: 2, dtype: .float64, using: &rng)
+            let separate = MultiHeadAttention(width: 4, heads: 2, dtype: .float64, using: &rng)
+            #expect(packed.namedParameters.map(\.name) == ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"])
+            packed.inProjectionBias.value = .normal([12], dtype: .float64, using: &rng)
+            let w = packed.inProjectionWeight.value, b = packed.inProjectionBias.value
+            for (i, l) in [separate.queryProjection, separate.keyProjection, separate.valueProjection].enumerated() {
+                l.weight.value = w.sliced(axis: 0, (4 * i)..<(4 * i + 4))
+                l.bias?.value = b.sliced(axis: 0, (4 * i)..<(4 * i + 4))
+            }
+            separate.outputProjection.weight.value = packed.outputProjection.weight.value
+            separate.outputProjection.bias?.value = packed.outputProjection.bias?.value ?? .zeros([4], dtype: .float64)
+            let x = Tensor.normal([3, 4], dtype: .float64, using: &rng), m = Tensor.normal([5, 4], dtype: .float64, using: &rng)
+            func loss(_ tape: Tape, _ packedLayer: Bool) -> Var {
+                let q = tape.constant(x), kv = tape.constant(m)
+                let o = packedLayer ? packed(query: q, key: kv, value: kv) : separate(query: q, key: kv, value: kv)
+                return (o * o).sum()
+            }
+            let t = Tape(recording: false)
+            #expect(Swift.abs(loss(t, true).value.scalar - loss(t, false).value.scalar) < 1e-12)
+            let tape = Tape()
+            tape.backward(loss(tape, true))
+            let g = try #require(packed.inProjectionWeight.grad)
+            for i in [0, 21, 47] {
+                let x0 = w[flat: i]
+                packed.inProjectionWeight.value[flat: i] = x0 + 1e-6
+                let up = loss(Tape(recording: false), true).value.scalar
+                packed.inProjectionWeight.value[flat: i] = x0 - 1e-6
+                let down = loss(Tape(recording: false), true).value.scalar
+                packed.inProjectionWeight.value[flat: i] = x0
+                #expect(Swift.abs(g[flat: i] - (up - down) / 2e-6) < 1e-6 * Swift.max(1, Swift.abs(g[flat: i])))
+            }
+        }
     }
 }

@@ -24,11 +24,64 @@ for name, e in header.items():
     out[name] = {"shape": list(arr.shape), "values": arr.astype(np.float64).ravel().tolist()}
     end = max(end, f)
 assert end == len(data), "trailing or missing data bytes"
+# When the reference `safetensors` package is installed, it must read the file to the same arrays
+# (it has no NumPy type for BF16, so those files are checked by the manual parse only).
+try:
+    from safetensors.numpy import load_file
+except ImportError:
+    load_file = None
+if load_file is not None and all(e["dtype"] != "BF16" for e in header.values()):
+    for name, arr in load_file(sys.argv[1]).items():
+        assert arr.astype(np.float64).ravel().tolist() == out[name]["values"], name
+    out["__library__"] = True
 print(json.dumps(out))
+"""#
+
+/// Writes a file from Python: with the `safetensors` package when installed, else by hand in reverse name order
+/// with a space-padded header (both layouts a reader must accept).
+private let pythonWriter = #"""
+import json, struct, sys
+import numpy as np
+tensors = {
+    "b.weight": np.arange(6, dtype=np.float32).reshape(2, 3) / 7,
+    "a.bias": np.array([1.5, -2.25], dtype=np.float16),
+    "c.scale": np.array([[3.125]], dtype=np.float64),
+}
+try:
+    from safetensors.numpy import save_file
+    save_file(tensors, sys.argv[1], metadata={"writer": "safetensors"})
+except ImportError:
+    names = sorted(tensors, reverse=True)
+    header, off, blobs = {"__metadata__": {"writer": "manual"}}, 0, []
+    for n in names:
+        b = tensors[n].astype(tensors[n].dtype.newbyteorder("<")).tobytes()
+        header[n] = {"dtype": {"float32": "F32", "float16": "F16", "float64": "F64"}[str(tensors[n].dtype)],
+                     "shape": list(tensors[n].shape), "data_offsets": [off, off + len(b)]}
+        off += len(b); blobs.append(b)
+    h = json.dumps(header).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    open(sys.argv[1], "wb").write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
 """#
 
 extension TensorTestSuite {
     @Suite struct SafetensorsIO {
+        @Test func readsFilesWrittenByPython() throws {
+            let path = temporaryPath("py.safetensors")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", pythonWriter, path]
+            try process.run()
+            process.waitUntilExit()
+            try #require(process.terminationStatus == 0)
+            let file = try Safetensors.read(path, dtype: .float64)
+            #expect(file.tensors["b.weight"]?.shape == [2, 3])
+            #expect(maxAbsDiff(file.tensors["b.weight"]?.doubles() ?? [], (0..<6).map { Double(Float(Double($0) / 7)) }) == 0)
+            #expect(file.tensors["a.bias"]?.doubles() == [1.5, -2.25])
+            #expect(file.tensors["c.scale"]?.doubles() == [3.125])
+            #expect(file.metadata["writer"] != nil)
+        }
+
         func model(seed: UInt64) -> ToyClassifier {
             var rng = SplitMix64(seed: seed)
             return ToyClassifier(input: 5, hidden: 6, classes: 3, using: &rng)
@@ -64,6 +117,7 @@ extension TensorTestSuite {
             try #require(process.terminationStatus == 0)
             let parsed = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             #expect(parsed["__metadata__"] as? [String: String] == ["step": "7"])
+            if parsed["__library__"] != nil { print("safetensors package read \(dtype.rawValue) file") }
             let tolerance = dtype == .f16 ? 1e-3 : dtype == .bf16 ? 4e-3 : 1e-12  // JSON text round trip costs an ulp
             let readBack = try Safetensors.read(path).tensors
             for (name, p) in m.namedParameters {

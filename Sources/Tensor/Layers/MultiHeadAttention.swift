@@ -41,3 +41,44 @@ public final class MultiHeadAttention: Module {
         return outputProjection(o)
     }
 }
+
+/// Multi-head self/cross-attention with exactly the parameters of PyTorch's `nn.MultiheadAttention(E, heads)`:
+/// `in_proj_weight [3E, E]` (query, key, value projections stacked), `in_proj_bias [3E]`, `out_proj.weight [E, E]`,
+/// `out_proj.bias [E]`, so that checkpoints map one-to-one onto SegDINO3D's self-attention and 2D-query
+/// cross-attention. Initialisation as PyTorch: Xavier-uniform `in_proj_weight`, zero biases, `out_proj.weight`
+/// uniform in ±1/√E.
+public final class PackedMultiHeadAttention: Module {
+    public let heads: Int
+    public let width: Int
+    public let inProjectionWeight: Parameter
+    public let inProjectionBias: Parameter
+    public let outputProjection: Linear
+
+    public init(width: Int, heads: Int, dtype: DType = .float32, using rng: inout some RandomNumberGenerator) {
+        precondition(width % heads == 0, "PackedMultiHeadAttention: width \(width) not divisible by \(heads) heads")
+        self.heads = heads
+        self.width = width
+        let bound = (6 / Double(width + 3 * width)).squareRoot()
+        inProjectionWeight = Parameter(.uniform([3 * width, width], low: -bound, high: bound, dtype: dtype, using: &rng))
+        inProjectionBias = Parameter(.zeros([3 * width], dtype: dtype))
+        outputProjection = Linear(width, width, dtype: dtype, using: &rng)
+        outputProjection.bias?.value = .zeros([width], dtype: dtype)
+    }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        [("in_proj_weight", inProjectionWeight), ("in_proj_bias", inProjectionBias)] + prefixed("out_proj", outputProjection)
+    }
+
+    /// `query [Lq, E]`, `key [Lk, E]`, `value [Lk, E]` → `[Lq, E]`.
+    public func callAsFunction(query: Var, key: Var, value: Var, mask: AttentionMask = .none) -> Var {
+        let tape = query.tape
+        let w = tape.parameter(inProjectionWeight), b = tape.parameter(inProjectionBias)
+        func project(_ x: Var, _ part: Int) -> Var {
+            let rows = (part * width)..<((part + 1) * width)
+            return x.matmul(w.sliced(axis: 0, rows), transposeB: true) + b.sliced(axis: 0, rows)
+        }
+        let o = Var.attention(query: project(query, 0), key: project(key, 1), value: project(value, 2),
+                              heads: heads, mask: mask)
+        return outputProjection(o)
+    }
+}
