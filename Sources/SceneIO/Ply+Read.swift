@@ -293,6 +293,7 @@ struct BinaryColumns: PlyVertexColumns {
         guard let (offset, type) = offset(of: name), let base else { return [] }
         let count = element.count, stride = self.stride, swap = self.swap
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             switch type {
             case .float where !swap:
                 for i in 0..<count {

@@ -75,6 +75,7 @@ extension Ply {
         let total = n * stride + mesh.triangleCount * 13
         return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             guard let base = buffer.baseAddress.map(UnsafeMutableRawPointer.init) else { initialized = 0; return }
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             let positionType = vertex.properties[0].type
             for i in 0..<n {
                 var p = base + i * stride
