@@ -13,7 +13,8 @@ build: setup
 release: setup
 	$(SWIFT) build -c release
 
-test: setup
+test:
+	@bash tools/setup.sh --test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

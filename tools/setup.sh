@@ -1,38 +1,43 @@
 #!/usr/bin/env bash
-# Idempotent set-up for a fresh Debian machine: installs the Debian packages the build and the
-# tests need, only when they are missing. Safe to run many times; needs root (or sudo) only when
-# something is actually missing.
+# Idempotent set-up for a fresh Debian machine. Installs only what is missing; safe to run many times.
+#   tools/setup.sh          what building and running ovseg3r needs (make demo)
+#   tools/setup.sh --test   that, plus what the test suites use as references (make test):
+#                           numpy and plyfile (interoperability checks), chromium (report screenshot)
 set -euo pipefail
 
-packages=(libceres-dev libeigen3-dev libopenblas-dev libpng-dev libjpeg-dev zlib1g-dev pkg-config)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+mode="${1:-run}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+apt_missing() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+
+packages=(libceres-dev libeigen3-dev libopenblas-dev libpng-dev libjpeg-dev zlib1g-dev pkg-config python3-numpy)
+[ "$mode" = "--test" ] && packages+=(chromium)
+mapfile -t missing < <(apt_missing "${packages[@]}")
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null || {
+    # chromium is only needed for one screenshot test, which skips with a message without it.
+    mapfile -t still < <(apt_missing "${packages[@]}")
+    if [ "${still[*]}" != "chromium" ]; then echo "setup: could not install ${still[*]}" >&2; exit 1; fi
+    echo "setup: chromium could not be installed; the report screenshot test will be skipped" >&2
+  }
 fi
 
-if ! python3 -c 'import numpy' 2>/dev/null; then
-  echo "setup: installing numpy (used by the interoperability tests)"
-  python3 -m pip install -q numpy
-fi
-
-# EvalTests screenshot the HTML report with headless Chromium (the test is skipped, with a message, without it).
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "setup: installing chromium (report screenshot test)"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null || echo "setup: chromium not installed; the report screenshot test will be skipped" >&2
-fi
-if ! python3 -c 'import plyfile' 2>/dev/null; then
-  echo "setup: installing plyfile (PLY interoperability tests: the reader of ScanNet and PyTorch 3D code)"
-  python3 -m pip install -q plyfile
+if [ "$mode" = "--test" ]; then
+  for module in numpy plyfile; do
+    if ! python3 -c "import $module" 2>/dev/null; then
+      echo "setup: installing $module from PyPI (interoperability tests)"
+      python3 -m pip install -q "$module"
+    fi
+  done
 fi
 
 command -v swift >/dev/null || { echo "setup: swift not found on PATH (expected Swift 6.x, e.g. /opt/swift/usr/bin)" >&2; exit 1; }

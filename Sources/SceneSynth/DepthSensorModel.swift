@@ -47,6 +47,9 @@ public struct DepthSensorModel: Sendable {
         let rt = pose.rotation.transposed
         let fx = camera.fx, fy = camera.fy, cx = camera.cx, cy = camera.cy
         let depth = vis.depth
+        // Neighbouring pixels mostly see the same triangle: keep its camera-frame normal.
+        var lastTriangle = -1
+        var normal = SIMD3<Double>.zero
         for y in 0..<h {
             for x in 0..<w {
                 let i = y * w + x
@@ -64,7 +67,11 @@ public struct DepthSensorModel: Sendable {
                 if y < h - 1, abs(Double(depth[i + w]) - z) > jump { edge = true }
                 if edge, rng.chance(o.edgeDropout) { continue }
                 // Grazing angle between the viewing ray and the surface.
-                let n = rt.apply(SIMD3<Double>(mesh.normals[t]))
+                if t != lastTriangle {
+                    normal = rt.apply(SIMD3<Double>(mesh.normals[t]))
+                    lastTriangle = t
+                }
+                let n = normal
                 let ray = SIMD3<Double>((Double(x) - cx) / fx, (Double(y) - cy) / fy, 1)
                 let cosine = abs((n * ray).sum()) / length(ray)
                 if cosine < o.grazingCosine, rng.chance(o.grazingDropout) { continue }

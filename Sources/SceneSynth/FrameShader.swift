@@ -55,6 +55,9 @@ struct FrameShader {
         let sigma = options.noise, vig = options.vignetting
         let maxR2 = cx * cx + cy * cy
         let curve = FrameShader.toneCurve
+        var lastTriangle = -1
+        var material = Material(.plain, .zero)
+        var n = SIMD3<Float>.zero, tu = SIMD3<Float>.zero, tv = SIMD3<Float>.zero
         out.withUnsafeMutableBufferPointer { rgb in
             for y in 0..<h {
                 for x in 0..<w {
@@ -65,9 +68,15 @@ struct FrameShader {
                         let z = vis.depth[i]
                         let pc = SIMD3<Float>((Float(x) - cx) / fx * z, (Float(y) - cy) / fy * z, z)
                         let pw = r0 * pc.x + r1 * pc.y + r2 * pc.z + origin
-                        let n = mesh.normals[t]
-                        let material = mesh.materials[Int(mesh.triangleMaterial[t])]
-                        let albedo = material.albedo(u: (pw * mesh.tangentU[t]).sum(), v: (pw * mesh.tangentV[t]).sum())
+                        if t != lastTriangle {
+                            // Neighbouring pixels mostly see the same triangle.
+                            lastTriangle = t
+                            n = mesh.normals[t]
+                            material = mesh.materials[Int(mesh.triangleMaterial[t])]
+                            tu = mesh.tangentU[t]
+                            tv = mesh.tangentV[t]
+                        }
+                        let albedo = material.albedo(u: (pw * tu).sum(), v: (pw * tv).sum())
                         var irradiance = SIMD3<Float>(repeating: ambient)
                         for light in lights {
                             let d = light.position - pw

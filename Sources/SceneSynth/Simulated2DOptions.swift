@@ -4,8 +4,9 @@ public struct Simulated2DOptions: Codable, Sendable, Equatable {
     public var featureChannels: Int = 16
     /// Image-level features are 1/stride of the image size.
     public var featureStride: Int = 8
-    /// Standard deviation of the per-value feature noise (embeddings have unit norm).
-    public var featureNoise: Float = 0.25
+    /// Standard deviation of the per-value feature noise (embeddings have unit norm). At 0.3 with
+    /// C = 16 about half of the feature cells lie nearest to their true class: semantic, not an answer key.
+    public var featureNoise: Float = 0.3
     /// Amplitude in pixels (at 640 px width; scaled with the width) of the smooth boundary displacement field.
     public var boundaryJitter: Double = 1.5
     /// Probability that a visible object is not detected at all.

@@ -71,6 +71,7 @@ public enum SynthPreset: String, CaseIterable, Codable, Sendable {
             o.colour.noise = 3; o.colour.exposureStep = 0.04
             o.model2D.boundaryJitter = 2.0; o.model2D.missRate = 0.08; o.model2D.falsePositivesPerFrame = 0.5
             o.model2D.mergeRate = 0.12; o.model2D.splitRate = 0.18; o.model2D.labelNoiseRate = 0.18
+            o.model2D.featureNoise = 0.35
         }
         return o
     }

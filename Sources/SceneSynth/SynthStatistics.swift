@@ -24,6 +24,13 @@ public struct FaultStatistics: Codable, Sendable, Equatable {
     public var labelErrors = 0
     /// Sum of IoU over matched predictions.
     public var iouSum = 0.0
+    /// Image-feature cells covered ≥ 7/8 by one object or surface, and those whose nearest class
+    /// embedding is its true class (how much of the answer the features give away).
+    public var featureCells = 0
+    public var featureCellsCorrect = 0
+    /// Detections made from an object, and those whose object feature's nearest class is the true class.
+    public var objectFeatures = 0
+    public var objectFeaturesCorrect = 0
 
     public init() {}
 
@@ -35,6 +42,9 @@ public struct FaultStatistics: Codable, Sendable, Equatable {
     public var falsePositivesPerFrame: Double { frames > 0 ? Double(falsePositives) / Double(frames) : 0 }
     /// Mean IoU of matched masks (1 without boundary jitter).
     public var meanIoU: Double { labelled > 0 ? iouSum / Double(labelled) : 0 }
+    /// Nearest-class accuracy of image-level feature cells and of object-level features.
+    public var featureCellAccuracy: Double { ratio(featureCellsCorrect, featureCells) }
+    public var objectFeatureAccuracy: Double { ratio(objectFeaturesCorrect, objectFeatures) }
 
     func ratio(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
 
@@ -43,11 +53,13 @@ public struct FaultStatistics: Codable, Sendable, Equatable {
         predictions += o.predictions; truePredictions += o.truePredictions; falsePositives += o.falsePositives
         mergeCandidates += o.mergeCandidates; merges += o.merges; splitCandidates += o.splitCandidates; splits += o.splits
         labelled += o.labelled; labelErrors += o.labelErrors; iouSum += o.iouSum
+        featureCells += o.featureCells; featureCellsCorrect += o.featureCellsCorrect
+        objectFeatures += o.objectFeatures; objectFeaturesCorrect += o.objectFeaturesCorrect
     }
 
-    /// Measures one frame.
+    /// Measures one frame; `features` adds the (slower) nearest-class accuracy of the features.
     public static func measure(_ frame: SynthFrame, instances: [SynthInstance], options: Simulated2DOptions,
-                               width: Int, height: Int) -> FaultStatistics {
+                               width: Int, height: Int, features: Bool = true) -> FaultStatistics {
         var s = FaultStatistics()
         s.frames = 1
         let gt = FrameGroundTruth(instance: frame.instance, part: frame.part, width: width, height: height,
@@ -116,6 +128,7 @@ public struct FaultStatistics: Codable, Sendable, Equatable {
             s.splitCandidates += 1
             if masksOf[Int(id)] >= 2 { s.splits += 1 }
         }
+        if features { s.measureFeatures(frame, instances: instances, options: options, width: width, height: height) }
         return s
     }
 }

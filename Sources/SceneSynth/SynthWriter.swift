@@ -71,10 +71,10 @@ public struct SynthWriter: Sendable {
                 objectRows += d.feature
                 row += 1
             }
-            try io { try JSONFile.write(items, to: folder.appendingPathComponent("pred2d/instances/\(SynthWriter.frameName(index)).json")) }
+            try io(folder) { try JSONFile.write(items, to: folder.appendingPathComponent("pred2d/instances/\(SynthWriter.frameName(index)).json")) }
             statistics.add(box.statistics[index])
         }
-        try io { try Npy.writeFloat16(objectRows, shape: [row, options.model2D.featureChannels],
+        try io(folder) { try Npy.writeFloat16(objectRows, shape: [row, options.model2D.featureChannels],
                                       to: folder.appendingPathComponent("pred2d/objects.npy")) }
         try writeSceneFiles(scene, folder: folder)
         return SynthResult(folder: folder, frames: frames, instances: scene.room.instances.count, detections: row,
@@ -83,7 +83,7 @@ public struct SynthWriter: Sendable {
 
     static func writeFrame(_ frame: SynthFrame, scene: SynthScene, options: SynthOptions, folder: URL) throws(SceneSynthError) {
         let name = frameName(frame.index), w = options.width, h = options.height, level = options.pngCompressionLevel
-        try io {
+        try io(folder) {
             try JPEG.write(try RGBImage(width: w, height: h, pixels: frame.colour),
                            to: folder.appendingPathComponent("color/\(name).jpg"), quality: options.jpegQuality)
             try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.depth), to: folder.appendingPathComponent("depth/\(name).png"), compressionLevel: level)
@@ -104,7 +104,7 @@ public struct SynthWriter: Sendable {
         let c = scene.camera
         let intrinsics = CameraIntrinsicsFile(width: c.width, height: c.height, fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy,
                                               depthScale: options.depth.depthScale)
-        try io {
+        try io(folder) {
             try intrinsics.write(to: folder.appendingPathComponent("intrinsics.json"))
             try SynthWriter.tum(scene.odometry, fps: options.camera.fps).write(to: folder.appendingPathComponent("poses.txt"))
             try SynthWriter.tum(scene.trajectory.worldFromCamera, fps: options.camera.fps)
@@ -113,7 +113,7 @@ public struct SynthWriter: Sendable {
         try writeJSON(scene.room.instances.map(InstanceRecord.init), folder.appendingPathComponent("gt/instances.json"))
         try writeJSON(SceneRecord(seed: scene.seed, pathLength: scene.trajectory.pathLength, options: options),
                       folder.appendingPathComponent("synth.json"))
-        try io { try Ply.write(SynthWriter.plyMesh(scene.room), to: folder.appendingPathComponent("gt/mesh.ply")) }
+        try io(folder) { try Ply.write(SynthWriter.plyMesh(scene.room), to: folder.appendingPathComponent("gt/mesh.ply")) }
     }
 
     /// TUM trajectory (`timestamp tx ty tz qx qy qz qw`, world_from_camera), timestamps `index / fps` seconds.
@@ -202,16 +202,10 @@ final class FrameResults: @unchecked Sendable {
 }
 
 /// Runs SceneIO writes, reporting a failure as `SceneSynthError.writeFailed` with the SceneIO error as reason.
-func io(_ body: () throws -> Void) throws(SceneSynthError) {
-    do { try body() } catch let error as SceneIOError {
-        throw .writeFailed(path: "", reason: "\(error)")
-    } catch {
-        throw .writeFailed(path: "", reason: "\(error)")
+func io(_ url: URL, _ body: () throws -> Void) throws(SceneSynthError) {
+    do { try body() } catch {
+        throw .writeFailed(path: url.path, reason: "\(error)")
     }
-}
-
-func writeText(_ text: String, _ url: URL) throws(SceneSynthError) {
-    try io { try AtomicFile.write(Data(text.utf8), to: url) }
 }
 
 func writeJSON<T: Encodable>(_ value: T, _ url: URL) throws(SceneSynthError) {
@@ -219,5 +213,5 @@ func writeJSON<T: Encodable>(_ value: T, _ url: URL) throws(SceneSynthError) {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let data: Data
     do { data = try encoder.encode(value) } catch { throw .writeFailed(path: url.path, reason: "\(error)") }
-    try io { try AtomicFile.write(data + Data("\n".utf8), to: url) }
+    try io(url) { try AtomicFile.write(data + Data("\n".utf8), to: url) }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Geometry
+import Tensor
 
 @main
 struct OVSeg3R: ParsableCommand {
@@ -23,4 +24,11 @@ struct OVSeg3R: ParsableCommand {
             LiftCommand.self,
         ]
     )
+
+    /// OpenBLAS starts one spinning worker per core at load time; the toolkit's matrices are mid-sized,
+    /// where one thread is as fast (BENCHMARKS.md, Tensor), so the second core stays free for our own loops.
+    static func main() {
+        setBLASThreads(1)
+        main(nil)
+    }
 }

@@ -92,6 +92,8 @@ struct SynthCommand: ParsableCommand {
         print(String(format: "  label noise       %.3f  (configured %.3f; %d of %d matched)", total.labelNoiseRate, m.labelNoiseRate,
                      total.labelErrors, total.labelled))
         print(String(format: "  mean mask IoU     %.3f  (boundary jitter %.2f px at 640 px)", total.meanIoU, m.boundaryJitter))
+        print(String(format: "  features: nearest-class accuracy %.3f of image cells, %.3f of object features (noise %.2f, C = %d)",
+                     total.featureCellAccuracy, total.objectFeatureAccuracy, Double(m.featureNoise), m.featureChannels))
         print("depth noise on a frontal wall (measured σ vs model σ(z)):")
         for z in [1.0, 2.0, 3.0] {
             let probe = DepthNoiseProbe.measure(distance: z, options: o.depth)

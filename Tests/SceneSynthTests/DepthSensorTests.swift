@@ -20,7 +20,36 @@ import Testing
         #expect(DepthNoiseProbe.measure(distance: 2, options: options, width: 32, height: 24).missing < 0.05)
     }
 
-    @Test func depthDiscontinuitiesAndGrazingSurfacesLoseReadings() throws {
+    @Test func grazingSurfacesLoseReadingsAtTheConfiguredRate() {
+        var builder = MeshBuilder()
+        builder.instance = 1
+        builder.quad([0, -20, 0], [40, -20, 0], [40, 20, 0], [0, 20, 0], outward: [0, 0, 1])   // a floor
+        let mesh = builder.mesh
+        let camera = PinholeIntrinsics.synthStandard(width: 120, height: 90)
+        let pose = SynthPose.lookAt(eye: [0, 0, 0.4], target: [3, 0, 0.1])
+        let vis = Rasterizer().render(mesh, pose: pose, camera: camera, instanceCount: 1)
+        var options = DepthSensorOptions()
+        options.maxRange = 100
+        options.randomDropout = 0
+        options.edgeRelativeJump = 10   // no discontinuities on a plane
+        let depth = DepthSensorModel(options: options).measure(vis, mesh: mesh, pose: pose, camera: camera, seed: 4)
+        var grazing = 0, grazingMissing = 0, steep = 0, steepMissing = 0
+        for y in 0..<camera.height {
+            for x in 0..<camera.width where vis.triangle[y * camera.width + x] >= 0 {
+                let ray = pose.rotation.apply([(Double(x) - camera.cx) / camera.fx, (Double(y) - camera.cy) / camera.fy, 1])
+                let cosine = abs(ray.z) / length(ray)
+                let missing = depth[y * camera.width + x] == 0
+                if cosine < 0.15 { grazing += 1; if missing { grazingMissing += 1 } }
+                if cosine > 0.3 { steep += 1; if missing { steepMissing += 1 } }
+            }
+        }
+        #expect(grazing > 200 && steep > 200)
+        let rate = Double(grazingMissing) / Double(grazing)
+        #expect(abs(rate - options.grazingDropout) < 0.08, "grazing dropout \(rate)")
+        #expect(steepMissing == 0)
+    }
+
+    @Test func depthDiscontinuitiesLoseReadings() throws {
         var builder = MeshBuilder()
         builder.instance = 1
         // A wall at 3 m and a box edge at 1.5 m in front of its left half; a floor seen at a grazing angle.

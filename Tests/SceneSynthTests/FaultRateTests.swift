@@ -18,14 +18,14 @@ struct RenderedFrames {
         return out
     }()
 
-    func measure(_ options: Simulated2DOptions) -> FaultStatistics {
+    func measure(_ options: Simulated2DOptions, features: Bool = false) -> FaultStatistics {
         var total = FaultStatistics()
         let model = Simulated2DModel(options: options)
         for (n, (frame, instances)) in frames.enumerated() {
             var f = frame
             f.model2D = model.run(instance: f.instance, part: f.part, width: 128, height: 96, instances: instances,
                                   silhouetteArea: f.silhouetteArea, seed: UInt64(7 + n), frame: n)
-            total.add(FaultStatistics.measure(f, instances: instances, options: options, width: 128, height: 96))
+            total.add(FaultStatistics.measure(f, instances: instances, options: options, width: 128, height: 96, features: features))
         }
         return total
     }
@@ -46,6 +46,31 @@ struct RenderedFrames {
         let s = RenderedFrames.shared.measure(o)
         #expect(abs((1 - s.recall) - rate) < 0.08, "measured miss \(1 - s.recall)")
         #expect(s.precision == 1)
+    }
+
+    @Test func smallAndOccludedObjectsAreTheOnesMissed() {
+        var o = Simulated2DOptions.perfect
+        o.smallMissRate = 1
+        o.occludedMissRate = 1
+        let model = Simulated2DModel(options: o)
+        var detectedSmall = 0, detectedOccluded = 0, missedLarge = 0, small = 0, occluded = 0
+        for (n, (frame, instances)) in RenderedFrames.shared.frames.enumerated() {
+            let out = model.run(instance: frame.instance, part: frame.part, width: 128, height: 96, instances: instances,
+                                silhouetteArea: frame.silhouetteArea, seed: 11, frame: n)
+            let detected = Set(out.detections.flatMap(\.sources))
+            var area = [Int](repeating: 0, count: instances.count + 1)
+            for id in frame.instance { area[Int(id)] += 1 }
+            for inst in instances where !inst.category.isStructural && area[Int(inst.id)] >= o.minPixels(width: 128, height: 96) {
+                let a = Double(area[Int(inst.id)])
+                let isSmall = a < o.smallAreaFraction * 128 * 96
+                let isOccluded = a / Double(max(1, frame.silhouetteArea[Int(inst.id)])) < o.occludedVisibleFraction
+                if isSmall { small += 1; if detected.contains(inst.id) { detectedSmall += 1 } }
+                if isOccluded { occluded += 1; if detected.contains(inst.id) { detectedOccluded += 1 } }
+                if !isSmall && !isOccluded && !detected.contains(inst.id) { missedLarge += 1 }
+            }
+        }
+        #expect(small > 10 && occluded > 10)
+        #expect(detectedSmall == 0 && detectedOccluded == 0 && missedLarge == 0)
     }
 
     @Test func labelNoiseMatches() {
@@ -84,6 +109,16 @@ struct RenderedFrames {
         large.boundaryJitter = 10
         let a = RenderedFrames.shared.measure(small).meanIoU, b = RenderedFrames.shared.measure(large).meanIoU
         #expect(a < 1 && b < a && b > 0.5, "IoU \(a) then \(b)")
+    }
+
+    @Test func featuresAreSemanticButNotAnAnswerKey() {
+        let standard = RenderedFrames.shared.measure(.perfect, features: true)
+        #expect(standard.featureCells > 300)
+        // Far above chance (1 in ~110 classes) but far from perfect.
+        #expect(standard.featureCellAccuracy > 0.2 && standard.featureCellAccuracy < 0.85, "\(standard.featureCellAccuracy)")
+        var noisy = Simulated2DOptions.perfect
+        noisy.featureNoise = 0.6
+        #expect(RenderedFrames.shared.measure(noisy, features: true).featureCellAccuracy < standard.featureCellAccuracy)
     }
 
     @Test func scoresAreHigherForCorrectDetections() {

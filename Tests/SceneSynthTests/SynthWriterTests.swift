@@ -95,6 +95,23 @@ import SceneIO
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "4")
     }
 
+    @Test(arguments: SynthPreset.allCases)
+    func optionsRoundTripThroughJSON(preset: SynthPreset) throws {
+        let folder = temporaryFolder("options")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("options.json")
+        try Data(preset.options.jsonString().utf8).write(to: url)
+        #expect(try SynthOptions.load(url) == preset.options)
+    }
+
+    @Test func unwritableDestinationIsATypedError() throws {
+        let folder = temporaryFolder("blocked")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let blocker = folder.appendingPathComponent("scene")
+        try Data("not a folder".utf8).write(to: blocker)
+        #expect(throws: SceneSynthError.self) { try SynthWriter(options: tinyOptions(frames: 1)).write(seed: 1, to: blocker) }
+    }
+
     @Test func invalidOptionsAreRejectedWithTheValue() {
         var o = SynthOptions()
         o.model2D.splitRate = 1.5
