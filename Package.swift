@@ -28,7 +28,7 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]),
         .target(name: "CBridge", path: "CBridge",
                 cxxSettings: [.unsafeFlags(["-I/usr/include/eigen3", "-O2", "-DNDEBUG"])],
-                linkerSettings: [.linkedLibrary("ceres"), .linkedLibrary("glog"), .linkedLibrary("z"), .linkedLibrary("stdc++")]),
+                linkerSettings: [.linkedLibrary("ceres"), .linkedLibrary("glog"), .linkedLibrary("stdc++")]),
 
         // MARK: - Geometry and file formats
 
@@ -66,7 +66,7 @@ let package = Package(
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "CBridge"]),
         .testTarget(name: "SceneIOTests", dependencies: ["SceneIO"]),
-        .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge"]),
+        .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge", "CImageCodecs"]),
         .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry"]),
         .testTarget(name: "IBSpTests", dependencies: ["IBSp", "SceneIO", "Geometry"]),
         .testTarget(name: "VIPTests", dependencies: ["VIP", "IBSp", "SceneIO", "SceneSynth", "Recon", "Geometry"]),

@@ -13,7 +13,7 @@ Metrics, computed by the same code for Open3D's and ovseg3r's output:
   * tracking fps (odometry + pose graph time), integration fps (TSDF integration time only), peak RSS.
 
 Usage:
-  python3 tools/bench_recon_open3d.py VIDEO --voxel 0.01 [--frames N] [--ours SCENE] [--json OUT.json]
+  python3 tools/bench_recon_open3d.py VIDEO --voxel 0.01 [--frames N] [--ours NAME=SCENE ...] [--json OUT.json]
 """
 import argparse
 import json
@@ -67,7 +67,7 @@ def ate(est, gt):
 def surface_metrics(mesh, gt_mesh, r, t, threshold=0.02):
     pts = np.asarray(mesh.vertices) @ r.T + t
     pcd = o3d.geometry.PointCloud(o3d.utility.Vector3dVector(pts))
-    gt = gt_mesh.sample_points_uniformly(number_of_points=200000, seed=1) if hasattr(gt_mesh, 'sample_points_uniformly') else gt_mesh
+    gt = gt_mesh.sample_points_uniformly(number_of_points=200000) if hasattr(gt_mesh, 'sample_points_uniformly') else gt_mesh
     d_acc = np.asarray(pcd.compute_point_cloud_distance(gt))
     d_comp = np.asarray(gt.compute_point_cloud_distance(pcd))
     return {
@@ -84,7 +84,9 @@ def main():
     ap.add_argument('video')
     ap.add_argument('--voxel', type=float, default=0.01)
     ap.add_argument('--frames', type=int, default=0, help='use the first N frames (0 = all)')
-    ap.add_argument('--ours', help='an ovseg3r scene folder of the same video, evaluated with the same metrics')
+    ap.add_argument('--ours', action='append', default=[], metavar='NAME=SCENE',
+                    help='an ovseg3r scene folder of the same video (repeatable), evaluated with the same metrics')
+    ap.add_argument('--max-loops', type=int, default=30, help='loop-closure odometry attempts (closest pairs first)')
     ap.add_argument('--json')
     args = ap.parse_args()
     o3d.utility.set_verbosity_level(o3d.utility.VerbosityLevel.Error)
@@ -94,7 +96,8 @@ def main():
     names = sorted(os.listdir(os.path.join(args.video, 'color')))
     if args.frames:
         names = names[:args.frames]
-    gt = read_tum(os.path.join(args.video, 'gt', 'poses.txt'))[:len(names)]
+    gt_all = read_tum(os.path.join(args.video, 'gt', 'poses.txt'))
+    gt = gt_all[:len(names)]
     depth_max = 4.0
 
     def rgbd(i, intensity):
@@ -106,8 +109,9 @@ def main():
 
     # --- odometry + pose graph -------------------------------------------------------------------
     option = o3d.pipelines.odometry.OdometryOption()
-    option.max_depth_diff = 0.07
-    jacobian = o3d.pipelines.odometry.RGBDOdometryJacobianFromHybridTerm()
+    option.depth_diff_max = 0.07
+    option.depth_max = 4.0
+    hybrid = o3d.pipelines.odometry.RGBDOdometryJacobianFromHybridTerm
     n = len(names)
     t0 = time.perf_counter()
     frames = [rgbd(i, True) for i in range(n)]
@@ -118,25 +122,33 @@ def main():
     graph.nodes.append(o3d.pipelines.registration.PoseGraphNode(np.eye(4)))
     failures = 0
     for i in range(1, n):
-        ok, trans, info = o3d.pipelines.odometry.compute_rgbd_odometry(frames[i], frames[i - 1], intr, np.eye(4), jacobian, option)
+        ok, trans, info = o3d.pipelines.odometry.compute_rgbd_odometry(frames[i], frames[i - 1], intr, np.eye(4), hybrid(), option)
         if not ok:
             failures += 1
             trans, info = np.eye(4), np.eye(6)
         # trans maps frame i into frame i-1: (i-1)_from_i
         world_from.append(world_from[-1] @ trans)
         graph.nodes.append(o3d.pipelines.registration.PoseGraphNode(world_from[-1]))
-        graph.edges.append(o3d.pipelines.registration.PoseGraphEdge(i - 1, i, trans, info, uncertain=False))
+        # Open3D's edge (s, t, T) constrains T ≈ pose_t⁻¹ · pose_s, i.e. T = t_from_s.
+        graph.edges.append(o3d.pipelines.registration.PoseGraphEdge(i, i - 1, trans, info, uncertain=False))
+    # Loop candidates: keyframe pairs (every 5th frame, at least 2 keyframes apart) whose current poses are
+    # within 1 m, closest first, at most --max-loops attempts (Open3D's odometry is the slow part on 2 cores).
     loops = 0
     keyframes = list(range(0, n, 5))
+    pairs = []
     for a_i, a in enumerate(keyframes):
         for b in keyframes[a_i + 2:]:
             init = np.linalg.inv(world_from[a]) @ world_from[b]
-            if np.linalg.norm(init[:3, 3]) > 1.0:
-                continue
-            ok, trans, info = o3d.pipelines.odometry.compute_rgbd_odometry(frames[b], frames[a], intr, init, jacobian, option)
-            if ok:
-                loops += 1
-                graph.edges.append(o3d.pipelines.registration.PoseGraphEdge(a, b, trans, info, uncertain=True))
+            distance = np.linalg.norm(init[:3, 3])
+            if distance <= 1.0:
+                pairs.append((distance, a, b, init))
+    pairs.sort(key=lambda p: (p[0], p[1], p[2]))
+    for _, a, b, init in pairs[:args.max_loops]:
+        ok, trans, info = o3d.pipelines.odometry.compute_rgbd_odometry(frames[b], frames[a], intr, init, hybrid(), option)
+        if ok:
+            loops += 1
+            graph.edges.append(o3d.pipelines.registration.PoseGraphEdge(b, a, trans, info, uncertain=True))
+    odometry_only = [p.copy() for p in world_from]
     o3d.pipelines.registration.global_optimization(
         graph, o3d.pipelines.registration.GlobalOptimizationLevenbergMarquardt(),
         o3d.pipelines.registration.GlobalOptimizationConvergenceCriteria(),
@@ -158,13 +170,14 @@ def main():
     t_mesh = time.perf_counter() - t0
 
     gt_mesh = o3d.io.read_triangle_mesh(os.path.join(args.video, 'gt', 'mesh.ply'))
-    gt_points = gt_mesh.sample_points_uniformly(number_of_points=200000, seed=1)
+    gt_points = gt_mesh.sample_points_uniformly(number_of_points=200000)
     ate_o3d, r, t = ate(poses, gt)
     result = {
         'frames': n, 'voxel': args.voxel,
         'open3d': {
             'version': o3d.__version__,
             'ate_rmse_m': ate_o3d,
+            'ate_rmse_odometry_only_m': ate(odometry_only, gt)[0],
             'tracking_fps': n / t_track, 'integration_fps': n / t_integrate, 'mesh_seconds': t_mesh,
             'odometry_failures': failures, 'loop_edges': loops, 'read_seconds': t_read,
             'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -173,14 +186,17 @@ def main():
     }
     device = read_tum(os.path.join(args.video, 'poses.txt'))[:n]
     result['device_ate_rmse_m'] = ate(device, gt)[0]
-    if args.ours:
-        ours_poses = read_tum(os.path.join(args.ours, 'poses.txt'))
-        views = json.load(open(os.path.join(args.ours, 'views.json')))
-        gt_views = [gt[v['frame']] for v in views]
+    for entry in args.ours:
+        label, _, scene = entry.partition('=')
+        if not scene:
+            label, scene = 'ours', label
+        ours_poses = read_tum(os.path.join(scene, 'poses.txt'))
+        views = json.load(open(os.path.join(scene, 'views.json')))
+        gt_views = [gt_all[v['frame']] for v in views]
         ate_ours, r2, t2 = ate(ours_poses, gt_views)
-        summary = json.load(open(os.path.join(args.ours, 'recon_summary.json')))
-        ours_mesh = o3d.io.read_triangle_mesh(os.path.join(args.ours, 'mesh.ply'))
-        result['ours'] = {
+        summary = json.load(open(os.path.join(scene, 'recon_summary.json')))
+        ours_mesh = o3d.io.read_triangle_mesh(os.path.join(scene, 'mesh.ply'))
+        result[label] = {
             'ate_rmse_m': ate_ours,
             'tracking_fps': summary.get('trackingFPS'), 'integration_fps': summary.get('integrationFPS'),
             **surface_metrics(ours_mesh, gt_points, r2, t2),

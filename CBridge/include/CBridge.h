@@ -231,19 +231,6 @@ int cb_optimize_pose_graph(cb_pose *world_from_node, int n, const cb_pose_graph_
                            const cb_pose_graph_options *options, cb_pose_graph_result *out,
                            double *edge_squared_norms);
 
-/* ------------------------------------------------------------------------------------------------
- * zlib (zlib_codec.cpp), for ScanNet .sens depth frames.
- * ------------------------------------------------------------------------------------------------ */
-
-/** Inflates a zlib stream into dst (capacity bytes); *written receives the decompressed size.
- *  CB_INVALID_ARGUMENT for corrupt/truncated data or a too small dst. */
-int cb_zlib_inflate(const unsigned char *src, unsigned long length, unsigned char *dst, unsigned long capacity,
-                    unsigned long *written);
-/** Deflates src into dst (capacity ≥ cb_zlib_bound(length)). */
-int cb_zlib_deflate(const unsigned char *src, unsigned long length, unsigned char *dst, unsigned long capacity,
-                    unsigned long *written);
-unsigned long cb_zlib_bound(unsigned long length);
-
 #ifdef __cplusplus
 }
 #endif

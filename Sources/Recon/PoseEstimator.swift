@@ -70,12 +70,25 @@ final class PoseEstimator {
         } else {
             predicted = worldPoses[worldPoses.count - 1]
         }
-        let initial = keyframe.worldFromCamera.inverse * predicted
-        let result = try RGBDOdometry.align(source: frame, target: keyframe.frame, initial: initial, options: odometryOptions)
         let t = options.tracking
-        let accepted = result.inlierRatio >= t.minInlierRatio && result.rmseGeometric <= t.maxRMSE
-            && result.targetFromSource.translationDistance(to: initial) <= t.maxCorrection
-            && result.targetFromSource.translation.x.isFinite
+        func acceptable(_ r: OdometryResult, from start: RigidTransform) -> Bool {
+            r.inlierRatio >= t.minInlierRatio && r.rmseGeometric <= t.maxRMSE
+                && r.targetFromSource.translationDistance(to: start) <= t.maxCorrection
+                && r.targetFromSource.translation.x.isFinite
+        }
+        var initial = keyframe.worldFromCamera.inverse * predicted
+        var result = try RGBDOdometry.align(source: frame, target: keyframe.frame, initial: initial, options: odometryOptions)
+        var accepted = acceptable(result, from: initial)
+        if !accepted, worldPoses.count >= 2 || mode == .refine {
+            // Second chance from the previous frame's pose (no motion): recovers from a wrong velocity or device step.
+            let still = keyframe.worldFromCamera.inverse * worldPoses[worldPoses.count - 1]
+            let retry = try RGBDOdometry.align(source: frame, target: keyframe.frame, initial: still, options: odometryOptions)
+            if acceptable(retry, from: still) {
+                result = retry
+                initial = still
+                accepted = true
+            }
+        }
         if !accepted { report.trackingFailures += 1 }
         inlierSum += result.inlierRatio
         let keyFromCamera = accepted ? result.targetFromSource : initial

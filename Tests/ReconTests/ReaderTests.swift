@@ -1,4 +1,4 @@
-import CBridge
+import CImageCodecs
 import Foundation
 import Geometry
 import SceneIO
@@ -19,12 +19,15 @@ struct SensWriter {
         [Float(k.fx), 0, Float(k.cx), 0, 0, Float(k.fy), Float(k.cy), 0, 0, 0, 1, 0, 0, 0, 0, 1]
     }
 
+    /// zlib through the system library (CImageCodecs' wrapper).
     static func deflate(_ data: [UInt8]) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(cb_zlib_bound(UInt(data.count))))
-        var written: UInt = 0
-        let status = cb_zlib_deflate(data, UInt(data.count), &out, UInt(out.count), &written)
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        var message = [CChar](repeating: 0, count: 256)
+        let status = ic_zlib_compress(data, data.count, 6, &out, &size, &message, message.count)
         try #require(status == 0)
-        return Array(out.prefix(Int(written)))
+        defer { ic_free(out) }
+        return Array(UnsafeBufferPointer(start: out, count: size))
     }
 
     /// Header plus frames (pose nil → −inf matrix); colour as JPEG bytes, depth zlib-compressed u16.
@@ -146,7 +149,7 @@ struct SensWriter {
 
         let source = try #require(try RGBDInput.open(url) as? TUMSource)
         #expect(source.kind == .tum)
-        #expect(source.calibration == .freiburg2)
+        #expect(source.calibration == "freiburg2")
         #expect(source.intrinsics.fx == 520.9 && source.intrinsics.width == 16)
         #expect(source.depthScale == 5000)
         #expect(source.frameCount == 3)
