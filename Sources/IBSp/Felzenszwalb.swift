@@ -28,27 +28,34 @@ public enum Felzenszwalb {
     public static func segment(_ graph: SegmentGraph, kThresh: Float, minSize: Int,
                                ties: EdgeTieOrder = .stable) -> DisjointSets {
         let order = ties == .stable ? EdgeOrder.ascending(graph.w) : IntrosortOrder.order(graph.w)
-        var sets = DisjointSets(count: graph.vertexCount)
-        var threshold = [Float](repeating: kThresh, count: graph.vertexCount)
-        graph.a.withUnsafeBufferPointer { a in
-            graph.b.withUnsafeBufferPointer { b in
-                graph.w.withUnsafeBufferPointer { w in
-                    for e in order {
-                        let edge = Int(e)
-                        let ra = sets.find(a[edge]), rb = sets.find(b[edge])
-                        guard ra != rb else { continue }
-                        let weight = w[edge]
-                        if weight <= threshold[Int(ra)], weight <= threshold[Int(rb)] {
-                            let root = sets.join(ra, rb)
-                            threshold[Int(root)] = weight + kThresh / Float(sets.size[Int(root)])
+        // Gather the edges into sorted order once, so that both passes stream through memory.
+        let count = order.count
+        var sa = [Int32](repeating: 0, count: count), sb = [Int32](repeating: 0, count: count)
+        var sw = [Float](repeating: 0, count: count)
+        for (k, e) in order.enumerated() {
+            let edge = Int(e)
+            sa[k] = graph.a[edge]; sb[k] = graph.b[edge]; sw[k] = graph.w[edge]
+        }
+        var sets = DisjointSets(count: graph.vertexCount, threshold: kThresh)
+        let small = Int32(clamping: minSize)
+        sa.withUnsafeBufferPointer { a in
+            sb.withUnsafeBufferPointer { b in
+                sw.withUnsafeBufferPointer { w in
+                    sets.withNodes { n in
+                        for edge in 0..<count {
+                            let ra = DisjointSets.find(a[edge], n), rb = DisjointSets.find(b[edge], n)
+                            guard ra != rb else { continue }
+                            let weight = w[edge]
+                            if weight <= n[Int(ra)].threshold, weight <= n[Int(rb)].threshold {
+                                let root = DisjointSets.join(ra, rb, n)
+                                n[Int(root)].threshold = weight + kThresh / Float(n[Int(root)].size)
+                            }
                         }
-                    }
-                    let small = Int32(clamping: minSize)
-                    for e in order {
-                        let edge = Int(e)
-                        let ra = sets.find(a[edge]), rb = sets.find(b[edge])
-                        if ra != rb, sets.size[Int(ra)] < small || sets.size[Int(rb)] < small {
-                            sets.join(ra, rb)
+                        for edge in 0..<count {
+                            let ra = DisjointSets.find(a[edge], n), rb = DisjointSets.find(b[edge], n)
+                            if ra != rb, n[Int(ra)].size < small || n[Int(rb)].size < small {
+                                _ = DisjointSets.join(ra, rb, n)
+                            }
                         }
                     }
                 }

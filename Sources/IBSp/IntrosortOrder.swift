@@ -14,24 +14,28 @@ enum IntrosortOrder {
     /// (comparison `a.w < b.w`; with NaN weights the comparison is not a strict weak order and both tools
     /// follow the same swaps, whatever they are).
     static func order(_ weights: [Float]) -> [Int32] {
-        var order = (0..<Int32(weights.count)).map { $0 }
-        guard weights.count > 1 else { return order }
-        weights.withUnsafeBufferPointer { w in
-            order.withUnsafeMutableBufferPointer { o in
-                var sorter = Sorter(w: w, o: o)
-                let n = o.count
-                sorter.introsortLoop(0, n, depth: 2 * (Int.bitWidth - 1 - n.leadingZeroBitCount))
-                sorter.finalInsertionSort(0, n)
-            }
+        guard weights.count > 1 else { return (0..<Int32(weights.count)).map { $0 } }
+        // Sorting (weight, index) records moves them exactly as the C++ edge structs move (the comparison
+        // reads the weight only), without an indirection per comparison.
+        var entries = weights.enumerated().map { Entry(w: $0.element, index: Int32($0.offset)) }
+        entries.withUnsafeMutableBufferPointer { o in
+            var sorter = Sorter(o: o)
+            let n = o.count
+            sorter.introsortLoop(0, n, depth: 2 * (Int.bitWidth - 1 - n.leadingZeroBitCount))
+            sorter.finalInsertionSort(0, n)
         }
-        return order
+        return entries.map(\.index)
+    }
+
+    struct Entry {
+        var w: Float
+        var index: Int32
     }
 
     struct Sorter {
-        let w: UnsafeBufferPointer<Float>
-        let o: UnsafeMutableBufferPointer<Int32>
+        let o: UnsafeMutableBufferPointer<Entry>
 
-        @inline(__always) func less(_ x: Int32, _ y: Int32) -> Bool { w[Int(x)] < w[Int(y)] }
+        @inline(__always) func less(_ x: Entry, _ y: Entry) -> Bool { x.w < y.w }
         @inline(__always) func lessAt(_ i: Int, _ j: Int) -> Bool { less(o[i], o[j]) }
         @inline(__always) func swapAt(_ i: Int, _ j: Int) { let t = o[i]; o[i] = o[j]; o[j] = t }
 
@@ -134,7 +138,7 @@ enum IntrosortOrder {
             }
         }
 
-        func adjustHeap(_ first: Int, hole holeIn: Int, length: Int, value: Int32) {
+        func adjustHeap(_ first: Int, hole holeIn: Int, length: Int, value: Entry) {
             let top = holeIn
             var hole = holeIn, child = holeIn
             while child < (length - 1) / 2 {

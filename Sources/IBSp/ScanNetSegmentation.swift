@@ -27,15 +27,31 @@ public enum ScanNetSegmentation {
 
     /// The JSON text, compact like the C++ tool's (one line, no spaces).
     public static func json(sceneId: String, kThresh: Float, segMinVerts: Int, segIndices: [Int32]) -> String {
-        var text = "{\"params\":{\"kThresh\":" + String(format: "%g", Double(kThresh)) + ",\"segMinVerts\":\(segMinVerts)},"
+        String(decoding: jsonBytes(sceneId: sceneId, kThresh: kThresh, segMinVerts: segMinVerts, segIndices: segIndices),
+               as: UTF8.self)
+    }
+
+    /// The JSON as UTF-8 bytes (digits written directly, no per-number strings).
+    static func jsonBytes(sceneId: String, kThresh: Float, segMinVerts: Int, segIndices: [Int32]) -> [UInt8] {
         let escaped = sceneId.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        text += "\"sceneId\":\"" + escaped + "\",\"segIndices\":["
-        text.reserveCapacity(text.utf8.count + segIndices.count * 7)
+        var bytes = Array(("{\"params\":{\"kThresh\":" + String(format: "%g", Double(kThresh)) + ",\"segMinVerts\":\(segMinVerts)},"
+                           + "\"sceneId\":\"" + escaped + "\",\"segIndices\":[").utf8)
+        bytes.reserveCapacity(bytes.count + segIndices.count * 8 + 2)
+        var digits = [UInt8](repeating: 0, count: 12)
         for (i, id) in segIndices.enumerated() {
-            if i > 0 { text += "," }
-            text += String(id)
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            var value = Int64(id)
+            if value < 0 { bytes.append(UInt8(ascii: "-")); value = -value }
+            var count = 0
+            repeat {
+                digits[count] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+                count += 1
+            } while value > 0
+            while count > 0 { count -= 1; bytes.append(digits[count]) }
         }
-        return text + "]}"
+        bytes += Array("]}".utf8)
+        return bytes
     }
 
     /// Reads `input` (PLY), segments it and writes the JSON atomically to `output`.
@@ -46,9 +62,9 @@ public enum ScanNetSegmentation {
         let mesh: PlyMesh
         do { mesh = try Ply.read(input) } catch { throw .unreadableInput(url: input, reason: "\(error)") }
         let ids = try segment(positions: mesh.positions, faces: mesh.faces, kThresh: kThresh, segMinVerts: segMinVerts, ties: ties)
-        let text = json(sceneId: input.deletingPathExtension().lastPathComponent, kThresh: kThresh,
-                        segMinVerts: segMinVerts, segIndices: ids)
-        do { try AtomicFile.write(Data(text.utf8), to: output) } catch {
+        let bytes = jsonBytes(sceneId: input.deletingPathExtension().lastPathComponent, kThresh: kThresh,
+                              segMinVerts: segMinVerts, segIndices: ids)
+        do { try AtomicFile.write(Data(bytes), to: output) } catch {
             throw .unwritableOutput(url: output, reason: "\(error)")
         }
         return (ids, Set(ids).count)

@@ -3,7 +3,8 @@ import SceneIO
 
 extension Superpoints {
     /// Runs the stage on a scene folder and writes `superpoints.npy` (i32 `[N]`, ids `0..<S`) atomically, recording
-    /// it, `counts.superpoints` and the options in `scene.json`.
+    /// it, `counts.superpoints` and the options in `scene.json`. Lifted labels of an earlier `lift` run (`vl_*`,
+    /// `sp_view*`, `view_labels.json`) name old superpoint ids and are removed.
     ///
     /// Graph `.mesh` is used only when the scene's points are exactly the vertices of `mesh.ply` (recon with
     /// `fusion.pointSpacing = null`); otherwise the kNN graph is used and `result.graph` says so. Mode `.ibsp`
@@ -31,6 +32,11 @@ extension Superpoints {
         var folder = inputs.folder
         do {
             try folder.write(result.labels, shape: [result.labels.count], named: "superpoints")
+            // Lifted masks refer to superpoint ids; after re-segmentation they are stale, so they go (re-run lift).
+            for name in ["vl_offsets", "vl_superpoints", "sp_view_offsets", "sp_view"] where folder.manifest.arrays[name] != nil {
+                try folder.remove(name)
+            }
+            try? FileManager.default.removeItem(at: folder.fileURL("view_labels.json"))
             try folder.setCount("superpoints", result.count)
             try folder.setProvenance("superpoints", "mode=\(options.mode.rawValue) graph=\(result.graph.rawValue) "
                                      + "k=\(options.kThresh) min_size=\(options.minSize) knn=\(options.knn.k) rule=\(options.cutRule)")

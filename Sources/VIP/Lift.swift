@@ -14,7 +14,10 @@ public enum Lift {
     public static func run(scene url: URL, video: URL? = nil, options: LiftOptions = LiftOptions()) throws(VIPError) -> LiftResult {
         let start = Date()
         let inputs: SceneInputs
-        do { inputs = try SceneInputs.load(url) } catch { throw .unreadableInput(url: url, reason: "\(error)") }
+        do { inputs = try SceneInputs.load(url) } catch {
+            if case let .unreadableInput(_, reason) = error { throw .unreadableInput(url: url, reason: reason) }
+            throw .unreadableInput(url: url, reason: "\(error)")
+        }
         var folder = inputs.folder
         guard folder.manifest.arrays["superpoints"] != nil else {
             throw .missingStage(url: url, file: "superpoints.npy", run: "ovseg3r superpoints \(url.path)")

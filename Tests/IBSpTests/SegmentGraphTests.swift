@@ -61,3 +61,27 @@ struct SegmentGraphTests {
 }
 
 import Foundation
+
+@Suite("Superpoints stage on arrays")
+struct SuperpointStageTests {
+    @Test("geometric superpoints over a mesh graph are segment-mesh's partition, relabelled 0..<S")
+    func meshGraphMatchesSegmentMesh() throws {
+        let mesh = gridMesh(nx: 20, ny: 20, step: 0.05) { x, y in x > 0.5 ? (x - 0.5) * 0.8 : 0 }
+        var options = SuperpointOptions()
+        options.mode = .geometric
+        options.graph = .mesh
+        options.minSize = 10
+        let result = try Superpoints.compute(positions: mesh.positions, normals: [], meshFaces: mesh.faces, options: options)
+        let scanNet = try ScanNetSegmentation.segment(positions: mesh.positions, faces: mesh.faces, kThresh: 0.01,
+                                                      segMinVerts: 10, ties: .stable)
+        #expect(result.graph == .mesh)
+        #expect(samePartition(result.labels, scanNet))
+        #expect(result.count == Set(scanNet).count && result.count >= 2)
+        #expect(Set(result.labels) == Set(0..<Int32(result.count)))
+        #expect(result.keptEdges == result.edges)
+        options.mode = .ibsp
+        #expect(throws: IBSpError.self) {
+            try Superpoints.compute(positions: mesh.positions, normals: [], meshFaces: mesh.faces, options: options)
+        }
+    }
+}

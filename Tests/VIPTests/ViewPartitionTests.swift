@@ -71,3 +71,28 @@ struct ViewPartitionTests {
         }
     }
 }
+
+@Suite("VIP targets from lifted labels")
+struct ViewTargetTests {
+    @Test("targets restrict each lifted mask to the view's columns and drop empty ones")
+    func targets() throws {
+        let visibility = try superpointVisibility(corrOffsets: [0, 3, 4], corrPoint: [0, 2, 4, 5],
+                                                  superpoints: [0, 0, 1, 1, 2, 3], superpointCount: 4)
+        #expect(visibility.superpoints(in: 0) == [0, 1, 2] && visibility.superpoints(in: 1) == [3])
+        let labels = ViewLabels(
+            views: [ViewLabels.View(view: 0, frame: 0, instances: [
+                        ViewLabels.Instance(label: "chair", score: 0.9, object: 2, superpoints: [1, 2]),
+                        ViewLabels.Instance(label: "mat", score: 0.5, object: nil, superpoints: [3])]),
+                    ViewLabels.View(view: 1, frame: 5, instances: [
+                        ViewLabels.Instance(label: "mat", score: 0.5, object: nil, superpoints: [3])])],
+            visibility: visibility, objects: ViewLabels.Objects(features: [], channels: 0, centers: [], views: []),
+            superpointCount: 4)
+        let partition = try ViewPartition(seeds: [1, 3], visibility: visibility, superpointCount: 4)
+        let t0 = try partition.targets(view: 0, labels: labels)
+        #expect(t0 == [ViewPartition.ViewTarget(label: "chair", mask: [0, 1, 1], object: 2)])
+        let t1 = try partition.targets(view: 1, labels: labels)
+        #expect(t1 == [ViewPartition.ViewTarget(label: "mat", mask: [1], object: nil)])
+        #expect(partition.views[1].queries == [1])
+        #expect(labels.labelStrings == ["chair", "mat"])
+    }
+}
