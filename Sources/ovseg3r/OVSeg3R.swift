@@ -15,6 +15,7 @@ struct OVSeg3R: ParsableCommand {
             InfoCommand.self,
             ImportCommand.self,
             SynthCommand.self,
+            DemoCommand.self,
             ReconCommand.self,
             TrainCommand.self,
             PredictCommand.self,

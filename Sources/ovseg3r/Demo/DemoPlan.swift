@@ -1,0 +1,40 @@
+import Foundation
+
+/// The sizes of one demo run. `standard` fits in 20 minutes on 2 cores; `quick` is the test-sized run.
+struct DemoPlan: Sendable {
+    var trainScenes: Int
+    var testScenes: Int
+    var frames: Int
+    var preset: String
+    var trainSteps: Int
+    var seed: UInt64
+
+    static func standard(seed: UInt64) -> DemoPlan {
+        DemoPlan(trainScenes: 6, testScenes: 3, frames: 90, preset: "demo", trainSteps: 600, seed: seed)
+    }
+
+    static func quick(seed: UInt64) -> DemoPlan {
+        DemoPlan(trainScenes: 2, testScenes: 1, frames: 16, preset: "tiny", trainSteps: 12, seed: seed)
+    }
+
+    /// Training and held-out scenes come from different top-level seeds, so no held-out room is ever trained on.
+    var trainSeed: UInt64 { seed &* 2 &+ 1 }
+    var testSeed: UInt64 { seed &* 2 &+ 1_000_003 }
+}
+
+/// Where every stage of the demo writes. Each stage's output is its completion marker, so an
+/// interrupted demo resumes by re-running only the stages whose outputs are missing.
+struct DemoLayout: Sendable {
+    let root: URL
+
+    var videos: URL { root.appendingPathComponent("videos") }
+    var scenes: URL { root.appendingPathComponent("scenes") }
+    var run: URL { root.appendingPathComponent("run") }
+    var predictions: URL { run.appendingPathComponent("pred") }
+    var evaluation: URL { run.appendingPathComponent("eval.json") }
+    var evaluationMarkdown: URL { run.appendingPathComponent("eval.md") }
+    var report: URL { root.appendingPathComponent("report.html") }
+
+    func videoSet(_ split: String) -> URL { videos.appendingPathComponent(split) }
+    func sceneSet(_ split: String) -> URL { scenes.appendingPathComponent(split) }
+}
