@@ -1,0 +1,97 @@
+import Tensor
+
+/// SegDINO3D-VL at CPU scale: a `PointEncoder`, superpoint queries, `decoderLayers` decoder layers and a head
+/// before the first layer and after each (so `decoderLayers + 1` predictions, last = final output).
+public final class SegDINO3DModel: Module {
+    public let config: ModelConfig
+    public let encoder: any PointEncoder
+    let inputProjection: Linear, inputNorm: LayerNorm
+    let maskFeatures: MLP
+    let queryProjection: MLP
+    let referencePointHead: MLP
+    let objectProjection: Linear?
+    let layers: [DecoderLayer]
+    let head: PredictionHead
+    let encoding: SinePositionalEncoding3D
+
+    /// A freshly initialised model; every weight drawn from `rng`.
+    public init(config: ModelConfig, using rng: inout some RandomNumberGenerator) throws(SegDINO3DError) {
+        try config.validate()
+        self.config = config
+        let d = config.width
+        encoder = SuperpointEncoder(config: config, using: &rng)
+        inputProjection = Linear(d, d, using: &rng); inputNorm = LayerNorm(d)
+        maskFeatures = MLP(widths: [d, d, d], using: &rng)
+        queryProjection = MLP(widths: [d, d, d], using: &rng)
+        referencePointHead = MLP(widths: [d, d, d], using: &rng)
+        objectProjection = config.feature2DWidth > 0 ? Linear(config.feature2DWidth, d, using: &rng) : nil
+        encoding = SinePositionalEncoding3D(channels: d, temperature: 20)
+        var ls: [DecoderLayer] = []
+        for i in 0..<config.decoderLayers {
+            ls.append(DecoderLayer(config: config, isFirst: i == 0, axisChannels: encoding.axisChannels, using: &rng))
+        }
+        layers = ls
+        head = PredictionHead(config: config, using: &rng)
+    }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        prefixed("encoder", encoder) + prefixed("input_proj", inputProjection) + prefixed("input_norm", inputNorm)
+            + prefixed("mask_feats", maskFeatures) + prefixed("query_proj", queryProjection)
+            + prefixed("ref_point_head", referencePointHead) + (objectProjection.map { prefixed("object_proj", $0) } ?? [])
+            + layers.enumerated().flatMap { prefixed("decoder.\($0.offset)", $0.element) } + prefixed("head", head)
+    }
+
+    /// Every prediction set, first (pre-decoder) to last (final). Throws if `input` does not fit the config.
+    public func forward(_ input: ModelInput, tape: Tape) throws(SegDINO3DError) -> [LayerPrediction] {
+        try input.validate(config)
+        let geometry = SceneGeometry(input)
+        let qn = input.querySeeds.count
+        let features = encoder.encode(input, geometry: geometry, tape: tape)
+        let instance = inputProjection(features).relu()
+        let masks = maskFeatures(features)
+        let context = makeContext(input, geometry: geometry, instance: inputNorm(instance), tape: tape)
+        // Queries from the seed superpoints; boxes start at the seed's centre with the configured size.
+        var centers = [Float](repeating: 0, count: qn * 3)
+        for (i, seed) in input.querySeeds.enumerated() { for a in 0..<3 { centers[i * 3 + a] = geometry.superpointCenters[Int(seed) * 3 + a] } }
+        var state = QueryState(content: queryProjection(features.gatherRows(input.querySeeds)),
+                               centers: Tensor.from(centers, rows: qn, cols: 3),
+                               sizes: Tensor(repeating: config.initialBoxSize, shape: [qn, 3]))
+        var predictions = [head(state.content, maskFeatures: masks, text: input.textEmbeddings,
+                                centers: tape.constant(state.centers), sizes: tape.constant(state.sizes))]
+        for layer in layers {
+            let pe = tape.constant(encoding(Tensor.from(geometry.normalized(state.centers.floats()), rows: qn, cols: 3)))
+            let out = layer(state, encoding: pe, queryPosition: referencePointHead(pe),
+                            previousMask: predictions[predictions.count - 1].maskLogits.value, context: context)
+            state = out.state
+            predictions.append(head(state.content, maskFeatures: masks, text: input.textEmbeddings,
+                                    centers: out.centers, sizes: out.sizes))
+        }
+        return predictions
+    }
+
+    /// Keys for the decoder: instance features, their sine encoding, 2D object tokens and the near table.
+    func makeContext(_ input: ModelInput, geometry: SceneGeometry, instance: Var, tape: Tape) -> DecoderContext {
+        let s = input.superpointCount, d = config.width
+        let spEncoding = tape.constant(encoding(Tensor.from(geometry.normalized(geometry.superpointCenters), rows: s, cols: 3)))
+        let dummy = tape.constant(Tensor(repeating: 1, shape: [1, d]))
+        var o = input.objectCount
+        var tokens = dummy
+        if let objectProjection, o > 0 {
+            let feats = tape.constant(Tensor.from(input.objectFeatures, rows: o, cols: config.feature2DWidth))
+            tokens = Var.concat([objectProjection(feats), dummy], axis: 0)
+        } else {
+            o = 0
+        }
+        var near = [Bool](repeating: false, count: s * o)
+        let c = geometry.superpointCenters, r = Float(config.objectRadius)
+        for si in 0..<s {
+            for oi in 0..<o {
+                var dist: Float = 0
+                for a in 0..<3 { dist += abs(c[si * 3 + a] - input.objectCenters[oi * 3 + a]) }
+                near[si * o + oi] = dist < r
+            }
+        }
+        return DecoderContext(superpointFeatures: instance, superpointEncoding: spEncoding, objectTokens: tokens,
+                              near: near, objectCount: o)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Geometry
+import SegDINO3D
+import Tensor
+
+/// Training state beyond the weights: written as `state.json` in a checkpoint folder.
+public struct TrainState: Codable, Sendable, Equatable {
+    /// Steps completed.
+    public var step: Int
+    /// The training RNG's state after `step` steps (`SeededGenerator(seed: rngState)` continues the stream).
+    public var rngState: UInt64
+    public var config: TrainConfig
+}
+
+/// A checkpoint folder `RUN/checkpoint-<step>/` holding `model.safetensors`, `optimizer.safetensors` and
+/// `state.json`; `RUN/latest.json` names the newest complete one. The folder is written under a temporary name
+/// and renamed, and `latest.json` is replaced atomically, so a run killed at any moment leaves a usable checkpoint.
+public enum Checkpoint {
+    struct Latest: Codable { var checkpoint: String; var step: Int }
+
+    /// Writes the checkpoint for `state.step` and points `latest.json` at it; keeps the two newest.
+    public static func save(run: URL, model: SegDINO3DModel, optimizer: Optimizer<AdamW>, state: TrainState) throws {
+        let fm = FileManager.default
+        let name = String(format: "checkpoint-%06d", state.step)
+        let final = run.appendingPathComponent(name), temp = run.appendingPathComponent(".tmp-" + name)
+        try? fm.removeItem(at: temp)
+        try fm.createDirectory(at: temp, withIntermediateDirectories: true)
+        try model.saveParameters(to: temp.appendingPathComponent("model.safetensors").path, metadata: ["step": String(state.step)])
+        try optimizer.saveState(to: temp.appendingPathComponent("optimizer.safetensors").path)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try enc.encode(state).write(to: temp.appendingPathComponent("state.json"), options: .atomic)
+        try? fm.removeItem(at: final)
+        try fm.moveItem(at: temp, to: final)
+        try enc.encode(Latest(checkpoint: name, step: state.step)).write(to: run.appendingPathComponent("latest.json"), options: .atomic)
+        // Keep the newest two checkpoints.
+        let old = ((try? fm.contentsOfDirectory(atPath: run.path)) ?? []).filter { $0.hasPrefix("checkpoint-") }.sorted().dropLast(2)
+        for o in old { try? fm.removeItem(at: run.appendingPathComponent(o)) }
+    }
+
+    /// The newest complete checkpoint folder of `run`, if any.
+    public static func latest(in run: URL) -> URL? {
+        guard let data = try? Data(contentsOf: run.appendingPathComponent("latest.json")),
+              let l = try? JSONDecoder().decode(Latest.self, from: data) else { return nil }
+        return run.appendingPathComponent(l.checkpoint)
+    }
+
+    /// Resolves a checkpoint argument: a checkpoint folder, or a run folder (its latest checkpoint).
+    public static func resolve(_ url: URL) throws(TrainError) -> URL {
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("state.json").path) { return url }
+        if let l = latest(in: url) { return l }
+        throw .badCheckpoint(path: url.path, reason: "neither a checkpoint folder (state.json) nor a run with latest.json")
+    }
+
+    /// Reads `state.json` of a checkpoint folder.
+    public static func state(at folder: URL) throws(TrainError) -> TrainState {
+        let url = folder.appendingPathComponent("state.json")
+        do { return try JSONDecoder().decode(TrainState.self, from: Data(contentsOf: url)) } catch {
+            throw .badCheckpoint(path: url.path, reason: String(describing: error))
+        }
+    }
+
+    /// A model built from the checkpoint's config with its weights loaded.
+    public static func loadModel(from folder: URL) throws -> (model: SegDINO3DModel, state: TrainState) {
+        let st = try state(at: folder)
+        var rng = SeededGenerator(seed: 0)
+        let model = try SegDINO3DModel(config: st.config.model, using: &rng)
+        try model.loadParameters(from: folder.appendingPathComponent("model.safetensors").path)
+        return (model, st)
+    }
+}

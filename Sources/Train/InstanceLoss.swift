@@ -1,0 +1,81 @@
+import SegDINO3D
+import Tensor
+
+/// A group of queries and superpoint columns supervised together: the whole scene (scene-level GT, or a
+/// view's labels without VIP) or one view under VIP (queries seeded in the view × superpoints visible in it).
+public struct SupervisionSet: Sendable {
+    /// Query rows in scope (indices into the prediction's Q).
+    public var rows: [Int32]
+    /// Superpoint columns in scope; nil = all S.
+    public var columns: [Int32]?
+    public var targets: [MatchTarget]
+    /// Log name prefix (`scene` or `view`).
+    public var kind: String
+}
+
+/// The loss terms of one prediction set on one supervision set (method §5), each already weighted.
+public struct LossTerms {
+    public var classification: Var
+    public var maskBCE: Var?
+    public var maskDice: Var?
+    public var center: Var?
+    public var size: Var?
+    public var matches: Int
+
+    /// Sum of the present terms.
+    public var total: Var {
+        [maskBCE, maskDice, center, size].compactMap { $0 }.reduce(classification, +)
+    }
+}
+
+/// Matching and loss for one prediction set.
+public enum InstanceLoss {
+    /// The matcher's view of `prediction` restricted to `set` (values only).
+    public static func matchInputs(_ prediction: LayerPrediction, set: SupervisionSet, seeds: [Int32]) -> MatchPredictions {
+        let cls = prediction.classLogits.value, k = cls.shape[1]
+        let probs = prediction.classLogits.tape.withoutRecording { prediction.classLogits.softmax().value }.gatheredRows(set.rows).floats()
+        var masks = prediction.maskLogits.value.gatheredRows(set.rows)
+        if let cols = set.columns { masks = masks.permuted([1, 0]).gatheredRows(cols).permuted([1, 0]) }
+        return MatchPredictions(probabilities: probs, classCount: k, maskLogits: masks.floats(), columns: masks.shape[1],
+                                centers: prediction.centers.value.gatheredRows(set.rows).floats(),
+                                sizes: prediction.sizes.value.gatheredRows(set.rows).floats(),
+                                seeds: set.rows.map { seeds[Int($0)] })
+    }
+
+    /// Matches, then: class CE over every row in scope (unmatched → no-object, weight `noObject`), mask BCE and
+    /// Dice over matched rows × columns in scope, centre and size L1 (sum over xyz, mean over matches).
+    public static func terms(_ prediction: LayerPrediction, set: SupervisionSet, seeds: [Int32], weights: LossWeights) -> LossTerms {
+        let inputs = matchInputs(prediction, set: set, seeds: seeds)
+        let cost = SparseMatcher.costMatrix(inputs, targets: set.targets, weights: weights)
+        let matches = SparseMatcher.match(cost: cost, rows: inputs.rows, targets: set.targets.count)
+        let k = inputs.classCount
+        var labels = [Int32](repeating: Int32(k - 1), count: set.rows.count)
+        for m in matches { labels[m.row] = Int32(set.targets[m.target].label) }
+        var classWeights = [Double](repeating: 1, count: k)
+        classWeights[k - 1] = weights.noObject
+        let ce = prediction.classLogits.gatherRows(set.rows).crossEntropy(labels: labels, classWeights: classWeights)
+        var out = LossTerms(classification: ce * weights.classification, matches: matches.count)
+        guard !matches.isEmpty else { return out }
+        let tape = prediction.maskLogits.tape
+        let rows = matches.map { set.rows[$0.row] }
+        var masks = prediction.maskLogits.gatherRows(rows)
+        if let cols = set.columns { masks = masks.transposed().gatherRows(cols).transposed() }
+        let c = masks.shape[1], m = matches.count
+        let maskTarget = Tensor.rows(matches.flatMap { set.targets[$0.target].mask }, rows: m, cols: c)
+        out.maskBCE = masks.binaryCrossEntropyWithLogits(targets: maskTarget) * weights.maskBCE
+        out.maskDice = masks.diceLoss(targets: maskTarget) * weights.maskDice
+        let centerTarget = tape.constant(Tensor.rows(matches.flatMap { set.targets[$0.target].center }, rows: m, cols: 3))
+        let sizeTarget = tape.constant(Tensor.rows(matches.flatMap { set.targets[$0.target].size }, rows: m, cols: 3))
+        out.center = (prediction.centers.gatherRows(rows) - centerTarget).abs().sum() * (weights.center / Double(m))
+        out.size = (prediction.sizes.gatherRows(rows) - sizeTarget).abs().sum() * (weights.size / Double(m))
+        return out
+    }
+}
+
+extension Tensor {
+    /// `[rows, cols]` float32 from row-major values.
+    static func rows(_ values: [Float], rows: Int, cols: Int) -> Tensor {
+        precondition(values.count == rows * cols, "Tensor.rows: \(values.count) values for [\(rows), \(cols)]")
+        return (try? Tensor(values, shape: [rows, cols])) ?? Tensor.zeros([rows, cols])
+    }
+}

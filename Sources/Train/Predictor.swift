@@ -1,0 +1,111 @@
+import Foundation
+import SceneIO
+import SegDINO3D
+import Tensor
+
+/// What to predict and how.
+public struct PredictOptions: Sendable {
+    /// A checkpoint folder or a run folder (its latest checkpoint).
+    public var checkpoint: URL
+    /// Scene folders, or folders of scene folders.
+    public var scenes: [URL]
+    /// Output folder: `<scene>.txt` + `pred_mask/*.txt` (ScanNet benchmark format) and `npy/<scene>_*.npy`.
+    public var out: URL
+    /// Classes to predict, with the label ids written to the benchmark files (default: ScanNet200 instances).
+    public var classes: ClassCatalog = .scanNet200Instances()
+    public var postProcess = PostProcessOptions()
+    public var embeddings: TextEmbeddings
+
+    public init(checkpoint: URL, scenes: [URL], out: URL, embeddings: TextEmbeddings) {
+        self.checkpoint = checkpoint
+        self.scenes = scenes
+        self.out = out
+        self.embeddings = embeddings
+    }
+}
+
+/// One scene's output instances, point level.
+public struct PredictedInstance: Sendable {
+    public var className: String
+    public var labelID: Int
+    /// Higher is better.
+    public var score: Double
+    /// Point indices in the mask, ascending.
+    public var points: [Int32]
+}
+
+/// What `predict` wrote.
+public struct PredictResult: Sendable {
+    /// Scene name → instances by descending score.
+    public var scenes: [String: [PredictedInstance]]
+    public var seconds: Double
+}
+
+public enum Predictor {
+    /// Runs the model on every scene and writes the benchmark files.
+    public static func run(_ options: PredictOptions) throws -> PredictResult {
+        let start = Date()
+        let (model, state) = try Checkpoint.loadModel(from: Checkpoint.resolve(options.checkpoint))
+        let names = options.classes.names
+        let text = try options.embeddings.matrix(for: names)
+        var out: [String: [PredictedInstance]] = [:]
+        try FileManager.default.createDirectory(at: options.out.appendingPathComponent("pred_mask"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: options.out.appendingPathComponent("npy"), withIntermediateDirectories: true)
+        let spArray = "superpoints"
+        for folder in options.scenes.flatMap(SceneList.folders) {
+            let scene = try TrainScene.load(folder, superpointArray: spArray, baseClasses: nil)
+            let instances = try predict(scene: scene, model: model, text: text, names: names, post: options.postProcess,
+                                        features2D: state.config.features2D).map {
+                PredictedInstance(className: $0.className, labelID: options.classes.entry(named: $0.className)?.id ?? 0,
+                                  score: $0.score, points: $0.points)
+            }
+            try write(instances, scene: scene.name, pointCount: scene.pointCount, to: options.out)
+            out[scene.name] = instances
+        }
+        return PredictResult(scenes: out, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// Instances for one scene against the vocabulary `names` (`text [K, D]`), with labelID left 0. 2D features
+    /// and objects are used when `features2D` (the training config's switch) and the widths agree.
+    public static func predict(scene: TrainScene, model: SegDINO3DModel, text: Tensor, names: [String],
+                               post: PostProcessOptions, features2D: Bool = true) throws -> [PredictedInstance] {
+        let c = model.config
+        let useFeatures = features2D && c.feature2DWidth > 0 && scene.feature2DWidth == c.feature2DWidth
+        let input = ModelInput(coords: scene.coords, colors: scene.colors, normals: scene.normals,
+                               features2D: useFeatures ? scene.features2D : [], superpoints: scene.superpoints,
+                               superpointCount: scene.superpointCount, objectFeatures: useFeatures ? scene.objectFeatures : [],
+                               objectCenters: useFeatures ? scene.objectCenters : [], textEmbeddings: text)
+        let tape = Tape(recording: false)
+        guard let final = try model.forward(input, tape: tape).last else { return [] }
+        var perSP = [Int](repeating: 0, count: scene.superpointCount)
+        var pointsOf = [[Int32]](repeating: [], count: scene.superpointCount)
+        for (i, s) in scene.superpoints.enumerated() { perSP[Int(s)] += 1; pointsOf[Int(s)].append(Int32(i)) }
+        let cands = PostProcess.run(classLogits: final.classLogits.value.floats(), maskLogits: final.maskLogits.value.floats(),
+                                    queries: input.querySeeds.count, classes: names.count, superpoints: scene.superpointCount,
+                                    pointsPerSuperpoint: perSP, options: post)
+        return cands.map { cand in
+            PredictedInstance(className: names[cand.classIndex], labelID: 0, score: cand.score,
+                              points: cand.superpoints.flatMap { pointsOf[Int($0)] }.sorted())
+        }
+    }
+
+    /// `OUT/<scene>.txt` lines `pred_mask/<scene>_<k>.txt <label id> <score>`, one 0/1 line per point in each mask
+    /// file, and `OUT/npy/<scene>_{masks,scores,labels}.npy` (u8 [P, N], f32 [P], i32 [P]).
+    public static func write(_ instances: [PredictedInstance], scene: String, pointCount n: Int, to out: URL) throws {
+        var lines: [String] = []
+        var masks = [UInt8](repeating: 0, count: instances.count * n)
+        for (k, inst) in instances.enumerated() {
+            var bits = [UInt8](repeating: 0x30, count: 2 * n)
+            for i in 0..<n { bits[2 * i + 1] = 0x0A }
+            for p in inst.points { bits[2 * Int(p)] = 0x31; masks[k * n + Int(p)] = 1 }
+            let rel = "pred_mask/\(scene)_\(k).txt"
+            try Data(bits).write(to: out.appendingPathComponent(rel), options: .atomic)
+            lines.append("\(rel) \(inst.labelID) \(String(format: "%.6f", inst.score))")
+        }
+        try (lines.map { $0 + "\n" }.joined()).write(to: out.appendingPathComponent(scene + ".txt"), atomically: true, encoding: .utf8)
+        let npy = out.appendingPathComponent("npy")
+        try Npy.write(masks, shape: [instances.count, n], to: npy.appendingPathComponent(scene + "_masks.npy"))
+        try Npy.write(instances.map { Float($0.score) }, shape: [instances.count], to: npy.appendingPathComponent(scene + "_scores.npy"))
+        try Npy.write(instances.map { Int32($0.labelID) }, shape: [instances.count], to: npy.appendingPathComponent(scene + "_labels.npy"))
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import SceneIO
+
+/// Finds and loads the scene folders under a data folder (sorted by name).
+public enum SceneList {
+    /// Scene folders: `data` itself if it has scene.json, else its children that do.
+    public static func folders(_ data: URL) -> [URL] {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: data.appendingPathComponent(SceneFolder.manifestName).path) { return [data] }
+        let names = ((try? fm.contentsOfDirectory(atPath: data.path)) ?? []).sorted()
+        return names.map { data.appendingPathComponent($0) }
+            .filter { fm.fileExists(atPath: $0.appendingPathComponent(SceneFolder.manifestName).path) }
+    }
+
+    /// Every scene that has the superpoint array, with base-class GT (`ClassGroups.baseNovel()`'s "base").
+    public static func load(_ data: URL, superpointArray: String) throws -> [TrainScene] {
+        let base = Set(ClassGroups.baseNovel().group(named: "base")?.classes ?? [])
+        let scenes = try folders(data).filter {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent(superpointArray + ".npy").path)
+        }.map { try TrainScene.load($0, superpointArray: superpointArray, baseClasses: base) }
+        if scenes.isEmpty { throw TrainError.noScenes(folder: data.path) }
+        return scenes
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Geometry
+import SegDINO3D
+import Tensor
+import VIP
+
+/// One training step's input: the model input, the vocabulary and every supervision set.
+public struct StepBatch {
+    public var input: ModelInput
+    public var vocabulary: [String]
+    public var sets: [SupervisionSet]
+
+    /// Builds the step for an (already augmented) scene. `seeds` are the query superpoints; `useViews` says
+    /// whether this scene is in the view-supervised ("reconstructed") share.
+    public static func make(scene: TrainScene, seeds: [Int32], useViews: Bool, config: TrainConfig,
+                            embeddings: TextEmbeddings, rng: inout SeededGenerator) throws -> StepBatch {
+        let sup = config.supervision
+        // Which targets supervise this step.
+        var sceneTargets = sup.sceneGT ? scene.sceneTargets : []
+        var views = (useViews && sup.viewLabels) ? scene.views.filter { !$0.instances.isEmpty } : []
+        if views.count > sup.viewsPerStep {
+            views.shuffle(using: &rng)
+            views = Array(views.prefix(sup.viewsPerStep))
+        }
+        sceneTargets = sceneTargets.filter { embeddings.contains($0.name) }
+        // Vocabulary: the names used here, padded with random negatives to `textCount`.
+        let positives = Set(sceneTargets.map(\.name)).union(views.flatMap { $0.instances.map(\.name) }).filter(embeddings.contains).sorted()
+        var negatives = embeddings.names.filter { !positives.contains($0) }
+        negatives.shuffle(using: &rng)
+        let vocabulary = positives + negatives.prefix(max(0, config.textCount - positives.count))
+        var labelOf: [String: Int] = [:]
+        for (i, n) in vocabulary.enumerated() { labelOf[n] = i }
+        // 2D objects with dropout.
+        let useFeatures = config.features2D && config.model.feature2DWidth > 0 && scene.feature2DWidth == config.model.feature2DWidth
+        var objFeat: [Float] = [], objCenter: [Float] = []
+        if useFeatures {
+            let c = scene.feature2DWidth
+            for o in 0..<(scene.objectCenters.count / 3) where rng.nextUnitDouble() >= config.objectDropout {
+                objFeat.append(contentsOf: scene.objectFeatures[(o * c)..<((o + 1) * c)])
+                objCenter.append(contentsOf: scene.objectCenters[(o * 3)..<(o * 3 + 3)])
+            }
+        }
+        let input = ModelInput(coords: scene.coords, colors: scene.colors, normals: scene.normals,
+                               features2D: useFeatures ? scene.features2D : [], superpoints: scene.superpoints,
+                               superpointCount: scene.superpointCount, objectFeatures: objFeat, objectCenters: objCenter,
+                               querySeeds: seeds, textEmbeddings: try embeddings.matrix(for: vocabulary))
+        // Supervision sets.
+        let boxes = BoxMaker(scene: scene)
+        let all = (0..<seeds.count).map { Int32($0) }
+        var sets: [SupervisionSet] = []
+        if !sceneTargets.isEmpty {
+            sets.append(SupervisionSet(rows: all, columns: nil, targets: sceneTargets.compactMap {
+                boxes.target($0, columns: nil, labelOf: labelOf)
+            }, kind: "scene"))
+        }
+        for v in views {
+            // VIP truncates to the view; without it the view's labels supervise the whole scene prediction.
+            let rows: [Int32], columns: [Int32]?
+            if sup.vip {
+                (rows, columns) = try viewShare(seeds: seeds, visible: v.visible, superpointCount: scene.superpointCount)
+            } else {
+                (rows, columns) = (all, nil)
+            }
+            guard !rows.isEmpty else { continue }
+            sets.append(SupervisionSet(rows: rows, columns: columns, targets: v.instances.compactMap {
+                boxes.target($0, columns: columns, labelOf: labelOf)
+            }, kind: "view"))
+        }
+        return StepBatch(input: input, vocabulary: vocabulary, sets: sets)
+    }
+}
+
+/// VIP (method §2, the ibsp branch's `ViewPartition`): the query rows whose seed superpoint is visible in the
+/// view and the visible superpoint columns, both ascending.
+func viewShare(seeds: [Int32], visible: [Int32], superpointCount: Int) throws -> (rows: [Int32], columns: [Int32]) {
+    let visibility = SuperpointVisibility(offsets: [0, Int64(visible.count)], superpoints: visible)
+    let partition = try ViewPartition(seeds: seeds, visibility: visibility, superpointCount: superpointCount)
+    guard let view = partition.views.first else { return ([], []) }
+    return (view.queries, view.superpoints)
+}
+
+/// Targets' boxes and column masks from a scene's (augmented) points.
+struct BoxMaker {
+    let scene: TrainScene
+    let pointsOf: [[Int]]
+    let extent: [Float]
+
+    init(scene: TrainScene) {
+        self.scene = scene
+        var p = [[Int]](repeating: [], count: scene.superpointCount)
+        for (i, s) in scene.superpoints.enumerated() { p[Int(s)].append(i) }
+        pointsOf = p
+        var lo: [Float] = [.infinity, .infinity, .infinity], hi: [Float] = [-.infinity, -.infinity, -.infinity]
+        for i in 0..<scene.pointCount { for a in 0..<3 { lo[a] = min(lo[a], scene.coords[i * 3 + a]); hi[a] = max(hi[a], scene.coords[i * 3 + a]) } }
+        extent = (0..<3).map { max(hi[$0] - lo[$0], 1e-3) }
+    }
+
+    /// The target over `columns` (nil: all superpoints), or nil if its name is not in the vocabulary.
+    func target(_ t: InstanceTarget, columns: [Int32]?, labelOf: [String: Int]) -> MatchTarget? {
+        guard let label = labelOf[t.name] else { return nil }
+        let members = Set(t.superpoints)
+        let cols = columns ?? (0..<scene.superpointCount).map { Int32($0) }
+        let mask = cols.map { members.contains($0) ? Float(1) : 0 }
+        var lo: [Float] = [.infinity, .infinity, .infinity], hi: [Float] = [-.infinity, -.infinity, -.infinity]
+        for s in t.superpoints { for i in pointsOf[Int(s)] { for a in 0..<3 {
+            lo[a] = min(lo[a], scene.coords[i * 3 + a]); hi[a] = max(hi[a], scene.coords[i * 3 + a])
+        } } }
+        guard lo[0].isFinite else { return nil }
+        let center = (0..<3).map { (lo[$0] + hi[$0]) / 2 }
+        let size = (0..<3).map { min(max((hi[$0] - lo[$0]) / extent[$0], 1e-3), 1 - 1e-3) }
+        return MatchTarget(mask: mask, label: label, center: center, size: size, superpoints: members)
+    }
+}

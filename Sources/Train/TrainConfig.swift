@@ -1,0 +1,125 @@
+import Foundation
+import SegDINO3D
+
+/// Augmentation ranges (method §4.6), applied alike to points, normals, boxes and 2D object centres.
+public struct AugmentOptions: Codable, Sendable, Equatable {
+    /// Probability of mirroring x, and (separately) y.
+    public var flipProbability: Double = 0.5
+    /// Rotation about z drawn uniformly in ±this, radians.
+    public var maxRotation: Double = Double.pi
+    /// Uniform scale range.
+    public var scaleRange: [Double] = [0.8, 1.2]
+    /// Standard deviation of the translation, metres.
+    public var translationStd: Double = 0.1
+    /// Whether to augment at all.
+    public var enabled: Bool = true
+    public init() {}
+}
+
+/// What supervises training (the ablation switches).
+public struct SupervisionOptions: Codable, Sendable, Equatable {
+    /// Scene-level supervision on 3D ground truth restricted to the base classes.
+    public var sceneGT: Bool = true
+    /// View-level supervision from lifted 2D labels; with `vip` the predictions are truncated per view (VIP).
+    public var viewLabels: Bool = true
+    /// View-wise Instance Partition: per view only queries seeded there and superpoints visible there.
+    public var vip: Bool = true
+    /// Share of the scenes (in name order, first ones) that get view-level supervision ("reconstructed data").
+    public var reconstructedFraction: Double = 1.0
+    /// At most this many views per scene and step (drawn at random), to bound the cost.
+    public var viewsPerStep: Int = 4
+    public init() {}
+}
+
+/// Everything a training run needs besides data; a JSON file may give any subset of the keys.
+public struct TrainConfig: Codable, Sendable, Equatable {
+    public var model = ModelConfig()
+    public var augment = AugmentOptions()
+    public var supervision = SupervisionOptions()
+    /// Optimiser steps (one scene per step).
+    public var steps: Int = 300
+    /// AdamW base learning rate, poly decay (power `polyPower`) to 0 at `steps`.
+    public var learningRate: Double = 1e-3
+    public var weightDecay: Double = 0.05
+    public var polyPower: Double = 0.9
+    /// Global gradient-norm clip (method: 10).
+    public var clipNorm: Double = 10
+    /// Lower end of the random share of superpoints used as queries (U(minQueryFraction, 1)).
+    public var minQueryFraction: Double = 0.5
+    /// Vocabulary size T: the scene's names padded with random negative names.
+    public var textCount: Int = 16
+    /// Share of 2D objects dropped per step (method: 0.7 on ScanNet200).
+    public var objectDropout: Double = 0.5
+    /// Use lifted 2D features and 2D objects (`feat2d`, `objects2d_*`) when the scene has them.
+    public var features2D: Bool = true
+    /// Superpoint array to read: `superpoints` (IBSp when the scene was lifted with it) or another, e.g. a
+    /// geometry-only `superpoints_geo` for the w/o-IBSp ablation.
+    public var superpointArray: String = "superpoints"
+    /// Save a checkpoint every this many steps (and at the end).
+    public var checkpointEvery: Int = 50
+    /// Loss weights (method §5): class, mask BCE, mask Dice, centre L1, size L1; no-object class weight.
+    public var weights = LossWeights()
+
+    public init() {}
+
+    /// Reads a JSON file; keys absent from the file keep their defaults (also inside nested objects).
+    public static func load(from url: URL) throws(TrainError) -> TrainConfig {
+        do {
+            let user = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+            let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainConfig()))
+            let merged = merge(defaults, user)
+            let config = try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+            try config.validate()
+            return config
+        } catch let e as TrainError {
+            throw e
+        } catch {
+            throw .unreadable(path: url.path, reason: String(describing: error))
+        }
+    }
+
+    static func merge(_ base: Any, _ over: Any) -> Any {
+        guard var b = base as? [String: Any], let o = over as? [String: Any] else { return over }
+        for (k, v) in o { b[k] = b[k].map { merge($0, v) } ?? v }
+        return b
+    }
+
+    /// Pretty, key-sorted JSON (what `RUN/config.json` holds).
+    public func jsonData() -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? e.encode(self)) ?? Data()
+    }
+
+    /// Throws `invalidConfiguration` naming the first bad field.
+    public func validate() throws(TrainError) {
+        do { try model.validate() } catch { throw .invalidConfiguration(field: "model", value: "", reason: error.description) }
+        guard steps >= 1 else { throw .invalidConfiguration(field: "steps", value: String(steps), reason: "must be ≥ 1") }
+        guard textCount >= 2 else { throw .invalidConfiguration(field: "textCount", value: String(textCount), reason: "must be ≥ 2") }
+        guard (0...1).contains(minQueryFraction), minQueryFraction > 0 else {
+            throw .invalidConfiguration(field: "minQueryFraction", value: String(minQueryFraction), reason: "must lie in (0, 1]")
+        }
+        guard (0...1).contains(supervision.reconstructedFraction) else {
+            throw .invalidConfiguration(field: "supervision.reconstructedFraction", value: String(supervision.reconstructedFraction),
+                                        reason: "must lie in [0, 1]")
+        }
+        guard checkpointEvery >= 1 else {
+            throw .invalidConfiguration(field: "checkpointEvery", value: String(checkpointEvery), reason: "must be ≥ 1")
+        }
+        guard augment.scaleRange.count == 2, augment.scaleRange[0] > 0, augment.scaleRange[0] <= augment.scaleRange[1] else {
+            throw .invalidConfiguration(field: "augment.scaleRange", value: "\(augment.scaleRange)", reason: "must be [low, high], 0 < low ≤ high")
+        }
+    }
+}
+
+/// Weights of the matching cost and of the loss (method §5; the same five weights for both).
+public struct LossWeights: Codable, Sendable, Equatable {
+    public var classification: Double = 0.5
+    public var maskBCE: Double = 1.0
+    public var maskDice: Double = 1.0
+    public var center: Double = 0.5
+    public var size: Double = 0.5
+    /// Cross-entropy weight of the no-object class.
+    public var noObject: Double = 0.1
+    public init() {}
+}

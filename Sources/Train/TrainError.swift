@@ -1,0 +1,33 @@
+/// Errors of training, prediction and querying, each with the file or value at fault.
+public enum TrainError: Error, CustomStringConvertible {
+    /// A scene folder lacks an array training needs.
+    case missingArray(scene: String, name: String)
+    /// A scene's arrays disagree in size.
+    case inconsistentScene(scene: String, reason: String)
+    /// The data folder holds no usable scene.
+    case noScenes(folder: String)
+    /// A configuration value is out of range.
+    case invalidConfiguration(field: String, value: String, reason: String)
+    /// A file could not be read or parsed.
+    case unreadable(path: String, reason: String)
+    /// A file could not be written.
+    case unwritable(path: String, reason: String)
+    /// A class name has no text embedding.
+    case unknownClass(name: String, embeddingsFile: String)
+    /// A checkpoint does not match the model or is incomplete.
+    case badCheckpoint(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .missingArray(scene, name): return "train: scene \(scene) has no \(name).npy"
+        case let .inconsistentScene(scene, reason): return "train: scene \(scene): \(reason)"
+        case let .noScenes(folder): return "train: no scene folders (with scene.json and superpoints.npy) under \(folder)"
+        case let .invalidConfiguration(field, value, reason): return "train: \(field) = \(value) is invalid: \(reason)"
+        case let .unreadable(path, reason): return "train: cannot read \(path): \(reason)"
+        case let .unwritable(path, reason): return "train: cannot write \(path): \(reason)"
+        case let .unknownClass(name, file):
+            return "train: no text embedding for \"\(name)\" in \(file); add it with `python3 tools/embed_text.py --add \"\(name)\"`"
+        case let .badCheckpoint(path, reason): return "train: checkpoint \(path): \(reason)"
+        }
+    }
+}

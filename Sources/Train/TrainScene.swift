@@ -1,0 +1,120 @@
+import Foundation
+import SceneIO
+
+/// One supervision target: an instance as a set of superpoints with a class name.
+public struct InstanceTarget: Sendable, Equatable {
+    /// Class name (looked up in the text embeddings).
+    public var name: String
+    /// Sorted superpoint ids that belong to the instance.
+    public var superpoints: [Int32]
+    public init(name: String, superpoints: [Int32]) {
+        self.name = name
+        self.superpoints = superpoints
+    }
+}
+
+/// One view's lifted labels: what the view sees and its instances (superpoint ids restricted to the view).
+public struct ViewTargets: Sendable, Equatable {
+    /// Sorted superpoints visible in the view.
+    public var visible: [Int32]
+    /// The view's lifted instances.
+    public var instances: [InstanceTarget]
+    public init(visible: [Int32], instances: [InstanceTarget]) {
+        self.visible = visible
+        self.instances = instances
+    }
+}
+
+/// A scene folder loaded for training or prediction (SCENE_FORMAT.md), points in world metres.
+public struct TrainScene: Sendable {
+    public var name: String
+    public var coords: [Float]
+    public var colors: [Float]
+    public var normals: [Float]
+    public var superpoints: [Int32]
+    public var superpointCount: Int
+    /// `[N, C]` or empty.
+    public var features2D: [Float]
+    public var feature2DWidth: Int
+    /// `[O, C]` and `[O, 3]`, or empty.
+    public var objectFeatures: [Float]
+    public var objectCenters: [Float]
+    /// Scene-level base-class ground truth (empty when the scene has none).
+    public var sceneTargets: [InstanceTarget]
+    /// Lifted view-level labels (empty when the scene was not lifted).
+    public var views: [ViewTargets]
+
+    public var pointCount: Int { superpoints.count }
+
+    /// Loads `folder`. `baseClasses` restricts the 3D ground truth (nil: every ScanNet200 instance class).
+    public static func load(_ folder: URL, superpointArray: String = "superpoints", baseClasses: Set<String>?) throws -> TrainScene {
+        let scene = try SceneFolder(folder)
+        let name = folder.lastPathComponent
+        func need(_ a: String) throws -> NpyArray {
+            guard FileManager.default.fileExists(atPath: scene.arrayURL(a).path) else { throw TrainError.missingArray(scene: name, name: a) }
+            return try scene.read(a)
+        }
+        func has(_ a: String) -> Bool { FileManager.default.fileExists(atPath: scene.arrayURL(a).path) }
+        let coords = try need(SceneArray.coord).floats()
+        let n = coords.count / 3
+        let colors = has(SceneArray.color) ? try scene.read(SceneArray.color).uint8s().map { Float($0) / 255 } : [Float](repeating: 0.5, count: n * 3)
+        let normals = has(SceneArray.normal) ? try scene.read(SceneArray.normal).floats() : [Float](repeating: 0, count: n * 3)
+        let sp = try need(superpointArray).int32s()
+        guard sp.count == n, colors.count == n * 3, normals.count == n * 3 else {
+            throw TrainError.inconsistentScene(scene: name, reason: "coord has \(n) points, \(superpointArray) \(sp.count), color \(colors.count / 3), normal \(normals.count / 3)")
+        }
+        let s = Int(sp.max() ?? -1) + 1
+        var out = TrainScene(name: name, coords: coords, colors: colors, normals: normals, superpoints: sp, superpointCount: s,
+                             features2D: [], feature2DWidth: 0, objectFeatures: [], objectCenters: [], sceneTargets: [], views: [])
+        if has("feat2d") {
+            let f = try scene.read("feat2d")
+            out.features2D = try f.floats()
+            out.feature2DWidth = f.shape.count == 2 ? f.shape[1] : 0
+        }
+        if has("objects2d_feat"), has("objects2d_center") {
+            out.objectFeatures = try scene.read("objects2d_feat").floats()
+            out.objectCenters = try scene.read("objects2d_center").floats()
+        }
+        if has(SceneArray.instance), has(SceneArray.semantic) {
+            out.sceneTargets = try Self.sceneTargets(instance: scene.read(SceneArray.instance).int32s(),
+                                                     semantic: scene.read(SceneArray.semantic).int32s(),
+                                                     superpoints: sp, count: s, baseClasses: baseClasses)
+        }
+        let labels = folder.appendingPathComponent("view_labels.json")
+        if FileManager.default.fileExists(atPath: labels.path), has("vl_offsets"), has("sp_view_offsets") {
+            out.views = try ViewLabelLoader.load(scene: scene, labelsURL: labels)
+        }
+        return out
+    }
+
+    /// Scene-level targets: superpoint s belongs to instance g when more than half of its points carry g
+    /// (method §4.3); instances of classes outside `baseClasses` (and unannotated ones) are dropped.
+    public static func sceneTargets(instance: [Int32], semantic: [Int32], superpoints: [Int32], count s: Int,
+                                    baseClasses: Set<String>?) -> [InstanceTarget] {
+        let catalog = ClassCatalog.scanNet200Instances()
+        var spSize = [Int](repeating: 0, count: s)
+        var votes: [Int32: [Int32: Int]] = [:]   // instance → superpoint → points
+        var label: [Int32: Int32] = [:]
+        for i in 0..<superpoints.count {
+            let sp = superpoints[i]
+            spSize[Int(sp)] += 1
+            let g = instance[i]
+            guard g > 0 else { continue }
+            votes[g, default: [:]][sp, default: 0] += 1
+            label[g] = semantic[i]
+        }
+        var targets: [InstanceTarget] = []
+        for g in votes.keys.sorted() {
+            guard let id = label[g], let entry = catalog.entry(id: Int(id)) else { continue }
+            if let baseClasses, !baseClasses.contains(entry.name) { continue }
+            let members = (votes[g] ?? [:]).filter { 2 * $0.value > spSize[Int($0.key)] }.keys.sorted()
+            if !members.isEmpty { targets.append(InstanceTarget(name: entry.name, superpoints: members)) }
+        }
+        return targets
+    }
+
+    /// Every name this scene's targets use.
+    public var targetNames: Set<String> {
+        Set(sceneTargets.map(\.name)).union(views.flatMap { $0.instances.map(\.name) })
+    }
+}

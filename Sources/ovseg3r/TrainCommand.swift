@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Train
+
+/// `ovseg3r train`: trains SegDINO3D-VL on scene folders (scene-level base-class GT and/or VIP view labels).
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train SegDINO3D-VL with View-wise Instance Partition on scene folders.")
+
+    @Option(name: .long, help: "Folder of scene folders (scene.json + superpoints.npy; GT and/or lifted view labels).")
+    var data: String
+    @Option(name: .long, help: "Run folder: config.json, log.jsonl, checkpoint-*/, latest.json.")
+    var out: String
+    @Option(name: .long, help: "JSON config (any subset of the keys of RUN/config.json; the rest keep defaults).")
+    var config: String?
+    @Flag(name: .long, help: "Continue from the run's latest checkpoint (exactly: weights, optimiser, step, RNG).")
+    var resume = false
+    @Option(name: .long, help: "Seed of initialisation, sampling and augmentation.")
+    var seed: UInt64 = 0
+    @Option(name: .long, help: "Override config.steps.")
+    var steps: Int?
+    @Option(name: .long, help: "Text embeddings stem (default data/text_embeddings or $OVSEG3R_TEXT_EMBEDDINGS).")
+    var embeddings: String?
+    @Flag(name: .long, help: "Print the effective config as JSON and exit.")
+    var printConfig = false
+
+    func run() throws {
+        var c = try config.map { try TrainConfig.load(from: URL(fileURLWithPath: $0)) } ?? TrainConfig()
+        if let steps { c.steps = steps }
+        try c.validate()
+        if printConfig {
+            print(String(decoding: c.jsonData(), as: UTF8.self))
+            return
+        }
+        let stem = embeddings.map { URL(fileURLWithPath: $0) } ?? TextEmbeddings.defaultStem()
+        var o = TrainOptions(data: URL(fileURLWithPath: data), run: URL(fileURLWithPath: out), config: c,
+                             embeddings: try TextEmbeddings.load(stem: stem))
+        o.seed = seed
+        o.resume = resume
+        let trainer = try Trainer(o)
+        let r = try trainer.run()
+        print(String(format: "trained to step %d: %.2f steps/s, last loss %.4f, peak memory %.0f MB", r.steps, r.stepsPerSecond,
+                     r.losses.last ?? .nan, Double(r.peakMemoryBytes ?? 0) / 1e6))
+        if let ck = r.lastCheckpoint { print("checkpoint: \(ck.path)") }
+    }
+}
