@@ -51,10 +51,23 @@ public struct TextEmbeddings: Sendable {
         return TextEmbeddings(names: manifest.names, vectors: try array.floats(), dims: manifest.dims, source: npy.path)
     }
 
-    /// The default file next to the executable's working directory or `$OVSEG3R_TEXT_EMBEDDINGS`.
+    /// The default embeddings: `$OVSEG3R_TEXT_EMBEDDINGS`, else `data/text_embeddings` under the working
+    /// directory, else under the repository the executable was built in (`<repo>/.build/<config>/ovseg3r`),
+    /// so that the command works from any folder after `swift build`.
     public static func defaultStem() -> URL {
         if let p = ProcessInfo.processInfo.environment["OVSEG3R_TEXT_EMBEDDINGS"] { return URL(fileURLWithPath: p) }
-        return URL(fileURLWithPath: "data/text_embeddings")
+        let relative = "data/text_embeddings"
+        let local = URL(fileURLWithPath: relative)
+        if FileManager.default.fileExists(atPath: local.appendingPathExtension("json").path) { return local }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        var folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent(relative)
+            if FileManager.default.fileExists(atPath: candidate.appendingPathExtension("json").path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return local
     }
 
     public func contains(_ name: String) -> Bool { index[name] != nil }

@@ -30,6 +30,7 @@ struct DemoCommand: ParsableCommand {
         let plan = quick ? DemoPlan.quick(seed: seed) : DemoPlan.standard(seed: seed)
         let layout = DemoLayout(root: URL(fileURLWithPath: out).standardizedFileURL)
         let runner = DemoRunner()
+        try writeReconPreset(plan: plan, to: layout.reconPreset)
         var outcomes: [DemoStageOutcome] = []
         for stage in Self.stages(plan: plan, layout: layout) {
             outcomes.append(try runner.run(stage))
@@ -60,7 +61,8 @@ struct DemoCommand: ParsableCommand {
                 let scene = layout.sceneSet(split.name).appendingPathComponent(name)
                 stages.append(DemoStage(
                     name: "recon \(split.name)/\(name)",
-                    arguments: ["recon", video.path, "--out", scene.path, "--poses", "refine"],
+                    arguments: ["recon", video.path, "--out", scene.path, "--poses", "refine",
+                                "--preset", layout.reconPreset.path],
                     output: scene.appendingPathComponent("scene.json")))
                 stages.append(DemoStage(
                     name: "superpoints \(split.name)/\(name)",
@@ -94,6 +96,13 @@ struct DemoCommand: ParsableCommand {
             arguments: ["report", layout.run.path, "--gt", layout.sceneSet("test").path, "--out", layout.report.path],
             output: layout.report))
         return stages
+    }
+
+    /// The demo's reconstruction preset: any subset of `ovseg3r recon --print-options`, like the files in recon/presets.
+    private func writeReconPreset(plan: DemoPlan, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let preset = #"{"fusion": {"pointSpacing": \#(plan.pointSpacing)}}"# + "\n"
+        try Data(preset.utf8).write(to: url, options: .atomic)
     }
 
     static func sceneName(_ index: Int) -> String { String(format: "scene_%04d", index) }

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+/// `ovseg3r demo --quick` end to end: every stage runs, the closing summary prints the AP table, and a second
+/// run resumes by skipping every finished stage.
+@Suite(.serialized) struct DemoCommandTests {
+    @Test func quickDemoRunsEveryStageAndResumes() throws {
+        let cli = try CLIRunner()
+        let scratch = try ScratchDirectory()
+        let out = scratch.file("demo")
+
+        let first = try cli.run(["demo", "--quick", "--out", out.path])
+        try #require(first.status == 0, "demo failed: \(first.stderr.suffix(4000))")
+        for stage in ["synth train", "recon train/scene_0000", "superpoints", "lift", "train", "predict", "eval", "report"] {
+            #expect(first.stdout.contains("ran ") && first.stdout.contains(stage), "summary lacks \(stage)")
+        }
+        #expect(first.stdout.contains("AP50"))
+        for name in ["run/eval.json", "run/log.jsonl", "report.html", "scenes/test/scene_0000/superpoints.npy",
+                     "scenes/test/scene_0000/view_labels.json", "run/pred/scene_0000.txt"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "missing \(name)")
+        }
+        let evaluation = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run/eval.json")))
+        let groups = try #require((evaluation as? [String: Any])?["groups"] as? [[String: Any]])
+        #expect(Set(groups.compactMap { $0["name"] as? String }) == ["base", "novel"])
+
+        // An interrupted demo resumes: remove the last two stages' outputs and only those run again.
+        try FileManager.default.removeItem(at: out.appendingPathComponent("report.html"))
+        try FileManager.default.removeItem(at: out.appendingPathComponent("run/eval.json"))
+        let second = try cli.run(["demo", "--quick", "--out", out.path])
+        try #require(second.status == 0, "resumed demo failed: \(second.stderr.suffix(4000))")
+        let ran = second.stdout.split(separator: "\n").filter { $0.hasPrefix("ran ") }
+        #expect(ran.count == 2, "expected only eval and report to run again, got: \(ran)")
+        #expect(second.stdout.contains("skipped"))
+    }
+}
