@@ -1,5 +1,6 @@
 // Point-to-plane rigid alignment with fixed correspondences: one Ceres problem, read top to bottom.
 #include "CBridge.h"
+#include "ceres_support.hpp"
 #include "internal.hpp"
 #include "residuals/point_to_plane.hpp"
 
@@ -46,17 +47,6 @@ int validate(const double *source, const double *target, const double *normals, 
     return CB_OK;
 }
 
-int terminationOf(ceres::TerminationType type) {
-    switch (type) {
-    case ceres::CONVERGENCE:
-    case ceres::USER_SUCCESS:
-        return CB_TERMINATION_CONVERGED;
-    case ceres::NO_CONVERGENCE:
-        return CB_TERMINATION_MAX_ITERATIONS;
-    default:
-        return CB_TERMINATION_FAILURE;
-    }
-}
 
 }  // namespace
 
@@ -125,7 +115,7 @@ extern "C" int cb_align_point_to_plane(const double *source_xyz, const double *t
         out->initial_cost = summary.initial_cost;
         out->final_cost = summary.final_cost;
         out->iterations = static_cast<int>(summary.iterations.size() > 0 ? summary.iterations.size() - 1 : 0);
-        out->termination = terminationOf(summary.termination_type);
+        out->termination = cbridge::terminationOf(summary.termination_type);
         std::memset(out->message, 0, sizeof(out->message));
         std::strncpy(out->message, summary.message.c_str(), sizeof(out->message) - 1);
         return static_cast<int>(CB_OK);

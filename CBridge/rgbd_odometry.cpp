@@ -8,6 +8,7 @@
 // (Huber ρ by IRLS, residuals/point_to_plane.hpp and residuals/photometric.hpp batched in
 // residuals/odometry_batch.hpp) with a few LM iterations on the quaternion manifold. The statistics and the information matrix are measured at the finest level at the end.
 #include "CBridge.h"
+#include "ceres_support.hpp"
 #include "internal.hpp"
 #include "residuals/odometry_batch.hpp"
 #include "residuals/photometric.hpp"
@@ -73,17 +74,6 @@ std::vector<Match> associate(const std::vector<Sample> &samples, const PyramidLe
     return matches;
 }
 
-int terminationOf(ceres::TerminationType type) {
-    switch (type) {
-    case ceres::CONVERGENCE:
-    case ceres::USER_SUCCESS:
-        return CB_TERMINATION_CONVERGED;
-    case ceres::NO_CONVERGENCE:
-        return CB_TERMINATION_MAX_ITERATIONS;
-    default:
-        return CB_TERMINATION_FAILURE;
-    }
-}
 
 int validate(const cb_rgbd_frame *source, const cb_rgbd_frame *target, const cb_pose *initial,
              const cb_odometry_options *o, cb_odometry_result *out) {
@@ -194,7 +184,7 @@ extern "C" int cb_rgbd_odometry(const cb_rgbd_frame *source, const cb_rgbd_frame
                 solverOptions.logging_type = ceres::SILENT;
                 ceres::Solver::Summary summary;
                 ceres::Solve(solverOptions, &problem, &summary);
-                termination = terminationOf(summary.termination_type);
+                termination = cbridge::terminationOf(summary.termination_type);
             }
         }
 
