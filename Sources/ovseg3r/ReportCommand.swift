@@ -42,8 +42,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Render size in pixels.")
     var imageSize = 320
 
-    @Option(help: "Predictions below this confidence are not painted in the renders.")
-    var minConfidence = 0.5
+    @Option(help: "Paint predictions from this confidence up (default: each scene's most confident predictions, as many as it has ground-truth instances).")
+    var minConfidence: Double?
 
     func run() throws {
         let evaluation = try EvalCommand.options(classes: classes, splits: split, minRegion: minRegion)

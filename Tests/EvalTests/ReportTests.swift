@@ -103,6 +103,23 @@ struct SyntheticRun {
         #expect(chair.ap > 0 && chair.ap < 1 && report.evaluation.score("table")?.ap == 0.5)
     }
 
+    /// By default a scene paints its most confident predictions, as many as it has ground-truth instances,
+    /// whatever their absolute scores; an explicit cut paints only what reaches it.
+    @Test func paintingFollowsConfidenceRank() throws {
+        let setup = try SyntheticRun()
+        defer { try? FileManager.default.removeItem(at: setup.root) }
+        let pred = setup.run.appendingPathComponent("pred")
+        let byRank = try SceneColoring(scene: "room0", predictions: pred, groundTruth: setup.gt,
+                                       options: testOptions, minConfidence: nil)
+        #expect(byRank.paintedCount == 4 && byRank.confidenceCut == 0.6)
+        let cut = try SceneColoring(scene: "room0", predictions: pred, groundTruth: setup.gt,
+                                    options: testOptions, minConfidence: 0.75)
+        #expect(cut.paintedCount == 2 && cut.matchedCount == 2)
+        #expect(SceneColoring.confidenceOfRank(2, in: [0.1, 0.3, 0.2]) == 0.2)
+        #expect(SceneColoring.confidenceOfRank(5, in: [0.1, 0.3]) == 0.1)
+        #expect(SceneColoring.confidenceOfRank(1, in: []) == .infinity)
+    }
+
     /// A bare prediction folder with --gt: tables computed, scenes rendered, no training curves (noted).
     @Test func predictionFolderWithGroundTruth() throws {
         let setup = try SyntheticRun()

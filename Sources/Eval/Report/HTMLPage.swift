@@ -32,14 +32,14 @@ enum HTMLPage {
         """
     }
 
-    static func scene(_ name: String, images: [String], coloring: SceneColoring, minConfidence: Double) -> String {
+    static func scene(_ name: String, images: [String], coloring: SceneColoring, minConfidence: Double?) -> String {
         let captions = ["ground truth, top-down", "prediction, top-down", "ground truth, oblique", "prediction, oblique"]
         let figures = images.indices.prefix(captions.count).map { i in
             "<figure><img alt=\"\(captions[i])\" src=\"data:image/png;base64,\(images[i])\"><figcaption>\(captions[i])</figcaption></figure>"
         }
         return """
         <h3>\(HTMLText.escape(name))</h3>
-        <p class="notes">\(coloring.paintedCount) predictions with confidence ≥ \(minConfidence) painted, \(coloring.matchedCount) match a ground-truth instance at IoU &gt; 0.5 and share its colour; grey = unannotated / not covered.</p>
+        <p class="notes">\(coloring.paintedCount) predictions with confidence ≥ \(String(format: "%.3f", coloring.confidenceCut)) painted\(minConfidence == nil ? " (the most confident, as many as ground-truth instances)" : ""), \(coloring.matchedCount) match a ground-truth instance at IoU &gt; 0.5 and share its colour; grey = unannotated / not covered.</p>
         <div class="scene">\(figures.joined(separator: "\n"))</div>
         """
     }

@@ -8,12 +8,14 @@ public struct ReportOptions: Sendable {
     public var maxScenes: Int
     /// Side of each render in pixels.
     public var imageSize: Int
-    /// Predictions below this confidence are not painted (they still count in the AP tables).
-    public var minConfidence: Double
+    /// Predictions below this confidence are not painted (they still count in the AP tables). `nil` paints
+    /// each scene's most confident predictions, as many as it has ground-truth instances: scores after
+    /// mask scoring and matrix NMS are rarely near 1, so a fixed cut would often paint nothing.
+    public var minConfidence: Double?
     public var title: String
 
     public init(evaluation: EvaluationOptions = EvaluationOptions(), maxScenes: Int = 4, imageSize: Int = 320,
-                minConfidence: Double = 0.5, title: String = "ovseg3r evaluation report") {
+                minConfidence: Double? = nil, title: String = "ovseg3r evaluation report") {
         self.evaluation = evaluation
         self.maxScenes = maxScenes
         self.imageSize = imageSize

@@ -13,9 +13,11 @@ public struct SceneColoring: Sendable {
     /// Predictions painted, and how many of them matched at IoU > 0.5.
     public var paintedCount: Int
     public var matchedCount: Int
+    /// The confidence from which predictions were painted.
+    public var confidenceCut: Double
 
     public init(scene: String, predictions: URL, groundTruth: URL, options: EvaluationOptions,
-                minConfidence: Double) throws(EvalError) {
+                minConfidence: Double?) throws(EvalError) {
         let truth = try FolderEvaluation.groundTruth(scene: scene, in: groundTruth, classes: options.classes)
         let entries = try PredictionFile.read(predictions.appendingPathComponent(scene + ".txt"), root: predictions)
         let instances = truth.instances
@@ -24,7 +26,8 @@ public struct SceneColoring: Sendable {
         var painted: [(confidence: Double, points: [Int32], color: SIMD3<UInt8>)] = []
         var matched = 0
         var counts = [Int](repeating: 0, count: instances.count)
-        for (p, entry) in entries.enumerated() where entry.confidence >= minConfidence {
+        let cut = minConfidence ?? Self.confidenceOfRank(max(instances.count, 1), in: entries.map(\.confidence))
+        for (p, entry) in entries.enumerated() where entry.confidence >= cut {
             guard let classIndex = options.classes.index(ofID: entry.labelID) else { continue }
             let points = try FolderEvaluation.maskPoints(entry.mask, expectedCount: truth.pointCount)
             if points.count < max(options.minRegionSize, 1) { continue }
@@ -43,7 +46,15 @@ public struct SceneColoring: Sendable {
             for point in item.points { colors[Int(point)] = item.color }
         }
         self.prediction = colors
+        self.confidenceCut = cut
         self.paintedCount = painted.count
         self.matchedCount = matched
+    }
+
+    /// The `rank`-th highest confidence (1-based), or the lowest when there are fewer entries.
+    static func confidenceOfRank(_ rank: Int, in confidences: [Double]) -> Double {
+        let sorted = confidences.sorted(by: >)
+        guard let last = sorted.last else { return .infinity }
+        return rank <= sorted.count ? sorted[rank - 1] : last
     }
 }
