@@ -65,7 +65,7 @@ let package = Package(
         // MARK: - Tests
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "CBridge"]),
-        .testTarget(name: "SceneIOTests", dependencies: ["SceneIO"]),
+        .testTarget(name: "SceneIOTests", dependencies: ["SceneIO", "Geometry"]),
         .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge", "CImageCodecs"]),
         .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry"]),
         .testTarget(name: "IBSpTests", dependencies: ["IBSp", "SceneIO", "Geometry"]),
@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "SegDINO3DTests", dependencies: ["SegDINO3D", "Tensor"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry", "Eval"]),
-        .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO"]),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO", "Geometry"]),
         .testTarget(name: "CLITests", dependencies: ["SceneIO"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,3 +1,4 @@
+import Geometry
 import Foundation
 @testable import Eval
 
@@ -12,7 +13,7 @@ struct RandomScene {
     var ids: [Int]
     var predictions: [TestPrediction]
 
-    static func make(name: String, rng: inout SplitMix64, crossInstance: Bool, quantizedScores: Bool) -> RandomScene {
+    static func make(name: String, rng: inout SeededGenerator, crossInstance: Bool, quantizedScores: Bool) -> RandomScene {
         var ids: [Int] = []
         var runs: [Range<Int>] = []
         var voidRuns: [Range<Int>] = []

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Geometry
 @testable import Eval
 import SceneIO
 
@@ -43,7 +44,7 @@ import SceneIO
         let pred = root.appendingPathComponent("pred"), textGT = root.appendingPathComponent("gt-text"),
             npyGT = root.appendingPathComponent("gt-npy")
         for folder in [pred, textGT, npyGT] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
-        var rng = SplitMix64(seed: 99)
+        var rng = SeededGenerator(seed: 99)
         for s in 0..<3 {
             let scene = RandomScene.make(name: "scene\(s)", rng: &rng, crossInstance: true, quantizedScores: false)
             try writeBenchmarkScene(name: scene.name, ids: scene.ids, predictions: scene.predictions, pred: pred, gt: textGT)
@@ -71,7 +72,7 @@ import SceneIO
         for folder in [textPred, npyPred.appendingPathComponent("m"), gt] {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
-        var rng = SplitMix64(seed: 17)
+        var rng = SeededGenerator(seed: 17)
         for s in 0..<2 {
             let scene = RandomScene.make(name: "scene\(s)", rng: &rng, crossInstance: true, quantizedScores: false)
             try writeBenchmarkScene(name: scene.name, ids: scene.ids, predictions: scene.predictions, pred: textPred, gt: gt)

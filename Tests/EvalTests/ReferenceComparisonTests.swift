@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Geometry
 @testable import Eval
 
 /// Runs `python3 <args>`; returns the exit status and standard error.
@@ -27,7 +28,7 @@ func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: 
         let pred = root.appendingPathComponent("pred"), gt = root.appendingPathComponent("gt")
         try FileManager.default.createDirectory(at: pred, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: gt, withIntermediateDirectories: true)
-        var rng = SplitMix64(seed: 2024)
+        var rng = SeededGenerator(seed: 2024)
         for s in 0..<12 {
             let scene = RandomScene.make(name: "scene\(s)", rng: &rng, crossInstance: true, quantizedScores: s % 2 == 0)
             try writeBenchmarkScene(name: scene.name, ids: scene.ids, predictions: scene.predictions, pred: pred, gt: gt)

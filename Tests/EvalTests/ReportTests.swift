@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Geometry
 @testable import Eval
 import SceneIO
 
@@ -16,7 +17,7 @@ struct SyntheticRun {
         let fm = FileManager.default
         let pred = root.appendingPathComponent("run/pred")
         try fm.createDirectory(at: pred, withIntermediateDirectories: true)
-        var rng = SplitMix64(seed: 5)
+        var rng = SeededGenerator(seed: 5)
         for sceneIndex in 0..<2 {
             var coord: [Float] = [], semantic: [Int32] = [], instance: [Int32] = []
             for i in 0..<60 { for j in 0..<60 {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Geometry
 @testable import SceneIO
 
 /// Every reader, fed damaged versions of a valid file (flipped bytes, truncations), must either
@@ -47,7 +48,7 @@ import Testing
         let dir = try TemporaryDirectory()
         let valid = try [UInt8](Data(contentsOf: Self.validFile(format, in: dir)))
         let url = dir.file("damaged")
-        var rng = SplitMix64(seed: UInt64(format.rawValue.count))
+        var rng = SeededGenerator(seed: UInt64(format.rawValue.count))
         var rejected = 0
         for trial in 0..<150 {
             var bytes = valid

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Geometry
 @testable import SceneIO
 
 /// A smooth synthetic photo: gradients plus a few soft discs, like a rendered room.
@@ -24,7 +25,7 @@ func psnr(_ a: RGBImage, _ b: RGBImage) -> Double {
 @Suite struct ImageCodecTests {
     @Test func pngRoundTripsEveryLayoutExactly() throws {
         let dir = try TemporaryDirectory()
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededGenerator(seed: 11)
         let (w, h) = (37, 23)  // odd sizes catch row-stride mistakes
         let rgb = try RGBImage(width: w, height: h, pixels: (0..<(w * h * 3)).map { _ in UInt8.random(in: 0...255, using: &rng) })
         let rgba = try RGBAImage(width: w, height: h, pixels: (0..<(w * h * 4)).map { _ in UInt8.random(in: 0...255, using: &rng) })

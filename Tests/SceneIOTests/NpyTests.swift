@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import Geometry
 @testable import SceneIO
 
 /// Deterministic sample storage of `count` elements of `dtype`, covering sign and range extremes.
 func sampleStorage(_ dtype: NpyDType, count: Int, seed: UInt64 = 1) -> NpyStorage {
-    var rng = SplitMix64(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     switch dtype {
     case .bool: return .bool((0..<count).map { _ in UInt8.random(in: 0...1, using: &rng) })
     case .uint8: return .uint8((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &rng) })

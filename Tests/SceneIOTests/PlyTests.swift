@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import Geometry
 @testable import SceneIO
 
 /// A small mesh using every kind of vertex property the reader maps, with values exactly
 /// representable in their declared types.
 func sampleMesh(vertices n: Int = 50, seed: UInt64 = 3) -> PlyMesh {
-    var rng = SplitMix64(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     let positions = (0..<n).map { _ in SIMD3<Float>(Float.random(in: -5...5, using: &rng), Float.random(in: -5...5, using: &rng), Float.random(in: 0...3, using: &rng)) }
     let normals = (0..<n).map { _ in SIMD3<Float>(Float.random(in: -1...1, using: &rng), Float.random(in: -1...1, using: &rng), Float.random(in: -1...1, using: &rng)) }
     let colors = (0..<n).map { _ in SIMD3<UInt8>(UInt8.random(in: 0...255, using: &rng), UInt8.random(in: 0...255, using: &rng), UInt8.random(in: 0...255, using: &rng)) }
