@@ -71,7 +71,7 @@ public enum TensorBenchmarks {
 
     /// Matmul overhead at `n×n×n`, `reps` alternating repetitions of each.
     public static func matmul(size n: Int, reps: Int) -> MatmulResult {
-        var rng = SplitMix64(seed: UInt64(n))
+        var rng = SeededGenerator(seed: UInt64(n))
         let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng)
         let c = Tensor(uninitialized: [n, n], dtype: .float32)
         let tape = Tape(recording: false)
@@ -96,7 +96,7 @@ public enum TensorBenchmarks {
     /// Attention forward + backward through the fused op.
     public static func attention(queries: Int = 512, keys: Int = 2000, width: Int = 128, heads: Int = 8,
                                  workers: Int, reps: Int) -> AttentionResult {
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededGenerator(seed: 11)
         let q = Parameter(.normal([queries, width], using: &rng)), k = Parameter(.normal([keys, width], using: &rng))
         let v = Parameter(.normal([keys, width], using: &rng))
         let mask = try? Tensor((0..<(queries * keys)).map { _ in rng.next() & 1 == 0 ? Float(1) : 0 } as [Float], shape: [queries, keys])
@@ -125,7 +125,7 @@ public enum TensorBenchmarks {
     }
 
     public static func pointwise(count: Int = 1 << 23, workers: Int, reps: Int) -> PointwiseResult {
-        var rng = SplitMix64(seed: 3)
+        var rng = SeededGenerator(seed: 3)
         let x = Parameter(.uniform([count], low: -3, high: 3, using: &rng))
         let saved = TensorThreads.workers
         TensorThreads.workers = workers
@@ -147,7 +147,7 @@ public enum TensorBenchmarks {
     /// each repetition so that all see the same load. Returns (rows per block, median ms); `queries` = unblocked.
     public static func attentionBlocking(queries: Int = 512, keys: Int = 2000, width: Int = 128, heads: Int = 8,
                                          blocks: [Int], reps: Int) -> [(rows: Int, milliseconds: Double)] {
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededGenerator(seed: 11)
         let q = Parameter(.normal([queries, width], using: &rng)), k = Parameter(.normal([keys, width], using: &rng))
         let v = Parameter(.normal([keys, width], using: &rng))
         let tape = Tape()
@@ -171,7 +171,7 @@ public enum TensorBenchmarks {
     /// `queries` query rows attending to `keys` rows.
     public static func attentionLayer(queries: Int = 512, keys: Int = 2000, width: Int = 128, heads: Int = 8,
                                       reps: Int) -> Double {
-        var rng = SplitMix64(seed: 12)
+        var rng = SeededGenerator(seed: 12)
         let layer = MultiHeadAttention(width: width, heads: heads, using: &rng)
         let q = Tensor.normal([queries, width], using: &rng), kv = Tensor.normal([keys, width], using: &rng)
         let tape = Tape()
@@ -208,7 +208,7 @@ public enum TensorBenchmarks {
         let tape = Tape()
 
         init(batch: Int) {
-            var rng = SplitMix64(seed: 5)
+            var rng = SeededGenerator(seed: 5)
             x = Tensor.normal([batch, 256], using: &rng)
             labels = (0..<batch).map { _ in Int32(rng.next() % 16) }
             model = StepModel(using: &rng)
