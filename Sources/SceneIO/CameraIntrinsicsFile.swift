@@ -5,8 +5,9 @@ import Geometry
 /// depth images (which must be registered to each other and have the same size), plus the depth scale.
 ///
 /// On disk: `{"width", "height", "fx", "fy", "cx", "cy", "depth_scale"}`. The six camera keys are
-/// `PinholeIntrinsics`' own Codable mapping; this type adds only `depth_scale`, and the projection
-/// math and the camera's validity rules live in Geometry.
+/// `PinholeIntrinsics`' own Codable mapping; this type adds only `depth_scale`. The projection math
+/// and the camera's validity rules live in Geometry; the camera's fields read through (`file.fx`).
+@dynamicMemberLookup
 public struct CameraIntrinsicsFile: Codable, Sendable, Equatable {
     /// Image size, focal lengths and principal point, in pixels.
     public var camera: PinholeIntrinsics
@@ -23,32 +24,14 @@ public struct CameraIntrinsicsFile: Codable, Sendable, Equatable {
                   depthScale: depthScale)
     }
 
-    /// Image size in pixels.
-    public var width: Int {
-        get { camera.width }
-        set { camera.width = newValue }
+    /// The camera's fields and properties, read and written through: `file.fx`, `file.width = 8`, `file.pixelCount`.
+    public subscript<Value>(dynamicMember keyPath: KeyPath<PinholeIntrinsics, Value>) -> Value {
+        camera[keyPath: keyPath]
     }
-    public var height: Int {
-        get { camera.height }
-        set { camera.height = newValue }
-    }
-    /// Focal lengths in pixels.
-    public var fx: Double {
-        get { camera.fx }
-        set { camera.fx = newValue }
-    }
-    public var fy: Double {
-        get { camera.fy }
-        set { camera.fy = newValue }
-    }
-    /// Principal point in pixels (centre of the top-left pixel at (0, 0), x right, y down; see `PinholeIntrinsics`).
-    public var cx: Double {
-        get { camera.cx }
-        set { camera.cx = newValue }
-    }
-    public var cy: Double {
-        get { camera.cy }
-        set { camera.cy = newValue }
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<PinholeIntrinsics, Value>) -> Value {
+        get { camera[keyPath: keyPath] }
+        set { camera[keyPath: keyPath] = newValue }
     }
 
     /// The one key this file adds to the camera's.

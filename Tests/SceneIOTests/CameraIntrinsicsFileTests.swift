@@ -25,6 +25,7 @@ import Testing
         edited.fx = 30
         edited.width = 8
         #expect(edited.camera == PinholeIntrinsics(width: 8, height: 12, fx: 30, fy: 21, cx: 7.5, cy: 5.5))
+        #expect(edited.pixelCount == 96 && edited.depthScale == 1000)
         #expect(try JSONDecoder().decode(CameraIntrinsicsFile.self, from: data) == Self.file)
     }
 
