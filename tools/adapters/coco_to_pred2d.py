@@ -3,10 +3,12 @@
 
 Reads what Detectron2 (coco_instances_results.json), Mask2Former, Grounded-SAM and most COCO exporters write:
   - a dict {"images": [...], "annotations": [...], "categories": [...]} or a bare list of annotations;
-  - per annotation: "image_id" (resolved through an images table: here or --images) or "file_name";
+  - per annotation: "image_id" (resolved through an images table: here or --images) or "file_name" (also
+    "image_path", or one "file_name"/"image_path" at the top of a one-image document, as Grounded-SAM dumps write);
     "segmentation" as RLE {"size": [h, w], "counts": "compressed string" | [uncompressed counts]};
-    "category_id" (resolved through a categories table) or a free-text "label" / "category_name" / "phrase";
-    "score" (1.0 when absent).
+    "category_id" (resolved through a categories table) or free text in "label", "category_name", "class_name"
+    or "phrase";
+    "score" (a number or a one-element list; 1.0 when absent).
 Frames are matched by image file name (000012.jpg is frame 12; see pred2d_io.FrameMatcher). Mask sizes must equal
 VIDEO/intrinsics.json. Per frame, ids 1..K follow the annotations' order; where masks overlap the higher score wins.
 
@@ -20,6 +22,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pred2d_io import AdapterError, FrameMatcher, check_size, paint, rle_decode, video_size, write_frame  # noqa: E402
+
+
+LABEL_KEYS = ("label", "category_name", "class_name", "phrase")
 
 
 def load_json(path):
@@ -59,26 +64,31 @@ def convert(inputs, video, out, images_file=None, min_score=0.0):
     frames = {}
     for path, doc in documents[:len(inputs)]:
         annotations = doc.get("annotations", []) if isinstance(doc, dict) else doc
+        # One document per image (Grounded-SAM style dumps) names its image once, at the top.
+        document_image = (doc.get("file_name", doc.get("image_path")) if isinstance(doc, dict) else None)
         if not isinstance(annotations, list):
             raise AdapterError(f"{path}: expected a list of annotations or a dict with 'annotations'")
         for n, ann in enumerate(annotations):
             where = f"{path}: annotation {n}"
             if not isinstance(ann, dict):
                 raise AdapterError(f"{where}: expected an object, got {type(ann).__name__}")
-            if "file_name" in ann:
-                name = ann["file_name"]
-            elif ann.get("image_id") in images:
+            name = ann.get("file_name", ann.get("image_path", document_image))
+            if name is None:
+                if ann.get("image_id") not in images:
+                    raise AdapterError(f"{where}: image_id {ann.get('image_id')!r} is not in any images table "
+                                       "(pass the dataset JSON with --images) and there is no 'file_name'")
                 name = images[ann["image_id"]]
-            else:
-                raise AdapterError(f"{where}: image_id {ann.get('image_id')!r} is not in any images table "
-                                   "(pass the dataset JSON with --images) and there is no 'file_name'")
-            label = ann.get("label", ann.get("category_name", ann.get("phrase")))
+            label = next((ann[k] for k in LABEL_KEYS if k in ann), None)
             if label is None:
                 if ann.get("category_id") not in categories:
                     raise AdapterError(f"{where}: category_id {ann.get('category_id')!r} is not in a categories table "
                                        "and there is no free-text 'label'")
                 label = categories[ann["category_id"]]
-            score = float(ann.get("score", 1.0))
+            score = ann.get("score", 1.0)
+            try:
+                score = float(score[0] if isinstance(score, list) and len(score) == 1 else score)
+            except (TypeError, ValueError):
+                raise AdapterError(f"{where}: score {score!r} is not a number")
             if score < min_score:
                 continue
             mask = rle_decode(ann.get("segmentation"), where)
