@@ -20,6 +20,7 @@ import concurrent.futures
 import datetime
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -182,13 +183,13 @@ def run(args):
                 record["errors"].append(result["error"])
                 record["error"] = result["error"]
                 if record["attempts"] <= args.retries:
-                    log(f"retry   {name} (attempt {record['attempts']} failed: {first_line(result['error'])})")
+                    log(f"retry   {name} (attempt {record['attempts']} failed: {last_line(result['error'])})")
                     handles[executor.submit(video, record["scene"])] = video
                     continue
                 record["status"] = "failed"
             finished += 1
             log(f"[{finished}/{len(todo)}] {record['status']:9s} {name} {result['seconds']:.1f} s, "
-                f"attempt {record['attempts']}" + ("" if result["ok"] else f": {first_line(result['error'])}"))
+                f"attempt {record['attempts']}" + ("" if result["ok"] else f": {last_line(result['error'])}"))
     finally:
         if executor:
             executor.close()
@@ -204,7 +205,8 @@ def run(args):
     return 1 if counts["failed"] else 0
 
 
-def first_line(text):
+def last_line(text):
+    """The last non-empty line: where prepare and Python put the error."""
     return (text or "").strip().splitlines()[-1] if (text or "").strip() else ""
 
 
@@ -249,6 +251,8 @@ def parse(argv):
     if args.retries < 0:
         parser.error("--retries must be >= 0")
     args.ovseg3r = os.path.abspath(args.ovseg3r) if os.sep in args.ovseg3r else args.ovseg3r
+    if not (os.access(args.ovseg3r, os.X_OK) or shutil.which(args.ovseg3r)):
+        parser.error(f"--ovseg3r {args.ovseg3r}: no such executable (build with `swift build -c release`)")
     args.prepare_args = extra
     return args
 

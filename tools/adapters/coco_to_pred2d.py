@@ -21,7 +21,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pred2d_io import AdapterError, FrameMatcher, check_size, paint, rle_decode, video_size, write_frame  # noqa: E402
+from pred2d_io import (AdapterError, FrameMatcher, check_size, paint, rle_decode, video_size,  # noqa: E402
+                       warn_stale, write_frame)
 
 
 LABEL_KEYS = ("label", "category_name", "class_name", "phrase")
@@ -102,6 +103,7 @@ def convert(inputs, video, out, images_file=None, min_score=0.0):
         ids = paint([(i + 1, score, mask) for i, (_, score, mask) in enumerate(detections)], size)
         write_frame(out, frame, ids, rows)
         count += len(rows)
+    warn_stale(out, frames.keys(), "coco_to_pred2d")
     return {"frames": len(frames), "instances": count}
 
 

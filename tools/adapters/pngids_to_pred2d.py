@@ -23,7 +23,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pred2d_io import AdapterError, FrameMatcher, check_size, png_read_ids, video_size, write_frame  # noqa: E402
+from pred2d_io import (AdapterError, FrameMatcher, check_size, png_read_ids, video_size,  # noqa: E402
+                       warn_stale, write_frame)
 
 
 def read_rows(path):
@@ -101,6 +102,7 @@ def convert(masks_dir, labels, video, out):
             rows.append({"id": ident, "label": entry[0], "score": entry[1]})
         write_frame(out, frame, ids.astype(np.uint16), rows)
         count += len(rows)
+    warn_stale(out, seen.keys(), "pngids_to_pred2d")
     return {"frames": len(seen), "instances": count}
 
 

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import struct
+import sys
 import tempfile
 import zlib
 
@@ -102,6 +103,18 @@ def write_frame(out, frame, mask, instances):
     atomic_write(os.path.join(out, "masks", stem + ".png"), png_encode(mask.astype(np.uint16)))
     rows = [{"id": int(i["id"]), "label": str(i["label"]), "score": float(i["score"])} for i in instances]
     atomic_write(os.path.join(out, "instances", stem + ".json"), (json.dumps(rows, indent=1) + "\n").encode())
+
+
+def warn_stale(out, written, tool):
+    """Warns about frames in `out` that this run did not write (left over from an earlier conversion)."""
+    try:
+        stems = {os.path.splitext(n)[0] for n in os.listdir(os.path.join(out, "masks")) if n.endswith(".png")}
+    except OSError:
+        return
+    stale = sorted(stems - {f"{f:06d}" for f in written})
+    if stale:
+        print(f"{tool}: warning: {len(stale)} frames in {out} (e.g. {stale[0]}) were not in this input and are left "
+              "as they were; convert into an empty folder to avoid mixing runs", file=sys.stderr)
 
 
 def check_size(array_hw, size_wh, source):
