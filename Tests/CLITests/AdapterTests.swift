@@ -101,5 +101,22 @@ import Testing
                                                      scratch.file("labels.csv").path, "--video", video.path,
                                                      "--out", scratch.file("out2").path])
         #expect(missing.status != 0 && missing.stderr.contains("000000.png: id 2 has pixels but no row"), "\(missing.stderr)")
+
+        // An RGB id map (id = R + 256 G + 65536 B, COCO panoptic style) with a JSON {id: {label, score}} table whose
+        // ids hold in every frame: id 300 is (44, 1, 0).
+        let rgbDir = scratch.file("rgb")
+        try FileManager.default.createDirectory(at: rgbDir, withIntermediateDirectories: true)
+        var rgb = [UInt8](repeating: 0, count: 64 * 48 * 3)
+        for pixel in [5, 6, 64 + 5] { rgb[3 * pixel] = 44; rgb[3 * pixel + 1] = 1 }
+        try PNG.write(try RGBImage(width: 64, height: 48, pixels: rgb), to: rgbDir.appendingPathComponent("frame-1.png"))
+        try Data(#"{"300": {"label": "shelf", "score": 0.7}, "4": "lamp"}"#.utf8).write(to: scratch.file("table.json"))
+        let panoptic = try PrepareTestSupport.python([Self.script("pngids_to_pred2d.py"), rgbDir.path, "--labels",
+                                                      scratch.file("table.json").path, "--video", video.path,
+                                                      "--out", scratch.file("out3").path])
+        try #require(panoptic.status == 0, "\(panoptic.stderr)")
+        let panopticIDs = try PNG.readGray16(scratch.file("out3/masks/000001.png"))
+        #expect(panopticIDs.pixels.indices.filter { panopticIDs.pixels[$0] != 0 } == [5, 6, 69] && panopticIDs.pixels[5] == 300)
+        let rows = try JSONFile.read([Pred2DInstance].self, from: scratch.file("out3/instances/000001.json"))
+        #expect(rows == [Pred2DInstance(id: 300, label: "shelf", score: 0.7)], "ids without pixels are left out of a global table")
     }
 }
