@@ -59,6 +59,16 @@ let propertySeeds: [UInt64] = [1, 2, 3, 42, 2026]
         #expect(a.state == c.state && b.state == c.state)
     }
 
+    /// Both normal streams pinned for seed 42 (computed with Python ints and math.log/cos, 1 ulp-level tolerance):
+    /// Tensor's initial weights and SceneSynth's noise (nextNormal), Geometry and Train (nextGaussian).
+    @Test func normalStreamsMatchReferenceValues() {
+        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42)
+        let normal = [0.4147197504315306, -0.8918862136277563, 1.7295930879374024]
+        let gaussian = [0.8822489062222688, -0.4508498757188601, 0.1883526341159315]
+        for (expected, actual) in zip(normal, (0..<3).map { _ in a.nextNormal() }) { #expect(abs(expected - actual) < 1e-14) }
+        for (expected, actual) in zip(gaussian, (0..<3).map { _ in b.nextGaussian() }) { #expect(abs(expected - actual) < 1e-14) }
+    }
+
     @Test func stateContinuesTheStream() {
         var g = SeededGenerator(seed: 99)
         _ = (0..<5).map { _ in g.next() }
