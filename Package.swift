@@ -68,17 +68,18 @@ let package = Package(
 
         // MARK: - Tests
 
+        .target(name: "_TestSupport", path: "Tests/_TestSupport"),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "CBridge"]),
-        .testTarget(name: "SceneIOTests", dependencies: ["SceneIO", "Geometry"]),
+        .testTarget(name: "SceneIOTests", dependencies: ["SceneIO", "Geometry", "_TestSupport"]),
         .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge", "CImageCodecs"]),
-        .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry"]),
+        .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry", "_TestSupport"]),
         .testTarget(name: "IBSpTests", dependencies: ["IBSp", "SceneIO", "Geometry"]),
         .testTarget(name: "VIPTests", dependencies: ["VIP", "IBSp", "SceneIO", "SceneSynth", "Recon", "Geometry"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"]),
         .testTarget(name: "SegDINO3DTests", dependencies: ["SegDINO3D", "Tensor"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry", "Eval"]),
-        .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO", "Geometry"]),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO", "Geometry", "_TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["SceneIO"]),
     ],
     cxxLanguageStandard: .cxx17
