@@ -3,6 +3,7 @@ import Foundation
 import IBSp
 import Recon
 import SceneIO
+import Support
 import VIP
 
 /// `ovseg3r prepare`: one video → one training scene (recon, superpoints, lift), in process and resumable.
@@ -77,7 +78,7 @@ struct PrepareCommand: ParsableCommand {
             var stages = PrepareStages(scene: sceneURL, force: force)
             try stages.run("recon", into: &summary) {
                 let r = try Reconstruction.run(input: videoURL, output: sceneURL, options: recon,
-                                               progress: ReconProgress(enabled: progress))
+                                               progress: ProgressBar("recon", unit: "frames", enabled: progress))
                 return "\(r.summary.framesUsed) views, \(r.summary.points) points"
             }
             try stages.run("superpoints", into: &summary) {
