@@ -30,20 +30,24 @@ import Testing
         let frames = 4
         let video = try PrepareTestSupport.synthVideos(cli, in: scratch.file("videos"), count: 1, frames: frames, seed: 9)[0]
         let original = video.appendingPathComponent("pred2d")
-        let routes: [(name: String, export: [String], convert: (URL) -> [String])] = [
+        // Each route runs twice for PNG: with Pillow's decoder where Python has it, and with our numpy decoder.
+        let routes: [(name: String, export: [String], convert: (URL) -> [String], environment: [String: String])] = [
             ("coco", ["coco", video.path, "--out", scratch.file("coco.json").path],
-             { [Self.script("coco_to_pred2d.py"), scratch.file("coco.json").path, "--video", video.path, "--out", $0.path] }),
+             { [Self.script("coco_to_pred2d.py"), scratch.file("coco.json").path, "--video", video.path, "--out", $0.path] }, [:]),
             ("coco-uncompressed", ["coco", video.path, "--out", scratch.file("plain.json").path, "--uncompressed"],
-             { [Self.script("coco_to_pred2d.py"), scratch.file("plain.json").path, "--video", video.path, "--out", $0.path] }),
+             { [Self.script("coco_to_pred2d.py"), scratch.file("plain.json").path, "--video", video.path, "--out", $0.path] }, [:]),
             ("png", ["png", video.path, "--out", scratch.file("ids").path],
              { [Self.script("pngids_to_pred2d.py"), scratch.file("ids/masks").path, "--labels", scratch.file("ids/labels.csv").path,
-                "--video", video.path, "--out", $0.path] }),
+                "--video", video.path, "--out", $0.path] }, [:]),
+            ("png-numpy", ["png", video.path, "--out", scratch.file("ids").path],
+             { [Self.script("pngids_to_pred2d.py"), scratch.file("ids/masks").path, "--labels", scratch.file("ids/labels.csv").path,
+                "--video", video.path, "--out", $0.path] }, ["OVSEG3R_ADAPTERS_NO_PILLOW": "1"]),
         ]
         for route in routes {
             let exported = try PrepareTestSupport.python([Self.script("export_pred2d.py")] + route.export)
             try #require(exported.status == 0, "export \(route.name): \(exported.stderr)")
             let converted = scratch.file("pred2d-\(route.name)")
-            let result = try PrepareTestSupport.python(route.convert(converted))
+            let result = try PrepareTestSupport.python(route.convert(converted), environment: route.environment)
             try #require(result.status == 0, "convert \(route.name): \(result.stderr)")
             try Self.expectSamePred2D(converted, as: original, frames: frames)
         }

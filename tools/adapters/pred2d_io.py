@@ -157,6 +157,8 @@ def png_read_ids(path):
             data = f.read()
     except OSError as e:
         raise AdapterError(f"{path}: cannot read: {e}")
+    if _pillow_enabled() and data[:8] == b"\x89PNG\r\n\x1a\n":
+        return _pillow_read_ids(path)
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         raise AdapterError(f"{path}: not a PNG file")
     pos, idat, header = 8, [], None
@@ -191,6 +193,37 @@ def png_read_ids(path):
     if colour in (0, 3, 4):
         return samples[:, :, 0]
     return samples[:, :, 0] + 256 * samples[:, :, 1] + 65536 * samples[:, :, 2]
+
+
+def _pillow_enabled():
+    """Pillow decodes in C (our numpy decoder needs a Python byte loop for Average/Paeth rows, which OpenCV and
+    Pillow write by default). OVSEG3R_ADAPTERS_NO_PILLOW=1 forces the numpy decoder (the tests use it)."""
+    if os.environ.get("OVSEG3R_ADAPTERS_NO_PILLOW") == "1":
+        return False
+    try:
+        import PIL.Image  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _pillow_read_ids(path):
+    """The same id convention as png_read_ids, decoded by Pillow."""
+    from PIL import Image
+    try:
+        with Image.open(path) as image:
+            image.load()
+            mode = image.mode
+            if mode in ("RGB", "RGBA"):
+                rgb = np.asarray(image.convert("RGB"), dtype=np.int64)
+                return rgb[:, :, 0] + 256 * rgb[:, :, 1] + 65536 * rgb[:, :, 2]
+            if mode == "LA":
+                return np.asarray(image, dtype=np.int64)[:, :, 0]
+            if mode in ("L", "P", "I", "I;16", "I;16B"):
+                return np.asarray(image).astype(np.int64)
+    except (OSError, ValueError) as e:
+        raise AdapterError(f"{path}: cannot decode PNG: {e}")
+    raise AdapterError(f"{path}: unsupported PNG mode {mode}; expected an 8/16-bit greyscale, palette or RGB id map")
 
 
 def _unfilter(rows, bpp, path):
