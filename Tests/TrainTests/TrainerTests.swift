@@ -26,7 +26,7 @@ import Testing
         #expect(lines.count == 40)
         let o = try #require(try JSONSerialization.jsonObject(with: Data(lines[39].utf8)) as? [String: Any])
         #expect(o["step"] as? Int == 40)
-        for key in ["loss", "lr", "grad_norm", "scene.cls", "scene.bce", "scene.dice", "view.cls", "view.center"] {
+        for key in ["loss", "lr", "grad_norm", "scene.cls", "scene.bce", "scene.dice", "view.cls", "view.center", "semantic"] {
             #expect(o[key] is Double, "log lacks \(key)")
         }
     }
