@@ -92,7 +92,10 @@ public final class Trainer {
         var losses: [Double] = [], last: URL? = nil
         let start = Date()
         while step < end {
-            let values = try trainStep()
+            let stepStart = Date()
+            var values = try trainStep()
+            // Wall time of the step (data, forward, backward, update), for throughput medians; not part of the state.
+            values["step_ms"] = Date().timeIntervalSince(stepStart) * 1000
             step += 1
             log.append(step: step, values: values)
             losses.append(values["loss"] ?? .nan)
