@@ -20,7 +20,8 @@ rm -rf "$W/run" "$W/run_perf"
 /usr/bin/time -f "%e s wall, %M KB peak" $B train --data "$DATA" --out "$W/run" --config "$W/bench.json" --seed 1 2> "$W/time.txt" >/dev/null
 perf record -q -F 499 -o "$W/perf.data" -- $B train --data "$DATA" --out "$W/run_perf" --config "$W/bench.json" --seed 1 >/dev/null 2>&1
 perf report -i "$W/perf.data" --sort dso --stdio -q 2>/dev/null > "$W/perf_dso.txt"
-perf report -i "$W/perf.data" --sort sym --stdio -q 2>/dev/null | head -25 > "$W/perf_sym.txt"
+perf report -i "$W/perf.data" --sort sym --stdio -q 2>/dev/null > "$W/perf_sym_all.txt" || true
+head -25 "$W/perf_sym_all.txt" > "$W/perf_sym.txt"
 python3 - "$W" <<'PY'
 import json, re, statistics, sys
 w = sys.argv[1]
