@@ -81,11 +81,12 @@ public struct TrainConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// Reads a JSON file; keys absent from the file keep their defaults (also inside nested objects).
-    public static func load(from url: URL) throws(TrainError) -> TrainConfig {
+    /// Reads a JSON file; keys absent from the file keep their values in `base` (also inside nested objects):
+    /// the defaults, or on resume the run's stored config.
+    public static func load(from url: URL, over base: TrainConfig = TrainConfig()) throws(TrainError) -> TrainConfig {
         do {
             let user = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
-            let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainConfig()))
+            let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base))
             let merged = merge(defaults, user)
             let config = try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: merged))
             try config.validate()

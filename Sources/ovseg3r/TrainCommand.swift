@@ -12,11 +12,11 @@ struct TrainCommand: ParsableCommand {
     var data: String
     @Option(name: .long, help: "Run folder: config.json, log.jsonl, checkpoint-*/, latest.json.")
     var out: String
-    @Option(name: .long, help: "JSON config (any subset of the keys of RUN/config.json; the rest keep defaults).")
+    @Option(name: .long, help: "JSON config (any subset of the keys of RUN/config.json; the rest keep defaults, or the run's values on --resume).")
     var config: String?
     @Flag(name: .long, help: """
-        Continue from the run's latest checkpoint (exactly: weights, optimiser, step, RNG). Without --config the run's \
-        stored config.json is used; with one, training continues under it and a warning lists the fields that differ \
+        Continue from the run's latest checkpoint (exactly: weights, optimiser, step, RNG) under the run's stored \
+        config.json; a --config file then changes only the keys it names, and a warning lists the fields that differ \
         (a different model is refused).
         """)
     var resume = false
@@ -30,9 +30,10 @@ struct TrainCommand: ParsableCommand {
     var printConfig = false
 
     func run() throws {
+        // On resume the run's stored config is the base: a --config file then only changes the keys it names.
         let stored = URL(fileURLWithPath: out).appendingPathComponent("config.json")
-        let storedConfig = resume && config == nil && FileManager.default.fileExists(atPath: stored.path) ? stored.path : nil
-        var c = try (config ?? storedConfig).map { try TrainConfig.load(from: URL(fileURLWithPath: $0)) } ?? TrainConfig()
+        let base = resume && FileManager.default.fileExists(atPath: stored.path) ? try TrainConfig.load(from: stored) : TrainConfig()
+        var c = try config.map { try TrainConfig.load(from: URL(fileURLWithPath: $0), over: base) } ?? base
         if let steps { c.steps = steps }
         try c.validate()
         if printConfig {
