@@ -6,7 +6,7 @@ import Tensor
 @Suite struct PredictionHeadTests {
     /// A float64 head (so central differences are accurate) and its inputs: 3 queries, 4 superpoints, 3 texts.
     func float64Head(learn: Bool = true) -> (PredictionHead, queries: Tensor, masks: Tensor, text: Tensor) {
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededGenerator(seed: 11)
         var c = tinyConfig()
         c.learnLogitScale = learn
         let head = PredictionHead(config: c, dtype: .float64, using: &rng)
@@ -62,7 +62,7 @@ import Tensor
     /// The semantic head sits on the last prediction only: `[Q, semanticClasses + 1]`.
     @Test(arguments: [0, 5])
     func semanticHeadOnTheLastLayer(classes: Int) throws {
-        var rng = SplitMix64(seed: 5)
+        var rng = SeededGenerator(seed: 5)
         var c = tinyConfig()
         c.semanticClasses = classes
         let model = try SegDINO3DModel(config: c, using: &rng)
@@ -78,7 +78,7 @@ import Tensor
 
     /// The distance-aware attention measures superpoint–object distances before elastic distortion.
     @Test func nearTableUsesUndistortedPositions() throws {
-        var rng = SplitMix64(seed: 6)
+        var rng = SeededGenerator(seed: 6)
         let model = try SegDINO3DModel(config: tinyConfig(featureWidth: 3), using: &rng)
         let plain = tinyInput(objects: 3, featureWidth: 3)
         func near(_ input: ModelInput) -> [Bool] {
