@@ -21,6 +21,8 @@ struct PredictCommand: ParsableCommand {
     var minPoints = 100
     @Option(name: .long, help: "Keep this many (query, class) pairs before NMS (published: 600).")
     var topK = 600
+    @Flag(name: .long, help: "Keep mask points outside the query's predicted box (the published post-processing drops them).")
+    var noBoxFilter = false
 
     func run() throws {
         var o = PredictOptions(checkpoint: checkpoint.url, scenes: scene.map { URL(fileURLWithPath: $0) },
@@ -28,6 +30,7 @@ struct PredictCommand: ParsableCommand {
         if let classes { o.classes = try ClassCatalog.load(from: URL(fileURLWithPath: classes)) }
         o.postProcess.minPoints = minPoints
         o.postProcess.topK = topK
+        o.postProcess.outOfBoxFilter = !noBoxFilter
         let r = try Predictor.run(o)
         for name in r.scenes.keys.sorted() { print("\(name): \(r.scenes[name]?.count ?? 0) instances") }
         print(String(format: "wrote %@ in %.2f s", out, r.seconds))

@@ -55,8 +55,9 @@ func tinyConfig(featureWidth: Int = 0) -> ModelConfig {
         let model = try SegDINO3DModel(config: tinyConfig(featureWidth: 4), using: &rng)
         let tape = Tape()
         let predictions = try model.forward(tinyInput(objects: 2, featureWidth: 4), tape: tape)
+        let zero = tape.constant(Tensor(scalar: 0))
         let loss = predictions.map { $0.maskLogits.square().mean() + $0.classLogits.square().mean() + $0.centers.sum() + $0.sizes.sum() }
-            .reduce(tape.constant(Tensor(scalar: 0)), +)
+            .reduce(zero, +) + (predictions.last?.semanticLogits?.square().mean() ?? zero)
         tape.backward(loss)
         let missing = model.namedParameters.filter { $0.parameter.grad == nil }.map(\.name)
         #expect(missing.isEmpty, "no gradient for \(missing)")
