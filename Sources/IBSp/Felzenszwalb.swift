@@ -30,12 +30,9 @@ public enum Felzenszwalb {
                                ties: EdgeTieOrder = .stable) -> DisjointSets {
         if let keep { precondition(keep.count == graph.edgeCount, "keep mask must have one flag per edge") }
         // Sorted edges carry their endpoints, so both passes stream through one array (no gather by index).
-        let edges = ties == .stable ? EdgeOrder.sortedEdges(graph, keep: keep)
-                                    : IntrosortOrder.order(graph.w).compactMap { e -> WeightedEdge? in
-                                          let edge = Int(e)
-                                          if let keep, !keep[edge] { return nil }
-                                          return WeightedEdge(w: graph.w[edge], a: graph.a[edge], b: graph.b[edge])
-                                      }
+        let edges = ties == .stable
+            ? EdgeOrder.sortedEdges(graph, keep: keep)
+            : EdgeOrder.gathered(graph, keep: keep, order: IntrosortOrder.order(graph.w))
         var sets = DisjointSets(count: graph.vertexCount, threshold: kThresh)
         let small = Int32(clamping: minSize)
         // Step 3 can only join across edges that step 2 left between two components: an edge whose ends were
@@ -161,6 +158,24 @@ enum EdgeOrder {
                 }
             }
             swap(&edges, &scratch)
+        }
+        return edges
+    }
+
+    /// The edges of `graph` flagged in `keep` (all when nil) in the given order of edge indices.
+    static func gathered(_ graph: SegmentGraph, keep: [Bool]?, order: [Int32]) -> [WeightedEdge] {
+        var edges: [WeightedEdge] = []
+        edges.reserveCapacity(order.count)
+        graph.a.withUnsafeBufferPointer { a in
+            graph.b.withUnsafeBufferPointer { b in
+                graph.w.withUnsafeBufferPointer { w in
+                    for e in order {
+                        let edge = Int(e)
+                        if let keep, !keep[edge] { continue }
+                        edges.append(WeightedEdge(w: w[edge], a: a[edge], b: b[edge]))
+                    }
+                }
+            }
         }
         return edges
     }
