@@ -30,9 +30,13 @@ let package = Package(
                 cxxSettings: [.unsafeFlags(["-I/usr/include/eigen3", "-O2", "-DNDEBUG"])],
                 linkerSettings: [.linkedLibrary("ceres"), .linkedLibrary("glog"), .linkedLibrary("stdc++")]),
 
+        // MARK: - The base of both layer stacks (seeded RNG, terminal progress)
+
+        .target(name: "Support", swiftSettings: fastMath),
+
         // MARK: - Geometry and file formats
 
-        .target(name: "Geometry", dependencies: ["CBridge"], swiftSettings: fastMath),
+        .target(name: "Geometry", dependencies: ["CBridge", "Support"], swiftSettings: fastMath),
         .target(name: "SceneIO", dependencies: ["Geometry", "CImageCodecs"], swiftSettings: fastMath),
         .target(name: "SceneSynth", dependencies: ["Geometry", "SceneIO"], swiftSettings: fastMath),
 
@@ -47,7 +51,7 @@ let package = Package(
 
         // MARK: - Learning
 
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "Support"], swiftSettings: fastMath),
         .target(name: "SegDINO3D", dependencies: ["Tensor"], swiftSettings: fastMath),
         .target(name: "Train", dependencies: ["SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry"], swiftSettings: fastMath),
 
@@ -64,6 +68,7 @@ let package = Package(
 
         // MARK: - Tests
 
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "CBridge"]),
         .testTarget(name: "SceneIOTests", dependencies: ["SceneIO", "Geometry"]),
         .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge", "CImageCodecs"]),

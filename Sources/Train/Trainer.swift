@@ -79,7 +79,8 @@ public final class Trainer {
     public func run() throws -> TrainResult {
         let c = options.config, end = min(options.stopAfter ?? c.steps, c.steps)
         let log = try TrainLog(url: options.run.appendingPathComponent("log.jsonl"), keepThrough: options.resume ? step : nil)
-        let bar = ProgressBar(total: c.steps, firstStep: step)
+        let bar = ProgressBar("train", unit: "steps", enabled: options.showProgress, logLines: 20)
+        bar.begin(at: step)
         var losses: [Double] = [], last: URL? = nil
         let start = Date()
         while step < end {
@@ -87,7 +88,8 @@ public final class Trainer {
             step += 1
             log.append(step: step, values: values)
             losses.append(values["loss"] ?? .nan)
-            if options.showProgress { bar.update(step: step, loss: values["loss"] ?? .nan, lr: values["lr"] ?? 0) }
+            bar.update(step, of: c.steps, fields: [ProgressField("loss", values["loss"] ?? .nan, format: "%.4f"),
+                                                   ProgressField("lr", values["lr"] ?? 0, format: "%.2e")])
             if step % c.checkpointEvery == 0 || step == c.steps {
                 try Checkpoint.save(run: options.run, model: model, optimizer: optimizer,
                                     state: TrainState(step: step, rngState: rng.state, config: c))

@@ -83,7 +83,7 @@ extension TensorTestSuite {
         }
 
         func model(seed: UInt64) -> ToyClassifier {
-            var rng = SplitMix64(seed: seed)
+            var rng = SeededGenerator(seed: seed)
             return ToyClassifier(input: 5, hidden: 6, classes: 3, using: &rng)
         }
 
