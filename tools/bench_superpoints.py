@@ -3,6 +3,8 @@
 
 usage: bench_superpoints.py quality SCENE SP.npy [SP.npy ...]     superpoint purity / boundary recall / UE / count
        bench_superpoints.py lift SCENE VIDEO                       view-level label precision / recall / label accuracy
+       bench_superpoints.py speed OVSEG3R POINT_SCENE [ROUNDS]     superpoints vs scipy cKDTree kNN (k+1, workers=2)
+       bench_superpoints.py segspeed OVSEG3R SEGMENTATOR MESH.ply [ROUNDS]   segment-mesh vs ScanNet's Segmentator
 Ground truth: SCENE/instance.npy (per-point GT instance, 0 = none) and SCENE/instances.json (category, flat, structural).
 """
 import json, sys
@@ -109,7 +111,62 @@ def lift(scene, video):
     print("%d\t%d\t%d\t%.4f\t%.4f\t%.4f" % (len(labels), n_pred, n_gt, tp / max(n_pred, 1), tp / max(n_gt, 1), correct / max(tp, 1)))
 
 
+def timed(cmd):
+    """Wall seconds, stdout and CPU seconds (user + sys) of a child process."""
+    import resource, subprocess, time
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed: {r.stderr}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return time.perf_counter() - t0, r.stdout, cpu
+
+
+def speed(binary, scene, rounds=5):
+    # Alternating rounds in one session; medians of wall seconds. The reference is the kNN query alone
+    # (what the graph needs), by scipy's cKDTree on 2 threads, tree build included.
+    import re, time
+    from scipy.spatial import cKDTree
+    coord = np.load(f"{scene}/coord.npy")
+    ours, graph, cluster, ref, ours_cpu, ref_cpu = [], [], [], [], [], []
+    for _ in range(rounds):
+        t, out, cpu = timed([binary, "superpoints", scene, "--mode", "geometric"])
+        m = re.search(r"graph ([0-9.]+), cut [0-9.]+, cluster ([0-9.]+)", out)
+        ours.append(t); ours_cpu.append(cpu); graph.append(float(m.group(1))); cluster.append(float(m.group(2)))
+        t0, c0 = time.perf_counter(), time.process_time()
+        cKDTree(coord).query(coord, k=17, workers=2)
+        ref.append(time.perf_counter() - t0); ref_cpu.append(time.process_time() - c0)
+    med = lambda x: float(np.median(x))
+    print("points\tours_total_s\tours_graph_s\tours_cluster_s\tckdtree_knn_s\tgraph/ckdtree\ttotal/ckdtree\tours_cpu_s\tckdtree_cpu_s")
+    print("%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f" % (len(coord), med(ours), med(graph), med(cluster), med(ref),
+          med(graph) / med(ref), med(ours) / med(ref), med(ours_cpu), med(ref_cpu)))
+
+
+def segspeed(binary, segmentator, mesh, rounds=3):
+    import json as js, os, shutil, tempfile
+    work = tempfile.mkdtemp()
+    local = os.path.join(work, "mesh.ply")
+    shutil.copy(mesh, local)
+    ours, ref = [], []
+    for _ in range(rounds):
+        ours.append(timed([binary, "segment-mesh", local, "--out", os.path.join(work, "ours.json")])[0])
+        ref.append(timed([segmentator, local, "0.01", "20"])[0])
+    a = js.load(open(os.path.join(work, "ours.json")))["segIndices"]
+    b = js.load(open(os.path.join(work, "mesh.0.010000.segs.json")))["segIndices"]
+    print("vertices\tours_s\tscannet_s\tratio\tidentical_ids")
+    print("%d\t%.2f\t%.2f\t%.2f\t%s" % (len(a), np.median(ours), np.median(ref), np.median(ours) / np.median(ref), a == b))
+    shutil.rmtree(work)
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "speed":
+        speed(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 5)
+        sys.exit()
+    if sys.argv[1] == "segspeed":
+        segspeed(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 3)
+        sys.exit()
     if sys.argv[1] == "quality":
         quality(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "lift":

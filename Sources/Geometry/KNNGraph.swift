@@ -13,6 +13,13 @@ public struct KNNGraph: Sendable, Equatable {
     /// `[N · k]` squared Euclidean distances in m², ascending within each row.
     public var squaredDistances: [Float]
 
+    /// A graph from its flat rows (`neighbors.count == squaredDistances.count`, a multiple of `k`).
+    public init(k: Int, neighbors: [Int32], squaredDistances: [Float]) {
+        self.k = k
+        self.neighbors = neighbors
+        self.squaredDistances = squaredDistances
+    }
+
     /// The number of rows (points or queries).
     public var count: Int { k == 0 ? 0 : neighbors.count / k }
 

@@ -25,38 +25,41 @@ public enum Felzenszwalb {
     /// - Parameters:
     ///   - kThresh: the constant k of the threshold `k / |C|` (ScanNet default 0.01); larger gives bigger segments.
     ///   - minSize: components smaller than this are merged along the sorted edges (ScanNet's segMinVerts, 20).
-    public static func segment(_ graph: SegmentGraph, kThresh: Float, minSize: Int,
+    ///   - keep: `[E]` flags; edges flagged false are left out (as if removed from the graph, order kept).
+    public static func segment(_ graph: SegmentGraph, keep: [Bool]? = nil, kThresh: Float, minSize: Int,
                                ties: EdgeTieOrder = .stable) -> DisjointSets {
-        let order = ties == .stable ? EdgeOrder.ascending(graph.w) : IntrosortOrder.order(graph.w)
-        // Gather the edges into sorted order once, so that both passes stream through memory.
-        let count = order.count
-        var sa = [Int32](repeating: 0, count: count), sb = [Int32](repeating: 0, count: count)
-        var sw = [Float](repeating: 0, count: count)
-        for (k, e) in order.enumerated() {
-            let edge = Int(e)
-            sa[k] = graph.a[edge]; sb[k] = graph.b[edge]; sw[k] = graph.w[edge]
-        }
+        if let keep { precondition(keep.count == graph.edgeCount, "keep mask must have one flag per edge") }
+        // Sorted edges carry their endpoints, so both passes stream through one array (no gather by index).
+        let edges = ties == .stable
+            ? EdgeOrder.sortedEdges(graph, keep: keep)
+            : EdgeOrder.gathered(graph, keep: keep, order: IntrosortOrder.order(graph.w))
         var sets = DisjointSets(count: graph.vertexCount, threshold: kThresh)
         let small = Int32(clamping: minSize)
-        sa.withUnsafeBufferPointer { a in
-            sb.withUnsafeBufferPointer { b in
-                sw.withUnsafeBufferPointer { w in
-                    sets.withNodes { n in
-                        for edge in 0..<count {
-                            let ra = DisjointSets.find(a[edge], n), rb = DisjointSets.find(b[edge], n)
-                            guard ra != rb else { continue }
-                            let weight = w[edge]
-                            if weight <= n[Int(ra)].threshold, weight <= n[Int(rb)].threshold {
-                                let root = DisjointSets.join(ra, rb, n)
-                                n[Int(root)].threshold = weight + kThresh / Float(n[Int(root)].size)
-                            }
-                        }
-                        for edge in 0..<count {
-                            let ra = DisjointSets.find(a[edge], n), rb = DisjointSets.find(b[edge], n)
-                            if ra != rb, n[Int(ra)].size < small || n[Int(rb)].size < small {
-                                _ = DisjointSets.join(ra, rb, n)
-                            }
-                        }
+        // Step 3 can only join across edges that step 2 left between two components: an edge whose ends were
+        // already together, or that step 2 merged, stays inside one component. Only the refused edges are
+        // kept (in sorted order) for step 3, which then reads a fraction of the graph.
+        var refused: [WeightedEdge] = []
+        edges.withUnsafeBufferPointer { edge in
+            sets.withNodes { n in
+                for e in edge {
+                    let ra = DisjointSets.find(e.a, n), rb = DisjointSets.find(e.b, n)
+                    guard ra != rb else { continue }
+                    let weight = e.w
+                    if weight <= n[Int(ra)].threshold, weight <= n[Int(rb)].threshold {
+                        let root = DisjointSets.join(ra, rb, n)
+                        n[Int(root)].threshold = weight + kThresh / Float(n[Int(root)].size)
+                    } else {
+                        refused.append(e)
+                    }
+                }
+            }
+        }
+        refused.withUnsafeBufferPointer { edge in
+            sets.withNodes { n in
+                for e in edge {
+                    let ra = DisjointSets.find(e.a, n), rb = DisjointSets.find(e.b, n)
+                    if ra != rb, n[Int(ra)].size < small || n[Int(rb)].size < small {
+                        _ = DisjointSets.join(ra, rb, n)
                     }
                 }
             }
@@ -84,6 +87,13 @@ public enum Felzenszwalb {
     }
 }
 
+/// One edge with its weight, as the clustering passes read it.
+struct WeightedEdge: Sendable {
+    var w: Float
+    var a: Int32
+    var b: Int32
+}
+
 /// How edges of equal weight are ordered (see `Felzenszwalb`).
 public enum EdgeTieOrder: String, Sendable, Equatable, CaseIterable {
     /// Ascending edge index (stable sort); deterministic and O(E).
@@ -102,6 +112,72 @@ enum EdgeOrder {
         if w.isNaN { return .max }
         let bits = w.bitPattern
         return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+    }
+
+    /// The edges of `graph` flagged in `keep` (all when nil), sorted by (weight, edge index) by an LSD radix
+    /// sort that moves the endpoints along with the weights.
+    static func sortedEdges(_ graph: SegmentGraph, keep: [Bool]?) -> [WeightedEdge] {
+        var edges: [WeightedEdge] = []
+        edges.reserveCapacity(graph.edgeCount)
+        graph.a.withUnsafeBufferPointer { a in
+            graph.b.withUnsafeBufferPointer { b in
+                graph.w.withUnsafeBufferPointer { w in
+                    if let keep {
+                        for e in 0..<w.count where keep[e] { edges.append(WeightedEdge(w: w[e], a: a[e], b: b[e])) }
+                    } else {
+                        for e in 0..<w.count { edges.append(WeightedEdge(w: w[e], a: a[e], b: b[e])) }
+                    }
+                }
+            }
+        }
+        let count = edges.count
+        guard count > 1 else { return edges }
+        // All three digit histograms in one read.
+        var histograms = [[Int]](repeating: [Int](repeating: 0, count: 2048), count: 3)
+        for e in edges {
+            let k = key(e.w)
+            histograms[0][Int(k & 0x7FF)] += 1
+            histograms[1][Int((k >> 11) & 0x7FF)] += 1
+            histograms[2][Int(k >> 22)] += 1
+        }
+        var scratch = [WeightedEdge](repeating: WeightedEdge(w: 0, a: 0, b: 0), count: count)
+        for (pass, shift) in [UInt32(0), 11, 22].enumerated() {
+            var histogram = histograms[pass]
+            if histogram.contains(count) { continue }  // every key shares this digit: the pass is a no-op
+            var sum = 0
+            for d in 0..<histogram.count { let c = histogram[d]; histogram[d] = sum; sum += c }
+            edges.withUnsafeBufferPointer { src in
+                scratch.withUnsafeMutableBufferPointer { dst in
+                    histogram.withUnsafeMutableBufferPointer { slots in
+                        for e in src {
+                            let d = Int((key(e.w) >> shift) & 0x7FF)
+                            dst[slots[d]] = e
+                            slots[d] += 1
+                        }
+                    }
+                }
+            }
+            swap(&edges, &scratch)
+        }
+        return edges
+    }
+
+    /// The edges of `graph` flagged in `keep` (all when nil) in the given order of edge indices.
+    static func gathered(_ graph: SegmentGraph, keep: [Bool]?, order: [Int32]) -> [WeightedEdge] {
+        var edges: [WeightedEdge] = []
+        edges.reserveCapacity(order.count)
+        graph.a.withUnsafeBufferPointer { a in
+            graph.b.withUnsafeBufferPointer { b in
+                graph.w.withUnsafeBufferPointer { w in
+                    for e in order {
+                        let edge = Int(e)
+                        if let keep, !keep[edge] { continue }
+                        edges.append(WeightedEdge(w: w[edge], a: a[edge], b: b[edge]))
+                    }
+                }
+            }
+        }
+        return edges
     }
 
     static func ascending(_ weights: [Float]) -> [Int32] {

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Which edges of a superpoint graph IBSp cuts because their endpoints lie in different 2D instances.
 ///
 /// Ids come from the 2D model's masks at the points' correspondence pixels (`PointViewLabels`). In fused
@@ -43,13 +45,21 @@ public enum InstanceBoundaryCut {
             throw .sizeMismatch(field: "source_view", expected: graph.vertexCount, actual: sourceView.count)
         }
         var keep = [Bool](repeating: true, count: graph.edgeCount)
-        for e in 0..<graph.edgeCount {
-            let i = Int(graph.a[e]), j = Int(graph.b[e])
-            guard labels.labelled[i] || labels.labelled[j] else { continue }
-            switch rule {
-            case let .multiView(tau): keep[e] = !multiViewCut(i, j, labels, tau: tau, bothLabelled: false)
-            case let .multiViewBothLabelled(tau): keep[e] = !multiViewCut(i, j, labels, tau: tau, bothLabelled: true)
-            case .sourceView: keep[e] = !sourceViewCut(i, j, labels, sourceView)
+        let count = graph.edgeCount
+        keep.withUnsafeMutableBufferPointer { flags in
+            let out = SendableFlags(flags: flags)
+            // Edges are independent: chunks run on all cores, each writing its own range of flags.
+            let chunk = 1 << 15
+            DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { c in
+                for e in (c * chunk)..<min(count, (c + 1) * chunk) {
+                    let i = Int(graph.a[e]), j = Int(graph.b[e])
+                    guard labels.labelled[i] || labels.labelled[j] else { continue }
+                    switch rule {
+                    case let .multiView(tau): out.flags[e] = !multiViewCut(i, j, labels, tau: tau, bothLabelled: false)
+                    case let .multiViewBothLabelled(tau): out.flags[e] = !multiViewCut(i, j, labels, tau: tau, bothLabelled: true)
+                    case .sourceView: out.flags[e] = !sourceViewCut(i, j, labels, sourceView)
+                    }
+                }
             }
         }
         return keep
@@ -83,4 +93,9 @@ public enum InstanceBoundaryCut {
         }
         return false
     }
+}
+
+/// Keep flags filled by worker threads, each writing a disjoint range.
+private struct SendableFlags: @unchecked Sendable {
+    let flags: UnsafeMutableBufferPointer<Bool>
 }

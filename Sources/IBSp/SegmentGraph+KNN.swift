@@ -1,3 +1,4 @@
+import Dispatch
 import Geometry
 
 /// How a kNN point graph is built and weighted.
@@ -24,9 +25,9 @@ public struct KNNGraphOptions: Sendable, Equatable, Codable {
 extension SegmentGraph {
     /// A kNN graph over points with the ScanNet segmentator's normal weight (plus an optional colour term).
     ///
-    /// Each unordered pair {i, j} that appears in either point's k nearest neighbours is one edge, written
-    /// from the smaller index (a < b) in order of (a, rank of b in a's row), so the edge list does not depend
-    /// on thread scheduling.
+    /// Each unordered pair {i, j} that appears in either point's k nearest neighbours (exact, equal distances
+    /// broken by the smaller index; `PointGrid`) is one edge, written from the smaller index (a < b) in order
+    /// of (a, rank of b in a's row), so the edge list does not depend on thread scheduling.
     ///
     /// - Parameters:
     ///   - positions: `[N]` points in metres.
@@ -41,13 +42,11 @@ extension SegmentGraph {
             throw .sizeMismatch(field: "colours", expected: n, actual: colours.count)
         }
         guard n >= 2 else { return SegmentGraph(vertexCount: n) }
-        let rows: KNNGraph
-        do {
-            let tree = try KDTree(points: positions)
-            rows = try tree.knnGraph(k: options.k)
-        } catch {
-            throw .invalidOption(name: "positions", value: "\(n) points", expected: "points a k-d tree accepts: \(error)")
+        if let bad = positions.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite && $0.z.isFinite) }) {
+            throw .invalidOption(name: "positions[\(bad)]", value: "\(positions[bad])", expected: "finite coordinates")
         }
+        guard n < Int(Int32.max) else { throw .invalidOption(name: "positions", value: "\(n) points", expected: "< 2³¹ − 1") }
+        let rows = PointGrid(points: positions).knnGraph(k: options.k)
         let k = rows.k
         var graph = SegmentGraph(vertexCount: n)
         graph.a.reserveCapacity(n * k * 3 / 4)
@@ -69,16 +68,31 @@ extension SegmentGraph {
             }
         }
         let scale = options.colourWeight / (255 * Float(3).squareRoot())
-        graph.w = [Float](repeating: 0, count: graph.a.count)
-        for e in 0..<graph.a.count {
-            let i = Int(graph.a[e]), j = Int(graph.b[e])
-            var weight = scanNetEdgeWeight(pa: positions[i], pb: positions[j], na: normals[i], nb: normals[j])
-            if scale > 0 {
-                let d = SIMD3<Float>(colours[i]) - SIMD3<Float>(colours[j])
-                weight += scale * (d * d).sum().squareRoot()
+        let count = graph.a.count
+        let ends = (a: graph.a, b: graph.b)
+        var weights = [Float](repeating: 0, count: count)
+        let hasColour = scale > 0
+        weights.withUnsafeMutableBufferPointer { w in
+            let out = SendableWeights(w: w)
+            let chunk = 1 << 16
+            DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { c in
+                for e in (c * chunk)..<min(count, (c + 1) * chunk) {
+                    let i = Int(ends.a[e]), j = Int(ends.b[e])
+                    var weight = scanNetEdgeWeight(pa: positions[i], pb: positions[j], na: normals[i], nb: normals[j])
+                    if hasColour {
+                        let d = SIMD3<Float>(colours[i]) - SIMD3<Float>(colours[j])
+                        weight += scale * (d * d).sum().squareRoot()
+                    }
+                    out.w[e] = weight
+                }
             }
-            graph.w[e] = weight
         }
+        graph.w = weights
         return graph
     }
+}
+
+/// The weight array filled by worker threads, each writing a disjoint range.
+private struct SendableWeights: @unchecked Sendable {
+    let w: UnsafeMutableBufferPointer<Float>
 }

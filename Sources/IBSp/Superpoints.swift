@@ -49,8 +49,7 @@ public struct SuperpointResult: Sendable, Equatable {
 public enum Superpoints {
     /// Segments `graph`, first removing the edges whose `keep` flag is false.
     public static func segment(_ graph: SegmentGraph, keep: [Bool]? = nil, kThresh: Float, minSize: Int) -> (labels: [Int32], count: Int) {
-        let used = keep.map { graph.filtered(keep: $0) } ?? graph
-        var sets = Felzenszwalb.segment(used, kThresh: kThresh, minSize: minSize)
+        var sets = Felzenszwalb.segment(graph, keep: keep, kThresh: kThresh, minSize: minSize)
         return Felzenszwalb.contiguous(sets.roots())
     }
 
