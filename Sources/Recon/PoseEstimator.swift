@@ -53,7 +53,6 @@ final class PoseEstimator {
     /// The refined poses when the guard wrote the device poses instead (for the summary's ground-truth comparison).
     private(set) var unguarded: [RigidTransform]?
 
-    private let traceEnabled = ProcessInfo.processInfo.environment["OVSEG3R_RECON_TRACE"] != nil
     init(options: ReconOptions, mode: PoseMode) {
         self.options = options
         self.mode = mode
@@ -102,10 +101,6 @@ final class PoseEstimator {
         if !accepted {
             keyFromCamera = initial
             report.trackingFailures += 1
-        }
-        if traceEnabled {
-            let c = keyFromCamera.translationDistance(to: initial)
-            FileHandle.standardError.write(Data(String(format: "TRACE view %d key %d acc %d prev %d inl %.3f rmse %.4f corr %.4f rotcorr %.3f\n", view, keyframe.view, accepted ? 1 : 0, viaPrevious ? 1 : 0, result.inlierRatio, result.rmseGeometric, c, (initial.inverse * keyFromCamera).rotation.angle * 180 / .pi).utf8))
         }
         inlierSum += result.inlierRatio
         let world = keyframe.worldFromCamera * keyFromCamera

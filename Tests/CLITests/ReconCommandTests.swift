@@ -5,7 +5,7 @@ import Testing
 /// `ovseg3r recon` on its own: one tiny generated scene converted into each input kind (video folder, TUM RGB-D
 /// folder, ScanNet .sens), plus a bad input whose error names the file and the frame.
 @Suite(.serialized) struct ReconCommandTests {
-    static let frames = 6
+    static let frames = 5
 
     /// A tiny SceneSynth video folder (64×48), written by the CLI itself.
     func synthVideo(_ cli: CLIRunner, in scratch: ScratchDirectory) throws -> URL {
@@ -146,16 +146,22 @@ import Testing
         try reconstruct(cli, input: sens, out: scratch.file("from_sens"), kind: "scannet_sens", extra: ["--poses", "refine"])
     }
 
-    @Test func missingDepthFrameNamesTheFileAndFrame() throws {
+    @Test func badDepthFramesNameTheFileAndFrame() throws {
         let cli = try CLIRunner()
         let scratch = try ScratchDirectory()
         let video = try synthVideo(cli, in: scratch)
-        try FileManager.default.removeItem(at: video.appendingPathComponent("depth/000003.png"))
+        let depth3 = video.appendingPathComponent("depth/000003.png")
         let out = scratch.file("scene")
-        let result = try cli.run(["recon", video.path, "--out", out.path, "--voxel", "0.03"])
-        #expect(result.status != 0)
-        #expect(result.stderr.contains("000003.png"), "stderr: \(result.stderr)")
-        #expect(result.stderr.contains("frame 3"), "stderr: \(result.stderr)")
+        // An undecodable depth image: the error names the file and the frame.
+        try Data("not a png".utf8).write(to: depth3)
+        let corrupt = try cli.run(["recon", video.path, "--out", out.path, "--voxel", "0.03"])
+        #expect(corrupt.status != 0)
+        #expect(corrupt.stderr.contains("depth/000003.png") && corrupt.stderr.contains("frame 3"), "stderr: \(corrupt.stderr)")
+        // A missing depth image: the folder check names the depth folder and the missing frame number.
+        try FileManager.default.removeItem(at: depth3)
+        let missing = try cli.run(["recon", video.path, "--out", out.path, "--voxel", "0.03"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("/depth") && missing.stderr.contains("000003"), "stderr: \(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 }
