@@ -30,9 +30,13 @@ let package = Package(
                 cxxSettings: [.unsafeFlags(["-I/usr/include/eigen3", "-O2", "-DNDEBUG"])],
                 linkerSettings: [.linkedLibrary("ceres"), .linkedLibrary("glog"), .linkedLibrary("stdc++")]),
 
+        // MARK: - The base of both layer stacks (seeded RNG, terminal progress)
+
+        .target(name: "Support", swiftSettings: fastMath),
+
         // MARK: - Geometry and file formats
 
-        .target(name: "Geometry", dependencies: ["CBridge"], swiftSettings: fastMath),
+        .target(name: "Geometry", dependencies: ["CBridge", "Support"], swiftSettings: fastMath),
         .target(name: "SceneIO", dependencies: ["Geometry", "CImageCodecs"], swiftSettings: fastMath),
         .target(name: "SceneSynth", dependencies: ["Geometry", "SceneIO"], swiftSettings: fastMath),
 
@@ -47,7 +51,7 @@ let package = Package(
 
         // MARK: - Learning
 
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "Support"], swiftSettings: fastMath),
         .target(name: "SegDINO3D", dependencies: ["Tensor"], swiftSettings: fastMath),
         .target(name: "Train", dependencies: ["SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry"], swiftSettings: fastMath),
 
@@ -64,16 +68,18 @@ let package = Package(
 
         // MARK: - Tests
 
+        .target(name: "_TestSupport", path: "Tests/_TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "CBridge"]),
-        .testTarget(name: "SceneIOTests", dependencies: ["SceneIO", "Geometry"]),
+        .testTarget(name: "SceneIOTests", dependencies: ["SceneIO", "Geometry", "_TestSupport"]),
         .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge", "CImageCodecs"]),
-        .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry"]),
+        .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry", "_TestSupport"]),
         .testTarget(name: "IBSpTests", dependencies: ["IBSp", "SceneIO", "Geometry"]),
         .testTarget(name: "VIPTests", dependencies: ["VIP", "IBSp", "SceneIO", "SceneSynth", "Recon", "Geometry"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"]),
         .testTarget(name: "SegDINO3DTests", dependencies: ["SegDINO3D", "Tensor"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry", "Eval"]),
-        .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO", "Geometry"]),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO", "Geometry", "_TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["SceneIO"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -2,7 +2,8 @@
 # Idempotent set-up for a fresh Debian machine. Installs only what is missing; safe to run many times.
 #   tools/setup.sh          what building and running ovseg3r needs (make demo)
 #   tools/setup.sh --test   that, plus what the test suites use as references (make test):
-#                           numpy and plyfile (interoperability checks), chromium (report screenshot)
+#                           numpy and plyfile (interoperability checks), chromium (report screenshot),
+#                           ray (batch runner test)
 set -euo pipefail
 
 mode="${1:-run}"
@@ -38,6 +39,11 @@ if [ "$mode" = "--test" ]; then
       python3 -m pip install -q "$module"
     fi
   done
+  # ray: only the batch runner's Ray test uses it (about 2 minutes to install); without it that test skips.
+  if ! python3 -c "import ray" 2>/dev/null; then
+    echo "setup: installing ray from PyPI (tools/ray_prepare.py test)"
+    python3 -m pip install -q ray || echo "setup: ray could not be installed; the Ray runner test will be skipped" >&2
+  fi
 fi
 
 command -v swift >/dev/null || { echo "setup: swift not found on PATH (expected Swift 6.x, e.g. /opt/swift/usr/bin)" >&2; exit 1; }

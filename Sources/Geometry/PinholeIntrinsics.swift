@@ -3,7 +3,7 @@
 /// Conventions (OpenCV, ScanNet, TUM, Open3D `PinholeCameraIntrinsic`): the camera looks down +z, x right,
 /// y down; pixel `(u, v)` = (column, row) and the centre of the top-left pixel is `(0, 0)`, so
 /// `u = fx · x/z + cx`, `v = fy · y/z + cy`. Depth `z` is the distance along the optical axis in metres.
-/// Same fields as `intrinsics.json` (`depth_scale` lives with the depth images, not here).
+/// Same fields and JSON keys as `intrinsics.json` (SceneIO's `CameraIntrinsicsFile` adds `depth_scale`).
 public struct PinholeIntrinsics: Sendable, Hashable, Codable {
     public var width: Int
     public var height: Int
@@ -22,14 +22,17 @@ public struct PinholeIntrinsics: Sendable, Hashable, Codable {
     }
 
     /// Throws unless the size is positive and the focal lengths and principal point are finite,
-    /// with positive focal lengths.
+    /// with positive focal lengths. The fields are named as in `intrinsics.json`.
     public func validate() throws(GeometryError) {
-        guard width > 0 else { throw .invalidArgument(name: "width", value: "\(width)", expected: "> 0") }
-        guard height > 0 else { throw .invalidArgument(name: "height", value: "\(height)", expected: "> 0") }
-        guard fx.isFinite, fx > 0 else { throw .invalidArgument(name: "fx", value: "\(fx)", expected: "finite, > 0") }
-        guard fy.isFinite, fy > 0 else { throw .invalidArgument(name: "fy", value: "\(fy)", expected: "finite, > 0") }
-        guard cx.isFinite else { throw .invalidArgument(name: "cx", value: "\(cx)", expected: "finite") }
-        guard cy.isFinite else { throw .invalidArgument(name: "cy", value: "\(cy)", expected: "finite") }
+        let positive = "a finite number > 0"
+        guard width > 0 else { throw .invalidArgument(name: "width", value: "\(width)", expected: positive) }
+        guard height > 0 else { throw .invalidArgument(name: "height", value: "\(height)", expected: positive) }
+        for (name, value) in [("fx", fx), ("fy", fy)] where !(value.isFinite && value > 0) {
+            throw .invalidArgument(name: name, value: "\(value)", expected: positive)
+        }
+        for (name, value) in [("cx", cx), ("cy", cy)] where !value.isFinite {
+            throw .invalidArgument(name: name, value: "\(value)", expected: "a finite number")
+        }
     }
 
     /// The number of pixels, `width · height`.

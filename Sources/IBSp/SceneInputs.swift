@@ -1,5 +1,6 @@
 import Foundation
 import SceneIO
+import Support
 
 /// One entry of a scene's `views.json` (written by `ovseg3r recon`); only the fields the later stages use.
 public struct SceneView: Codable, Sendable, Equatable {

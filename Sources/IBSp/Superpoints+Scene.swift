@@ -1,5 +1,6 @@
 import Foundation
 import SceneIO
+import Support
 
 extension Superpoints {
     /// Runs the stage on a scene folder and writes `superpoints.npy` (i32 `[N]`, ids `0..<S`) atomically, recording

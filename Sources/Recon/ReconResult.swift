@@ -83,35 +83,3 @@ public struct ReconResult: Sendable {
     /// The input frame index of each used view.
     public var viewFrames: [Int]
 }
-
-/// Progress on stderr: `\r`-rewritten line with stage, frames done / total, fps and ETA.
-public final class ReconProgress: @unchecked Sendable {
-    private let enabled: Bool
-    private var stage = ""
-    private var start = Date()
-    private var lastDraw = Date.distantPast
-
-    public init(enabled: Bool) { self.enabled = enabled }
-
-    func begin(_ stage: String) {
-        self.stage = stage
-        start = Date()
-        lastDraw = .distantPast
-    }
-
-    func update(_ done: Int, of total: Int) {
-        guard enabled else { return }
-        let now = Date()
-        guard done == total || now.timeIntervalSince(lastDraw) > 0.2 else { return }
-        lastDraw = now
-        let elapsed = now.timeIntervalSince(start)
-        let fps = elapsed > 0 ? Double(done) / elapsed : 0
-        let eta = fps > 0 ? Double(total - done) / fps : 0
-        let width = 24, filled = total > 0 ? width * done / total : width
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = "\r" + stage.padding(toLength: 16, withPad: " ", startingAt: 0) + " [" + bar + "] \(done)/\(total)  "
-            + String(format: "%.1f fps  ETA %.0f s ", fps, eta)
-        FileHandle.standardError.write(Data(line.utf8))
-        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-}

@@ -7,14 +7,14 @@ import SceneIO
 public enum Reconstruction {
     /// Runs the whole stage. `progress` draws on stderr; nil keeps quiet.
     public static func run(input: URL, output: URL, options: ReconOptions,
-                           progress: ReconProgress? = nil) throws(ReconError) -> ReconResult {
+                           progress: ProgressBar? = nil) throws(ReconError) -> ReconResult {
         try options.validate()
         let source = try RGBDInput.open(input)
         return try run(source: source, output: output, options: options, progress: progress)
     }
 
     public static func run(source: any RGBDSource, output: URL, options: ReconOptions,
-                           progress: ReconProgress? = nil) throws(ReconError) -> ReconResult {
+                           progress: ProgressBar? = nil) throws(ReconError) -> ReconResult {
         try options.validate()
         var summary = ReconSummary()
         summary.input = source.url.path

@@ -123,16 +123,9 @@ public struct SceneFolder: Sendable {
 
     /// Reads `NAME.npy`, checking that its dtype and shape match the manifest.
     public func read(_ name: String) throws(SceneIOError) -> NpyArray {
-        guard let entry = manifest.arrays[name] else { throw .sceneArrayMissing(url: url, name: name) }
-        let fileURL = arrayURL(name)
-        guard FileManager.default.fileExists(atPath: fileURL.path) else {
-            throw .sceneArrayMissing(url: url, name: name)
-        }
+        let (entry, fileURL) = try existingArray(name)
         let array = try Npy.read(fileURL)
-        guard array.dtype == entry.dtype, array.shape == entry.shape else {
-            throw .sceneArrayMismatch(url: fileURL, name: name, manifest: entry.summary,
-                                      file: "\(array.dtype.rawValue) \(array.shape)")
-        }
+        try check(name, entry: entry, fileURL: fileURL, dtype: array.dtype, shape: array.shape)
         return array
     }
 
@@ -146,17 +139,26 @@ public struct SceneFolder: Sendable {
 
     /// Checks every manifest entry against the header of its file (cheap: headers only).
     public func verify() throws(SceneIOError) {
-        for name in arrayNames {
-            guard let entry = manifest.arrays[name] else { continue }
-            let fileURL = arrayURL(name)
-            guard FileManager.default.fileExists(atPath: fileURL.path) else {
-                throw .sceneArrayMissing(url: url, name: name)
-            }
+        for name in arrayNames where manifest.arrays[name] != nil {
+            let (entry, fileURL) = try existingArray(name)
             let header = try Npy.readHeader(fileURL)
-            guard header.dtype == entry.dtype, header.shape == entry.shape else {
-                throw .sceneArrayMismatch(url: fileURL, name: name, manifest: entry.summary,
-                                          file: "\(header.dtype.rawValue) \(header.shape)")
-            }
+            try check(name, entry: entry, fileURL: fileURL, dtype: header.dtype, shape: header.shape)
+        }
+    }
+
+    /// `name`'s manifest entry and file URL; throws `sceneArrayMissing` if either is absent.
+    private func existingArray(_ name: String) throws(SceneIOError) -> (entry: SceneManifest.ArrayEntry, fileURL: URL) {
+        let fileURL = arrayURL(name)
+        guard let entry = manifest.arrays[name], FileManager.default.fileExists(atPath: fileURL.path) else {
+            throw .sceneArrayMissing(url: url, name: name)
+        }
+        return (entry, fileURL)
+    }
+
+    /// Throws `sceneArrayMismatch` unless the file's dtype and shape are the manifest's.
+    private func check(_ name: String, entry: SceneManifest.ArrayEntry, fileURL: URL, dtype: NpyDType, shape: [Int]) throws(SceneIOError) {
+        guard dtype == entry.dtype, shape == entry.shape else {
+            throw .sceneArrayMismatch(url: fileURL, name: name, manifest: entry.summary, file: "\(dtype.rawValue) \(shape)")
         }
     }
 

@@ -12,22 +12,17 @@ struct SynthRNG: RandomNumberGenerator {
 
     /// A generator for one purpose (`stream`) and index (e.g. a frame), independent of all others.
     init(seed: UInt64, stream: UInt64, index: UInt64 = 0) {
-        base = SeededGenerator(seed: SynthRNG.mix(seed ^ SynthRNG.mix(stream &+ 0x9E37_79B9_7F4A_7C15 &* (index &+ 1))))
+        base = SeededGenerator(seed: SynthRNG.mix(seed ^ SynthRNG.mix(stream &+ SeededGenerator.increment &* (index &+ 1))))
     }
 
-    /// The next value of the portable SplitMix64 stream (`Geometry.SeededGenerator`).
+    /// The next value of the portable SplitMix64 stream (`SeededGenerator`).
     mutating func next() -> UInt64 { base.next() }
 
     /// The SplitMix64 finaliser, used to derive independent stream seeds.
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ value: UInt64) -> UInt64 { SeededGenerator.mix(value) }
 
     /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    mutating func unit() -> Double { nextUnitDouble() }
 
     /// Uniform in [low, high).
     mutating func uniform(_ low: Double, _ high: Double) -> Double { low + (high - low) * unit() }
@@ -44,12 +39,8 @@ struct SynthRNG: RandomNumberGenerator {
     /// True with probability `p`.
     mutating func chance(_ p: Double) -> Bool { unit() < p }
 
-    /// Standard normal (Box–Muller).
-    mutating func gaussian() -> Double {
-        let u1 = max(unit(), 1e-300)
-        let u2 = unit()
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-    }
+    /// Standard normal (Box–Muller, the `nextNormal()` stream).
+    mutating func gaussian() -> Double { nextNormal() }
 
     /// Standard normal from a 65 536-entry quantile table: exact quantiles of N(0, 1) at (k + ½)/65 536,
     /// tails cut at ±4.3σ; several times faster than Box–Muller for per-pixel sensor noise.

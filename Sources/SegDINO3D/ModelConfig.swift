@@ -17,8 +17,16 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var feature2DWidth: Int = 0
     /// Width of the text embeddings (MiniLM: 384).
     public var textWidth: Int = 384
-    /// Scale applied to cosine similarities before the softmax (a fixed temperature 1/τ).
+    /// Scale applied to cosine similarities before the softmax (temperature 1/τ); with `learnLogitScale` the
+    /// initial value of a learned scale.
     public var logitScale: Double = 10
+    /// Learn the logit scale (as CLIP does, through its logarithm), clamped to `1...maxLogitScale`.
+    public var learnLogitScale: Bool = true
+    /// Upper clamp of the learned logit scale (CLIP: 100).
+    public var maxLogitScale: Double = 100
+    /// Classes of the semantic head on the last layer's queries: the first `semanticClasses` ScanNet200 classes in
+    /// benchmark order (method §4.4: all 200), plus one ignored "other" output; 0 = no semantic head.
+    public var semanticClasses: Int = 200
     /// L1 radius (metres) within which a query's mask sees a 2D object (published: 0.2).
     public var objectRadius: Double = 0.2
     /// Initial box size, in scene-normalised units (published: 0.5).
@@ -37,6 +45,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         }
         guard feature2DWidth >= 0, encoderLayers >= 0 else {
             throw .invalidConfiguration(field: "feature2DWidth/encoderLayers", value: "\(feature2DWidth)/\(encoderLayers)", reason: "must be ≥ 0")
+        }
+        guard semanticClasses >= 0 else {
+            throw .invalidConfiguration(field: "semanticClasses", value: String(semanticClasses), reason: "must be ≥ 0")
+        }
+        guard logitScale >= 1, logitScale <= maxLogitScale else {
+            throw .invalidConfiguration(field: "logitScale", value: String(logitScale), reason: "must lie in [1, maxLogitScale = \(maxLogitScale)]")
         }
         guard initialBoxSize > 0, initialBoxSize < 1 else {
             throw .invalidConfiguration(field: "initialBoxSize", value: String(initialBoxSize), reason: "must lie in (0, 1)")

@@ -22,6 +22,11 @@ public struct ModelInput: Sendable {
     public var querySeeds: [Int32]
     /// Text embeddings, L2-normalised rows `[T, textWidth]`: the class vocabulary of this step.
     public var textEmbeddings: Tensor
+    /// Point positions before elastic distortion `[N, 3]`, metres, or empty when not distorted. Only the
+    /// distance-aware 2D-object attention reads them.
+    public var undistortedCoords: [Float] = []
+    /// 2D object centres before elastic distortion `[O, 3]`, metres, or empty when not distorted.
+    public var undistortedObjectCenters: [Float] = []
 
     public init(coords: [Float], colors: [Float], normals: [Float], features2D: [Float] = [], superpoints: [Int32],
                 superpointCount: Int, objectFeatures: [Float] = [], objectCenters: [Float] = [], querySeeds: [Int32]? = nil,
@@ -62,6 +67,12 @@ public struct ModelInput: Sendable {
         for (i, s) in querySeeds.enumerated() where s < 0 || Int(s) >= superpointCount {
             throw .superpointOutOfRange(index: i, id: s, count: superpointCount)
         }
+        if !undistortedCoords.isEmpty, undistortedCoords.count != n * 3 {
+            throw .shapeMismatch(input: "undistortedCoords", expected: [n, 3], actual: [undistortedCoords.count / 3, 3])
+        }
+        if !undistortedObjectCenters.isEmpty, undistortedObjectCenters.count != objectCenters.count {
+            throw .shapeMismatch(input: "undistortedObjectCenters", expected: [objectCount, 3], actual: [undistortedObjectCenters.count / 3, 3])
+        }
         guard textEmbeddings.rank == 2, textEmbeddings.shape[1] == config.textWidth else {
             throw .shapeMismatch(input: "textEmbeddings", expected: [-1, config.textWidth], actual: textEmbeddings.shape)
         }
@@ -69,6 +80,16 @@ public struct ModelInput: Sendable {
 
     /// Mean position of each superpoint's points, `[S, 3]`, and the scene's axis-aligned bounds (min, extent).
     public func superpointCenters() -> (centers: [Float], lower: [Float], extent: [Float]) {
+        Self.centers(of: coords, superpoints: superpoints, count: superpointCount)
+    }
+
+    /// Mean undistorted position of each superpoint, `[S, 3]` (`superpointCenters` when not distorted).
+    public func undistortedSuperpointCenters() -> [Float] {
+        undistortedCoords.isEmpty ? superpointCenters().centers : Self.centers(of: undistortedCoords, superpoints: superpoints, count: superpointCount).centers
+    }
+
+    static func centers(of coords: [Float], superpoints: [Int32], count superpointCount: Int) -> (centers: [Float], lower: [Float], extent: [Float]) {
+        let pointCount = superpoints.count
         var sum = [Double](repeating: 0, count: superpointCount * 3)
         var cnt = [Double](repeating: 0, count: superpointCount)
         var lo: [Float] = [.infinity, .infinity, .infinity], hi: [Float] = [-.infinity, -.infinity, -.infinity]

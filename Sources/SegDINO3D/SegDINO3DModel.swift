@@ -12,6 +12,8 @@ public final class SegDINO3DModel: Module {
     let objectProjection: Linear?
     let layers: [DecoderLayer]
     let head: PredictionHead
+    /// `Linear(width → semanticClasses + 1)` on the last layer's normalised queries, or nil.
+    let semanticHead: Linear?
     let encoding: SinePositionalEncoding3D
 
     /// A freshly initialised model; every weight drawn from `rng`.
@@ -32,6 +34,7 @@ public final class SegDINO3DModel: Module {
         }
         layers = ls
         head = PredictionHead(config: config, using: &rng)
+        semanticHead = config.semanticClasses > 0 ? Linear(d, config.semanticClasses + 1, using: &rng) : nil
     }
 
     public var namedParameters: [(name: String, parameter: Parameter)] {
@@ -39,6 +42,7 @@ public final class SegDINO3DModel: Module {
             + prefixed("mask_feats", maskFeatures) + prefixed("query_proj", queryProjection)
             + prefixed("ref_point_head", referencePointHead) + (objectProjection.map { prefixed("object_proj", $0) } ?? [])
             + layers.enumerated().flatMap { prefixed("decoder.\($0.offset)", $0.element) } + prefixed("head", head)
+            + (semanticHead.map { prefixed("semantic_head", $0) } ?? [])
     }
 
     /// Every prediction set, first (pre-decoder) to last (final). Throws if `input` does not fit the config.
@@ -66,10 +70,16 @@ public final class SegDINO3DModel: Module {
             predictions.append(head(state.content, maskFeatures: masks, text: input.textEmbeddings,
                                     centers: out.centers, sizes: out.sizes))
         }
+        if let semanticHead, let last = predictions.indices.last {
+            predictions[last].semanticLogits = semanticHead(head.norm(state.content))
+        }
         return predictions
     }
 
-    /// Keys for the decoder: instance features, their sine encoding, 2D object tokens and the near table.
+    /// Keys for the decoder: instance features, their sine encoding, 2D object tokens and the near table. The near
+    /// table compares positions before elastic distortion (method §4.4: `sp_pos_wo_elastic`), since the 0.2 m
+    /// radius is a distance in the real room; object centres are taken before distortion too, so both sides of
+    /// the distance live in the same space.
     func makeContext(_ input: ModelInput, geometry: SceneGeometry, instance: Var, tape: Tape) -> DecoderContext {
         let s = input.superpointCount, d = config.width
         let spEncoding = tape.constant(encoding(Tensor.from(geometry.normalized(geometry.superpointCenters), rows: s, cols: 3)))
@@ -83,11 +93,13 @@ public final class SegDINO3DModel: Module {
             o = 0
         }
         var near = [Bool](repeating: false, count: s * o)
-        let c = geometry.superpointCenters, r = Float(config.objectRadius)
+        let c = input.undistortedCoords.isEmpty ? geometry.superpointCenters : input.undistortedSuperpointCenters()
+        let objects = input.undistortedObjectCenters.isEmpty ? input.objectCenters : input.undistortedObjectCenters
+        let r = Float(config.objectRadius)
         for si in 0..<s {
             for oi in 0..<o {
                 var dist: Float = 0
-                for a in 0..<3 { dist += abs(c[si * 3 + a] - input.objectCenters[oi * 3 + a]) }
+                for a in 0..<3 { dist += abs(c[si * 3 + a] - objects[oi * 3 + a]) }
                 near[si * o + oi] = dist < r
             }
         }

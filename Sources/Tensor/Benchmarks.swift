@@ -69,9 +69,28 @@ public enum TensorBenchmarks {
         return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
     }
 
+    /// Median ms of `reps` timed runs of `body` after one warm-up run (timed the same way, then dropped);
+    /// `reset` runs untimed after each run (zero gradients, reset the tape).
+    static func medianMilliseconds(reps: Int, _ body: () -> Void, reset: () -> Void) -> Double {
+        var times: [Double] = []
+        for _ in 0..<(reps + 1) {
+            times.append(milliseconds(body))
+            reset()
+        }
+        return median(Array(times.dropFirst()))
+    }
+
+    /// `body` run with `TensorThreads.workers = workers`, restored afterwards.
+    static func withWorkers<R>(_ workers: Int, _ body: () -> R) -> R {
+        let saved = TensorThreads.workers
+        TensorThreads.workers = workers
+        defer { TensorThreads.workers = saved }
+        return body()
+    }
+
     /// Matmul overhead at `n×n×n`, `reps` alternating repetitions of each.
     public static func matmul(size n: Int, reps: Int) -> MatmulResult {
-        var rng = SplitMix64(seed: UInt64(n))
+        var rng = SeededGenerator(seed: UInt64(n))
         let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng)
         let c = Tensor(uninitialized: [n, n], dtype: .float32)
         let tape = Tape(recording: false)
@@ -96,26 +115,22 @@ public enum TensorBenchmarks {
     /// Attention forward + backward through the fused op.
     public static func attention(queries: Int = 512, keys: Int = 2000, width: Int = 128, heads: Int = 8,
                                  workers: Int, reps: Int) -> AttentionResult {
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededGenerator(seed: 11)
         let q = Parameter(.normal([queries, width], using: &rng)), k = Parameter(.normal([keys, width], using: &rng))
         let v = Parameter(.normal([keys, width], using: &rng))
         let mask = try? Tensor((0..<(queries * keys)).map { _ in rng.next() & 1 == 0 ? Float(1) : 0 } as [Float], shape: [queries, keys])
-        let saved = TensorThreads.workers
-        TensorThreads.workers = workers
-        defer { TensorThreads.workers = saved }
         let tape = Tape()
-        var times: [Double] = []
-        for _ in 0..<(reps + 1) {
-            times.append(milliseconds {
+        let ms = withWorkers(workers) {
+            medianMilliseconds(reps: reps, {
                 let o = Var.attention(query: tape.parameter(q), key: tape.parameter(k), value: tape.parameter(v),
                                       heads: heads, mask: mask.map { .boolean($0) } ?? .none)
                 tape.backward(o.sum())
+            }, reset: {
+                for p in [q, k, v] { p.zeroGrad() }
+                tape.reset()
             })
-            for p in [q, k, v] { p.zeroGrad() }
-            tape.reset()
         }
-        return AttentionResult(queries: queries, keys: keys, width: width, heads: heads, workers: workers,
-                               milliseconds: median(Array(times.dropFirst())))
+        return AttentionResult(queries: queries, keys: keys, width: width, heads: heads, workers: workers, milliseconds: ms)
     }
 
     /// A large pointwise op (GELU forward + backward on `count` elements) with the given number of workers.
@@ -125,29 +140,26 @@ public enum TensorBenchmarks {
     }
 
     public static func pointwise(count: Int = 1 << 23, workers: Int, reps: Int) -> PointwiseResult {
-        var rng = SplitMix64(seed: 3)
+        var rng = SeededGenerator(seed: 3)
         let x = Parameter(.uniform([count], low: -3, high: 3, using: &rng))
-        let saved = TensorThreads.workers
-        TensorThreads.workers = workers
-        defer { TensorThreads.workers = saved }
         let tape = Tape()
-        var times: [Double] = []
-        for _ in 0..<(reps + 1) {
-            times.append(milliseconds {
+        let ms = withWorkers(workers) {
+            medianMilliseconds(reps: reps, {
                 let y = tape.parameter(x).gelu()
                 tape.backward(y.sum())
+            }, reset: {
+                x.zeroGrad()
+                tape.reset()
             })
-            x.zeroGrad()
-            tape.reset()
         }
-        return PointwiseResult(count: count, workers: workers, milliseconds: median(Array(times.dropFirst())))
+        return PointwiseResult(count: count, workers: workers, milliseconds: ms)
     }
 
     /// Fused attention fwd+bwd (same shapes as `attention`) for several query-block sizes, alternating within
     /// each repetition so that all see the same load. Returns (rows per block, median ms); `queries` = unblocked.
     public static func attentionBlocking(queries: Int = 512, keys: Int = 2000, width: Int = 128, heads: Int = 8,
                                          blocks: [Int], reps: Int) -> [(rows: Int, milliseconds: Double)] {
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededGenerator(seed: 11)
         let q = Parameter(.normal([queries, width], using: &rng)), k = Parameter(.normal([keys, width], using: &rng))
         let v = Parameter(.normal([keys, width], using: &rng))
         let tape = Tape()
@@ -171,20 +183,17 @@ public enum TensorBenchmarks {
     /// `queries` query rows attending to `keys` rows.
     public static func attentionLayer(queries: Int = 512, keys: Int = 2000, width: Int = 128, heads: Int = 8,
                                       reps: Int) -> Double {
-        var rng = SplitMix64(seed: 12)
+        var rng = SeededGenerator(seed: 12)
         let layer = MultiHeadAttention(width: width, heads: heads, using: &rng)
         let q = Tensor.normal([queries, width], using: &rng), kv = Tensor.normal([keys, width], using: &rng)
         let tape = Tape()
-        var times: [Double] = []
-        for _ in 0..<(reps + 1) {
-            times.append(milliseconds {
-                let o = layer(query: tape.constant(q), key: tape.constant(kv), value: tape.constant(kv))
-                tape.backward(o.sum())
-            })
+        return medianMilliseconds(reps: reps, {
+            let o = layer(query: tape.constant(q), key: tape.constant(kv), value: tape.constant(kv))
+            tape.backward(o.sum())
+        }, reset: {
             layer.zeroGrad()
             tape.reset()
-        }
-        return median(Array(times.dropFirst()))
+        })
     }
 
     final class StepModel: Module {
@@ -208,7 +217,7 @@ public enum TensorBenchmarks {
         let tape = Tape()
 
         init(batch: Int) {
-            var rng = SplitMix64(seed: 5)
+            var rng = SeededGenerator(seed: 5)
             x = Tensor.normal([batch, 256], using: &rng)
             labels = (0..<batch).map { _ in Int32(rng.next() % 16) }
             model = StepModel(using: &rng)

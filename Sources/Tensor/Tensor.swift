@@ -69,35 +69,35 @@ public struct Tensor: @unchecked Sendable {
 
     /// A tensor from row-major `values`; throws if `values.count` is not the product of `shape`.
     public init(_ values: [Float], shape: [Int], dtype: DType = .float32) throws(TensorError) {
-        let n = shape.reduce(1, *)
-        guard n == values.count, shape.allSatisfy({ $0 >= 0 }) else {
-            throw .elementCountMismatch(op: "Tensor.init", shape: shape, count: values.count)
-        }
-        self.init(uninitialized: shape, dtype: dtype)
-        switch dtype {
-        case .float32:
-            let p = pointer(Float.self)
-            values.withUnsafeBufferPointer { if let base = $0.baseAddress { p.update(from: base, count: n) } }
-        case .float64:
-            let p = pointer(Double.self)
-            for i in 0..<n { p[i] = Double(values[i]) }
-        }
+        try self.init(converting: values, shape: shape, dtype: dtype)
     }
 
     /// A tensor from row-major `values`; throws if `values.count` is not the product of `shape`.
     public init(_ values: [Double], shape: [Int], dtype: DType = .float32) throws(TensorError) {
+        try self.init(converting: values, shape: shape, dtype: dtype)
+    }
+
+    /// The body of both public array initialisers: a plain copy when `Element` is the storage type, else an
+    /// element-wise conversion.
+    private init<Element: TensorScalar>(converting values: [Element], shape: [Int], dtype: DType) throws(TensorError) {
         let n = shape.reduce(1, *)
         guard n == values.count, shape.allSatisfy({ $0 >= 0 }) else {
             throw .elementCountMismatch(op: "Tensor.init", shape: shape, count: values.count)
         }
         self.init(uninitialized: shape, dtype: dtype)
+        func fill<Stored: TensorScalar>(_ p: UnsafeMutablePointer<Stored>) {
+            values.withUnsafeBufferPointer { source in
+                guard let base = source.baseAddress else { return }
+                if Element.self == Stored.self {
+                    base.withMemoryRebound(to: Stored.self, capacity: n) { p.update(from: $0, count: n) }
+                } else {
+                    for i in 0..<n { p[i] = Stored(base[i]) }
+                }
+            }
+        }
         switch dtype {
-        case .float32:
-            let p = pointer(Float.self)
-            for i in 0..<n { p[i] = Float(values[i]) }
-        case .float64:
-            let p = pointer(Double.self)
-            for i in 0..<n { p[i] = values[i] }
+        case .float32: fill(pointer(Float.self))
+        case .float64: fill(pointer(Double.self))
         }
     }
 

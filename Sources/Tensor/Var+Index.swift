@@ -69,7 +69,7 @@ extension Var {
         precondition(p < 1, "dropout: p must be < 1, got \(p)")
         let mask = Tensor(uninitialized: value.shape, dtype: value.dtype)
         let scale = 1 / (1 - p)
-        mask.fill { rng.unitDouble() < p ? 0 : scale }
+        mask.fill { rng.nextUnitDouble() < p ? 0 : scale }
         return self * tape.constant(mask)
     }
 }

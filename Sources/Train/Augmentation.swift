@@ -51,6 +51,29 @@ extension TrainScene {
         s.coords = transform.apply(coords)
         s.normals = transform.apply(normals, isDirection: true)
         s.objectCenters = transform.apply(objectCenters)
+        if !undistortedCoords.isEmpty { s.undistortedCoords = transform.apply(undistortedCoords) }
+        if !undistortedObjectCenters.isEmpty { s.undistortedObjectCenters = transform.apply(undistortedObjectCenters) }
+        return s
+    }
+
+    /// With probability `options.probability`, the scene with points and 2D object centres moved by the same
+    /// elastic fields (one `ElasticDistortion` per granularity/magnitude pass, each over the current bounds); box
+    /// targets follow, since they are computed from the moved points. The positions before distortion are kept in
+    /// `undistortedCoords` / `undistortedObjectCenters` for the distance-aware attention. Normals are left as they
+    /// are (the bend is smooth at the scale of a point's neighbourhood). Draws nothing from `rng` when p = 0.
+    public func elasticallyDistorted(_ options: ElasticOptions, using rng: inout SeededGenerator) -> TrainScene {
+        guard options.probability > 0, pointCount > 0, rng.nextUnitDouble() < options.probability else { return self }
+        var s = self
+        s.undistortedCoords = coords
+        s.undistortedObjectCenters = objectCenters
+        for (g, m) in zip(options.granularity, options.magnitude) {
+            var lo: [Float] = [.infinity, .infinity, .infinity], hi: [Float] = [-.infinity, -.infinity, -.infinity]
+            for i in 0..<s.pointCount { for a in 0..<3 { lo[a] = min(lo[a], s.coords[i * 3 + a]); hi[a] = max(hi[a], s.coords[i * 3 + a]) } }
+            // The reference grids put their nodes 2·granularity apart; keep that so the bend has the published scale.
+            let field = ElasticDistortion(lower: lo, upper: hi, granularity: 2 * g * options.voxelSize, magnitude: m * options.voxelSize, using: &rng)
+            s.coords = field.apply(s.coords)
+            s.objectCenters = field.apply(s.objectCenters)
+        }
         return s
     }
 }

@@ -5,6 +5,8 @@ import Tensor
 
 /// Training state beyond the weights: written as `state.json` in a checkpoint folder.
 public struct TrainState: Codable, Sendable, Equatable {
+    /// Checkpoint format: 2 added the learned logit scale and the semantic head (format-1 checkpoints lack both).
+    public var formatVersion: Int = Checkpoint.formatVersion
     /// Steps completed.
     public var step: Int
     /// The training RNG's state after `step` steps (`SeededGenerator(seed: rngState)` continues the stream).
@@ -17,6 +19,8 @@ public struct TrainState: Codable, Sendable, Equatable {
 /// and renamed, and `latest.json` is replaced atomically, so a run killed at any moment leaves a usable checkpoint.
 public enum Checkpoint {
     struct Latest: Codable { var checkpoint: String; var step: Int }
+    /// The format this toolkit writes and reads (`TrainState.formatVersion`).
+    public static let formatVersion = 2
 
     /// Writes the checkpoint for `state.step` and points `latest.json` at it; keeps the two newest.
     public static func save(run: URL, model: SegDINO3DModel, optimizer: Optimizer<AdamW>, state: TrainState) throws {
@@ -52,10 +56,15 @@ public enum Checkpoint {
         throw .badCheckpoint(path: url.path, reason: "neither a checkpoint folder (state.json) nor a run with latest.json")
     }
 
-    /// Reads `state.json` of a checkpoint folder.
+    /// Reads `state.json` of a checkpoint folder; a checkpoint of another format is `incompatibleCheckpoint`.
     public static func state(at folder: URL) throws(TrainError) -> TrainState {
+        struct Version: Decodable { var formatVersion: Int? }
         let url = folder.appendingPathComponent("state.json")
-        do { return try JSONDecoder().decode(TrainState.self, from: Data(contentsOf: url)) } catch {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw .badCheckpoint(path: url.path, reason: String(describing: error)) }
+        let version = (try? JSONDecoder().decode(Version.self, from: data))?.formatVersion
+        guard version == formatVersion else { throw .incompatibleCheckpoint(path: folder.path, formatVersion: version, expected: formatVersion) }
+        do { return try JSONDecoder().decode(TrainState.self, from: data) } catch {
             throw .badCheckpoint(path: url.path, reason: String(describing: error))
         }
     }

@@ -5,8 +5,10 @@ import Tensor
 /// the scene-level set's loss plus the mean over the view sets' losses.
 public enum LossAggregate {
     /// The scalar loss and the logged values (`loss`, per-term sums over layers, `matches` of the final layer).
+    /// `semanticTargets [Q]` adds `weights.semantic` × the semantic head's cross-entropy on the last prediction
+    /// (logged as `semantic`), ignoring `TrainScene.ignoredSemantic`.
     public static func total(_ predictions: [LayerPrediction], sets: [SupervisionSet], seeds: [Int32], weights: LossWeights,
-                             tape: Tape) -> (Var, [String: Double]) {
+                             semanticTargets: [Int32]? = nil, tape: Tape) -> (Var, [String: Double]) {
         var total = tape.constant(Tensor(scalar: 0))
         var values: [String: Double] = [:]
         let viewCount = Double(max(1, sets.filter { $0.kind == "view" }.count))
@@ -20,6 +22,15 @@ public enum LossAggregate {
                 }
                 if layer == predictions.count - 1 { values["\(set.kind).matches", default: 0] += Double(t.matches) }
             }
+        }
+        if let semanticTargets, let logits = predictions.last?.semanticLogits,
+           semanticTargets.contains(where: { $0 != TrainScene.ignoredSemantic }) {
+            // Targets are ScanNet200 class indices; the head's last output is the ignored "other" class, and classes
+            // the head does not have (a smaller `semanticClasses`) are ignored too.
+            let ignore = Int32(logits.shape[1] - 1)
+            let ce = logits.crossEntropy(labels: semanticTargets.map { min($0, ignore) }, ignoreIndex: ignore) * weights.semantic
+            total = total + ce
+            values["semantic"] = ce.value.scalar
         }
         values["loss"] = total.value.scalar
         return (total, values)

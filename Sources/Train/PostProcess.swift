@@ -21,6 +21,10 @@ public struct PostProcessOptions: Sendable {
     public var minPoints = 100
     /// Minimum final score kept (published: 0).
     public var minScore = 0.0
+    /// Drop mask points outside the query's predicted box enlarged by (1 + `boxEnlargement`) (published: on).
+    public var outOfBoxFilter = true
+    /// Relative enlargement of the predicted box for that filter (published: 1.5, i.e. 2.5× the edge lengths).
+    public var boxEnlargement = 1.5
     public init() {}
 }
 

@@ -71,15 +71,49 @@ public enum SparseMatcher {
     }
 
     /// Total cost `[R, G]` row-major; `.infinity` where the seed is outside the target.
+    ///
+    /// Equal to composing `classCost`, `bceCost`, `diceCost` and `l1Cost`, but computed only for the (row, target)
+    /// pairs the sparse rule allows, and with the transcendental work done once per row instead of once per pair:
+    /// BCE = (Σ_c softplus(x_c) − Σ_c x_c·t_c)/C and Dice needs Σ_c σ(x_c) and Σ_c σ(x_c)·t_c, where only the
+    /// sums against t depend on the target (and run over its nonzero columns).
     public static func costMatrix(_ p: MatchPredictions, targets: [MatchTarget], weights: LossWeights) -> [Double] {
-        let g = targets.count
-        var cost = [Double](repeating: .infinity, count: p.rows * g)
+        let g = targets.count, n = p.rows, cols = p.columns
+        var cost = [Double](repeating: .infinity, count: n * g)
+        guard g > 0, n > 0 else { return cost }
+        var softplusSum = [Double](repeating: 0, count: n), probSum = [Double](repeating: 0, count: n)
+        var prob = [Double](repeating: 0, count: n * cols)
+        for r in 0..<n {
+            var sp = 0.0, ps = 0.0
+            for c in 0..<cols {
+                let x = Double(p.maskLogits[r * cols + c]), e = exp(-abs(x))
+                sp += max(x, 0) + log1p(e)
+                let s = x >= 0 ? 1 / (1 + e) : e / (1 + e)
+                prob[r * cols + c] = s
+                ps += s
+            }
+            softplusSum[r] = sp; probSum[r] = ps
+        }
+        let denominator = Double(max(cols, 1))
         for (j, t) in targets.enumerated() {
-            let cls = classCost(p, label: t.label), bce = bceCost(p, target: t.mask), dice = diceCost(p, target: t.mask)
-            let ctr = l1Cost(p.centers, target: t.center), size = l1Cost(p.sizes, target: t.size)
-            for r in 0..<p.rows where t.superpoints.contains(p.seeds[r]) {
-                cost[r * g + j] = weights.classification * cls[r] + weights.maskBCE * bce[r] + weights.maskDice * dice[r]
-                    + weights.center * ctr[r] + weights.size * size[r]
+            let support = t.mask.indices.filter { t.mask[$0] != 0 }
+            let tSum = support.reduce(0.0) { $0 + Double(t.mask[$1]) }
+            for r in 0..<n where t.superpoints.contains(p.seeds[r]) {
+                var xt = 0.0, inter = 0.0
+                for c in support {
+                    let w = Double(t.mask[c])
+                    xt += Double(p.maskLogits[r * cols + c]) * w
+                    inter += prob[r * cols + c] * w
+                }
+                let bce = (softplusSum[r] - xt) / denominator
+                let dice = 1 - (2 * inter + 1) / (probSum[r] + tSum + 1)
+                var ctr = 0.0, size = 0.0
+                for a in 0..<3 {
+                    ctr += Double(abs(p.centers[r * 3 + a] - t.center[a]))
+                    size += Double(abs(p.sizes[r * 3 + a] - t.size[a]))
+                }
+                let cls = -Double(p.probabilities[r * p.classCount + t.label])
+                cost[r * g + j] = weights.classification * cls + weights.maskBCE * bce + weights.maskDice * dice
+                    + weights.center * ctr + weights.size * size
             }
         }
         return cost

@@ -9,6 +9,9 @@ public struct StepBatch {
     public var input: ModelInput
     public var vocabulary: [String]
     public var sets: [SupervisionSet]
+    /// Semantic target of each query's seed superpoint `[Q]` (`TrainScene.ignoredSemantic` = ignored), or nil when
+    /// the step has no semantic supervision (no scene-level GT, or no semantic head).
+    public var semanticTargets: [Int32]?
 
     /// Builds the step for an (already augmented) scene. `seeds` are the query superpoints; `useViews` says
     /// whether this scene is in the view-supervised ("reconstructed") share.
@@ -32,18 +35,23 @@ public struct StepBatch {
         for (i, n) in vocabulary.enumerated() { labelOf[n] = i }
         // 2D objects with dropout.
         let useFeatures = config.features2D && config.model.feature2DWidth > 0 && scene.feature2DWidth == config.model.feature2DWidth
-        var objFeat: [Float] = [], objCenter: [Float] = []
+        var objFeat: [Float] = [], objCenter: [Float] = [], objUndistorted: [Float] = []
         if useFeatures {
             let c = scene.feature2DWidth
             for o in 0..<(scene.objectCenters.count / 3) where rng.nextUnitDouble() >= config.objectDropout {
                 objFeat.append(contentsOf: scene.objectFeatures[(o * c)..<((o + 1) * c)])
                 objCenter.append(contentsOf: scene.objectCenters[(o * 3)..<(o * 3 + 3)])
+                if !scene.undistortedObjectCenters.isEmpty { objUndistorted.append(contentsOf: scene.undistortedObjectCenters[(o * 3)..<(o * 3 + 3)]) }
             }
         }
-        let input = ModelInput(coords: scene.coords, colors: scene.colors, normals: scene.normals,
+        var input = ModelInput(coords: scene.coords, colors: scene.colors, normals: scene.normals,
                                features2D: useFeatures ? scene.features2D : [], superpoints: scene.superpoints,
                                superpointCount: scene.superpointCount, objectFeatures: objFeat, objectCenters: objCenter,
                                querySeeds: seeds, textEmbeddings: try embeddings.matrix(for: vocabulary))
+        input.undistortedCoords = scene.undistortedCoords
+        input.undistortedObjectCenters = objUndistorted
+        let semantic = sup.sceneGT && config.model.semanticClasses > 0 && !scene.superpointSemantics.isEmpty
+            ? seeds.map { scene.superpointSemantics[Int($0)] } : nil
         // Supervision sets.
         let boxes = BoxMaker(scene: scene)
         let all = (0..<seeds.count).map { Int32($0) }
@@ -66,7 +74,7 @@ public struct StepBatch {
                 boxes.target($0, columns: columns, labelOf: labelOf)
             }, kind: "view"))
         }
-        return StepBatch(input: input, vocabulary: vocabulary, sets: sets)
+        return StepBatch(input: input, vocabulary: vocabulary, sets: sets, semanticTargets: semantic)
     }
 }
 

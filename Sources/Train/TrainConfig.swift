@@ -13,6 +13,25 @@ public struct AugmentOptions: Codable, Sendable, Equatable {
     public var translationStd: Double = 0.1
     /// Whether to augment at all.
     public var enabled: Bool = true
+    /// Elastic distortion after the similarity transform.
+    public var elastic = ElasticOptions()
+    public init() {}
+}
+
+/// Elastic distortion (method §4.6: granularity [6, 20], magnitude [40, 160], p 0.5). As in the reference
+/// implementations, the two pairs are two passes, a fine one (6, 40) then a coarse one (20, 160), both in units of
+/// the published 0.02 m voxel: `voxelSize` turns them into metres, so the bend is the published one in metres
+/// whatever point spacing our scenes have (4 cm in the demo). As in those implementations the noise grid's nodes
+/// lie 2·granularity apart (0.24 m and 0.8 m), and a point moves by about 0.19·magnitude (0.15 m and 0.6 m).
+public struct ElasticOptions: Codable, Sendable, Equatable {
+    /// Probability of distorting a step's scene (0 = off).
+    public var probability: Double = 0.5
+    /// Grid spacing of each pass, in voxels.
+    public var granularity: [Double] = [6, 20]
+    /// Displacement scale of each pass, in voxels per unit of smoothed noise.
+    public var magnitude: [Double] = [40, 160]
+    /// Metres per voxel unit (published: 0.02).
+    public var voxelSize: Double = 0.02
     public init() {}
 }
 
@@ -62,11 +81,12 @@ public struct TrainConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// Reads a JSON file; keys absent from the file keep their defaults (also inside nested objects).
-    public static func load(from url: URL) throws(TrainError) -> TrainConfig {
+    /// Reads a JSON file; keys absent from the file keep their values in `base` (also inside nested objects):
+    /// the defaults, or on resume the run's stored config.
+    public static func load(from url: URL, over base: TrainConfig = TrainConfig()) throws(TrainError) -> TrainConfig {
         do {
             let user = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
-            let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainConfig()))
+            let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base))
             let merged = merge(defaults, user)
             let config = try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: merged))
             try config.validate()
@@ -106,6 +126,12 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         guard checkpointEvery >= 1 else {
             throw .invalidConfiguration(field: "checkpointEvery", value: String(checkpointEvery), reason: "must be ≥ 1")
         }
+        let e = augment.elastic
+        guard (0...1).contains(e.probability), e.granularity.count == e.magnitude.count, e.granularity.allSatisfy({ $0 > 0 }),
+              e.magnitude.allSatisfy({ $0 >= 0 }), e.voxelSize > 0 else {
+            throw .invalidConfiguration(field: "augment.elastic", value: "p \(e.probability), granularity \(e.granularity), magnitude \(e.magnitude), voxel \(e.voxelSize)",
+                                        reason: "need p in [0, 1], one magnitude ≥ 0 per granularity > 0, voxelSize > 0")
+        }
         guard augment.scaleRange.count == 2, augment.scaleRange[0] > 0, augment.scaleRange[0] <= augment.scaleRange[1] else {
             throw .invalidConfiguration(field: "augment.scaleRange", value: "\(augment.scaleRange)", reason: "must be [low, high], 0 < low ≤ high")
         }
@@ -121,5 +147,7 @@ public struct LossWeights: Codable, Sendable, Equatable {
     public var size: Double = 0.5
     /// Cross-entropy weight of the no-object class.
     public var noObject: Double = 0.1
+    /// Semantic head cross-entropy (method §5: 0.5); used only when the model has a semantic head.
+    public var semantic: Double = 0.5
     public init() {}
 }

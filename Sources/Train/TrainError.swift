@@ -16,6 +16,10 @@ public enum TrainError: Error, CustomStringConvertible {
     case unknownClass(name: String, embeddingsFile: String)
     /// A checkpoint does not match the model or is incomplete.
     case badCheckpoint(path: String, reason: String)
+    /// A checkpoint written by an older toolkit whose model this one cannot load.
+    case incompatibleCheckpoint(path: String, formatVersion: Int?, expected: Int)
+    /// `--resume` with a model configuration that differs from the run's (its weights would not fit).
+    case resumeModelMismatch(run: String, field: String, stored: String, given: String)
 
     public var description: String {
         switch self {
@@ -28,6 +32,12 @@ public enum TrainError: Error, CustomStringConvertible {
         case let .unknownClass(name, file):
             return "train: no text embedding for \"\(name)\" in \(file); add it with `python3 tools/embed_text.py --add \"\(name)\"`"
         case let .badCheckpoint(path, reason): return "train: checkpoint \(path): \(reason)"
+        case let .incompatibleCheckpoint(path, version, expected):
+            return "train: checkpoint \(path) has format \(version.map(String.init) ?? "1 (unversioned)"), this toolkit reads format \(expected) "
+                + "(learned logit scale, semantic head); retrain, or predict with the toolkit version that wrote it"
+        case let .resumeModelMismatch(run, field, stored, given):
+            return "train: cannot resume \(run): \(field) is \(given) but the run was trained with \(stored); "
+                + "the stored weights only fit the stored model (start a new run, or drop the change)"
         }
     }
 }

@@ -35,26 +35,6 @@ public final class TrainLog {
     }
 }
 
-/// A one-line progress bar on stderr: step, loss, lr and ETA.
-public struct ProgressBar {
-    let total: Int
-    let start = Date()
-    let firstStep: Int
-    public init(total: Int, firstStep: Int) { self.total = total; self.firstStep = firstStep }
-
-    public func update(step: Int, loss: Double, lr: Double) {
-        // Not a terminal (a log file): about 20 lines per run instead of one per step.
-        if isatty(2) == 0, step != total, step % max(1, total / 20) != 0 { return }
-        let done = Double(step - firstStep), left = Double(total - step)
-        let eta = done > 0 ? Date().timeIntervalSince(start) / done * left : 0
-        let width = 24, filled = total > 0 ? width * step / total : width
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = String(format: "\r[%@] %d/%d loss %.4f lr %.2e ETA %02d:%02d", bar, step, total, loss, lr, Int(eta) / 60, Int(eta) % 60)
-        FileHandle.standardError.write((isatty(2) == 0 ? String(line.dropFirst()) + "\n" : line).data(using: .utf8) ?? Data())
-        if isatty(2) != 0, step == total { FileHandle.standardError.write("\n".data(using: .utf8) ?? Data()) }
-    }
-}
-
 /// Peak resident memory of this process in bytes (`VmHWM` of /proc/self/status), or nil where unavailable.
 public func peakResidentBytes() -> Int? {
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

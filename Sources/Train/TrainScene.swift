@@ -43,6 +43,11 @@ public struct TrainScene: Sendable {
     public var sceneTargets: [InstanceTarget]
     /// Lifted view-level labels (empty when the scene was not lifted).
     public var views: [ViewTargets]
+    /// Semantic target of each superpoint `[S]` (`ignoredSemantic` where unknown), or empty without 3D labels.
+    public var superpointSemantics: [Int32] = []
+    /// `coords` and `objectCenters` before elastic distortion, or empty when the scene is not distorted.
+    public var undistortedCoords: [Float] = []
+    public var undistortedObjectCenters: [Float] = []
 
     public var pointCount: Int { superpoints.count }
 
@@ -79,6 +84,9 @@ public struct TrainScene: Sendable {
             out.sceneTargets = try Self.sceneTargets(instance: scene.read(SceneArray.instance).int32s(),
                                                      semantic: scene.read(SceneArray.semantic).int32s(),
                                                      superpoints: sp, count: s, baseClasses: baseClasses)
+            // The stuff classes carry 3D labels wherever the base classes do (ScanNet20 has wall and floor).
+            out.superpointSemantics = try semanticTargets(semantic: scene.read(SceneArray.semantic).int32s(), superpoints: sp, count: s,
+                                                              labelled: baseClasses.map { $0.union(["wall", "floor"]) })
         }
         let labels = folder.appendingPathComponent("view_labels.json")
         if FileManager.default.fileExists(atPath: labels.path), has("vl_offsets"), has("sp_view_offsets") {

@@ -51,6 +51,9 @@ public final class Trainer {
     let viewScenes: Set<Int>
     var rng: SeededGenerator
     public private(set) var step = 0
+    /// On resume: the fields where `options.config` differs from the run's stored config.json (empty otherwise).
+    /// Training continues with the given config; `ovseg3r train` prints these as a warning.
+    public private(set) var configChanges: [ConfigChange] = []
 
     public init(_ options: TrainOptions) throws {
         try options.config.validate()
@@ -67,6 +70,12 @@ public final class Trainer {
         try FileManager.default.createDirectory(at: options.run, withIntermediateDirectories: true)
         if options.resume, let folder = Checkpoint.latest(in: options.run) {
             let state = try Checkpoint.state(at: folder)
+            let stored = options.run.appendingPathComponent("config.json")
+            configChanges = ConfigChange.between(stored: (try? Data(contentsOf: stored)) ?? state.config.jsonData(), given: c)
+            if let shape = configChanges.first(where: { $0.field.hasPrefix("model.") }) {
+                // A different model cannot take the stored weights; say which field rather than which tensor.
+                throw TrainError.resumeModelMismatch(run: options.run.path, field: shape.field, stored: shape.stored, given: shape.given)
+            }
             try model.loadParameters(from: folder.appendingPathComponent("model.safetensors").path)
             try optimizer.loadState(from: folder.appendingPathComponent("optimizer.safetensors").path, parameters: model.namedParameters)
             rng = SeededGenerator(seed: state.rngState)
@@ -79,15 +88,20 @@ public final class Trainer {
     public func run() throws -> TrainResult {
         let c = options.config, end = min(options.stopAfter ?? c.steps, c.steps)
         let log = try TrainLog(url: options.run.appendingPathComponent("log.jsonl"), keepThrough: options.resume ? step : nil)
-        let bar = ProgressBar(total: c.steps, firstStep: step)
+        let bar = ProgressBar("train", unit: "steps", enabled: options.showProgress, logLines: 20)
+        bar.begin(at: step)
         var losses: [Double] = [], last: URL? = nil
         let start = Date()
         while step < end {
-            let values = try trainStep()
+            let stepStart = Date()
+            var values = try trainStep()
+            // Wall time of the step (data, forward, backward, update), for throughput medians; not part of the state.
+            values["step_ms"] = Date().timeIntervalSince(stepStart) * 1000
             step += 1
             log.append(step: step, values: values)
             losses.append(values["loss"] ?? .nan)
-            if options.showProgress { bar.update(step: step, loss: values["loss"] ?? .nan, lr: values["lr"] ?? 0) }
+            bar.update(step, of: c.steps, fields: [ProgressField("loss", values["loss"] ?? .nan, format: "%.4f"),
+                                                   ProgressField("lr", values["lr"] ?? 0, format: "%.2e")])
             if step % c.checkpointEvery == 0 || step == c.steps {
                 try Checkpoint.save(run: options.run, model: model, optimizer: optimizer,
                                     state: TrainState(step: step, rngState: rng.state, config: c))
@@ -102,13 +116,15 @@ public final class Trainer {
     func trainStep() throws -> [String: Double] {
         let c = options.config
         let index = rng.nextIndex(below: scenes.count)
-        let scene = scenes[index].transformed(SceneTransform.random(c.augment, using: &rng))
+        var scene = scenes[index].transformed(SceneTransform.random(c.augment, using: &rng))
+        if c.augment.enabled { scene = scene.elasticallyDistorted(c.augment.elastic, using: &rng) }
         let seeds = sampleQueries(count: scene.superpointCount)
         let batch = try StepBatch.make(scene: scene, seeds: seeds, useViews: viewScenes.contains(index), config: c,
                                        embeddings: options.embeddings, rng: &rng)
         let tape = Tape()
         let predictions = try model.forward(batch.input, tape: tape)
-        let (loss, values) = LossAggregate.total(predictions, sets: batch.sets, seeds: seeds, weights: c.weights, tape: tape)
+        let (loss, values) = LossAggregate.total(predictions, sets: batch.sets, seeds: seeds, weights: c.weights,
+                                                 semanticTargets: batch.semanticTargets, tape: tape)
         tape.backward(loss)
         let norm = clipGradientNorm(model.parameters, maxNorm: c.clipNorm)
         let lr = schedule.learningRate(at: step)

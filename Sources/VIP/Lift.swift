@@ -1,6 +1,7 @@
 import Foundation
 import IBSp
 import SceneIO
+import Support
 
 /// `ovseg3r lift`: 2D model output → view-level partial 3D labels, per-point 2D features and lifted 2D object
 /// queries, through the reconstruction's correspondences C (contract in the scene-folder spec).

@@ -23,6 +23,7 @@ struct OVSeg3R: ParsableCommand {
             SuperpointsCommand.self,
             SegmentMeshCommand.self,
             LiftCommand.self,
+            PrepareCommand.self,
         ]
     )
 

@@ -9,28 +9,28 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Predict 3D instances with a trained checkpoint (ScanNet benchmark format + .npy).")
 
-    @Option(name: .long, help: "Checkpoint folder, or a run folder (uses its latest checkpoint).")
-    var checkpoint: String
+    @OptionGroup var checkpoint: CheckpointOptions
     @Option(name: .long, parsing: .upToNextOption, help: "Scene folder(s), or folder(s) of scene folders.")
     var scene: [String]
     @Option(name: .long, help: "Output folder.")
     var out: String
     @Option(name: .long, help: "Class list JSON (ids + names; default: the 198 ScanNet200 instance classes).")
     var classes: String?
-    @Option(name: .long, help: "Text embeddings stem (default data/text_embeddings).")
-    var embeddings: String?
+    @OptionGroup var embeddings: EmbeddingOptions
     @Option(name: .long, help: "Drop predictions with at most this many points (published: 100).")
     var minPoints = 100
     @Option(name: .long, help: "Keep this many (query, class) pairs before NMS (published: 600).")
     var topK = 600
+    @Flag(name: .long, help: "Keep mask points outside the query's predicted box (the published post-processing drops them).")
+    var noBoxFilter = false
 
     func run() throws {
-        let stem = embeddings.map { URL(fileURLWithPath: $0) } ?? TextEmbeddings.defaultStem()
-        var o = PredictOptions(checkpoint: URL(fileURLWithPath: checkpoint), scenes: scene.map { URL(fileURLWithPath: $0) },
-                               out: URL(fileURLWithPath: out), embeddings: try TextEmbeddings.load(stem: stem))
+        var o = PredictOptions(checkpoint: checkpoint.url, scenes: scene.map { URL(fileURLWithPath: $0) },
+                               out: URL(fileURLWithPath: out), embeddings: try embeddings.load())
         if let classes { o.classes = try ClassCatalog.load(from: URL(fileURLWithPath: classes)) }
         o.postProcess.minPoints = minPoints
         o.postProcess.topK = topK
+        o.postProcess.outOfBoxFilter = !noBoxFilter
         let r = try Predictor.run(o)
         for name in r.scenes.keys.sorted() { print("\(name): \(r.scenes[name]?.count ?? 0) instances") }
         print(String(format: "wrote %@ in %.2f s", out, r.seconds))

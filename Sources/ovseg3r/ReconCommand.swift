@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Recon
+import Support
 
 /// `ovseg3r recon`: RGB-D video → scene folder (points, mesh, refined poses, 2D↔3D correspondences).
 struct ReconCommand: ParsableCommand {
@@ -74,7 +75,7 @@ struct ReconCommand: ParsableCommand {
             print(options.jsonString())
             return
         }
-        let progress = ReconProgress(enabled: isatty(STDERR_FILENO) != 0)
+        let progress = ProgressBar("recon", unit: "frames")
         let result = try Reconstruction.run(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out),
                                             options: options, progress: progress)
         print(result.summary.text)

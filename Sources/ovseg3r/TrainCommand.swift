@@ -12,9 +12,13 @@ struct TrainCommand: ParsableCommand {
     var data: String
     @Option(name: .long, help: "Run folder: config.json, log.jsonl, checkpoint-*/, latest.json.")
     var out: String
-    @Option(name: .long, help: "JSON config (any subset of the keys of RUN/config.json; the rest keep defaults).")
+    @Option(name: .long, help: "JSON config (any subset of the keys of RUN/config.json; the rest keep defaults, or the run's values on --resume).")
     var config: String?
-    @Flag(name: .long, help: "Continue from the run's latest checkpoint (exactly: weights, optimiser, step, RNG).")
+    @Flag(name: .long, help: """
+        Continue from the run's latest checkpoint (exactly: weights, optimiser, step, RNG) under the run's stored \
+        config.json; a --config file then changes only the keys it names, and a warning lists the fields that differ \
+        (a different model is refused).
+        """)
     var resume = false
     @Option(name: .long, help: "Seed of initialisation, sampling and augmentation.")
     var seed: UInt64 = 0
@@ -26,7 +30,10 @@ struct TrainCommand: ParsableCommand {
     var printConfig = false
 
     func run() throws {
-        var c = try config.map { try TrainConfig.load(from: URL(fileURLWithPath: $0)) } ?? TrainConfig()
+        // On resume the run's stored config is the base: a --config file then only changes the keys it names.
+        let stored = URL(fileURLWithPath: out).appendingPathComponent("config.json")
+        let base = resume && FileManager.default.fileExists(atPath: stored.path) ? try TrainConfig.load(from: stored) : TrainConfig()
+        var c = try config.map { try TrainConfig.load(from: URL(fileURLWithPath: $0), over: base) } ?? base
         if let steps { c.steps = steps }
         try c.validate()
         if printConfig {
@@ -39,6 +46,11 @@ struct TrainCommand: ParsableCommand {
         o.seed = seed
         o.resume = resume
         let trainer = try Trainer(o)
+        if !trainer.configChanges.isEmpty {
+            let lines = trainer.configChanges.map { "  \($0.field): \($0.stored) (stored) → \($0.given) (now)" }
+            FileHandle.standardError.write(Data((["warning: resuming \(out) at step \(trainer.step) with a config that differs from its config.json;",
+                                                  "the new values apply from here on:"] + lines).joined(separator: "\n").utf8 + [0x0A]))
+        }
         let r = try trainer.run()
         print(String(format: "trained to step %d: %.2f steps/s, last loss %.4f, peak memory %.0f MB", r.steps, r.stepsPerSecond,
                      r.losses.last ?? .nan, Double(r.peakMemoryBytes ?? 0) / 1e6))

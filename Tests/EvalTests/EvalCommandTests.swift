@@ -1,3 +1,4 @@
+import _TestSupport
 import Foundation
 import Testing
 @testable import Eval
@@ -36,7 +37,7 @@ import Testing
 
         let run = try runProcess(exe.path, ["eval", "--pred", pred.path, "--gt", gt.path, "--classes", classes.path,
                                             "--split", groups.path, "--json", json.path, "--markdown", markdown.path, "--per-class"])
-        try #require(run.status == 0, "ovseg3r eval failed: \(run.error)")
+        try #require(run.status == 0, "ovseg3r eval failed: \(run.stderr)")
         let result = try EvaluationResult(json: Data(contentsOf: json), source: json)
         let expected = evaluate([scene("a", ids: a, scenesA), scene("b", ids: b, scenesB)])
         // Chair: TP 0.9, TP 0.8, FP 0.3, one miss → (p, r) = (⅔, ⅔) at 0.3, (1, ⅔) at 0.8, (1, ⅓) at 0.9, (1, 0);
@@ -47,7 +48,7 @@ import Testing
         #expect(close(result.groups[0].ap, result.classes[0].ap))
         #expect(result.classes[1].ap == 0, "the table prediction sits on void points; the table GT is missed")
         #expect(result.classes[2].ap.isNaN, "lamp: predicted, no ground truth")
-        #expect(run.output.contains("average") && run.output.contains("chair"))
+        #expect(run.stdout.contains("average") && run.stdout.contains("chair"))
         #expect(try String(contentsOf: markdown, encoding: .utf8).contains("| seats |"))
     }
 
@@ -66,7 +67,7 @@ import Testing
         let json = root.appendingPathComponent("out.json")
         let run = try runProcess(exe.path, ["eval", "--pred", pred.path, "--gt", gt.path, "--split", "base-novel",
                                             "--split", "head-common-tail", "--json", json.path])
-        try #require(run.status == 0, "ovseg3r eval failed: \(run.error)")
+        try #require(run.status == 0, "ovseg3r eval failed: \(run.stderr)")
         let result = try EvaluationResult(json: Data(contentsOf: json), source: json)
         #expect(result.classes.count == 198 && result.ap == 1, "the chair on the wall is ignored: walls are not evaluated")
         #expect(result.groups.map(\.name) == ["base", "novel", "head", "common", "tail"])

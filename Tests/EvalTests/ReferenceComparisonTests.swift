@@ -1,22 +1,8 @@
+import _TestSupport
 import Foundation
 import Testing
 import Geometry
 @testable import Eval
-
-/// Runs `python3 <args>`; returns the exit status and standard error.
-func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [executable] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-}
 
 @Suite struct ReferenceComparisonTests {
     /// Random benchmark folders (ties in score, cross-instance predictions, small regions, unlisted labels)
@@ -40,7 +26,7 @@ func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: 
         let run = try runProcess("python3", [packageRoot.appendingPathComponent("tools/ref_eval_scannet.py").path,
                                              "--pred", pred.path, "--gt", gt.path, "--classes", classesURL.path,
                                              "--json", refURL.path])
-        try #require(run.status == 0, "reference failed: \(run.error)")
+        try #require(run.status == 0, "reference failed: \(run.stderr)")
         let reference = try EvaluationResult(json: Data(contentsOf: refURL), source: refURL)
 
         let swift = try FolderEvaluation.evaluate(predictions: pred, groundTruth: gt, options: testOptions, threads: 2)

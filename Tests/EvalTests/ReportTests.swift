@@ -1,3 +1,4 @@
+import _TestSupport
 import Foundation
 import Testing
 import Geometry
@@ -151,17 +152,17 @@ struct SyntheticRun {
         try Data(#"[{"id": 3, "name": "chair"}, {"id": 5, "name": "table"}]"#.utf8).write(to: classes)
         let evalRun = try runProcess(exe.path, ["eval", "--pred", setup.run.appendingPathComponent("pred").path, "--gt", setup.gt.path,
                                                 "--classes", classes.path, "--json", setup.run.appendingPathComponent("eval.json").path])
-        try #require(evalRun.status == 0, "eval failed: \(evalRun.error)")
+        try #require(evalRun.status == 0, "eval failed: \(evalRun.stderr)")
         let html = setup.root.appendingPathComponent("report.html")
         let reportRun = try runProcess(exe.path, ["report", setup.run.path, "--gt", setup.gt.path, "--classes", classes.path,
                                                   "--out", html.path, "--image-size", "200"])
-        try #require(reportRun.status == 0, "report failed: \(reportRun.error)")
-        #expect(reportRun.output.contains("2 scenes rendered"))
+        try #require(reportRun.status == 0, "report failed: \(reportRun.stderr)")
+        #expect(reportRun.stdout.contains("2 scenes rendered"))
 
         let shot = setup.root.appendingPathComponent("shot.png")
         let browserRun = try runProcess(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                                                   "--screenshot=\(shot.path)", "--window-size=1100,1400", html.absoluteString])
-        try #require(FileManager.default.fileExists(atPath: shot.path), "no screenshot: \(browserRun.error.suffix(400))")
+        try #require(FileManager.default.fileExists(atPath: shot.path), "no screenshot: \(browserRun.stderr.suffix(400))")
         let image = try PNG.readRGB(shot)
         var distinct = Set<UInt32>()
         var nonWhite = 0

@@ -1,3 +1,4 @@
+import _TestSupport
 import Foundation
 import Testing
 
@@ -16,28 +17,10 @@ final class TemporaryDirectory {
     func file(_ name: String) -> URL { url.appendingPathComponent(name) }
 }
 
-/// Runs a Python 3 snippet (numpy is installed by tools/setup.sh) and returns its output.
+/// Runs Python 3 snippets (numpy is installed by tools/setup.sh).
 enum Python {
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    static func run(_ script: String, arguments: [String] = []) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+    static func run(_ script: String, arguments: [String] = []) throws -> ProcessOutput {
+        try runProcess("python3", ["-c", script] + arguments)
     }
 
     /// Runs `script` and records a test issue (with Python's stderr) unless it exits 0.

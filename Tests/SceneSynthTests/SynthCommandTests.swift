@@ -1,3 +1,4 @@
+import _TestSupport
 import Foundation
 import Testing
 
@@ -11,17 +12,10 @@ import Testing
         return url.appendingPathComponent("ovseg3r")
     }
 
+    /// The exit status and everything printed (stdout, then stderr).
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = SynthCommandTests.binary
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try runProcess(SynthCommandTests.binary.path, arguments)
+        return (result.status, result.stdout + result.stderr)
     }
 
     @Test func synthWritesOneFolderPerSceneAndPrintsStatistics() throws {

@@ -1,3 +1,4 @@
+import _TestSupport
 import Foundation
 import Testing
 import SceneIO
@@ -83,16 +84,9 @@ import SceneIO
             assert a.dtype == np.float16, (f, a.dtype)
         print(len(files))
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, folder.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0)
-        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "4")
+        let python = try runProcess("python3", ["-c", script, folder.path])
+        #expect(python.status == 0, "python3 failed: \(python.stderr)")
+        #expect(python.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "4")
     }
 
     @Test(arguments: SynthPreset.allCases)

@@ -14,15 +14,15 @@ struct OpCase: Sendable, CustomTestStringConvertible {
 
 /// A deterministic constant for use inside `build` (the same on every evaluation).
 func fixed(_ shape: [Int], seed: UInt64, low: Double = 0, high: Double = 1) -> Tensor {
-    var rng = SplitMix64(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     return Tensor.uniform(shape, low: low, high: high, dtype: .float64, using: &rng)
 }
 
 /// 0/1 entries (probability `p` of a 1) for masks and binary targets.
 func fixedBinary(_ shape: [Int], seed: UInt64, p: Double = 0.5) -> Tensor {
-    var rng = SplitMix64(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     var t = Tensor.zeros(shape, dtype: .float64)
-    for i in 0..<t.count { t[flat: i] = rng.nextUnit() < p ? 1 : 0 }
+    for i in 0..<t.count { t[flat: i] = rng.nextUnitDouble() < p ? 1 : 0 }
     return t
 }
 
@@ -72,7 +72,7 @@ let gradCases: [OpCase] = [
     OpCase(name: "scatterMax with empty segment", shapes: [[6, 3]]) { $0[0].scatterMax(segments: [1, 1, 0, 3, 0, 1], segmentCount: 4) },
     OpCase(name: "maskedFill broadcast", shapes: [[3, 4]]) { $0[0].maskedFill(fixedBinary([1, 4], seed: 5), with: -2) },
     OpCase(name: "dropout seeded", shapes: [[4, 4]]) { x in
-        var rng = SplitMix64(seed: 9)
+        var rng = SeededGenerator(seed: 9)
         return x[0].dropout(0.3, using: &rng)
     },
     OpCase(name: "bceWithLogits", shapes: [[3, 5]]) { $0[0].binaryCrossEntropyWithLogits(targets: fixedBinary([3, 5], seed: 1)) },
@@ -103,7 +103,7 @@ extension TensorTestSuite {
         /// Analytic gradients from the tape against central differences (h = 1e-6) in float64.
         @Test(arguments: gradCases)
         func matchesFiniteDifferences(_ op: OpCase) throws {
-            var rng = SplitMix64(seed: 1234)
+            var rng = SeededGenerator(seed: 1234)
             let params = op.shapes.map { shape in
                 Parameter(op.positive ? Tensor.uniform(shape, low: 0.5, high: 2, dtype: .float64, using: &rng)
                                       : Tensor.normal(shape, dtype: .float64, using: &rng))

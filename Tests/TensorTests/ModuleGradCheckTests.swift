@@ -27,7 +27,7 @@ extension TensorTestSuite {
     @Suite struct ModuleGradCheck {
         /// Gradients reaching every parameter of a composite module match central differences (h = 1e-6).
         @Test func everyParameterOfADecoderBlock() throws {
-            var rng = SplitMix64(seed: 31)
+            var rng = SeededGenerator(seed: 31)
             let block = ToyDecoderBlock(using: &rng)
             let q = Tensor.normal([3, 6], dtype: .float64, using: &rng), memory = Tensor.normal([5, 4], dtype: .float64, using: &rng)
             var mask = Tensor.zeros([3, 5], dtype: .float64)
@@ -59,7 +59,7 @@ extension TensorTestSuite {
         /// The float32 kernels (vectorised exp/erf, SIMD-free loops) give the float64 gradients to float32 accuracy.
         @Test func float32GradientsMatchFloat64() throws {
             func gradients(_ dtype: DType) -> [[Double]] {
-                var rng = SplitMix64(seed: 41)
+                var rng = SeededGenerator(seed: 41)
                 let block = ToyDecoderBlock(dtype: dtype, using: &rng)
                 let q = Tensor.normal([4, 6], dtype: dtype, using: &rng), memory = Tensor.normal([6, 4], dtype: dtype, using: &rng)
                 var mask = Tensor.zeros([4, 6], dtype: dtype)
@@ -79,7 +79,7 @@ extension TensorTestSuite {
         /// The packed layer computes what separate projections with the same weights compute, and its packed
         /// parameters receive correct gradients.
         @Test func packedAttentionMatchesSeparateProjections() throws {
-            var rng = SplitMix64(seed: 51)
+            var rng = SeededGenerator(seed: 51)
             let packed = PackedMultiHeadAttention(width: 4, heads: 2, dtype: .float64, using: &rng)
             let separate = MultiHeadAttention(width: 4, heads: 2, dtype: .float64, using: &rng)
             #expect(packed.namedParameters.map(\.name) == ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"])

@@ -64,7 +64,7 @@ print(json.dumps(err))
 extension TensorTestSuite {
     @Suite struct NumpyReference {
         @Test func forwardValuesMatchNumpy() throws {
-            var rng = SplitMix64(seed: 21)
+            var rng = SeededGenerator(seed: 21)
             func n(_ s: [Int]) -> Tensor { Tensor.normal(s, using: &rng) }
             let inputs: [String: Tensor] = [
                 "x": n([5, 7]), "w": n([7, 4]), "wt": n([4, 7]), "b3": n([3, 2, 5]), "c3": n([3, 5, 4]),
@@ -72,8 +72,8 @@ extension TensorTestSuite {
                 "feats": n([9, 3]), "coords": Tensor.uniform([5, 3], using: &rng),
             ]
             var t = Tensor.zeros([5, 7]), mask = Tensor.zeros([4, 6])
-            for i in 0..<t.count { t[flat: i] = rng.nextUnit() < 0.4 ? 1 : 0 }
-            for i in 0..<mask.count { mask[flat: i] = rng.nextUnit() < 0.5 ? 1 : 0 }
+            for i in 0..<t.count { t[flat: i] = rng.nextUnitDouble() < 0.4 ? 1 : 0 }
+            for i in 0..<mask.count { mask[flat: i] = rng.nextUnitDouble() < 0.5 ? 1 : 0 }
             for j in 0..<6 { mask[flat: 6 + j] = 1 }
             let labels: [Int32] = [1, -100, 6, 0, 3], classWeights = [1, 2, 0.5, 1, 1, 0.1, 3]
             let segments: [Int32] = [0, 1, 1, 3, 0, 3, 3, 1, 0], segmentCount = 5

@@ -27,7 +27,7 @@ print(json.dumps({"adamw": adamw.tolist(), "sgd": p.tolist()}))
 extension TensorTestSuite {
     @Suite struct Optimizers {
         @Test func updatesMatchPyTorchAlgorithms() throws {
-            var rng = SplitMix64(seed: 17)
+            var rng = SeededGenerator(seed: 17)
             let p0 = Tensor.normal([7], dtype: .float64, using: &rng)
             let grads = (0..<4).map { _ in Tensor.normal([7], dtype: .float64, using: &rng) }
             let lrs = [1e-2, 5e-3, 2e-3, 1e-3]

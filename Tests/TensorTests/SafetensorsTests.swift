@@ -1,3 +1,4 @@
+import _TestSupport
 import Foundation
 import Testing
 @testable import Tensor
@@ -68,12 +69,8 @@ extension TensorTestSuite {
         @Test func readsFilesWrittenByPython() throws {
             let path = temporaryPath("py.safetensors")
             defer { try? FileManager.default.removeItem(atPath: path) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", pythonWriter, path]
-            try process.run()
-            process.waitUntilExit()
-            try #require(process.terminationStatus == 0)
+            let writer = try runProcess("python3", ["-c", pythonWriter, path])
+            try #require(writer.status == 0, "python3 failed: \(writer.stderr)")
             let file = try Safetensors.read(path, dtype: .float64)
             #expect(file.tensors["b.weight"]?.shape == [2, 3])
             #expect(maxAbsDiff(file.tensors["b.weight"]?.doubles() ?? [], (0..<6).map { Double(Float(Double($0) / 7)) }) == 0)
@@ -83,7 +80,7 @@ extension TensorTestSuite {
         }
 
         func model(seed: UInt64) -> ToyClassifier {
-            var rng = SplitMix64(seed: seed)
+            var rng = SeededGenerator(seed: seed)
             return ToyClassifier(input: 5, hidden: 6, classes: 3, using: &rng)
         }
 
@@ -106,16 +103,9 @@ extension TensorTestSuite {
             let m = model(seed: 3), path = temporaryPath("np.safetensors")
             defer { try? FileManager.default.removeItem(atPath: path) }
             try m.saveParameters(to: path, dtype: dtype, metadata: ["step": "7"])
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", numpyReader, path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            try #require(process.terminationStatus == 0)
-            let parsed = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let reader = try runProcess("python3", ["-c", numpyReader, path])
+            try #require(reader.status == 0, "python3 failed: \(reader.stderr)")
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(reader.stdout.utf8)) as? [String: Any])
             #expect(parsed["__metadata__"] as? [String: String] == ["step": "7"])
             if parsed["__library__"] != nil { print("safetensors package read \(dtype.rawValue) file") }
             let tolerance = dtype == .f16 ? 1e-3 : dtype == .bf16 ? 4e-3 : 1e-12  // JSON text round trip costs an ulp

@@ -75,7 +75,7 @@ extension TensorTestSuite {
         }
 
         @Test func reductionsMatchPlainSums() {
-            var rng = SplitMix64(seed: 2)
+            var rng = SeededGenerator(seed: 2)
             let a = Tensor.normal([37], dtype: .float64, using: &rng), b = Tensor.normal([37], dtype: .float64, using: &rng)
             let x = a.doubles(), y = b.doubles()
             #expect(Swift.abs(sumOf(a.pointer(Double.self), 37) - x.reduce(0, +)) < 1e-12)
@@ -88,7 +88,7 @@ extension TensorTestSuite {
 
 extension TensorTestSuite.Kernels {
     @Test func attentionBlocksMatchOneBlock() {
-        var rng = SplitMix64(seed: 12)
+        var rng = SeededGenerator(seed: 12)
         let tape = Tape(recording: false)
         let q = tape.constant(.normal([7, 8], using: &rng)), k = tape.constant(.normal([5, 8], using: &rng))
         let v = tape.constant(.normal([5, 6], using: &rng))
@@ -101,7 +101,7 @@ extension TensorTestSuite.Kernels {
 extension TensorTestSuite.Kernels {
     /// The two-worker split of large pointwise ops gives the same values and gradients as one worker.
     @Test func parallelPointwiseMatchesSerial() {
-        var rng = SplitMix64(seed: 13)
+        var rng = SeededGenerator(seed: 13)
         let x = Parameter(.normal([Var.parallelThreshold + 17], using: &rng))
         func run(workers: Int) -> ([Float], [Float]) {
             let saved = TensorThreads.workers
@@ -134,7 +134,7 @@ extension TensorTestSuite.Kernels {
 extension TensorTestSuite.Kernels {
     /// Heads split over two workers give the same attention output and gradients as one worker.
     @Test func parallelAttentionMatchesSerial() {
-        var rng = SplitMix64(seed: 14)
+        var rng = SeededGenerator(seed: 14)
         let q = Parameter(.normal([9, 12], using: &rng)), k = Parameter(.normal([7, 12], using: &rng))
         let v = Parameter(.normal([7, 6], using: &rng))
         func run(workers: Int) -> [[Float]] {

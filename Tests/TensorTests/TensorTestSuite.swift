@@ -1,3 +1,4 @@
+import _TestSupport
 import Foundation
 import Testing
 @testable import Tensor
@@ -8,21 +9,9 @@ import Testing
 
 /// Runs `python3` on `script` with `input` on stdin and returns stdout; records an issue on failure.
 func runPython(_ script: String, input: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "python3 failed: \(String(decoding: err, as: UTF8.self))", sourceLocation: sourceLocation)
-    return String(decoding: out, as: UTF8.self)
+    let output = try runProcess("python3", ["-c", script], input: input)
+    #expect(output.status == 0, "python3 failed: \(output.stderr)", sourceLocation: sourceLocation)
+    return output.stdout
 }
 
 /// Largest absolute difference between two equally long arrays (∞ if the lengths differ).

@@ -1,4 +1,5 @@
 import Foundation
+import Geometry
 import Testing
 @testable import Train
 
@@ -35,6 +36,38 @@ import Testing
         // A target containing no seed gets no match; the cheapest of two eligible queries wins.
         #expect(SparseMatcher.match(cost: [.infinity, .infinity], rows: 2, targets: 1).isEmpty)
         #expect(SparseMatcher.match(cost: [3, 1, 2, 5], rows: 2, targets: 2).map { [$0.row, $0.target] } == [[1, 0], [0, 1]])
+    }
+
+    /// The fast cost matrix (per-row sums, eligible pairs only) equals the per-term definitions on random data.
+    @Test func costMatrixEqualsTheTermDefinitions() {
+        var rng = SeededGenerator(seed: 21)
+        let rows = 9, cols = 13, k = 4
+        let seeds = (0..<rows).map { _ in Int32(rng.nextIndex(below: cols)) }
+        let p = MatchPredictions(probabilities: (0..<(rows * k)).map { _ in Float(rng.nextUnitDouble()) }, classCount: k,
+                                 maskLogits: (0..<(rows * cols)).map { _ in Float(rng.nextGaussian() * 4) }, columns: cols,
+                                 centers: (0..<(rows * 3)).map { _ in Float(rng.nextGaussian()) },
+                                 sizes: (0..<(rows * 3)).map { _ in Float(rng.nextUnitDouble()) }, seeds: seeds)
+        let targets = (0..<3).map { j -> MatchTarget in
+            let members = Set((0..<cols).filter { _ in rng.nextUnitDouble() < 0.4 }.map { Int32($0) } + [seeds[j]])
+            return MatchTarget(mask: (0..<cols).map { members.contains(Int32($0)) ? 1 : 0 }, label: j,
+                               center: [0.1, 0.2, 0.3], size: [0.3, 0.2, 0.1], superpoints: members)
+        }
+        let w = LossWeights()
+        let cost = SparseMatcher.costMatrix(p, targets: targets, weights: w)
+        var eligible = 0
+        for (j, t) in targets.enumerated() {
+            let cls = SparseMatcher.classCost(p, label: t.label), bce = SparseMatcher.bceCost(p, target: t.mask)
+            let dice = SparseMatcher.diceCost(p, target: t.mask)
+            let ctr = SparseMatcher.l1Cost(p.centers, target: t.center), size = SparseMatcher.l1Cost(p.sizes, target: t.size)
+            for r in 0..<rows {
+                let c = cost[r * targets.count + j]
+                guard t.superpoints.contains(seeds[r]) else { #expect(c == .infinity); continue }
+                eligible += 1
+                let reference = w.classification * cls[r] + w.maskBCE * bce[r] + w.maskDice * dice[r] + w.center * ctr[r] + w.size * size[r]
+                #expect(abs(c - reference) < 1e-9, "row \(r) target \(j): \(c) vs \(reference)")
+            }
+        }
+        #expect(eligible >= 3)
     }
 }
 

@@ -26,7 +26,7 @@ import Testing
         #expect(lines.count == 40)
         let o = try #require(try JSONSerialization.jsonObject(with: Data(lines[39].utf8)) as? [String: Any])
         #expect(o["step"] as? Int == 40)
-        for key in ["loss", "lr", "grad_norm", "scene.cls", "scene.bce", "scene.dice", "view.cls", "view.center"] {
+        for key in ["loss", "lr", "grad_norm", "scene.cls", "scene.bce", "scene.dice", "view.cls", "view.center", "semantic"] {
             #expect(o[key] is Double, "log lacks \(key)")
         }
     }
@@ -97,6 +97,13 @@ import Testing
         var expected = TrainConfig()
         expected.steps = 12; expected.model.width = 48; expected.supervision.vip = false
         #expect(c == expected)
+        // Over a run's stored config (resume): keys absent from the file keep the run's values, not the defaults.
+        var stored = TrainConfig()
+        stored.model.feature2DWidth = 16; stored.steps = 99
+        try #"{"learningRate": 0.002, "model": {"width": 48}}"#.write(to: url, atomically: true, encoding: .utf8)
+        var resumed = stored
+        resumed.learningRate = 0.002; resumed.model.width = 48
+        #expect(try TrainConfig.load(from: url, over: stored) == resumed)
         try #"{"model": {"width": 50, "heads": 4}}"#.write(to: url, atomically: true, encoding: .utf8)
         #expect(throws: TrainError.self) { try TrainConfig.load(from: url) }
     }

@@ -1,0 +1,192 @@
+import ArgumentParser
+import Foundation
+import IBSp
+import Recon
+import SceneIO
+import Support
+import VIP
+
+/// `ovseg3r prepare`: one video → one training scene (recon, superpoints, lift), in process and resumable.
+/// This is the unit of work that `tools/ray_prepare.py` spreads over many videos and machines.
+struct PrepareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prepare",
+        abstract: "Prepare one video for training: recon → superpoints → lift into SCENE, skipping finished stages.",
+        discussion: """
+        VIDEO is a video folder (intrinsics.json, color/, depth/, optional poses.txt) with the 2D model's output in \
+        VIDEO/pred2d (or --pred2d DIR). Convert a TUM folder or a ScanNet .sens first with `ovseg3r import`, and a \
+        2D model's COCO-RLE or PNG output with tools/adapters (README, "Your own 2D model").
+
+        Resumable: recon is done when SCENE/scene.json exists, superpoints when scene.json records superpoints.npy, \
+        lift when scene.json records the lift; a stage that runs makes every later stage run again. When all three \
+        are done, SCENE/prepare.json holds the summary (--json prints it). --force re-runs everything.
+        """)
+
+    @Argument(help: "Video folder.")
+    var video: String
+
+    @Option(name: .long, help: "Output scene folder.")
+    var out: String
+
+    @Option(name: .long, help: "2D model output folder (masks/, instances/) (default: VIDEO/pred2d).")
+    var pred2d: String?
+
+    @Option(name: .long, help: "Recon preset JSON (recon/presets/NAME.json): any subset of the recon options.")
+    var preset: String?
+
+    @Option(name: .long, help: "track | refine | given (default: refine when the video has poses.txt, else track).")
+    var poses: String?
+
+    @Option(name: .long, help: "TSDF voxel size in metres (default 0.01).")
+    var voxel: Double?
+
+    @Option(name: .long, help: "Frame selection A:B:STEP (B exclusive).")
+    var frames: String?
+
+    @Option(name: .long, help: "Intrinsics override fx,fy,cx,cy (pixels).")
+    var intrinsics: String?
+
+    @Option(name: .long, help: "Depth units per metre (overrides intrinsics.json).")
+    var depthScale: Double?
+
+    @Option(name: .long, help: "Worker threads of the reconstruction.")
+    var threads: Int?
+
+    @Option(name: .long, help: "Superpoints: ibsp (cut at 2D instance boundaries) or geometric.")
+    var mode: String = "ibsp"
+
+    @Flag(name: .long, help: "Re-run every stage even if its outputs are complete.")
+    var force = false
+
+    @Flag(name: .long, help: "Print the summary as JSON on stdout (stage lines go to stderr).")
+    var json = false
+
+    func run() throws {
+        let videoURL = URL(fileURLWithPath: video).standardizedFileURL
+        let sceneURL = URL(fileURLWithPath: out).standardizedFileURL
+        let pred2dURL = pred2d.map { URL(fileURLWithPath: $0).standardizedFileURL }
+            ?? videoURL.appendingPathComponent("pred2d")
+        var summary = PrepareSummary(video: videoURL.path, scene: sceneURL.path, pred2d: pred2dURL.path)
+        let start = Date()
+        do {
+            let recon = try reconOptions()
+            let superpoints = try superpointOptions()
+            try PrepareInputs.check(video: videoURL, pred2d: pred2dURL)
+            let shadow = try PrepareInputs.videoView(video: videoURL, pred2d: pred2dURL, explicit: pred2d != nil)
+            defer { shadow.remove() }
+            let progress = isatty(STDERR_FILENO) != 0 && !json
+            var stages = PrepareStages(scene: sceneURL, force: force)
+            try stages.run("recon", into: &summary) {
+                let r = try Reconstruction.run(input: videoURL, output: sceneURL, options: recon,
+                                               progress: ProgressBar("recon", unit: "frames", enabled: progress))
+                return "\(r.summary.framesUsed) views, \(r.summary.points) points"
+            }
+            try stages.run("superpoints", into: &summary) {
+                let r = try Superpoints.run(scene: sceneURL, video: shadow.url, options: superpoints, progress: progress)
+                return "\(r.count) superpoints (\(superpoints.mode.rawValue))"
+            }
+            try stages.run("lift", into: &summary) {
+                let r = try Lift.run(scene: sceneURL, video: shadow.url,
+                                     options: LiftOptions(progress: progress))
+                if shadow.isTemporary { try PrepareInputs.recordPred2D(scene: sceneURL, video: videoURL, pred2d: pred2dURL) }
+                return "\(r.instances) view-level instances from \(r.detections) detections"
+            }
+            try summary.readCounts(scene: sceneURL)
+            summary.seconds = Date().timeIntervalSince(start)
+            summary.status = "ok"
+            // A run that only skipped keeps the summary of the run that did the work.
+            let marker = sceneURL.appendingPathComponent(PrepareSummary.fileName)
+            if summary.stages.contains(where: { $0.status == "ran" }) || !FileManager.default.fileExists(atPath: marker.path) {
+                try summary.write(to: marker)
+            }
+            print(json ? summary.jsonString() : summary.text)
+        } catch {
+            summary.seconds = Date().timeIntervalSince(start)
+            summary.status = "failed"
+            summary.error = "\(error)"
+            if json { print(summary.jsonString()) } else { FileHandle.standardError.write(Data((summary.text + "\n").utf8)) }
+            throw error
+        }
+    }
+
+    // MARK: - Options
+
+    func reconOptions() throws -> ReconOptions {
+        var o = try preset.map { try ReconOptions.load(preset: URL(fileURLWithPath: $0)) } ?? ReconOptions()
+        if let voxel { o.fusion.voxelSize = voxel }
+        if let poses {
+            guard let mode = PoseMode(rawValue: poses) else {
+                throw ValidationError("--poses must be track, refine or given; got '\(poses)'")
+            }
+            o.poseMode = mode
+        }
+        if let intrinsics {
+            let values = intrinsics.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard values.count == 4 else { throw ValidationError("--intrinsics must be fx,fy,cx,cy; got '\(intrinsics)'") }
+            o.input.intrinsics = values
+        }
+        if let depthScale { o.input.depthScale = depthScale }
+        if let frames { o.frames = try ReconOptions.FrameSelection.parse(frames) }
+        if let threads { o.threads = threads }
+        try o.validate()
+        return o
+    }
+
+    func superpointOptions() throws -> SuperpointOptions {
+        var o = SuperpointOptions()
+        guard let m = SuperpointOptions.Mode(rawValue: mode) else {
+            throw ValidationError("--mode must be ibsp or geometric; got '\(mode)'")
+        }
+        o.mode = m
+        try o.validate()
+        return o
+    }
+}
+
+/// Runs the three stages in order: a stage is skipped when its outputs are complete, unless an earlier stage ran
+/// (its outputs would be stale) or `force` is set.
+struct PrepareStages {
+    let scene: URL
+    let force: Bool
+    private var ranEarlier = false
+
+    init(scene: URL, force: Bool) {
+        self.scene = scene
+        self.force = force
+    }
+
+    /// Whether `stage`'s outputs are complete. Recon renames a finished scene into place, superpoints and lift record
+    /// themselves in scene.json after writing their arrays, so an interrupted stage never looks done.
+    static func isDone(_ stage: String, scene: URL) -> Bool {
+        guard let folder = try? SceneFolder(scene) else { return false }
+        let m = folder.manifest
+        switch stage {
+        case "recon": return m.arrays["coord"] != nil && m.arrays["corr_offsets"] != nil
+        case "superpoints": return m.arrays["superpoints"] != nil
+        case "lift":
+            return m.provenance["lift"] != nil && m.arrays["vl_offsets"] != nil
+                && FileManager.default.fileExists(atPath: folder.fileURL("view_labels.json").path)
+        default: return false
+        }
+    }
+
+    mutating func run(_ stage: String, into summary: inout PrepareSummary, _ body: () throws -> String) throws {
+        if !force, !ranEarlier, Self.isDone(stage, scene: scene) {
+            summary.stages.append(PrepareSummary.Stage(name: stage, status: "skipped", seconds: 0, detail: "done already"))
+            FileHandle.standardError.write(Data("prepare: \(stage): done already\n".utf8))
+            return
+        }
+        FileHandle.standardError.write(Data("prepare: \(stage)\n".utf8))
+        let start = Date()
+        do {
+            let detail = try body()
+            summary.stages.append(PrepareSummary.Stage(name: stage, status: "ran", seconds: Date().timeIntervalSince(start),
+                                                       detail: detail))
+            ranEarlier = true
+        } catch {
+            summary.stages.append(PrepareSummary.Stage(name: stage, status: "failed", seconds: Date().timeIntervalSince(start),
+                                                       detail: "\(error)"))
+            throw PrepareError.stageFailed(stage: stage, scene: scene, reason: "\(error)")
+        }
+    }
+}
