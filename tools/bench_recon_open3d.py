@@ -12,8 +12,16 @@ Metrics, computed by the same code for Open3D's and ovseg3r's output:
     alignment to the mesh,
   * tracking fps (odometry + pose graph time), integration fps (TSDF integration time only), peak RSS.
 
+Two Open3D odometry initialisations (--config, repeatable; default both, each in its own process is fairer for RSS):
+  * identity: every frame pair starts from the identity (Open3D's default; the counterpart of our `track`),
+  * device:   every frame pair starts from the device poses' relative motion in poses.txt (the counterpart of our
+              `refine`, which starts from the same motion).
+Open3D results are cached per config in --cache DIR (open3d_<config>.json); a later run with the same --cache and
+--ours evaluates our scenes against the cached Open3D figures without re-running Open3D.
+
 Usage:
-  python3 tools/bench_recon_open3d.py VIDEO --voxel 0.01 [--frames N] [--ours NAME=SCENE ...] [--json OUT.json]
+  python3 tools/bench_recon_open3d.py VIDEO --voxel 0.01 [--frames N] [--config identity|device ...] [--cache DIR]
+      [--ours NAME=SCENE ...] [--json OUT.json]
 """
 import argparse
 import json
@@ -79,34 +87,8 @@ def surface_metrics(mesh, gt_mesh, r, t, threshold=0.02):
     }
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('video')
-    ap.add_argument('--voxel', type=float, default=0.01)
-    ap.add_argument('--frames', type=int, default=0, help='use the first N frames (0 = all)')
-    ap.add_argument('--ours', action='append', default=[], metavar='NAME=SCENE',
-                    help='an ovseg3r scene folder of the same video (repeatable), evaluated with the same metrics')
-    ap.add_argument('--max-loops', type=int, default=30, help='loop-closure odometry attempts (closest pairs first)')
-    ap.add_argument('--json')
-    args = ap.parse_args()
-    o3d.utility.set_verbosity_level(o3d.utility.VerbosityLevel.Error)
-
-    k = json.load(open(os.path.join(args.video, 'intrinsics.json')))
-    intr = o3d.camera.PinholeCameraIntrinsic(k['width'], k['height'], k['fx'], k['fy'], k['cx'], k['cy'])
-    names = sorted(os.listdir(os.path.join(args.video, 'color')))
-    if args.frames:
-        names = names[:args.frames]
-    gt_all = read_tum(os.path.join(args.video, 'gt', 'poses.txt'))
-    gt = gt_all[:len(names)]
-    depth_max = 4.0
-
-    def rgbd(i, intensity):
-        stem = os.path.splitext(names[i])[0]
-        color = o3d.io.read_image(os.path.join(args.video, 'color', names[i]))
-        depth = o3d.io.read_image(os.path.join(args.video, 'depth', stem + '.png'))
-        return o3d.geometry.RGBDImage.create_from_color_and_depth(
-            color, depth, depth_scale=k['depth_scale'], depth_trunc=depth_max, convert_rgb_to_intensity=intensity)
-
+def run_open3d(args, names, k, intr, rgbd, gt, gt_points, device, config):
+    """One Open3D reconstruction (odometry initialised per `config`), its timings and metrics."""
     # --- odometry + pose graph -------------------------------------------------------------------
     option = o3d.pipelines.odometry.OdometryOption()
     option.depth_diff_max = 0.07
@@ -118,14 +100,16 @@ def main():
     t_read = time.perf_counter() - t0
     t0 = time.perf_counter()
     graph = o3d.pipelines.registration.PoseGraph()
-    world_from = [np.eye(4)]
-    graph.nodes.append(o3d.pipelines.registration.PoseGraphNode(np.eye(4)))
+    world_from = [device[0].copy() if config == 'device' else np.eye(4)]
+    graph.nodes.append(o3d.pipelines.registration.PoseGraphNode(world_from[0]))
     failures = 0
     for i in range(1, n):
-        ok, trans, info = o3d.pipelines.odometry.compute_rgbd_odometry(frames[i], frames[i - 1], intr, np.eye(4), hybrid(), option)
+        # (i-1)_from_i from the device poses, or the identity.
+        init = np.linalg.inv(device[i - 1]) @ device[i] if config == 'device' else np.eye(4)
+        ok, trans, info = o3d.pipelines.odometry.compute_rgbd_odometry(frames[i], frames[i - 1], intr, init, hybrid(), option)
         if not ok:
             failures += 1
-            trans, info = np.eye(4), np.eye(6)
+            trans, info = init, np.eye(6)
         # trans maps frame i into frame i-1: (i-1)_from_i
         world_from.append(world_from[-1] @ trans)
         graph.nodes.append(o3d.pipelines.registration.PoseGraphNode(world_from[-1]))
@@ -169,23 +153,64 @@ def main():
     mesh = volume.extract_triangle_mesh()
     t_mesh = time.perf_counter() - t0
 
+    ate_o3d, r, t = ate(poses, gt)
+    return {
+        'version': o3d.__version__, 'config': config,
+        'ate_rmse_m': ate_o3d,
+        'ate_rmse_odometry_only_m': ate(odometry_only, gt)[0],
+        'tracking_fps': n / t_track, 'integration_fps': n / t_integrate, 'mesh_seconds': t_mesh,
+        'odometry_failures': failures, 'loop_edges': loops, 'read_seconds': t_read,
+        'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        **surface_metrics(mesh, gt_points, r, t),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('video')
+    ap.add_argument('--voxel', type=float, default=0.01)
+    ap.add_argument('--frames', type=int, default=0, help='use the first N frames (0 = all)')
+    ap.add_argument('--ours', action='append', default=[], metavar='NAME=SCENE',
+                    help='an ovseg3r scene folder of the same video (repeatable), evaluated with the same metrics')
+    ap.add_argument('--max-loops', type=int, default=30, help='loop-closure odometry attempts (closest pairs first)')
+    ap.add_argument('--config', action='append', choices=['identity', 'device'],
+                    help='Open3D odometry initialisation (repeatable; default both)')
+    ap.add_argument('--cache', help='folder of cached Open3D results (read if present, else written)')
+    ap.add_argument('--json')
+    args = ap.parse_args()
+    configs = args.config or ['identity', 'device']
+    o3d.utility.set_verbosity_level(o3d.utility.VerbosityLevel.Error)
+
+    k = json.load(open(os.path.join(args.video, 'intrinsics.json')))
+    intr = o3d.camera.PinholeCameraIntrinsic(k['width'], k['height'], k['fx'], k['fy'], k['cx'], k['cy'])
+    names = sorted(os.listdir(os.path.join(args.video, 'color')))
+    if args.frames:
+        names = names[:args.frames]
+    gt_all = read_tum(os.path.join(args.video, 'gt', 'poses.txt'))
+    gt = gt_all[:len(names)]
+    depth_max = 4.0
+
+    def rgbd(i, intensity):
+        stem = os.path.splitext(names[i])[0]
+        color = o3d.io.read_image(os.path.join(args.video, 'color', names[i]))
+        depth = o3d.io.read_image(os.path.join(args.video, 'depth', stem + '.png'))
+        return o3d.geometry.RGBDImage.create_from_color_and_depth(
+            color, depth, depth_scale=k['depth_scale'], depth_trunc=depth_max, convert_rgb_to_intensity=intensity)
+
     gt_mesh = o3d.io.read_triangle_mesh(os.path.join(args.video, 'gt', 'mesh.ply'))
     gt_points = gt_mesh.sample_points_uniformly(number_of_points=200000)
-    ate_o3d, r, t = ate(poses, gt)
-    result = {
-        'frames': n, 'voxel': args.voxel,
-        'open3d': {
-            'version': o3d.__version__,
-            'ate_rmse_m': ate_o3d,
-            'ate_rmse_odometry_only_m': ate(odometry_only, gt)[0],
-            'tracking_fps': n / t_track, 'integration_fps': n / t_integrate, 'mesh_seconds': t_mesh,
-            'odometry_failures': failures, 'loop_edges': loops, 'read_seconds': t_read,
-            'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            **surface_metrics(mesh, gt_points, r, t),
-        },
-    }
+    n = len(names)
     device = read_tum(os.path.join(args.video, 'poses.txt'))[:n]
-    result['device_ate_rmse_m'] = ate(device, gt)[0]
+    result = {'frames': n, 'voxel': args.voxel, 'device_ate_rmse_m': ate(device, gt)[0]}
+    for config in configs:
+        cached = os.path.join(args.cache, 'open3d_%s.json' % config) if args.cache else None
+        if cached and os.path.exists(cached):
+            result['open3d_' + config] = json.load(open(cached))
+            continue
+        result['open3d_' + config] = run_open3d(args, names, k, intr, rgbd, gt, gt_points, device, config)
+        if cached:
+            os.makedirs(args.cache, exist_ok=True)
+            open(cached, 'w').write(json.dumps(result['open3d_' + config], indent=2) + '\n')
     for entry in args.ours:
         label, _, scene = entry.partition('=')
         if not scene:

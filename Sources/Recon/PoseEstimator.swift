@@ -15,6 +15,10 @@ public struct PoseEstimationReport: Codable, Sendable, Equatable {
     /// Loop edges rejected by ICP verification or by their residual after the solve.
     public var loopRejected = 0
     public var meanInlierRatio = 0.0
+    /// `refine` only: which trajectory was kept and why (nil when the guard is off or did not run).
+    public var refineGuard: RefineGuardReport?
+    /// Bytes of keyframe images held at the end of tracking (lower is better).
+    public var keyframeBytes = 0
 }
 
 /// Frame-to-keyframe RGB-D odometry, keyframes, loop closure and a pose graph over keyframes.
@@ -40,8 +44,14 @@ final class PoseEstimator {
     /// Per added frame: its keyframe and keyframe_from_camera.
     private var anchors: [(keyframe: Int, keyframeFromCamera: RigidTransform)] = []
     private var worldPoses: [RigidTransform] = []
+    /// The last added frame at full resolution: the recovery target when the keyframe alignment fails.
+    private var previous: (view: Int, frame: PreparedFrame)?
+    /// Per added frame: its device pose (refine), for the guard.
+    private var devices: [RigidTransform?] = []
     private var inlierSum = 0.0
     private(set) var report = PoseEstimationReport()
+    /// The refined poses when the guard wrote the device poses instead (for the summary's ground-truth comparison).
+    private(set) var unguarded: [RigidTransform]?
 
     init(options: ReconOptions, mode: PoseMode) {
         self.options = options
@@ -53,11 +63,13 @@ final class PoseEstimator {
 
     /// Tracks one frame; `device` is its device pose (refine mode), when known.
     func add(_ frame: PreparedFrame, view: Int, device: RigidTransform?) throws(ReconError) {
+        devices.append(device)
         guard let keyframe = keyframes.last else {
             let start = device ?? .identity
             keyframes.append(Keyframe(view: view, frame: frame, worldFromCamera: start, device: device))
             anchors.append((0, .identity))
             worldPoses.append(start)
+            previous = (view, frame)
             return
         }
         let keyIndex = keyframes.count - 1
@@ -76,38 +88,82 @@ final class PoseEstimator {
                 && r.targetFromSource.translationDistance(to: start) <= t.maxCorrection
                 && r.targetFromSource.translation.x.isFinite
         }
-        var initial = keyframe.worldFromCamera.inverse * predicted
+        let initial = keyframe.worldFromCamera.inverse * predicted
         var result = try RGBDOdometry.align(source: frame, target: keyframe.frame, initial: initial, options: odometryOptions)
         var accepted = acceptable(result, from: initial)
-        if !accepted, worldPoses.count >= 2 || mode == .refine {
-            // Second chance from the previous frame's pose (no motion): recovers from a wrong velocity or device step.
-            let still = keyframe.worldFromCamera.inverse * worldPoses[worldPoses.count - 1]
-            let retry = try RGBDOdometry.align(source: frame, target: keyframe.frame, initial: still, options: odometryOptions)
-            if acceptable(retry, from: still) {
-                result = retry
-                initial = still
-                accepted = true
-            }
+        var keyFromCamera = result.targetFromSource
+        var viaPrevious = false
+        if !accepted, worldPoses.count >= 2 || mode == .refine,
+           let recovered = try recover(frame, predicted: predicted, acceptable: acceptable) {
+            (result, keyFromCamera, viaPrevious) = recovered
+            accepted = true
         }
-        if !accepted { report.trackingFailures += 1 }
+        if !accepted {
+            keyFromCamera = initial
+            report.trackingFailures += 1
+        }
         inlierSum += result.inlierRatio
-        let keyFromCamera = accepted ? result.targetFromSource : initial
         let world = keyframe.worldFromCamera * keyFromCamera
         worldPoses.append(world)
         let turned = keyFromCamera.rotation.angle * 180 / .pi
-        let isKeyframe = !accepted || length3(keyFromCamera.translation) > t.keyframeTranslation
+        previous = (view, frame)
+        // A frame recovered against the previous frame has lost the keyframe: it becomes the next one.
+        let isKeyframe = !accepted || viaPrevious || length3(keyFromCamera.translation) > t.keyframeTranslation
             || turned > t.keyframeRotationDegrees || result.inlierRatio < t.keyframeMinInlierRatio
         if isKeyframe {
             // A failed alignment still links the graph, with a weak (5 cm / ~3°) edge.
-            let information = accepted ? result.information.map { $0 * sigmaScale }
+            // Recovered through the previous frame: two chained estimates, half the information.
+            let information = accepted ? result.information.map { $0 * sigmaScale * (viaPrevious ? 0.5 : 1) }
                 : Self.diagonalInformation(sigma: 0.05)
             edges.append(PoseGraphEdge(a: keyIndex, b: keyframes.count, aFromB: keyFromCamera, information: information,
                                        isLoop: false))
+            shrinkKeyframe(keyIndex)
             keyframes.append(Keyframe(view: view, frame: frame, worldFromCamera: world, device: device))
             anchors.append((keyframes.count - 1, .identity))
         } else {
             anchors.append((keyIndex, keyFromCamera))
         }
+    }
+
+    /// Second chances after the keyframe alignment from the prediction failed (a fast or jerky turn). The previous
+    /// frame overlaps the new one more than the keyframe does, so it is the target; the starts are the prediction,
+    /// no motion, twice the predicted motion, and the prediction turned about the camera's vertical axis by
+    /// ±`recoveryTurnsDegrees`. The first accepted result with a high inlier ratio wins, else the best accepted one.
+    private func recover(_ frame: PreparedFrame, predicted: RigidTransform,
+                         acceptable: (OdometryResult, RigidTransform) -> Bool)
+        throws(ReconError) -> (result: OdometryResult, keyFromCamera: RigidTransform, viaPrevious: Bool)? {
+        guard let keyframe = keyframes.last, let last = worldPoses.last else { return nil }
+        let viaPrevious = previous.map { $0.view != keyframe.view } ?? false
+        let reference = viaPrevious ? (previous?.frame ?? keyframe.frame) : keyframe.frame
+        let keyFromReference = viaPrevious ? keyframe.worldFromCamera.inverse * last : .identity
+        let referenceWorld = keyframe.worldFromCamera * keyFromReference
+        var starts: [RigidTransform] = viaPrevious ? [predicted] : []
+        starts.append(last)
+        starts.append(predicted * (last.inverse * predicted))
+        for degrees in options.tracking.recoveryTurnsDegrees {
+            for sign in [1.0, -1.0] {
+                starts.append(predicted * RigidTransform(rotationVector: SIMD3(0, sign * degrees * .pi / 180, 0),
+                                                         translation: .zero))
+            }
+        }
+        var best: (result: OdometryResult, start: RigidTransform)?
+        for start in starts {
+            let initial = referenceWorld.inverse * start
+            let r = try RGBDOdometry.align(source: frame, target: reference, initial: initial, options: odometryOptions)
+            guard acceptable(r, initial), r.inlierRatio > (best?.result.inlierRatio ?? -1) else { continue }
+            best = (r, initial)
+            if r.inlierRatio >= options.tracking.keyframeMinInlierRatio { break }
+        }
+        guard let best else { return nil }
+        return (best.result, keyFromReference * best.result.targetFromSource, viaPrevious)
+    }
+
+    /// Once a keyframe stops being the tracking target, only loop verification, overlap tests and the guard use it,
+    /// and those work at half resolution.
+    private func shrinkKeyframe(_ index: Int) {
+        // Small frames (tests, previews) gain little and would lose too much detail.
+        guard options.tracking.keyframeDownsample == 2, keyframes[index].frame.intrinsics.width >= 160 else { return }
+        keyframes[index].frame = keyframes[index].frame.halved()
     }
 
     static func diagonalInformation(sigma: Double) -> [Double] {
@@ -119,6 +175,8 @@ final class PoseEstimator {
     /// Loop closure, pose graph, and the final world_from_camera of every added frame (in order).
     func finish(threads: Int) throws(ReconError) -> [RigidTransform] {
         report.keyframes = keyframes.count
+        if let last = keyframes.indices.last { shrinkKeyframe(last) }
+        report.keyframeBytes = keyframes.reduce(0) { $0 + $1.frame.byteCount }
         report.meanInlierRatio = anchors.count > 1 ? inlierSum / Double(anchors.count - 1) : 1
         var nodes = keyframes.map(\.worldFromCamera)
         var allEdges = edges
@@ -140,7 +198,21 @@ final class PoseEstimator {
             }
             report.loopClosures = allEdges.filter(\.isLoop).count
         }
-        return anchors.map { nodes[$0.keyframe] * $0.keyframeFromCamera }
+        let refined = anchors.map { nodes[$0.keyframe] * $0.keyframeFromCamera }
+        guard mode == .refine, options.refineGuard.enabled else { return refined }
+        let knownDevices = devices.compactMap { $0 }
+        let keyDevices = keyframes.compactMap(\.device)
+        guard knownDevices.count == devices.count, keyDevices.count == keyframes.count else {
+            report.refineGuard = RefineGuardReport(kept: "refined", reason: "some frames have no device pose", pairs: 0,
+                                                   refinedMedianResidual: 0, deviceMedianResidual: 0,
+                                                   refinedInlierRatio: 0, deviceInlierRatio: 0)
+            return refined
+        }
+        let verdict = TrajectoryConsistency.judge(frames: keyframes.map(\.frame), refined: nodes, device: keyDevices,
+                                                  options: options.refineGuard, loop: options.loopClosure)
+        report.refineGuard = verdict
+        unguarded = refined
+        return verdict.kept == "device" ? knownDevices : refined
     }
 
     /// Candidate pairs by pose proximity and view overlap, verified by RGB-D ICP.

@@ -21,6 +21,7 @@ public struct ReconOptions: Codable, Sendable, Equatable {
     public var input = InputOptions()
     public var tracking = TrackingOptions()
     public var loopClosure = LoopClosureOptions()
+    public var refineGuard = RefineGuardOptions()
     public var fusion = FusionOptions()
     public var correspondences = CorrespondenceOptions()
     /// Worker threads for fusion, correspondences and Ceres (≥ 1).
@@ -102,6 +103,26 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         public var maxRMSE = 0.03
         /// ...or when the estimate departs from the initial guess by more than this (metres).
         public var maxCorrection = 0.3
+        /// Keyframes that are no longer the tracking target are kept at 1/this resolution (1 or 2) for loop
+        /// verification and the refine guard; 2 keeps a quarter of the pixels.
+        public var keyframeDownsample = 2
+        /// When tracking fails, the recovery also starts from the prediction turned about the camera's vertical
+        /// axis by ± each of these angles (degrees); empty = no turned starts.
+        public var recoveryTurnsDegrees = [6.0, 12.0]
+        public init() {}
+    }
+
+    /// The `refine` guard: keep the device poses when refinement does not make overlapping keyframes agree better.
+    public struct RefineGuardOptions: Codable, Sendable, Equatable {
+        public var enabled = true
+        /// The refined mean median residual must be below the device's by this fraction (0.02 = 2 %)...
+        public var margin = 0.02
+        /// ...and its mean inlier ratio may fall at most this much below the device's.
+        public var inlierTolerance = 0.01
+        /// Keyframe pairs compared at most (spread evenly over all overlapping pairs).
+        public var maxPairs = 300
+        /// A pair counts only with at least this many matched samples under both trajectories.
+        public var minMatches = 50
         public init() {}
     }
 
@@ -178,6 +199,13 @@ public struct ReconOptions: Codable, Sendable, Equatable {
                   tracking.keyframeTranslation, "> 0")
         try check((0...1).contains(tracking.minInlierRatio), "tracking.minInlierRatio", tracking.minInlierRatio, "0…1")
         try check(tracking.maxRMSE > 0 && tracking.maxCorrection > 0, "tracking.maxRMSE/maxCorrection", tracking.maxRMSE, "> 0")
+        try check([1, 2].contains(tracking.keyframeDownsample), "tracking.keyframeDownsample", tracking.keyframeDownsample, "1 or 2")
+        try check(tracking.recoveryTurnsDegrees.allSatisfy { $0.isFinite && abs($0) < 90 }, "tracking.recoveryTurnsDegrees",
+                  tracking.recoveryTurnsDegrees, "finite angles below 90°")
+        try check(refineGuard.margin >= 0 && refineGuard.margin < 1, "refineGuard.margin", refineGuard.margin, "0…1")
+        try check(refineGuard.inlierTolerance >= 0, "refineGuard.inlierTolerance", refineGuard.inlierTolerance, ">= 0")
+        try check(refineGuard.maxPairs >= 1 && refineGuard.minMatches >= 1, "refineGuard.maxPairs/minMatches",
+                  refineGuard.maxPairs, ">= 1")
         try check(loopClosure.maxDistance > 0 && loopClosure.maxAngleDegrees > 0, "loopClosure.maxDistance/maxAngleDegrees",
                   loopClosure.maxDistance, "> 0")
         try check(loopClosure.minKeyframeGap >= 1, "loopClosure.minKeyframeGap", loopClosure.minKeyframeGap, ">= 1")

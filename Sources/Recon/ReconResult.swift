@@ -18,6 +18,8 @@ public struct ReconSummary: Codable, Sendable, Equatable {
     public var ateRMSE: Double?
     /// The same for the input's own (device) poses, for comparison; lower is better.
     public var ateRMSEInputPoses: Double?
+    /// `refine` when the guard kept the device poses: the ATE RMSE the refined poses would have had; lower is better.
+    public var ateRMSERefinedBeforeGuard: Double?
     public var points = 0
     public var meshVertices = 0
     public var meshTriangles = 0
@@ -46,10 +48,17 @@ public struct ReconSummary: Codable, Sendable, Equatable {
             lines.append("  tracking: \(p.keyframes) keyframes, \(p.trackingFailures) failures (fallback pose), mean inlier ratio "
                          + String(format: "%.2f", p.meanInlierRatio))
             lines.append("  loop closure: \(p.loopCandidates) candidates, \(p.loopClosures) edges kept, \(p.loopRejected) rejected")
+            if let g = p.refineGuard {
+                lines.append("  refine guard: kept \(g.kept) poses (\(g.reason); \(g.pairs) keyframe pairs, median residual "
+                             + String(format: "%.2f mm refined vs %.2f mm device, inliers %.3f vs %.3f)",
+                                      1000 * g.refinedMedianResidual, 1000 * g.deviceMedianResidual,
+                                      g.refinedInlierRatio, g.deviceInlierRatio))
+            }
         }
         if let ate = ateRMSE {
             lines.append(String(format: "  ATE RMSE: %.4f m", ate)
-                         + (ateRMSEInputPoses.map { String(format: " (input poses: %.4f m)", $0) } ?? ""))
+                         + (ateRMSEInputPoses.map { String(format: " (input poses: %.4f m)", $0) } ?? "")
+                         + (ateRMSERefinedBeforeGuard.map { String(format: " (refined, not kept: %.4f m)", $0) } ?? ""))
         }
         lines.append("  mesh: \(meshVertices) vertices, \(meshTriangles) triangles; TSDF \(tsdfBlocks) blocks, "
                      + String(format: "%.1f MB", Double(tsdfBytes) / 1e6))

@@ -143,6 +143,9 @@ public enum Reconstruction {
             if let device = source.devicePoses {
                 summary.ateRMSEInputPoses = TrajectoryError.ateRMSE(estimate: viewFrames.map { device[$0] }, groundTruth: views)
             }
+            if let unguarded = estimator?.unguarded {
+                summary.ateRMSERefinedBeforeGuard = TrajectoryError.ateRMSE(estimate: unguarded.map { $0 }, groundTruth: views)
+            }
         }
         summary.seconds = clock.seconds
         let scene = SceneContents(source: source, options: options, mode: mode, intrinsics: intrinsics, viewFrames: viewFrames,
