@@ -31,26 +31,8 @@ struct PrepareCommand: ParsableCommand {
     @Option(name: .long, help: "2D model output folder (masks/, instances/) (default: VIDEO/pred2d).")
     var pred2d: String?
 
-    @Option(name: .long, help: "Recon preset JSON (recon/presets/NAME.json): any subset of the recon options.")
-    var preset: String?
-
-    @Option(name: .long, help: "track | refine | given (default: refine when the video has poses.txt, else track).")
-    var poses: String?
-
-    @Option(name: .long, help: "TSDF voxel size in metres (default 0.01).")
-    var voxel: Double?
-
-    @Option(name: .long, help: "Frame selection A:B:STEP (B exclusive).")
-    var frames: String?
-
-    @Option(name: .long, help: "Intrinsics override fx,fy,cx,cy (pixels).")
-    var intrinsics: String?
-
-    @Option(name: .long, help: "Depth units per metre (overrides intrinsics.json).")
-    var depthScale: Double?
-
-    @Option(name: .long, help: "Worker threads of the reconstruction.")
-    var threads: Int?
+    @OptionGroup(title: "Reconstruction")
+    var recon: ReconArguments
 
     @Option(name: .long, help: "Superpoints: ibsp (cut at 2D instance boundaries) or geometric.")
     var mode: String = "ibsp"
@@ -69,7 +51,7 @@ struct PrepareCommand: ParsableCommand {
         var summary = PrepareSummary(video: videoURL.path, scene: sceneURL.path, pred2d: pred2dURL.path)
         let start = Date()
         do {
-            let recon = try reconOptions()
+            let reconOptions = try recon.resolved()
             let superpoints = try superpointOptions()
             try PrepareInputs.check(video: videoURL, pred2d: pred2dURL)
             let shadow = try PrepareInputs.videoView(video: videoURL, pred2d: pred2dURL, explicit: pred2d != nil)
@@ -77,7 +59,7 @@ struct PrepareCommand: ParsableCommand {
             let progress = isatty(STDERR_FILENO) != 0 && !json
             var stages = PrepareStages(scene: sceneURL, force: force)
             try stages.run("recon", into: &summary) {
-                let r = try Reconstruction.run(input: videoURL, output: sceneURL, options: recon,
+                let r = try Reconstruction.run(input: videoURL, output: sceneURL, options: reconOptions,
                                                progress: ProgressBar("recon", unit: "frames", enabled: progress))
                 return "\(r.summary.framesUsed) views, \(r.summary.points) points"
             }
@@ -110,27 +92,6 @@ struct PrepareCommand: ParsableCommand {
     }
 
     // MARK: - Options
-
-    func reconOptions() throws -> ReconOptions {
-        var o = try preset.map { try ReconOptions.load(preset: URL(fileURLWithPath: $0)) } ?? ReconOptions()
-        if let voxel { o.fusion.voxelSize = voxel }
-        if let poses {
-            guard let mode = PoseMode(rawValue: poses) else {
-                throw ValidationError("--poses must be track, refine or given; got '\(poses)'")
-            }
-            o.poseMode = mode
-        }
-        if let intrinsics {
-            let values = intrinsics.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard values.count == 4 else { throw ValidationError("--intrinsics must be fx,fy,cx,cy; got '\(intrinsics)'") }
-            o.input.intrinsics = values
-        }
-        if let depthScale { o.input.depthScale = depthScale }
-        if let frames { o.frames = try ReconOptions.FrameSelection.parse(frames) }
-        if let threads { o.threads = threads }
-        try o.validate()
-        return o
-    }
 
     func superpointOptions() throws -> SuperpointOptions {
         var o = SuperpointOptions()
