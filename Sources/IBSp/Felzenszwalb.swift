@@ -40,26 +40,36 @@ public enum Felzenszwalb {
         // kept (in sorted order) for step 3, which then reads a fraction of the graph.
         var refused: [WeightedEdge] = []
         edges.withUnsafeBufferPointer { edge in
-            sets.withNodes { n in
+            sets.withForest { f in
                 for e in edge {
-                    let ra = DisjointSets.find(e.a, n), rb = DisjointSets.find(e.b, n)
+                    let ra = f.find(e.a), rb = f.find(e.b)
                     guard ra != rb else { continue }
                     let weight = e.w
-                    if weight <= n[Int(ra)].threshold, weight <= n[Int(rb)].threshold {
-                        let root = DisjointSets.join(ra, rb, n)
-                        n[Int(root)].threshold = weight + kThresh / Float(n[Int(root)].size)
+                    if weight <= f.node[Int(ra)].threshold, weight <= f.node[Int(rb)].threshold {
+                        let root = f.join(ra, rb)
+                        f.node[Int(root)].threshold = weight + kThresh / Float(f.node[Int(root)].size)
                     } else {
                         refused.append(e)
                     }
                 }
             }
         }
+        // Sizes only grow in step 3, so an edge whose two ends already lie in components of at least `minSize`
+        // can never join. One sequential pass marks those vertices in a byte array small enough for the cache;
+        // most refused edges are then skipped without the two random finds.
+        var large = [Bool](repeating: false, count: graph.vertexCount)
+        large.withUnsafeMutableBufferPointer { large in
+            sets.withForest { f in
+                for v in 0..<large.count { large[v] = f.node[Int(f.find(Int32(v)))].size >= small }
+            }
+        }
         refused.withUnsafeBufferPointer { edge in
-            sets.withNodes { n in
+            sets.withForest { f in
                 for e in edge {
-                    let ra = DisjointSets.find(e.a, n), rb = DisjointSets.find(e.b, n)
-                    if ra != rb, n[Int(ra)].size < small || n[Int(rb)].size < small {
-                        _ = DisjointSets.join(ra, rb, n)
+                    if large[Int(e.a)], large[Int(e.b)] { continue }
+                    let ra = f.find(e.a), rb = f.find(e.b)
+                    if ra != rb, f.node[Int(ra)].size < small || f.node[Int(rb)].size < small {
+                        _ = f.join(ra, rb)
                     }
                 }
             }
@@ -117,32 +127,46 @@ enum EdgeOrder {
     /// The edges of `graph` flagged in `keep` (all when nil), sorted by (weight, edge index) by an LSD radix
     /// sort that moves the endpoints along with the weights.
     static func sortedEdges(_ graph: SegmentGraph, keep: [Bool]?) -> [WeightedEdge] {
-        var edges: [WeightedEdge] = []
-        edges.reserveCapacity(graph.edgeCount)
+        // All three digit histograms in one read of the weights.
+        var histograms = [Int](repeating: 0, count: 3 * 2048)
+        var count = 0
+        graph.w.withUnsafeBufferPointer { w in
+            histograms.withUnsafeMutableBufferPointer { h in
+                for e in 0..<w.count where keep?[e] ?? true {
+                    let k = key(w[e])
+                    h[Int(k & 0x7FF)] += 1
+                    h[2048 + Int((k >> 11) & 0x7FF)] += 1
+                    h[4096 + Int(k >> 22)] += 1
+                    count += 1
+                }
+            }
+        }
+        // The first pass scatters straight from the graph's arrays into records (always run, even when every key
+        // shares the low digit: it is then a plain stable gather), so no separate copy of the edge list is made.
+        var edges = [WeightedEdge](repeating: WeightedEdge(w: 0, a: 0, b: 0), count: count)
+        guard count > 0 else { return edges }
+        var slots = [Int](repeating: 0, count: 2048)
+        var sum = 0
+        for d in 0..<2048 { slots[d] = sum; sum += histograms[d] }
         graph.a.withUnsafeBufferPointer { a in
             graph.b.withUnsafeBufferPointer { b in
                 graph.w.withUnsafeBufferPointer { w in
-                    if let keep {
-                        for e in 0..<w.count where keep[e] { edges.append(WeightedEdge(w: w[e], a: a[e], b: b[e])) }
-                    } else {
-                        for e in 0..<w.count { edges.append(WeightedEdge(w: w[e], a: a[e], b: b[e])) }
+                    edges.withUnsafeMutableBufferPointer { dst in
+                        slots.withUnsafeMutableBufferPointer { slot in
+                            for e in 0..<w.count where keep?[e] ?? true {
+                                let d = Int(key(w[e]) & 0x7FF)
+                                dst[slot[d]] = WeightedEdge(w: w[e], a: a[e], b: b[e])
+                                slot[d] += 1
+                            }
+                        }
                     }
                 }
             }
         }
-        let count = edges.count
         guard count > 1 else { return edges }
-        // All three digit histograms in one read.
-        var histograms = [[Int]](repeating: [Int](repeating: 0, count: 2048), count: 3)
-        for e in edges {
-            let k = key(e.w)
-            histograms[0][Int(k & 0x7FF)] += 1
-            histograms[1][Int((k >> 11) & 0x7FF)] += 1
-            histograms[2][Int(k >> 22)] += 1
-        }
         var scratch = [WeightedEdge](repeating: WeightedEdge(w: 0, a: 0, b: 0), count: count)
-        for (pass, shift) in [UInt32(0), 11, 22].enumerated() {
-            var histogram = histograms[pass]
+        for (pass, shift) in [(1, UInt32(11)), (2, 22)] {
+            var histogram = Array(histograms[(pass * 2048)..<((pass + 1) * 2048)])
             if histogram.contains(count) { continue }  // every key shares this digit: the pass is a no-op
             var sum = 0
             for d in 0..<histogram.count { let c = histogram[d]; histogram[d] = sum; sum += c }

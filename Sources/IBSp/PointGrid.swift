@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Points bucketed into a uniform grid of cubic cells and sorted by cell, for exact fixed-k neighbour search
@@ -92,8 +93,16 @@ struct PointGrid: Sendable {
         let sorted3 = [Double(extent.x), Double(extent.y), Double(extent.z)].sorted()
         let area = max(sorted3[1] * sorted3[2], largest * largest * 1e-6)
         var trial = max((area * targetOccupancy / n).squareRoot(), largest / Double(1 << 20))
-        let first = occupancy(points, lower: lower, extent: extent, size: Float(trial))
-        let second = occupancy(points, lower: lower, extent: extent, size: Float(trial * 2))
+        // The two counts are independent full passes over the points: one per thread.
+        let sizes = [Float(trial), Float(trial * 2)]
+        var counts = [Double](repeating: 0, count: 2)
+        counts.withUnsafeMutableBufferPointer { counts in
+            let out = SendableCounts(counts: counts)
+            DispatchQueue.concurrentPerform(iterations: 2) { t in
+                out.counts[t] = occupancy(points, lower: lower, extent: extent, size: sizes[t])
+            }
+        }
+        let first = counts[0], second = counts[1]
         let dimension = min(max(log2(max(second / first, 1)), 1), 3)
         let base = second / first > 1 ? first : second
         if second / first <= 1 { trial *= 2 }
@@ -119,6 +128,11 @@ struct PointGrid: Sendable {
         }
         return Double(points.count) / Double(max(distinct, 1))
     }
+}
+
+/// The two occupancy results, each written by one thread.
+private struct SendableCounts: @unchecked Sendable {
+    let counts: UnsafeMutableBufferPointer<Double>
 }
 
 /// Stable LSD radix sort of non-negative integer keys (11-bit digits), returning the permutation.

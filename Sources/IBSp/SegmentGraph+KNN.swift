@@ -48,51 +48,72 @@ extension SegmentGraph {
         guard n < Int(Int32.max) else { throw .invalidOption(name: "positions", value: "\(n) points", expected: "< 2³¹ − 1") }
         let rows = PointGrid(points: positions).knnGraph(k: options.k)
         let k = rows.k
-        var graph = SegmentGraph(vertexCount: n)
-        graph.a.reserveCapacity(n * k * 3 / 4)
-        graph.b.reserveCapacity(n * k * 3 / 4)
-        rows.neighbors.withUnsafeBufferPointer { nb in
-            for i in 0..<n {
-                for r in 0..<k {
-                    let j = Int(nb[i * k + r])
-                    guard j >= 0, j != i else { continue }
-                    if j > i {
-                        graph.a.append(Int32(i)); graph.b.append(Int32(j))
-                    } else {
-                        // j < i: emitted from j's row already when i is among j's neighbours.
-                        var listed = false
-                        for s in 0..<k where nb[j * k + s] == Int32(i) { listed = true; break }
-                        if !listed { graph.a.append(Int32(j)); graph.b.append(Int32(i)) }
-                    }
-                }
-            }
-        }
         let scale = options.colourWeight / (255 * Float(3).squareRoot())
-        let count = graph.a.count
-        let ends = (a: graph.a, b: graph.b)
-        var weights = [Float](repeating: 0, count: count)
         let hasColour = scale > 0
-        weights.withUnsafeMutableBufferPointer { w in
-            let out = SendableWeights(w: w)
-            let chunk = 1 << 16
-            DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { c in
-                for e in (c * chunk)..<min(count, (c + 1) * chunk) {
-                    let i = Int(ends.a[e]), j = Int(ends.b[e])
-                    var weight = scanNetEdgeWeight(pa: positions[i], pb: positions[j], na: normals[i], nb: normals[j])
-                    if hasColour {
-                        let d = SIMD3<Float>(colours[i]) - SIMD3<Float>(colours[j])
-                        weight += scale * (d * d).sum().squareRoot()
+        // Rows are split into chunks that emit and weight their edges in parallel; concatenating the chunks in
+        // row order gives the same edge list as one serial pass.
+        let chunk = 1 << 15
+        let chunks = (n + chunk - 1) / chunk
+        var parts = [EdgeChunk](repeating: EdgeChunk(), count: chunks)
+        rows.neighbors.withUnsafeBufferPointer { nb in
+            parts.withUnsafeMutableBufferPointer { parts in
+                let out = SendableChunks(parts: parts, neighbors: nb)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let nb = out.neighbors
+                    var part = EdgeChunk()
+                    let rowRange = (c * chunk)..<min(n, (c + 1) * chunk)
+                    part.a.reserveCapacity(rowRange.count * k * 5 / 8)
+                    part.b.reserveCapacity(rowRange.count * k * 5 / 8)
+                    part.w.reserveCapacity(rowRange.count * k * 5 / 8)
+                    for i in rowRange {
+                        for r in 0..<k {
+                            let j = Int(nb[i * k + r])
+                            guard j >= 0, j != i else { continue }
+                            let lo: Int, hi: Int
+                            if j > i {
+                                lo = i; hi = j
+                            } else {
+                                // j < i: emitted from j's row already when i is among j's neighbours.
+                                var listed = false
+                                for s in 0..<k where nb[j * k + s] == Int32(i) { listed = true; break }
+                                if listed { continue }
+                                lo = j; hi = i
+                            }
+                            var weight = scanNetEdgeWeight(pa: positions[lo], pb: positions[hi], na: normals[lo], nb: normals[hi])
+                            if hasColour {
+                                let d = SIMD3<Float>(colours[lo]) - SIMD3<Float>(colours[hi])
+                                weight += scale * (d * d).sum().squareRoot()
+                            }
+                            part.a.append(Int32(lo)); part.b.append(Int32(hi)); part.w.append(weight)
+                        }
                     }
-                    out.w[e] = weight
+                    out.parts[c] = part
                 }
             }
         }
-        graph.w = weights
+        let count = parts.reduce(0) { $0 + $1.w.count }
+        var graph = SegmentGraph(vertexCount: n)
+        graph.a.reserveCapacity(count)
+        graph.b.reserveCapacity(count)
+        graph.w.reserveCapacity(count)
+        for part in parts {
+            graph.a.append(contentsOf: part.a)
+            graph.b.append(contentsOf: part.b)
+            graph.w.append(contentsOf: part.w)
+        }
         return graph
     }
 }
 
-/// The weight array filled by worker threads, each writing a disjoint range.
-private struct SendableWeights: @unchecked Sendable {
-    let w: UnsafeMutableBufferPointer<Float>
+/// One chunk of rows' edges, built by one worker.
+private struct EdgeChunk {
+    var a: [Int32] = []
+    var b: [Int32] = []
+    var w: [Float] = []
+}
+
+/// The per-chunk slots filled by worker threads, each writing its own slot, and the kNN rows they read.
+private struct SendableChunks: @unchecked Sendable {
+    let parts: UnsafeMutableBufferPointer<EdgeChunk>
+    let neighbors: UnsafeBufferPointer<Int32>
 }
