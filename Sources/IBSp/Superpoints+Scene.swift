@@ -9,8 +9,9 @@ extension Superpoints {
     ///
     /// Graph `.mesh` is used only when the scene's points are exactly the vertices of `mesh.ply` (recon with
     /// `fusion.pointSpacing = null`); otherwise the kNN graph is used and `result.graph` says so. Mode `.ibsp`
-    /// reads the 2D masks of the video folder (`video`, default: the scene's `provenance.input`).
-    public static func run(scene url: URL, video: URL? = nil, options: SuperpointOptions,
+    /// reads the 2D masks of the video folder (`video`, default: the scene's `provenance.input`) from `pred2d`
+    /// (default `VIDEO/pred2d`).
+    public static func run(scene url: URL, video: URL? = nil, pred2d: URL? = nil, options: SuperpointOptions,
                            progress: Bool = false) throws(IBSpError) -> SuperpointResult {
         try options.validate()
         let start = Date()
@@ -19,7 +20,7 @@ extension Superpoints {
         if options.mode == .ibsp {
             let videoURL = try inputs.videoURL(override: video)
             let folder: VideoFolder
-            do { folder = try VideoFolder(videoURL, checkImageSizes: false) } catch {
+            do { folder = try VideoFolder(videoURL, checkImageSizes: false, pred2d: pred2d) } catch {
                 throw .unreadableInput(url: videoURL, reason: "\(error)")
             }
             let bar = ProgressBar("2D masks", unit: "views", enabled: progress)

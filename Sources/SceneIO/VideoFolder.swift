@@ -45,15 +45,20 @@ public struct VideoFolder: Sendable {
     public let frames: [VideoFrame]
     /// The device poses, when `poses.txt` exists.
     public let poses: TUMTrajectory?
-    /// Whether a `pred2d/` folder (2D model output) exists.
+    /// The 2D model output folder (`masks/`, `instances/`, optional `features/`, `objects.npy`):
+    /// `VIDEO/pred2d` unless another folder was given.
+    public let pred2dURL: URL
+    /// Whether the 2D model output folder exists.
     public let hasPred2D: Bool
 
     public static let colorExtensions: Set<String> = ["jpg", "jpeg", "png"]
 
     /// Opens and validates the folder at `url`. `checkImageSizes: false` skips reading every
-    /// image header (for very long videos whose frames are checked when decoded anyway).
-    public init(_ url: URL, checkImageSizes: Bool = true) throws(SceneIOError) {
+    /// image header (for very long videos whose frames are checked when decoded anyway). `pred2d` points at
+    /// the 2D model output when it lives outside the video folder (default `VIDEO/pred2d`).
+    public init(_ url: URL, checkImageSizes: Bool = true, pred2d: URL? = nil) throws(SceneIOError) {
         self.url = url
+        pred2dURL = pred2d ?? url.appendingPathComponent("pred2d")
         let manager = FileManager.default
         let intrinsicsURL = url.appendingPathComponent("intrinsics.json")
         guard manager.fileExists(atPath: intrinsicsURL.path) else {
@@ -93,7 +98,7 @@ public struct VideoFolder: Sendable {
             poses = nil
         }
         var isDirectory: ObjCBool = false
-        hasPred2D = manager.fileExists(atPath: url.appendingPathComponent("pred2d").path, isDirectory: &isDirectory)
+        hasPred2D = manager.fileExists(atPath: pred2dURL.path, isDirectory: &isDirectory)
             && isDirectory.boolValue
     }
 
@@ -154,7 +159,7 @@ public struct VideoFolder: Sendable {
 
     /// The 2D instance-id mask of frame `index` (`pred2d/masks/NNNNNN.png`), nil when absent.
     public func pred2DMask(_ index: Int) throws(SceneIOError) -> GrayImage16? {
-        let url = self.url.appendingPathComponent("pred2d/masks/\(VideoFrame.stem(index)).png")
+        let url = pred2dURL.appendingPathComponent("masks/\(VideoFrame.stem(index)).png")
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let image = try PNG.readGray16(url)
         try Self.checkSize(image.width, image.height, of: url, frame: index, intrinsics: intrinsics)
@@ -163,7 +168,7 @@ public struct VideoFolder: Sendable {
 
     /// The 2D detections of frame `index` (`pred2d/instances/NNNNNN.json`), nil when absent.
     public func pred2DInstances(_ index: Int) throws(SceneIOError) -> [Pred2DInstance]? {
-        let url = self.url.appendingPathComponent("pred2d/instances/\(VideoFrame.stem(index)).json")
+        let url = pred2dURL.appendingPathComponent("instances/\(VideoFrame.stem(index)).json")
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         return try JSONFile.read([Pred2DInstance].self, from: url)
     }

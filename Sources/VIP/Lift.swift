@@ -12,7 +12,9 @@ import Support
 /// - each point's 2D feature accumulates the bilinear sample of v's feature map at x (scaled to the map).
 /// Instances with no superpoint are dropped from `view_labels.json` (no supervision to give).
 public enum Lift {
-    public static func run(scene url: URL, video: URL? = nil, options: LiftOptions = LiftOptions()) throws(VIPError) -> LiftResult {
+    /// `video` defaults to the scene's `provenance.input`; `pred2d` to `VIDEO/pred2d`.
+    public static func run(scene url: URL, video: URL? = nil, pred2d: URL? = nil,
+                           options: LiftOptions = LiftOptions()) throws(VIPError) -> LiftResult {
         let start = Date()
         let inputs: SceneInputs
         do { inputs = try SceneInputs.load(url) } catch {
@@ -33,11 +35,11 @@ public enum Lift {
         let videoFolder: VideoFolder
         do {
             videoURL = try inputs.videoURL(override: video)
-            videoFolder = try VideoFolder(videoURL, checkImageSizes: false)
+            videoFolder = try VideoFolder(videoURL, checkImageSizes: false, pred2d: pred2d)
         } catch { throw .unreadableInput(url: video ?? url, reason: "\(error)") }
         let visibility = try SuperpointVisibility.build(corrOffsets: inputs.corrOffsets, corrPoint: inputs.corrPoint,
                                                         superpoints: superpoints, superpointCount: superpointCount)
-        let objects = try readObjects(videoURL)
+        let objects = try readObjects(videoFolder.pred2dURL)
         var accumulator = ViewLifter(pointCount: inputs.pointCount, superpointCount: superpointCount, majority: options.majority)
         let bar = ProgressBar("lift", unit: "views", enabled: options.progress)
         var perView: [Double] = []
@@ -73,7 +75,8 @@ public enum Lift {
             }
             try folder.setCount("view_instances", lifted.maskOffsets.count - 1)
             try folder.setCount("objects2d", o)
-            try folder.setProvenance("lift", "video=\(videoURL.path) majority=\(options.majority)")
+            try folder.setProvenance("lift", "video=\(videoURL.path) pred2d=\(videoFolder.pred2dURL.path) majority=\(options.majority)")
+            try folder.setProvenance("pred2d", videoFolder.pred2dURL.path)
         } catch { throw .unwritableOutput(url: url, reason: "\(error)") }
         let sorted = perView.sorted()
         return LiftResult(views: inputs.views.count, instances: lifted.maskOffsets.count - 1, detections: lifted.detections,
@@ -82,9 +85,9 @@ public enum Lift {
                           seconds: Date().timeIntervalSince(start), secondsPerView: sorted.isEmpty ? 0 : sorted[sorted.count / 2])
     }
 
-    /// `pred2d/objects.npy` as `[O, C]` floats, if present.
-    static func readObjects(_ video: URL) throws(VIPError) -> (values: [Float], channels: Int)? {
-        let url = video.appendingPathComponent("pred2d/objects.npy")
+    /// `PRED2D/objects.npy` as `[O, C]` floats, if present.
+    static func readObjects(_ pred2d: URL) throws(VIPError) -> (values: [Float], channels: Int)? {
+        let url = pred2d.appendingPathComponent("objects.npy")
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do {
             let array = try Npy.read(url)
@@ -110,7 +113,7 @@ struct ViewFrameInputs {
         let mask = try video.pred2DMask(frame)
         let instances = try video.pred2DInstances(frame) ?? []
         var map: (values: [Float], height: Int, width: Int, channels: Int)?
-        let url = video.url.appendingPathComponent("pred2d/features/\(VideoFrame.stem(frame)).npy")
+        let url = video.pred2dURL.appendingPathComponent("features/\(VideoFrame.stem(frame)).npy")
         if features, FileManager.default.fileExists(atPath: url.path) {
             let array = try Npy.read(url)
             let shape = try array.requireShape([nil, nil, nil])

@@ -16,6 +16,9 @@ struct LiftCommand: ParsableCommand {
     @Option(name: .long, help: "Video folder with pred2d/ (default: the scene's provenance input).")
     var video: String?
 
+    @Option(name: .long, help: "2D model output folder (masks/, instances/) when it is not VIDEO/pred2d.")
+    var pred2d: String?
+
     @Option(name: .long, help: "Fraction of a superpoint's visible points that must carry the instance id.")
     var majority: Double = 0.5
 
@@ -25,7 +28,8 @@ struct LiftCommand: ParsableCommand {
     func run() throws {
         guard majority >= 0, majority < 1 else { throw ValidationError("--majority must be in [0, 1); got \(majority)") }
         let options = LiftOptions(majority: majority, features: !noFeatures, progress: isatty(STDERR_FILENO) != 0)
-        let r = try Lift.run(scene: URL(fileURLWithPath: scene), video: video.map { URL(fileURLWithPath: $0) }, options: options)
+        let r = try Lift.run(scene: URL(fileURLWithPath: scene), video: video.map { URL(fileURLWithPath: $0) },
+                             pred2d: pred2d.map { URL(fileURLWithPath: $0) }, options: options)
         print("lift: \(r.views) views, \(r.instances) view-level instances from \(r.detections) detections (\(r.dropped) without "
               + "a superpoint), \(r.objects) object queries, features C=\(r.featureChannels) on \(r.pointsWithFeatures) points, "
               + String(format: "%.2f s (%.3f s/view median)", r.seconds, r.secondsPerView))

@@ -54,8 +54,6 @@ struct PrepareCommand: ParsableCommand {
             let reconOptions = try recon.resolved()
             let superpoints = try superpointOptions()
             try PrepareInputs.check(video: videoURL, pred2d: pred2dURL)
-            let shadow = try PrepareInputs.videoView(video: videoURL, pred2d: pred2dURL, explicit: pred2d != nil)
-            defer { shadow.remove() }
             let progress = isatty(STDERR_FILENO) != 0 && !json
             var stages = PrepareStages(scene: sceneURL, force: force)
             try stages.run("recon", into: &summary) {
@@ -64,13 +62,12 @@ struct PrepareCommand: ParsableCommand {
                 return "\(r.summary.framesUsed) views, \(r.summary.points) points"
             }
             try stages.run("superpoints", into: &summary) {
-                let r = try Superpoints.run(scene: sceneURL, video: shadow.url, options: superpoints, progress: progress)
+                let r = try Superpoints.run(scene: sceneURL, video: videoURL, pred2d: pred2dURL, options: superpoints,
+                                            progress: progress)
                 return "\(r.count) superpoints (\(superpoints.mode.rawValue))"
             }
             try stages.run("lift", into: &summary) {
-                let r = try Lift.run(scene: sceneURL, video: shadow.url,
-                                     options: LiftOptions(progress: progress))
-                if shadow.isTemporary { try PrepareInputs.recordPred2D(scene: sceneURL, video: videoURL, pred2d: pred2dURL) }
+                let r = try Lift.run(scene: sceneURL, video: videoURL, pred2d: pred2dURL, options: LiftOptions(progress: progress))
                 return "\(r.instances) view-level instances from \(r.detections) detections"
             }
             try summary.readCounts(scene: sceneURL)

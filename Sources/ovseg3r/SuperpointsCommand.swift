@@ -40,6 +40,9 @@ struct SuperpointsCommand: ParsableCommand {
     @Option(name: .long, help: "Video folder with pred2d/ (default: the scene's provenance input).")
     var video: String?
 
+    @Option(name: .long, help: "2D model output folder (masks/, instances/) when it is not VIDEO/pred2d.")
+    var pred2d: String?
+
     func options() throws -> SuperpointOptions {
         var o = SuperpointOptions()
         guard let m = SuperpointOptions.Mode(rawValue: mode) else { throw ValidationError("--mode must be ibsp or geometric; got '\(mode)'") }
@@ -62,7 +65,7 @@ struct SuperpointsCommand: ParsableCommand {
     func run() throws {
         let o = try options()
         let result = try Superpoints.run(scene: URL(fileURLWithPath: scene), video: video.map { URL(fileURLWithPath: $0) },
-                                         options: o, progress: isatty(STDERR_FILENO) != 0)
+                                         pred2d: pred2d.map { URL(fileURLWithPath: $0) }, options: o, progress: isatty(STDERR_FILENO) != 0)
         if o.graph == .mesh, result.graph == .knn { print("note: the scene's points are not the mesh vertices; used the kNN graph") }
         let s = result.seconds
         print("superpoints: \(result.count) over \(result.labels.count) points (\(o.mode.rawValue), \(result.graph.rawValue) graph, "

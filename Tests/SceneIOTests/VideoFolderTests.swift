@@ -52,6 +52,21 @@ func makeVideoFolder(at url: URL, frames: Int = 3, colorFormat: VideoFolderWrite
         #expect(try video.color(1)[15, 11] == SIMD3(240, 220, 40))  // PNG is lossless
     }
 
+    /// A 2D model output kept outside the video folder is read from there, and only from there.
+    @Test func pred2dFolderElsewhere() throws {
+        let dir = try TemporaryDirectory()
+        _ = try makeVideoFolder(at: dir.url.appendingPathComponent("video"))
+        let elsewhere = dir.url.appendingPathComponent("model-output")
+        try FileManager.default.moveItem(at: dir.url.appendingPathComponent("video/pred2d"), to: elsewhere)
+        let plain = try VideoFolder(dir.url.appendingPathComponent("video"))
+        #expect(!plain.hasPred2D)
+        #expect(try plain.pred2DMask(0) == nil)
+        let video = try VideoFolder(dir.url.appendingPathComponent("video"), pred2d: elsewhere)
+        #expect(video.hasPred2D && video.pred2dURL == elsewhere)
+        #expect(try video.pred2DMask(0)?.pixels.first == 1)
+        #expect(try video.pred2DInstances(0)?.first?.label == "office chair")
+    }
+
     @Test func missingDepthNamesTheFrame() throws {
         let dir = try TemporaryDirectory()
         _ = try makeVideoFolder(at: dir.url)
