@@ -4,6 +4,7 @@
 // and add one `case` to makeFamily() below.
 #include "CBridge.h"
 #include "internal.hpp"
+#include "residuals/pair_point_to_plane.hpp"
 #include "residuals/photometric.hpp"
 #include "residuals/point_to_plane.hpp"
 #include "residuals/pose_graph_edge.hpp"
@@ -51,6 +52,9 @@ bool makeFamily(int kind, const double *data, Family &family) {
         return true;
     case CB_RESIDUAL_POSE_GRAPH_EDGE:
         family = makeFamilyOf<cbridge::PoseGraphEdgeResidual, 3, 4, 3, 4>(data);
+        return true;
+    case CB_RESIDUAL_PAIR_POINT_TO_PLANE:
+        family = makeFamilyOf<cbridge::PairPointToPlaneResidual, 3, 4, 3, 4>(data);
         return true;
     default:
         return false;

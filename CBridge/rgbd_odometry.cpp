@@ -13,6 +13,7 @@
 #include "residuals/odometry_batch.hpp"
 #include "residuals/photometric.hpp"
 #include "residuals/point_to_plane.hpp"
+#include "residuals/pose_graph_edge.hpp"
 #include "rgbd_pyramid.hpp"
 
 #include <ceres/ceres.h>
@@ -92,7 +93,8 @@ int validate(const cb_rgbd_frame *source, const cb_rgbd_frame *target, const cb_
     }
     if (o->levels < 1 || o->levels > CB_MAX_PYRAMID_LEVELS || o->solver_iterations < 1 || o->max_points < 16 ||
         !(o->max_correspondence_distance > 0) || !(o->huber_geometric > 0) || !(o->photometric_weight >= 0) ||
-        !(o->huber_photometric > 0) || o->num_threads < 1 || !(o->max_depth > o->min_depth)) {
+        !(o->huber_photometric > 0) || o->num_threads < 1 || !(o->max_depth > o->min_depth) ||
+        !(o->prior_translation_weight >= 0) || !(o->prior_rotation_weight >= 0)) {
         return cbridge::fail(CB_INVALID_ARGUMENT, where + "invalid options");
     }
     for (int l = 0; l < o->levels; ++l) {
@@ -120,6 +122,8 @@ extern "C" cb_odometry_options cb_odometry_options_default(void) {
     o.photometric_weight = 0.1;
     o.huber_photometric = 0.01;
     o.num_threads = 1;
+    o.prior_translation_weight = 0;
+    o.prior_rotation_weight = 0;
     return o;
 }
 
@@ -139,6 +143,14 @@ extern "C" int cb_rgbd_odometry(const cb_rgbd_frame *source, const cb_rgbd_frame
         double q[4] = {qStart[0], qStart[1], qStart[2], qStart[3]};
         double t[3] = {initial->t[0], initial->t[1], initial->t[2]};
         int termination = CB_TERMINATION_CONVERGED;
+        // The prior is a pose-graph edge from a constant identity node to the estimate that measures `initial`
+        // (residuals/pose_graph_edge.hpp, already checked against numeric differentiation), weighted diagonally.
+        const bool prior = o.prior_translation_weight > 0 || o.prior_rotation_weight > 0;
+        double identityPosition[3] = {0, 0, 0}, identityRotation[4] = {0, 0, 0, 1};
+        double priorData[cbridge::PoseGraphEdgeResidual::kDataLength] = {};
+        std::copy(t, t + 3, priorData);
+        std::copy(q, q + 4, priorData + 3);
+        for (int i = 0; i < 6; ++i) priorData[7 + 7 * i] = i < 3 ? o.prior_translation_weight : o.prior_rotation_weight;
 
         for (int level = o.levels - 1; level >= 0; --level) {
             const PyramidLevel &src = sourcePyramid[level];
@@ -177,6 +189,14 @@ extern "C" int cb_rgbd_odometry(const cb_rgbd_frame *source, const cb_rgbd_frame
                 ceres::Problem problem;
                 problem.AddResidualBlock(cost, nullptr, q, t);
                 problem.SetManifold(q, new ceres::EigenQuaternionManifold);
+                if (prior) {
+                    problem.AddResidualBlock(
+                        new ceres::AutoDiffCostFunction<cbridge::PoseGraphEdgeResidual, 6, 3, 4, 3, 4>(
+                            new cbridge::PoseGraphEdgeResidual(priorData)),
+                        nullptr, identityPosition, identityRotation, t, q);
+                    problem.SetParameterBlockConstant(identityPosition);
+                    problem.SetParameterBlockConstant(identityRotation);
+                }
                 ceres::Solver::Options solverOptions;
                 solverOptions.linear_solver_type = ceres::DENSE_NORMAL_CHOLESKY;
                 solverOptions.max_num_iterations = o.solver_iterations;

@@ -89,9 +89,12 @@ enum {
     CB_RESIDUAL_POINT_TO_PLANE = 1, /**< blocks: q_xyzw[4], t[3]; data: p_s[3], q_t[3], n_t[3]; 1 residual */
     CB_RESIDUAL_PHOTOMETRIC = 2,    /**< blocks: q_xyzw[4], t[3]; data: p_s[3], I_s, fx, fy, cx, cy, 8×8 image
                                          (row-major, 64 values) of the target; 1 residual (residuals/photometric.hpp) */
-    CB_RESIDUAL_POSE_GRAPH_EDGE = 3 /**< blocks: p_a[3], q_a_xyzw[4], p_b[3], q_b_xyzw[4]; data: p_ab[3],
+    CB_RESIDUAL_POSE_GRAPH_EDGE = 3, /**< blocks: p_a[3], q_a_xyzw[4], p_b[3], q_b_xyzw[4]; data: p_ab[3],
                                          q_ab_xyzw[4], sqrt_information[36] row-major; 6 residuals
                                          (residuals/pose_graph_edge.hpp) */
+    CB_RESIDUAL_PAIR_POINT_TO_PLANE = 4 /**< blocks: p_a[3], q_a_xyzw[4], p_b[3], q_b_xyzw[4] (world_from_a,
+                                         world_from_b); data: p[3] (camera b), v[3], n[3] (camera a); 1 residual
+                                         nᵀ(a_from_b·p − v) (residuals/pair_point_to_plane.hpp) */
 };
 
 enum { CB_MAX_RESIDUAL_BLOCKS = 8 };
@@ -179,6 +182,11 @@ typedef struct {
     double photometric_weight;                    /**< >= 0: metres per unit intensity difference (0 = off) */
     double huber_photometric;                     /**< > 0 (after weighting, metres) */
     int num_threads;                              /**< >= 1 */
+    double prior_translation_weight;              /**< >= 0: pulls the estimate towards `initial` (residual weight per
+                                                       metre of departure, in the units of the geometric residuals);
+                                                       0 = none. For an initial guess that is already good, e.g. a
+                                                       device's relative motion, where the surfaces leave a direction free */
+    double prior_rotation_weight;                 /**< >= 0: the same per radian of rotation */
 } cb_odometry_options;
 
 typedef struct {
@@ -230,6 +238,51 @@ typedef struct {
 int cb_optimize_pose_graph(cb_pose *world_from_node, int n, const cb_pose_graph_edge *edges, int m, int fixed,
                            const cb_pose_graph_options *options, cb_pose_graph_result *out,
                            double *edge_squared_norms);
+
+/* ------------------------------------------------------------------------------------------------
+ * Global dense refinement (dense_refine.cpp): all keyframe poses (world_from_keyframe) jointly, by point-to-plane
+ * residuals between the given overlapping keyframe pairs (both directions, projective association re-done every
+ * outer round, Huber IRLS), optionally with pose-graph edges as a prior; node `fixed` is held constant.
+ * ------------------------------------------------------------------------------------------------ */
+
+typedef struct {
+    int a, b;                      /**< two distinct keyframe indices */
+} cb_keyframe_pair;
+
+typedef struct {
+    int samples_per_pair;          /**< >= 16: depth samples per keyframe and pair direction (regular lattice) */
+    int outer_iterations;          /**< >= 1: association + reweighting rounds */
+    int solver_iterations;         /**< >= 1: LM iterations per round */
+    double max_distance;           /**< > 0 metres: a match's point must lie this close to the target vertex */
+    double huber;                  /**< > 0 metres: Huber threshold of the point-to-plane residual */
+    double max_normal_angle_degrees; /**< > 0: source and target normals must agree within this angle */
+    double min_depth, max_depth;   /**< metres: depths outside are ignored */
+    int min_matches;               /**< >= 1: a pair direction with fewer matches in a round is left out */
+    int normal_radius;             /**< 0..8 pixels: normals are averaged over a (2r+1)² window (noisy depth) */
+    int num_threads;               /**< >= 1: Ceres threads */
+} cb_dense_refine_options;
+
+typedef struct {
+    int pairs_used;                /**< pair directions with enough matches in the last round */
+    int matches;                   /**< matches in the last round */
+    double initial_rmse;           /**< point-to-plane RMSE (metres) of the first round's matches before solving */
+    double final_rmse;             /**< the same over a fresh association at the returned poses; lower is better */
+    int iterations;                /**< LM iterations over all rounds */
+    int termination;               /**< CB_TERMINATION_* of the last solve */
+    char message[256];
+} cb_dense_refine_result;
+
+/** samples 600, 4 rounds × 8 LM iterations, 5 cm gate, 1 cm Huber, 30°, depth 0.1–4 m, 50 matches, normal radius 2,
+ *  1 thread. */
+cb_dense_refine_options cb_dense_refine_options_default(void);
+
+/** Refines world_from_keyframe[n] in place. frames[n]: the keyframes (depth needed; colour unused; any resolution
+ *  per frame, with its own intrinsics). pairs[m]: which keyframes overlap. edges[edge_count] (optional): pose-graph
+ *  edges added as they are (robust edges with a Cauchy loss of scale 1). Returns CB_INVALID_ARGUMENT for NULL
+ *  pointers, bad indices, non-finite poses or invalid options. */
+int cb_dense_refine(cb_pose *world_from_keyframe, int n, const cb_rgbd_frame *frames, const cb_keyframe_pair *pairs,
+                    int m, const cb_pose_graph_edge *edges, int edge_count, int fixed,
+                    const cb_dense_refine_options *options, cb_dense_refine_result *out);
 
 #ifdef __cplusplus
 }

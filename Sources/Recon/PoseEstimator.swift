@@ -19,6 +19,8 @@ public struct PoseEstimationReport: Codable, Sendable, Equatable {
     public var refineGuard: RefineGuardReport?
     /// Bytes of keyframe images held at the end of tracking (lower is better).
     public var keyframeBytes = 0
+    /// The global dense refinement after the pose graph (nil when off or with a single keyframe).
+    public var globalRefinement: GlobalRefinementResult?
 }
 
 /// Frame-to-keyframe RGB-D odometry, keyframes, loop closure and a pose graph over keyframes.
@@ -39,6 +41,8 @@ final class PoseEstimator {
     let options: ReconOptions
     let mode: PoseMode
     private let odometryOptions: cb_odometry_options
+    /// Loop verification starts from the trajectory's own (drifted) estimate: no pull towards it.
+    private let loopOptions: cb_odometry_options
     private(set) var keyframes: [Keyframe] = []
     private var edges: [PoseGraphEdge] = []
     /// Per added frame: its keyframe and keyframe_from_camera.
@@ -52,11 +56,16 @@ final class PoseEstimator {
     private(set) var report = PoseEstimationReport()
     /// The refined poses when the guard wrote the device poses instead (for the summary's ground-truth comparison).
     private(set) var unguarded: [RigidTransform]?
+    /// Every frame's pose after each stage of `finish()` ("odometry": the keyframe chain alone, "poseGraph",
+    /// "globalRefinement"), for the summary's ground-truth comparison of the stages.
+    private(set) var stages: [(name: String, poses: [RigidTransform])] = []
 
     init(options: ReconOptions, mode: PoseMode) {
         self.options = options
         self.mode = mode
-        odometryOptions = RGBDOdometry.bridgeOptions(options.tracking, input: options.input, threads: 1)
+        odometryOptions = RGBDOdometry.bridgeOptions(options.tracking, input: options.input, threads: 1,
+                                                     priorWeight: mode == .refine ? options.tracking.devicePriorWeight : 0)
+        loopOptions = RGBDOdometry.bridgeOptions(options.tracking, input: options.input, threads: 1)
     }
 
     private var sigmaScale: Double { 1 / (options.loopClosure.sigma * options.loopClosure.sigma) }
@@ -179,6 +188,8 @@ final class PoseEstimator {
         report.keyframeBytes = keyframes.reduce(0) { $0 + $1.frame.byteCount }
         report.meanInlierRatio = anchors.count > 1 ? inlierSum / Double(anchors.count - 1) : 1
         var nodes = keyframes.map(\.worldFromCamera)
+        func record(_ name: String) { stages.append((name, anchors.map { nodes[$0.keyframe] * $0.keyframeFromCamera })) }
+        record("odometry")
         var allEdges = edges
         if options.loopClosure.enabled, keyframes.count > options.loopClosure.minKeyframeGap + 1 {
             allEdges += try loopEdges()
@@ -197,6 +208,24 @@ final class PoseEstimator {
                                                maxIterations: loop.maxIterations, threads: threads)
             }
             report.loopClosures = allEdges.filter(\.isLoop).count
+            record("poseGraph")
+        }
+        let global = options.globalRefinement
+        if global.enabled, keyframes.count > 1 {
+            // The pose graph's own edges (odometry and kept loops), weakened: the dense terms decide where the
+            // surfaces constrain the poses, the edges where they do not.
+            var prior: [PoseGraphEdge] = global.priorWeight > 0
+                ? allEdges.map { edge in
+                    var weak = edge
+                    weak.information = edge.information.map { $0 * global.priorWeight }
+                    return weak
+                } : []
+            if mode == .refine, global.devicePriorWeight > 0 {
+                prior += devicePriorEdges(weight: global.devicePriorWeight)
+            }
+            report.globalRefinement = try GlobalRefinement.refine(&nodes, frames: keyframes.map(\.frame), priorEdges: prior,
+                                                                  options: global, input: options.input, threads: threads)
+            record("globalRefinement")
         }
         let refined = anchors.map { nodes[$0.keyframe] * $0.keyframeFromCamera }
         guard mode == .refine, options.refineGuard.enabled else { return refined }
@@ -213,6 +242,18 @@ final class PoseEstimator {
         report.refineGuard = verdict
         unguarded = refined
         return verdict.kept == "device" ? knownDevices : refined
+    }
+
+    /// Edges joining consecutive keyframes by the device's relative motion, weighted diagonally (translation
+    /// `weight`, rotation 2 m × `weight`, as the odometry's prior): they hold the directions that overlapping
+    /// surfaces leave free.
+    private func devicePriorEdges(weight: Double) -> [PoseGraphEdge] {
+        var information = [Double](repeating: 0, count: 36)
+        for i in 0..<6 { information[i * 6 + i] = i < 3 ? weight * weight : 4 * weight * weight }
+        return keyframes.indices.dropFirst().compactMap { b in
+            guard let deviceA = keyframes[b - 1].device, let deviceB = keyframes[b].device else { return nil }
+            return PoseGraphEdge(a: b - 1, b: b, aFromB: deviceA.inverse * deviceB, information: information, isLoop: false)
+        }
     }
 
     /// Candidate pairs by pose proximity and view overlap, verified by RGB-D ICP.
@@ -236,7 +277,7 @@ final class PoseEstimator {
                 let a = candidate.a
                 let initial = keyframes[a].worldFromCamera.inverse * keyframes[b].worldFromCamera
                 let icp = try RGBDOdometry.align(source: keyframes[b].frame, target: keyframes[a].frame, initial: initial,
-                                                 options: odometryOptions)
+                                                 options: loopOptions)
                 let verified = icp.inlierRatio >= loop.minInlierRatio && icp.rmseGeometric <= loop.maxRMSE
                     && icp.targetFromSource.translationDistance(to: initial) <= options.tracking.maxCorrection
                 guard verified else {

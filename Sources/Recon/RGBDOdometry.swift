@@ -38,6 +38,16 @@ enum RGBDOdometry {
         return o
     }
 
+    /// `bridgeOptions` plus the pull towards the initial guess (`refine`: the device's relative motion), with the
+    /// rotation weight scaled by a 2 m lever arm so that both terms move room-scale points alike.
+    static func bridgeOptions(_ tracking: ReconOptions.TrackingOptions, input: ReconOptions.InputOptions, threads: Int,
+                              priorWeight: Double) -> cb_odometry_options {
+        var o = bridgeOptions(tracking, input: input, threads: threads)
+        o.prior_translation_weight = priorWeight
+        o.prior_rotation_weight = 2 * priorWeight
+        return o
+    }
+
     /// Aligns `source` to `target` starting from `initial` (target_from_source).
     static func align(source: PreparedFrame, target: PreparedFrame, initial: RigidTransform,
                       options: cb_odometry_options) throws(ReconError) -> OdometryResult {
@@ -73,7 +83,20 @@ enum PoseGraph {
                          maxIterations: Int, threads: Int) throws(ReconError) -> [Double] {
         guard !nodes.isEmpty else { return [] }
         var bridgedNodes = nodes.map { cb_pose($0) }
-        var bridgedEdges = edges.map { edge in
+        var bridgedEdges = bridged(edges)
+        var options = cb_pose_graph_options(max_iterations: Int32(maxIterations), cauchy_scale: cauchyScale,
+                                            num_threads: Int32(max(1, threads)))
+        var result = cb_pose_graph_result()
+        var norms = [Double](repeating: 0, count: edges.count)
+        try checkBridge(cb_optimize_pose_graph(&bridgedNodes, Int32(nodes.count), &bridgedEdges, Int32(edges.count), 0,
+                                               &options, &result, &norms), "cb_optimize_pose_graph")
+        nodes = bridgedNodes.map(\.transform)
+        return norms
+    }
+
+    /// The bridge form of `edges` (information turned into its upper Cholesky factor).
+    static func bridged(_ edges: [PoseGraphEdge]) -> [cb_pose_graph_edge] {
+        edges.map { edge in
             var e = cb_pose_graph_edge()
             e.a = Int32(edge.a)
             e.b = Int32(edge.b)
@@ -86,14 +109,6 @@ enum PoseGraph {
             }
             return e
         }
-        var options = cb_pose_graph_options(max_iterations: Int32(maxIterations), cauchy_scale: cauchyScale,
-                                            num_threads: Int32(max(1, threads)))
-        var result = cb_pose_graph_result()
-        var norms = [Double](repeating: 0, count: edges.count)
-        try checkBridge(cb_optimize_pose_graph(&bridgedNodes, Int32(nodes.count), &bridgedEdges, Int32(edges.count), 0,
-                                               &options, &result, &norms), "cb_optimize_pose_graph")
-        nodes = bridgedNodes.map(\.transform)
-        return norms
     }
 
     /// The upper-triangular S with SᵀS = A for a symmetric 6×6 A (row-major); a small ridge keeps it positive definite.

@@ -22,6 +22,7 @@ public struct ReconOptions: Codable, Sendable, Equatable {
     public var tracking = TrackingOptions()
     public var loopClosure = LoopClosureOptions()
     public var refineGuard = RefineGuardOptions()
+    public var globalRefinement = GlobalRefinementOptions()
     public var fusion = FusionOptions()
     public var correspondences = CorrespondenceOptions()
     /// Worker threads for fusion, correspondences and Ceres (≥ 1).
@@ -109,6 +110,10 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         /// When tracking fails, the recovery also starts from the prediction turned about the camera's vertical
         /// axis by ± each of these angles (degrees); empty = no turned starts.
         public var recoveryTurnsDegrees = [6.0, 12.0]
+        /// `refine` only: each alignment is pulled towards the device's relative motion with this weight (per metre
+        /// of departure, in the units of the point-to-plane residuals; rotation per radian × 2 m), so that directions
+        /// the surfaces leave free (a wall and a ceiling) keep the device motion instead of sliding; 0 = off.
+        public var devicePriorWeight = 3.0
         public init() {}
     }
 
@@ -123,6 +128,40 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         public var maxPairs = 300
         /// A pair counts only with at least this many matched samples under both trajectories.
         public var minMatches = 50
+        public init() {}
+    }
+
+    /// After the pose graph (`track` and `refine`): all keyframe poses refined jointly by point-to-plane residuals
+    /// between overlapping keyframes (`GlobalRefinement`).
+    public struct GlobalRefinementOptions: Codable, Sendable, Equatable {
+        public var enabled = true
+        /// Pairs: camera centres within this distance (metres), viewing directions within this angle (degrees)...
+        public var maxPairDistance = 1.5
+        public var maxPairAngleDegrees = 45.0
+        /// ...overlap (fraction of samples landing on the other's surface) at least this...
+        public var minOverlap = 0.2
+        /// ...and at most this many earlier partners per keyframe, most overlapping first.
+        public var maxPairsPerKeyframe = 10
+        /// Depth samples per keyframe and pair direction.
+        public var samplesPerPair = 600
+        /// Association rounds, and Levenberg–Marquardt iterations per round.
+        public var outerIterations = 4
+        public var solverIterations = 8
+        /// Association gate (metres) and Huber threshold (metres) of the point-to-plane residual.
+        public var maxDistance = 0.05
+        public var huber = 0.01
+        /// Source and target normals must agree within this angle (degrees).
+        public var maxNormalAngleDegrees = 30.0
+        /// Normals are averaged over a (2r+1)² pixel window first (0…8; noisy depth gives noisy normals).
+        public var normalRadius = 2
+        /// A pair direction with fewer matches is left out of a round.
+        public var minMatches = 50
+        /// The pose graph's edges (odometry and kept loops) join as a prior with their information times this
+        /// (0: no prior).
+        public var priorWeight = 1.0
+        /// `refine` only: consecutive keyframes are also tied to the device's relative motion with this weight (as
+        /// `tracking.devicePriorWeight`); 0 = off.
+        public var devicePriorWeight = 10.0
         public init() {}
     }
 
@@ -199,6 +238,8 @@ public struct ReconOptions: Codable, Sendable, Equatable {
                   tracking.keyframeTranslation, "> 0")
         try check((0...1).contains(tracking.minInlierRatio), "tracking.minInlierRatio", tracking.minInlierRatio, "0…1")
         try check(tracking.maxRMSE > 0 && tracking.maxCorrection > 0, "tracking.maxRMSE/maxCorrection", tracking.maxRMSE, "> 0")
+        try check(tracking.devicePriorWeight >= 0 && globalRefinement.devicePriorWeight >= 0, "devicePriorWeight",
+                  tracking.devicePriorWeight, ">= 0")
         try check([1, 2].contains(tracking.keyframeDownsample), "tracking.keyframeDownsample", tracking.keyframeDownsample, "1 or 2")
         try check(tracking.recoveryTurnsDegrees.allSatisfy { $0.isFinite && abs($0) < 90 }, "tracking.recoveryTurnsDegrees",
                   tracking.recoveryTurnsDegrees, "finite angles below 90°")
@@ -206,6 +247,16 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         try check(refineGuard.inlierTolerance >= 0, "refineGuard.inlierTolerance", refineGuard.inlierTolerance, ">= 0")
         try check(refineGuard.maxPairs >= 1 && refineGuard.minMatches >= 1, "refineGuard.maxPairs/minMatches",
                   refineGuard.maxPairs, ">= 1")
+        let g = globalRefinement
+        try check(g.maxPairDistance > 0 && g.maxPairAngleDegrees > 0 && (0...1).contains(g.minOverlap),
+                  "globalRefinement.maxPairDistance/maxPairAngleDegrees/minOverlap", g.maxPairDistance, "> 0, > 0, 0…1")
+        try check(g.maxPairsPerKeyframe >= 1 && g.samplesPerPair >= 16 && g.minMatches >= 1,
+                  "globalRefinement.maxPairsPerKeyframe/samplesPerPair/minMatches", g.samplesPerPair, ">= 1, >= 16, >= 1")
+        try check((0...8).contains(g.normalRadius), "globalRefinement.normalRadius", g.normalRadius, "0…8")
+        try check(g.outerIterations >= 1 && g.solverIterations >= 1, "globalRefinement.outerIterations/solverIterations",
+                  g.outerIterations, ">= 1")
+        try check(g.maxDistance > 0 && g.huber > 0 && g.maxNormalAngleDegrees > 0 && g.priorWeight >= 0,
+                  "globalRefinement.maxDistance/huber/maxNormalAngleDegrees/priorWeight", g.maxDistance, "> 0 (prior >= 0)")
         try check(loopClosure.maxDistance > 0 && loopClosure.maxAngleDegrees > 0, "loopClosure.maxDistance/maxAngleDegrees",
                   loopClosure.maxDistance, "> 0")
         try check(loopClosure.minKeyframeGap >= 1, "loopClosure.minKeyframeGap", loopClosure.minKeyframeGap, ">= 1")

@@ -20,6 +20,9 @@ public struct ReconSummary: Codable, Sendable, Equatable {
     public var ateRMSEInputPoses: Double?
     /// `refine` when the guard kept the device poses: the ATE RMSE the refined poses would have had; lower is better.
     public var ateRMSERefinedBeforeGuard: Double?
+    /// track/refine: the ATE RMSE (metres) after each pose stage ("odometry": keyframe chain alone, "poseGraph",
+    /// "globalRefinement"), before the refine guard; lower is better.
+    public var ateRMSEStages: [String: Double]?
     public var points = 0
     public var meshVertices = 0
     public var meshTriangles = 0
@@ -59,6 +62,10 @@ public struct ReconSummary: Codable, Sendable, Equatable {
             lines.append(String(format: "  ATE RMSE: %.4f m", ate)
                          + (ateRMSEInputPoses.map { String(format: " (input poses: %.4f m)", $0) } ?? "")
                          + (ateRMSERefinedBeforeGuard.map { String(format: " (refined, not kept: %.4f m)", $0) } ?? ""))
+            if let stages = ateRMSEStages, !stages.isEmpty {
+                lines.append("  ATE RMSE by stage: " + stages.sorted { $0.value > $1.value }
+                    .map { $0.key + String(format: " %.4f m", $0.value) }.joined(separator: ", "))
+            }
         }
         lines.append("  mesh: \(meshVertices) vertices, \(meshTriangles) triangles; TSDF \(tsdfBlocks) blocks, "
                      + String(format: "%.1f MB", Double(tsdfBytes) / 1e6))

@@ -143,6 +143,11 @@ public enum Reconstruction {
             if let device = source.devicePoses {
                 summary.ateRMSEInputPoses = TrajectoryError.ateRMSE(estimate: viewFrames.map { device[$0] }, groundTruth: views)
             }
+            if let estimator, !estimator.stages.isEmpty {
+                summary.ateRMSEStages = Dictionary(estimator.stages.compactMap { stage in
+                    TrajectoryError.ateRMSE(estimate: stage.poses.map { $0 }, groundTruth: views).map { (stage.name, $0) }
+                }, uniquingKeysWith: { _, last in last })
+            }
             if let unguarded = estimator?.unguarded {
                 summary.ateRMSERefinedBeforeGuard = TrajectoryError.ateRMSE(estimate: unguarded.map { $0 }, groundTruth: views)
             }
