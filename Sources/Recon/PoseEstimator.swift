@@ -237,8 +237,21 @@ final class PoseEstimator {
                                                    refinedInlierRatio: 0, deviceInlierRatio: 0)
             return refined
         }
-        let verdict = TrajectoryConsistency.judge(frames: keyframes.map(\.frame), refined: nodes, device: keyDevices,
+        var verdict = TrajectoryConsistency.judge(frames: keyframes.map(\.frame), refined: nodes, device: keyDevices,
                                                   options: options.refineGuard, loop: options.loopClosure)
+        let disagreement = TrajectoryConsistency.motionDisagreement(refined: refined, device: knownDevices)
+        verdict.motionDisagreementP95 = disagreement.p95
+        verdict.motionDisagreementMedian = disagreement.median
+        // Sliding shows as a few frames departing far more than the rest; a device with large but steady per-frame
+        // errors departs everywhere alike (high median) and is not a reason to distrust the refinement.
+        let guardOptions = options.refineGuard
+        if verdict.kept == "refined", disagreement.p95 > guardOptions.maxMotionDisagreement,
+           disagreement.p95 > guardOptions.motionOutlierRatio * disagreement.median {
+            verdict.kept = "device"
+            verdict.reason = String(format: "refined frame-to-frame motion departs from the device's by %.1f mm (95th "
+                                    + "percentile; median %.1f mm): an alignment slid", 1000 * disagreement.p95,
+                                    1000 * disagreement.median)
+        }
         report.refineGuard = verdict
         unguarded = refined
         return verdict.kept == "device" ? knownDevices : refined

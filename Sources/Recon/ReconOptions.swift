@@ -128,6 +128,12 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         public var maxPairs = 300
         /// A pair counts only with at least this many matched samples under both trajectories.
         public var minMatches = 50
+        /// The device poses are also kept when the refined frame-to-frame motion departs from the device's by more
+        /// than this (metres, 95th percentile over frames) AND by more than `motionOutlierRatio` × its median: a
+        /// few frames whose alignment slid, which overlapping-pair residuals cannot see (locally consistent,
+        /// globally bent).
+        public var maxMotionDisagreement = 0.012
+        public var motionOutlierRatio = 3.0
         public init() {}
     }
 
@@ -245,6 +251,9 @@ public struct ReconOptions: Codable, Sendable, Equatable {
                   tracking.recoveryTurnsDegrees, "finite angles below 90°")
         try check(refineGuard.margin >= 0 && refineGuard.margin < 1, "refineGuard.margin", refineGuard.margin, "0…1")
         try check(refineGuard.inlierTolerance >= 0, "refineGuard.inlierTolerance", refineGuard.inlierTolerance, ">= 0")
+        try check(refineGuard.maxMotionDisagreement > 0 && refineGuard.motionOutlierRatio >= 1,
+                  "refineGuard.maxMotionDisagreement/motionOutlierRatio",
+                  refineGuard.maxMotionDisagreement, "> 0 metres, ratio >= 1")
         try check(refineGuard.maxPairs >= 1 && refineGuard.minMatches >= 1, "refineGuard.maxPairs/minMatches",
                   refineGuard.maxPairs, ">= 1")
         let g = globalRefinement

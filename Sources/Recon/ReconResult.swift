@@ -55,7 +55,9 @@ public struct ReconSummary: Codable, Sendable, Equatable {
                 lines.append("  refine guard: kept \(g.kept) poses (\(g.reason); \(g.pairs) keyframe pairs, median residual "
                              + String(format: "%.2f mm refined vs %.2f mm device, inliers %.3f vs %.3f)",
                                       1000 * g.refinedMedianResidual, 1000 * g.deviceMedianResidual,
-                                      g.refinedInlierRatio, g.deviceInlierRatio))
+                                      g.refinedInlierRatio, g.deviceInlierRatio)
+                             + (g.motionDisagreementP95.map { String(format: "; motion vs device p95 %.1f mm", 1000 * $0) } ?? "")
+                             + (g.motionDisagreementMedian.map { String(format: ", median %.1f mm", 1000 * $0) } ?? ""))
             }
         }
         if let ate = ateRMSE {

@@ -19,6 +19,12 @@ public struct RefineGuardReport: Codable, Sendable, Equatable {
     /// Mean over pairs of the fraction of overlapping samples within 1 cm of the other keyframe's surface; higher is better.
     public var refinedInlierRatio: Double
     public var deviceInlierRatio: Double
+    /// 95th percentile over consecutive frames of how far the refined frame-to-frame motion departs from the
+    /// device's (metres; nil when not measured). Device odometry drifts but is locally accurate, so a large value
+    /// means an alignment slid where the surfaces leave a direction free; lower is better.
+    public var motionDisagreementP95: Double? = nil
+    /// The median of the same (metres): the device's typical per-frame error when the refinement is right.
+    public var motionDisagreementMedian: Double? = nil
 }
 
 /// A ground-truth-free score of a keyframe trajectory: project each keyframe's depth samples into every other
@@ -86,6 +92,18 @@ struct TrajectoryConsistency: Sendable, Equatable {
         let median = residuals.isEmpty ? .infinity : residuals[residuals.count / 2]
         return TrajectoryConsistency(medianResidual: median, inlierRatio: landed > 0 ? Double(inliers) / Double(landed) : 0,
                                      matched: residuals.count)
+    }
+
+    /// The 95th percentile and the median of |t(refined_i⁻¹ refined_{i+1}) − t(device_i⁻¹ device_{i+1})| over
+    /// consecutive frames (metres); zeros for fewer than two frames.
+    static func motionDisagreement(refined: [RigidTransform], device: [RigidTransform]) -> (p95: Double, median: Double) {
+        guard refined.count >= 2, device.count == refined.count else { return (0, 0) }
+        var gaps = (0..<(refined.count - 1)).map { i in
+            let r = refined[i].inverse * refined[i + 1], d = device[i].inverse * device[i + 1]
+            return length3(r.translation - d.translation)
+        }
+        gaps.sort()
+        return (gaps[min(gaps.count - 1, Int((0.95 * Double(gaps.count)).rounded(.down)))], gaps[gaps.count / 2])
     }
 
     /// Compares the refined and the device keyframe trajectories on the same pairs; `margin` is the relative

@@ -42,3 +42,27 @@ import Testing
         #expect(throws: ReconError.self) { try options.validate() }
     }
 }
+
+/// The guard's second test: refined frame-to-frame motion against the device's.
+@Suite struct MotionDisagreementTests {
+    @Test func aSlidingStretchIsSeenAndAGlobalBendIsNot() throws {
+        let device = (0..<40).map { i in
+            RigidTransform(rotationVector: SIMD3(0, 0, 0.02 * Double(i)), translation: SIMD3(0.05 * Double(i), 0, 0))
+        }
+        // A slow global correction (drift removed): every frame-to-frame motion changes by 0.5 mm at most.
+        let corrected = device.enumerated().map { i, pose in
+            RigidTransform(translation: SIMD3(0, 0.0005 * Double(i), 0)) * pose
+        }
+        #expect(TrajectoryConsistency.motionDisagreement(refined: corrected, device: device).p95 < 0.001)
+        // Frames 10…14 slid 3 cm sideways (an alignment sliding along a wall): entering and leaving the slide
+        // depart by 3 cm, far above the rest.
+        let slid = device.enumerated().map { i, pose in
+            (10...14).contains(i) ? pose * RigidTransform(translation: SIMD3(0, 0.03, 0)) : pose
+        }
+        let statistics = TrajectoryConsistency.motionDisagreement(refined: slid, device: device)
+        #expect(abs(statistics.p95 - 0.03) < 1e-9)
+        #expect(statistics.median < 1e-9)
+        let single = TrajectoryConsistency.motionDisagreement(refined: [device[0]], device: [device[0]])
+        #expect(single.p95 == 0 && single.median == 0)
+    }
+}
