@@ -1,3 +1,5 @@
+import CFastPaths
+
 /// Union–find over `0..<count` with union by rank and path compression (halving), joining exactly as the ScanNet
 /// segmentator does: joining roots x and y hangs y under x when rank(x) > rank(y), otherwise x under y
 /// (and y's rank grows on a tie). With the same edge order this gives the same root for every set, which
@@ -69,6 +71,21 @@ public struct DisjointSets: Sendable {
                 let grandparent = parent[Int(up)]
                 parent[Int(element)] = grandparent
                 element = grandparent
+            }
+        }
+
+        /// Prefetch hints for the edges at `far` (their parents) and `near` (their parents' parents, by then
+        /// usually cached); indices past the end are ignored. Hints only: results never depend on them.
+        @inline(__always)
+        func prefetch(_ edges: UnsafeBufferPointer<WeightedEdge>, _ far: Int, _ near: Int) {
+            guard let base = parent.baseAddress else { return }
+            if far < edges.count {
+                fp_prefetch(base + Int(edges[far].a))
+                fp_prefetch(base + Int(edges[far].b))
+            }
+            if near < edges.count {
+                fp_prefetch(base + Int(parent[Int(edges[near].a)]))
+                fp_prefetch(base + Int(parent[Int(edges[near].b)]))
             }
         }
 

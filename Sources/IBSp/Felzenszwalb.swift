@@ -41,7 +41,11 @@ public enum Felzenszwalb {
         var refused: [WeightedEdge] = []
         edges.withUnsafeBufferPointer { edge in
             sets.withForest { f in
-                for e in edge {
+                for i in edge.indices {
+                    // The finds are bound by memory latency (two dependent random reads per edge): start loading
+                    // the parents of an edge `prefetchDistance` ahead, and their parents half as far ahead.
+                    f.prefetch(edge, i + prefetchDistance, i + prefetchDistance / 2)
+                    let e = edge[i]
                     let ra = f.find(e.a), rb = f.find(e.b)
                     guard ra != rb else { continue }
                     let weight = e.w
@@ -76,6 +80,9 @@ public enum Felzenszwalb {
         }
         return sets
     }
+
+    /// How many edges ahead the main pass prefetches union–find parents (measured: BENCHMARKS.md).
+    static let prefetchDistance = 16
 
     /// Relabels non-negative ids to `0..<S` in order of first appearance (deterministic, contiguous);
     /// negative ids become −1.

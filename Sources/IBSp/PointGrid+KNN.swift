@@ -5,12 +5,31 @@ extension PointGrid {
     /// The exact `k` nearest neighbours of every point, excluding the point itself, nearest first; equal
     /// distances are ordered by ascending original index. Rows are indexed by original point index and padded
     /// with −1 / +∞ when fewer than `k` other points exist (the same layout as `KDTree.knnGraph`).
-    ///
-    /// All points of a cell share one candidate list, the 3 × 3 × 3 cells around it. A query's answer is
-    /// final when its k-th distance is within the distance from the query to the block's faces (no point
-    /// outside can be nearer); otherwise (sparse regions, outliers) the block grows to 5³, 9³, … cells.
-    /// Cells are processed in parallel chunks; the result does not depend on the scheduling.
     func knnGraph(k: Int) -> KNNGraph {
+        let slots = knnInCellOrder(k: k)
+        let n = order.count
+        var neighbors = [Int32](repeating: -1, count: n * k)
+        var distances = [Float](repeating: .infinity, count: n * k)
+        for s in 0..<n {
+            let row = Int(order[s]) * k
+            for r in 0..<k {
+                let t = slots.neighbors[s * k + r]
+                neighbors[row + r] = t >= 0 ? order[Int(t)] : -1
+                distances[row + r] = slots.squaredDistances[s * k + r]
+            }
+        }
+        return KNNGraph(k: k, neighbors: neighbors, squaredDistances: distances)
+    }
+
+    /// `knnGraph(k:)` in cell order: row `s` belongs to slot `s` (point `order[s]`) and its entries are slots.
+    /// Neighbours and their order are the same as in `knnGraph(k:)` (ties by ascending *original* index).
+    ///
+    /// All points of a cell share one candidate block, the 3 × 3 × 3 cells around it: nine contiguous slot
+    /// ranges, read in place (the query's own row first, so that the k-th distance tightens early). A query's
+    /// answer is final when its k-th distance is within the distance from the query to the block's faces (no
+    /// point outside can be nearer); otherwise (sparse regions, outliers) the block grows to 5³, 9³, … cells.
+    /// Cells are processed in parallel chunks; the result does not depend on the scheduling.
+    func knnInCellOrder(k: Int) -> KNNGraph {
         let n = order.count
         var neighbors = [Int32](repeating: -1, count: n * k)
         var distances = [Float](repeating: .infinity, count: n * k)
@@ -20,10 +39,14 @@ extension PointGrid {
         let chunks = (cells + chunkSize - 1) / chunkSize
         neighbors.withUnsafeMutableBufferPointer { nb in
             distances.withUnsafeMutableBufferPointer { dist in
-                let output = GridKNNOutput(neighbors: nb, distances: dist)
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    var search = GridKNNSearch(grid: self, k: k)
-                    search.run(cells: (chunk * chunkSize)..<min(cells, (chunk + 1) * chunkSize), into: output)
+                sorted.withUnsafeBufferPointer { points in
+                    order.withUnsafeBufferPointer { original in
+                        let shared = GridKNNBuffers(neighbors: nb, distances: dist, points: points, original: original)
+                        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                            var search = GridKNNSearch(grid: self, buffers: shared, k: k)
+                            search.run(cells: (chunk * chunkSize)..<min(cells, (chunk + 1) * chunkSize))
+                        }
+                    }
                 }
             }
         }
@@ -42,46 +65,47 @@ extension PointGrid {
     }
 }
 
-/// Output rows shared by worker threads; each point's row is written by exactly one thread.
-private struct GridKNNOutput: @unchecked Sendable {
+/// The grid's arrays and the output rows, shared by worker threads; each row is written by exactly one thread.
+private struct GridKNNBuffers: @unchecked Sendable {
     let neighbors: UnsafeMutableBufferPointer<Int32>
     let distances: UnsafeMutableBufferPointer<Float>
+    let points: UnsafeBufferPointer<SIMD3<Float>>
+    let original: UnsafeBufferPointer<Int32>
 }
 
-/// One worker's state: the candidate block of the current cell and a sorted top-k list.
+/// One worker's state: the slot ranges of the current block and a sorted top-k list of slots.
 private struct GridKNNSearch {
     let grid: PointGrid
+    let buffers: GridKNNBuffers
     let k: Int
-    /// The current cell's 3 × 3 × 3 block: positions and original indices.
-    var candidates: [SIMD3<Float>] = []
-    var candidateIndex: [Int32] = []
-    /// The wider block of `widen` (kept apart so that the cell's block serves the cell's other points).
-    var wideCandidates: [SIMD3<Float>] = []
-    var wideIndex: [Int32] = []
+    /// Slot ranges of the current cell's 3 × 3 × 3 block, as (start, end) pairs.
+    var ranges: [Int] = []
+    /// Slot ranges of `widen`'s larger block (kept apart so that the cell's block serves its other points).
+    var wideRanges: [Int] = []
     var bestDistance: [Float]
-    var bestIndex: [Int32]
+    var bestSlot: [Int32]
 
-    init(grid: PointGrid, k: Int) {
+    init(grid: PointGrid, buffers: GridKNNBuffers, k: Int) {
         self.grid = grid
+        self.buffers = buffers
         self.k = k
         bestDistance = [Float](repeating: .infinity, count: k)
-        bestIndex = [Int32](repeating: -1, count: k)
-        candidates.reserveCapacity(256)
-        candidateIndex.reserveCapacity(256)
+        bestSlot = [Int32](repeating: -1, count: k)
+        ranges.reserveCapacity(18)
     }
 
-    mutating func run(cells: Range<Int>, into output: GridKNNOutput) {
+    mutating func run(cells: Range<Int>) {
         guard !cells.isEmpty else { return }
         let plane = grid.nx * grid.ny
         let keys = grid.cellKeys, starts = grid.cellStart
-        // One cursor per (dy, dz) row of the block; cell keys ascend, so each cursor only moves forward.
-        var rowOffsets: [Int] = []
-        for dz in -1...1 { for dy in -1...1 { rowOffsets.append(dz * plane + dy * grid.nx) } }
+        // One cursor per (dy, dz) row of the block, the query's own row first; cell keys ascend, so each
+        // cursor only moves forward.
+        var rowOffsets: [Int] = [0]
+        for dz in -1...1 { for dy in -1...1 where dz != 0 || dy != 0 { rowOffsets.append(dz * plane + dy * grid.nx) } }
         var cursors = rowOffsets.map { grid.firstCell(atLeast: keys[cells.lowerBound] + $0 - 1) }
         for cell in cells {
             let key = keys[cell]
-            candidates.removeAll(keepingCapacity: true)
-            candidateIndex.removeAll(keepingCapacity: true)
+            ranges.removeAll(keepingCapacity: true)
             for r in 0..<rowOffsets.count {
                 let low = key + rowOffsets[r] - 1, high = low + 2
                 var c = cursors[r]
@@ -89,21 +113,18 @@ private struct GridKNNSearch {
                 cursors[r] = c
                 var end = c
                 while end < keys.count, keys[end] <= high { end += 1 }
-                for s in Int(starts[c])..<Int(starts[end]) {
-                    candidates.append(grid.sorted[s])
-                    candidateIndex.append(grid.order[s])
-                }
+                if end > c { ranges.append(Int(starts[c])); ranges.append(Int(starts[end])) }
             }
             let lowCorner = grid.origin + SIMD3<Float>(grid.cell(of: key) &- 2) * grid.cellSize
             for slot in Int(starts[cell])..<Int(starts[cell + 1]) {
-                let query = grid.sorted[slot], point = grid.order[slot]
-                Self.nearest(to: query, excluding: point, among: candidates, candidateIndex, into: &bestDistance, &bestIndex)
+                let query = buffers.points[slot]
+                nearest(to: query, excluding: slot, in: ranges)
                 let reach = faceDistance(query, low: lowCorner, high: lowCorner + 3 * grid.cellSize)
-                if !(bestDistance[k - 1] <= reach * reach) { widen(query, excluding: point, key: key) }
-                let row = Int(point) * k
+                if !(bestDistance[k - 1] <= reach * reach) { widen(query, excluding: slot, key: key) }
+                let row = slot * k
                 for r in 0..<k {
-                    output.neighbors[row + r] = bestIndex[r]
-                    output.distances[row + r] = bestDistance[r]
+                    buffers.neighbors[row + r] = bestSlot[r]
+                    buffers.distances[row + r] = bestDistance[r]
                 }
             }
         }
@@ -115,30 +136,38 @@ private struct GridKNNSearch {
         return min(inside.x, inside.y, inside.z) - grid.cellSize * 1e-3
     }
 
-    /// Fills the top-k lists from the candidates, ordered by (squared distance, original index).
-    static func nearest(to query: SIMD3<Float>, excluding excluded: Int32, among points: [SIMD3<Float>],
-                        _ indices: [Int32], into bestDistance: inout [Float], _ bestIndex: inout [Int32]) {
-        let last = bestDistance.count - 1
-        points.withUnsafeBufferPointer { points in
-            indices.withUnsafeBufferPointer { indices in
-                bestDistance.withUnsafeMutableBufferPointer { dist in
-                    bestIndex.withUnsafeMutableBufferPointer { best in
-                        for r in 0...last { dist[r] = .infinity; best[r] = -1 }
-                        for c in 0..<points.count {
+    /// Fills the top-k lists from the slots of `ranges`, ordered by (squared distance, original index). The
+    /// original indices are read only on exact distance ties.
+    mutating func nearest(to query: SIMD3<Float>, excluding excluded: Int, in ranges: [Int]) {
+        let last = k - 1
+        let points = buffers.points, original = buffers.original
+        ranges.withUnsafeBufferPointer { ranges in
+            bestDistance.withUnsafeMutableBufferPointer { dist in
+                bestSlot.withUnsafeMutableBufferPointer { best in
+                    for r in 0...last { dist[r] = .infinity; best[r] = -1 }
+                    var pair = 0
+                    while pair < ranges.count {
+                        for c in ranges[pair]..<ranges[pair + 1] {
                             let d = points[c] - query
                             let d2 = d.x * d.x + d.y * d.y + d.z * d.z
-                            guard d2 <= dist[last] else { continue }
-                            let index = indices[c]
-                            guard index != excluded, d2 < dist[last] || index < best[last] else { continue }
+                            guard d2 <= dist[last], c != excluded else { continue }
+                            let index = original[c]
+                            if d2 == dist[last] {
+                                guard best[last] >= 0, index < original[Int(best[last])] else { continue }
+                            }
                             var i = last
-                            while i > 0, dist[i - 1] > d2 || (dist[i - 1] == d2 && best[i - 1] > index) {
-                                dist[i] = dist[i - 1]
+                            while i > 0 {
+                                let previous = dist[i - 1]
+                                guard previous > d2 || (previous == d2 && best[i - 1] >= 0
+                                                        && original[Int(best[i - 1])] > index) else { break }
+                                dist[i] = previous
                                 best[i] = best[i - 1]
                                 i -= 1
                             }
                             dist[i] = d2
-                            best[i] = index
+                            best[i] = Int32(truncatingIfNeeded: c)
                         }
+                        pair += 2
                     }
                 }
             }
@@ -147,13 +176,12 @@ private struct GridKNNSearch {
 
     /// Grows the block around the query's cell (radius 2, 4, 8, … cells) until the answer is provably final
     /// or the block covers the whole grid.
-    mutating func widen(_ query: SIMD3<Float>, excluding excluded: Int32, key: Int) {
+    mutating func widen(_ query: SIMD3<Float>, excluding excluded: Int, key: Int) {
         let cell = grid.cell(of: key)
         let plane = grid.nx * grid.ny
         var radius = 2
         while true {
-            wideCandidates.removeAll(keepingCapacity: true)
-            wideIndex.removeAll(keepingCapacity: true)
+            wideRanges.removeAll(keepingCapacity: true)
             let zRange = max(cell.z - radius, 0)...min(cell.z + radius, grid.nz - 1)
             let yRange = max(cell.y - radius, 0)...min(cell.y + radius, grid.ny - 1)
             let xLow = max(cell.x - radius, 0), xHigh = min(cell.x + radius, grid.nx - 1)
@@ -161,13 +189,10 @@ private struct GridKNNSearch {
                 for y in yRange {
                     let row = z * plane + y * grid.nx
                     let first = grid.firstCell(atLeast: row + xLow), end = grid.firstCell(atLeast: row + xHigh + 1)
-                    for s in Int(grid.cellStart[first])..<Int(grid.cellStart[end]) {
-                        wideCandidates.append(grid.sorted[s])
-                        wideIndex.append(grid.order[s])
-                    }
+                    if end > first { wideRanges.append(Int(grid.cellStart[first])); wideRanges.append(Int(grid.cellStart[end])) }
                 }
             }
-            Self.nearest(to: query, excluding: excluded, among: wideCandidates, wideIndex, into: &bestDistance, &bestIndex)
+            nearest(to: query, excluding: excluded, in: wideRanges)
             let covers = cell.x - radius <= 1 && cell.x + radius >= grid.nx - 2 && cell.y - radius <= 1
                 && cell.y + radius >= grid.ny - 2 && cell.z - radius <= 1 && cell.z + radius >= grid.nz - 2
             if covers { return }

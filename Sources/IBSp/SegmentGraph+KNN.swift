@@ -26,8 +26,9 @@ extension SegmentGraph {
     /// A kNN graph over points with the ScanNet segmentator's normal weight (plus an optional colour term).
     ///
     /// Each unordered pair {i, j} that appears in either point's k nearest neighbours (exact, equal distances
-    /// broken by the smaller index; `PointGrid`) is one edge, written from the smaller index (a < b) in order
-    /// of (a, rank of b in a's row), so the edge list does not depend on thread scheduling.
+    /// broken by the smaller index; `PointGrid`) is one edge, written from the smaller index (a < b) — the
+    /// direction the weight's convexity test uses. Edges are listed in the order `knnInCellOrder` emits them
+    /// (by grid cell of the emitting point), which does not depend on thread scheduling.
     ///
     /// - Parameters:
     ///   - positions: `[N]` points in metres.
@@ -35,21 +36,35 @@ extension SegmentGraph {
     ///   - colours: `[N]` 8-bit RGB, or empty (required when `options.colourWeight > 0`).
     public static func knn(positions: [SIMD3<Float>], normals: [SIMD3<Float>], colours: [SIMD3<UInt8>] = [],
                            options: KNNGraphOptions = KNNGraphOptions()) throws(IBSpError) -> SegmentGraph {
+        let local = try knnInCellOrder(positions: positions, normals: normals, colours: colours, options: options)
+        return local.graph.relabelled(local.order)
+    }
+
+    /// The graph of `knn(positions:normals:colours:options:)` over *slots*: vertex `s` is point `order[s]`,
+    /// points sorted by grid cell (`PointGrid`). Neighbouring points get nearby numbers, so the clustering's
+    /// random reads of per-vertex state stay within a few cache lines and pages. Each edge's `a` is the end with
+    /// the smaller original index, so weights are bit-identical to `knn`'s.
+    static func knnInCellOrder(positions: [SIMD3<Float>], normals: [SIMD3<Float>], colours: [SIMD3<UInt8>] = [],
+                               options: KNNGraphOptions) throws(IBSpError) -> (graph: SegmentGraph, order: [Int32]) {
         try options.validate()
         let n = positions.count
         guard normals.count == n else { throw .sizeMismatch(field: "normals", expected: n, actual: normals.count) }
         if options.colourWeight > 0, colours.count != n {
             throw .sizeMismatch(field: "colours", expected: n, actual: colours.count)
         }
-        guard n >= 2 else { return SegmentGraph(vertexCount: n) }
+        guard n >= 2 else { return (SegmentGraph(vertexCount: n), (0..<Int32(n)).map { $0 }) }
         if let bad = positions.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite && $0.z.isFinite) }) {
             throw .invalidOption(name: "positions[\(bad)]", value: "\(positions[bad])", expected: "finite coordinates")
         }
         guard n < Int(Int32.max) else { throw .invalidOption(name: "positions", value: "\(n) points", expected: "< 2³¹ − 1") }
-        let rows = PointGrid(points: positions).knnGraph(k: options.k)
+        let grid = PointGrid(points: positions)
+        let rows = grid.knnInCellOrder(k: options.k)
+        let order = grid.order
         let k = rows.k
         let scale = options.colourWeight / (255 * Float(3).squareRoot())
         let hasColour = scale > 0
+        let slotNormals = order.map { normals[Int($0)] }
+        let slotColours = hasColour ? order.map { SIMD3<Float>(colours[Int($0)]) } : []
         // Rows are split into chunks that emit and weight their edges in parallel; concatenating the chunks in
         // row order gives the same edge list as one serial pass.
         let chunk = 1 << 15
@@ -62,26 +77,22 @@ extension SegmentGraph {
                     let nb = out.neighbors
                     var part = EdgeChunk()
                     let rowRange = (c * chunk)..<min(n, (c + 1) * chunk)
-                    part.a.reserveCapacity(rowRange.count * k * 5 / 8)
-                    part.b.reserveCapacity(rowRange.count * k * 5 / 8)
-                    part.w.reserveCapacity(rowRange.count * k * 5 / 8)
-                    for i in rowRange {
+                    part.reserve(rowRange.count * k * 5 / 8)
+                    for s in rowRange {
                         for r in 0..<k {
-                            let j = Int(nb[i * k + r])
-                            guard j >= 0, j != i else { continue }
-                            let lo: Int, hi: Int
-                            if j > i {
-                                lo = i; hi = j
-                            } else {
-                                // j < i: emitted from j's row already when i is among j's neighbours.
+                            let t = Int(nb[s * k + r])
+                            guard t >= 0, t != s else { continue }
+                            if t < s {
+                                // Emitted from t's row already when s is among t's neighbours.
                                 var listed = false
-                                for s in 0..<k where nb[j * k + s] == Int32(i) { listed = true; break }
+                                for q in 0..<k where nb[t * k + q] == Int32(s) { listed = true; break }
                                 if listed { continue }
-                                lo = j; hi = i
                             }
-                            var weight = scanNetEdgeWeight(pa: positions[lo], pb: positions[hi], na: normals[lo], nb: normals[hi])
+                            let (lo, hi) = order[s] < order[t] ? (s, t) : (t, s)
+                            var weight = scanNetEdgeWeight(pa: grid.sorted[lo], pb: grid.sorted[hi],
+                                                           na: slotNormals[lo], nb: slotNormals[hi])
                             if hasColour {
-                                let d = SIMD3<Float>(colours[lo]) - SIMD3<Float>(colours[hi])
+                                let d = slotColours[lo] - slotColours[hi]
                                 weight += scale * (d * d).sum().squareRoot()
                             }
                             part.a.append(Int32(lo)); part.b.append(Int32(hi)); part.w.append(weight)
@@ -101,7 +112,12 @@ extension SegmentGraph {
             graph.b.append(contentsOf: part.b)
             graph.w.append(contentsOf: part.w)
         }
-        return graph
+        return (graph, order)
+    }
+
+    /// The same edges with vertex `v` renamed `names[v]` (e.g. slots back to original point indices).
+    func relabelled(_ names: [Int32]) -> SegmentGraph {
+        SegmentGraph(vertexCount: vertexCount, a: a.map { names[Int($0)] }, b: b.map { names[Int($0)] }, w: w)
     }
 }
 
@@ -110,6 +126,12 @@ private struct EdgeChunk {
     var a: [Int32] = []
     var b: [Int32] = []
     var w: [Float] = []
+
+    mutating func reserve(_ count: Int) {
+        a.reserveCapacity(count)
+        b.reserveCapacity(count)
+        w.reserveCapacity(count)
+    }
 }
 
 /// The per-chunk slots filled by worker threads, each writing its own slot, and the kNN rows they read.
