@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Felzenszwalb–Huttenlocher graph segmentation as the ScanNet segmentator runs it (reconstruction-notes §4.1).
 ///
 /// 1. Sort the edges by weight, ascending.
@@ -29,33 +31,39 @@ public enum Felzenszwalb {
     public static func segment(_ graph: SegmentGraph, keep: [Bool]? = nil, kThresh: Float, minSize: Int,
                                ties: EdgeTieOrder = .stable) -> DisjointSets {
         if let keep { precondition(keep.count == graph.edgeCount, "keep mask must have one flag per edge") }
-        // Sorted edges carry their endpoints, so both passes stream through one array (no gather by index).
-        let edges = ties == .stable
-            ? EdgeOrder.sortedEdges(graph, keep: keep)
-            : EdgeOrder.gathered(graph, keep: keep, order: IntrosortOrder.order(graph.w))
         var sets = DisjointSets(count: graph.vertexCount, threshold: kThresh)
         let small = Int32(clamping: minSize)
         // Step 3 can only join across edges that step 2 left between two components: an edge whose ends were
         // already together, or that step 2 merged, stays inside one component. Only the refused edges are
         // kept (in sorted order) for step 3, which then reads a fraction of the graph.
         var refused: [WeightedEdge] = []
-        edges.withUnsafeBufferPointer { edge in
+        // Sorted edges carry their endpoints, so both passes stream through one array (no gather by index).
+        if ties == .stable {
+            // Step 2 runs bucket by bucket while a second thread sorts the buckets ahead (`EdgeBuckets`).
+            let buckets = EdgeBuckets(graph, keep: keep)
+            let state = MainPassState()
             sets.withForest { f in
-                for i in edge.indices {
-                    // The finds are bound by memory latency (two dependent random reads per edge): start loading
-                    // the parents of an edge `prefetchDistance` ahead, and their parents half as far ahead.
-                    f.prefetch(edge, i + prefetchDistance, i + prefetchDistance / 2)
-                    let e = edge[i]
-                    let ra = f.find(e.a), rb = f.find(e.b)
-                    guard ra != rb else { continue }
-                    let weight = e.w
-                    if weight <= f.node[Int(ra)].threshold, weight <= f.node[Int(rb)].threshold {
-                        let root = f.join(ra, rb)
-                        f.node[Int(root)].threshold = weight + kThresh / Float(f.node[Int(root)].size)
-                    } else {
-                        refused.append(e)
+                let forest = SendableForest(forest: f)
+                DispatchQueue.concurrentPerform(iterations: 2) { role in
+                    guard role == 0 else { buckets.sortRemaining(); return }
+                    var histogram = [Int](repeating: 0, count: 2048)
+                    var refused: [WeightedEdge] = []
+                    histogram.withUnsafeMutableBufferPointer { histogram in
+                        for b in 0..<EdgeBuckets.bucketCount where buckets.starts[b] < buckets.starts[b + 1] {
+                            buckets.waitUntilSorted(b, histogram: histogram)
+                            let range = buckets.starts[b]..<buckets.starts[b + 1]
+                            mainPass(UnsafeBufferPointer(rebasing: buckets.records[range]), forest.forest,
+                                     kThresh: kThresh, refused: &refused)
+                        }
                     }
+                    state.refused = refused
                 }
+            }
+            refused = state.refused
+        } else {
+            let edges = EdgeOrder.gathered(graph, keep: keep, order: IntrosortOrder.order(graph.w))
+            edges.withUnsafeBufferPointer { edge in
+                sets.withForest { f in mainPass(edge, f, kThresh: kThresh, refused: &refused) }
             }
         }
         // Sizes only grow in step 3, so an edge whose two ends already lie in components of at least `minSize`
@@ -81,6 +89,27 @@ public enum Felzenszwalb {
         return sets
     }
 
+    /// Step 2 over `edges` (sorted): merges or appends the edge to `refused`.
+    @inline(__always)
+    static func mainPass(_ edges: UnsafeBufferPointer<WeightedEdge>, _ f: DisjointSets.Forest, kThresh: Float,
+                         refused: inout [WeightedEdge]) {
+        for i in edges.indices {
+            // The finds are bound by memory latency (two dependent random reads per edge): start loading the
+            // parents of an edge `prefetchDistance` ahead, and their parents half as far ahead.
+            f.prefetch(edges, i + prefetchDistance, i + prefetchDistance / 2)
+            let e = edges[i]
+            let ra = f.find(e.a), rb = f.find(e.b)
+            guard ra != rb else { continue }
+            let weight = e.w
+            if weight <= f.node[Int(ra)].threshold, weight <= f.node[Int(rb)].threshold {
+                let root = f.join(ra, rb)
+                f.node[Int(root)].threshold = weight + kThresh / Float(f.node[Int(root)].size)
+            } else {
+                refused.append(e)
+            }
+        }
+    }
+
     /// How many edges ahead the main pass prefetches union–find parents (measured: BENCHMARKS.md).
     static let prefetchDistance = 16
 
@@ -102,6 +131,16 @@ public enum Felzenszwalb {
         }
         return (labels, Int(next))
     }
+}
+
+/// The main pass's refused edges, handed out of the parallel section (written by one thread, read after it).
+private final class MainPassState: @unchecked Sendable {
+    var refused: [WeightedEdge] = []
+}
+
+/// The union–find arrays handed to the main-pass thread (the only thread that touches them).
+private struct SendableForest: @unchecked Sendable {
+    let forest: DisjointSets.Forest
 }
 
 /// One edge with its weight, as the clustering passes read it.

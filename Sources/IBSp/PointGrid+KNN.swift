@@ -174,24 +174,25 @@ private struct GridKNNSearch {
         }
     }
 
-    /// Grows the block around the query's cell (radius 2, 4, 8, … cells) until the answer is provably final
-    /// or the block covers the whole grid.
+    /// Completes a query whose k-th distance reaches outside its cell's block. With k candidates found, the
+    /// true k nearest lie within the current k-th distance d, so one scan of the cells the box
+    /// `query ± d` touches is final (a margin covers the rounding of the cell index). Without k candidates the
+    /// block around the query's cell grows (radius 2, 4, 8, … cells) until the answer is provably final or the
+    /// block covers the whole grid.
     mutating func widen(_ query: SIMD3<Float>, excluding excluded: Int, key: Int) {
+        if bestDistance[k - 1].isFinite {
+            let reach = bestDistance[k - 1].squareRoot() * (1 + 1e-5) + grid.cellSize * 1e-3
+            let low = grid.cellCoordinates(query - reach), high = grid.cellCoordinates(query + reach)
+            collect(z: low.z...high.z, y: low.y...high.y, x: low.x...high.x)
+            nearest(to: query, excluding: excluded, in: wideRanges)
+            return
+        }
         let cell = grid.cell(of: key)
-        let plane = grid.nx * grid.ny
         var radius = 2
         while true {
-            wideRanges.removeAll(keepingCapacity: true)
-            let zRange = max(cell.z - radius, 0)...min(cell.z + radius, grid.nz - 1)
-            let yRange = max(cell.y - radius, 0)...min(cell.y + radius, grid.ny - 1)
-            let xLow = max(cell.x - radius, 0), xHigh = min(cell.x + radius, grid.nx - 1)
-            for z in zRange {
-                for y in yRange {
-                    let row = z * plane + y * grid.nx
-                    let first = grid.firstCell(atLeast: row + xLow), end = grid.firstCell(atLeast: row + xHigh + 1)
-                    if end > first { wideRanges.append(Int(grid.cellStart[first])); wideRanges.append(Int(grid.cellStart[end])) }
-                }
-            }
+            collect(z: max(cell.z - radius, 0)...min(cell.z + radius, grid.nz - 1),
+                    y: max(cell.y - radius, 0)...min(cell.y + radius, grid.ny - 1),
+                    x: max(cell.x - radius, 0)...min(cell.x + radius, grid.nx - 1))
             nearest(to: query, excluding: excluded, in: wideRanges)
             let covers = cell.x - radius <= 1 && cell.x + radius >= grid.nx - 2 && cell.y - radius <= 1
                 && cell.y + radius >= grid.ny - 2 && cell.z - radius <= 1 && cell.z + radius >= grid.nz - 2
@@ -200,6 +201,19 @@ private struct GridKNNSearch {
             let reach = faceDistance(query, low: low, high: low + Float(2 * radius + 1) * grid.cellSize)
             if bestDistance[k - 1] <= reach * reach { return }
             radius *= 2
+        }
+    }
+
+    /// Sets `wideRanges` to the slot ranges of the cells in the given box of cell coordinates.
+    mutating func collect(z: ClosedRange<Int>, y: ClosedRange<Int>, x: ClosedRange<Int>) {
+        wideRanges.removeAll(keepingCapacity: true)
+        let plane = grid.nx * grid.ny
+        for cz in z {
+            for cy in y {
+                let row = cz * plane + cy * grid.nx
+                let first = grid.firstCell(atLeast: row + x.lowerBound), end = grid.firstCell(atLeast: row + x.upperBound + 1)
+                if end > first { wideRanges.append(Int(grid.cellStart[first])); wideRanges.append(Int(grid.cellStart[end])) }
+            }
         }
     }
 }

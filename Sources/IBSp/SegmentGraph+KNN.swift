@@ -71,10 +71,11 @@ extension SegmentGraph {
         let chunks = (n + chunk - 1) / chunk
         var parts = [EdgeChunk](repeating: EdgeChunk(), count: chunks)
         rows.neighbors.withUnsafeBufferPointer { nb in
+          rows.squaredDistances.withUnsafeBufferPointer { dist in
             parts.withUnsafeMutableBufferPointer { parts in
-                let out = SendableChunks(parts: parts, neighbors: nb)
+                let out = SendableChunks(parts: parts, neighbors: nb, distances: dist)
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let nb = out.neighbors
+                    let nb = out.neighbors, dist = out.distances
                     var part = EdgeChunk()
                     let rowRange = (c * chunk)..<min(n, (c + 1) * chunk)
                     part.reserve(rowRange.count * k * 5 / 8)
@@ -83,10 +84,16 @@ extension SegmentGraph {
                             let t = Int(nb[s * k + r])
                             guard t >= 0, t != s else { continue }
                             if t < s {
-                                // Emitted from t's row already when s is among t's neighbours.
-                                var listed = false
-                                for q in 0..<k where nb[t * k + q] == Int32(s) { listed = true; break }
-                                if listed { continue }
+                                // Emitted from t's row already when s is among t's neighbours: surely so when s is
+                                // nearer than t's k-th neighbour, surely not when farther (squared distances are
+                                // bit-symmetric); only on a tie with the k-th is t's row searched.
+                                let d = dist[s * k + r], kth = dist[t * k + k - 1]
+                                if d < kth { continue }
+                                if d == kth {
+                                    var listed = false
+                                    for q in 0..<k where nb[t * k + q] == Int32(s) { listed = true; break }
+                                    if listed { continue }
+                                }
                             }
                             let (lo, hi) = order[s] < order[t] ? (s, t) : (t, s)
                             var weight = scanNetEdgeWeight(pa: grid.sorted[lo], pb: grid.sorted[hi],
@@ -101,6 +108,7 @@ extension SegmentGraph {
                     out.parts[c] = part
                 }
             }
+          }
         }
         let count = parts.reduce(0) { $0 + $1.w.count }
         var graph = SegmentGraph(vertexCount: n)
@@ -138,4 +146,5 @@ private struct EdgeChunk {
 private struct SendableChunks: @unchecked Sendable {
     let parts: UnsafeMutableBufferPointer<EdgeChunk>
     let neighbors: UnsafeBufferPointer<Int32>
+    let distances: UnsafeBufferPointer<Float>
 }
