@@ -89,6 +89,25 @@ public struct DisjointSets: Sendable {
             }
         }
 
+        /// Step 3's hints: the `large` flags of the edge at `far`, and the parents of the edge at `near` unless
+        /// both its ends are flagged (then step 3 skips it without a find).
+        @inline(__always)
+        func prefetchSmallStep(_ edges: UnsafeBufferPointer<WeightedEdge>, _ large: UnsafeBufferPointer<Bool>,
+                               _ far: Int, _ near: Int) {
+            guard let base = parent.baseAddress, let flags = large.baseAddress else { return }
+            if far < edges.count {
+                fp_prefetch(flags + Int(edges[far].a))
+                fp_prefetch(flags + Int(edges[far].b))
+            }
+            if near < edges.count {
+                let e = edges[near]
+                if !(large[Int(e.a)] && large[Int(e.b)]) {
+                    fp_prefetch(base + Int(e.a))
+                    fp_prefetch(base + Int(e.b))
+                }
+            }
+        }
+
         @inline(__always)
         func join(_ x: Int32, _ y: Int32) -> Int32 {
             let xi = Int(x), yi = Int(y)

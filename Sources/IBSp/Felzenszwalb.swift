@@ -77,11 +77,17 @@ public enum Felzenszwalb {
         }
         refused.withUnsafeBufferPointer { edge in
             sets.withForest { f in
-                for e in edge {
-                    if large[Int(e.a)], large[Int(e.b)] { continue }
-                    let ra = f.find(e.a), rb = f.find(e.b)
-                    if ra != rb, f.node[Int(ra)].size < small || f.node[Int(rb)].size < small {
-                        _ = f.join(ra, rb)
+                large.withUnsafeBufferPointer { large in
+                    for i in edge.indices {
+                        // As in step 2, the reads are random: prefetch the flags ahead, and the parents of the
+                        // edges the flags will not skip.
+                        f.prefetchSmallStep(edge, large, i + prefetchDistance, i + prefetchDistance / 2)
+                        let e = edge[i]
+                        if large[Int(e.a)], large[Int(e.b)] { continue }
+                        let ra = f.find(e.a), rb = f.find(e.b)
+                        if ra != rb, f.node[Int(ra)].size < small || f.node[Int(rb)].size < small {
+                            _ = f.join(ra, rb)
+                        }
                     }
                 }
             }

@@ -14,34 +14,43 @@ extension PointGrid {
             let row = Int(order[s]) * k
             for r in 0..<k {
                 let t = slots.neighbors[s * k + r]
-                neighbors[row + r] = t >= 0 ? order[Int(t)] : -1
-                distances[row + r] = slots.squaredDistances[s * k + r]
+                guard t >= 0 else { continue }
+                neighbors[row + r] = order[Int(t)]
+                distances[row + r] = Self.squaredDistance(sorted[s], sorted[Int(t)])
             }
         }
         return KNNGraph(k: k, neighbors: neighbors, squaredDistances: distances)
     }
 
-    /// `knnGraph(k:)` in cell order: row `s` belongs to slot `s` (point `order[s]`) and its entries are slots.
-    /// Neighbours and their order are the same as in `knnGraph(k:)` (ties by ascending *original* index).
+    /// The squared distance the search compares, `‖p − q‖²` summed x, y, z (bit-symmetric in p and q).
+    @inline(__always)
+    static func squaredDistance(_ query: SIMD3<Float>, _ point: SIMD3<Float>) -> Float {
+        let d = point - query
+        return d.x * d.x + d.y * d.y + d.z * d.z
+    }
+
+    /// `knnGraph(k:)` in cell order: row `s` belongs to slot `s` (point `order[s]`) and its entries are slots;
+    /// `kth[s]` is the squared distance of the row's last entry (+∞ when the row is padded). Neighbours and
+    /// their order are the same as in `knnGraph(k:)` (ties by ascending *original* index).
     ///
     /// All points of a cell share one candidate block, the 3 × 3 × 3 cells around it: nine contiguous slot
     /// ranges, read in place (the query's own row first, so that the k-th distance tightens early). A query's
     /// answer is final when its k-th distance is within the distance from the query to the block's faces (no
-    /// point outside can be nearer); otherwise (sparse regions, outliers) the block grows to 5³, 9³, … cells.
+    /// point outside can be nearer); otherwise (sparse regions, outliers) `widen` completes it.
     /// Cells are processed in parallel chunks; the result does not depend on the scheduling.
-    func knnInCellOrder(k: Int) -> KNNGraph {
+    func knnInCellOrder(k: Int) -> (neighbors: [Int32], kth: [Float]) {
         let n = order.count
         var neighbors = [Int32](repeating: -1, count: n * k)
-        var distances = [Float](repeating: .infinity, count: n * k)
-        guard n >= 2, k >= 1 else { return KNNGraph(k: k, neighbors: neighbors, squaredDistances: distances) }
+        var kth = [Float](repeating: .infinity, count: n)
+        guard n >= 2, k >= 1 else { return (neighbors, kth) }
         let cells = cellKeys.count
         let chunkSize = 512
         let chunks = (cells + chunkSize - 1) / chunkSize
         neighbors.withUnsafeMutableBufferPointer { nb in
-            distances.withUnsafeMutableBufferPointer { dist in
+            kth.withUnsafeMutableBufferPointer { kth in
                 sorted.withUnsafeBufferPointer { points in
                     order.withUnsafeBufferPointer { original in
-                        let shared = GridKNNBuffers(neighbors: nb, distances: dist, points: points, original: original)
+                        let shared = GridKNNBuffers(neighbors: nb, kth: kth, points: points, original: original)
                         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                             var search = GridKNNSearch(grid: self, buffers: shared, k: k)
                             search.run(cells: (chunk * chunkSize)..<min(cells, (chunk + 1) * chunkSize))
@@ -50,7 +59,7 @@ extension PointGrid {
                 }
             }
         }
-        return KNNGraph(k: k, neighbors: neighbors, squaredDistances: distances)
+        return (neighbors, kth)
     }
 
     /// Index of the first occupied cell whose key is ≥ `key`.
@@ -68,7 +77,7 @@ extension PointGrid {
 /// The grid's arrays and the output rows, shared by worker threads; each row is written by exactly one thread.
 private struct GridKNNBuffers: @unchecked Sendable {
     let neighbors: UnsafeMutableBufferPointer<Int32>
-    let distances: UnsafeMutableBufferPointer<Float>
+    let kth: UnsafeMutableBufferPointer<Float>
     let points: UnsafeBufferPointer<SIMD3<Float>>
     let original: UnsafeBufferPointer<Int32>
 }
@@ -122,10 +131,8 @@ private struct GridKNNSearch {
                 let reach = faceDistance(query, low: lowCorner, high: lowCorner + 3 * grid.cellSize)
                 if !(bestDistance[k - 1] <= reach * reach) { widen(query, excluding: slot, key: key) }
                 let row = slot * k
-                for r in 0..<k {
-                    buffers.neighbors[row + r] = bestSlot[r]
-                    buffers.distances[row + r] = bestDistance[r]
-                }
+                for r in 0..<k { buffers.neighbors[row + r] = bestSlot[r] }
+                buffers.kth[slot] = bestDistance[k - 1]
             }
         }
     }
@@ -148,8 +155,7 @@ private struct GridKNNSearch {
                     var pair = 0
                     while pair < ranges.count {
                         for c in ranges[pair]..<ranges[pair + 1] {
-                            let d = points[c] - query
-                            let d2 = d.x * d.x + d.y * d.y + d.z * d.z
+                            let d2 = PointGrid.squaredDistance(query, points[c])
                             guard d2 <= dist[last], c != excluded else { continue }
                             let index = original[c]
                             if d2 == dist[last] {

@@ -58,67 +58,64 @@ extension SegmentGraph {
         }
         guard n < Int(Int32.max) else { throw .invalidOption(name: "positions", value: "\(n) points", expected: "< 2³¹ − 1") }
         let grid = PointGrid(points: positions)
-        let rows = grid.knnInCellOrder(k: options.k)
+        let (neighbors, kth) = grid.knnInCellOrder(k: options.k)
         let order = grid.order
-        let k = rows.k
+        let k = options.k
         let scale = options.colourWeight / (255 * Float(3).squareRoot())
-        let hasColour = scale > 0
         let slotNormals = order.map { normals[Int($0)] }
-        let slotColours = hasColour ? order.map { SIMD3<Float>(colours[Int($0)]) } : []
-        // Rows are split into chunks that emit and weight their edges in parallel; concatenating the chunks in
-        // row order gives the same edge list as one serial pass.
+        let slotColours = scale > 0 ? order.map { SIMD3<Float>(colours[Int($0)]) } : []
+        // Rows are split into chunks; a first parallel pass counts each chunk's edges, a second writes them at the
+        // chunk's offset in the final arrays, so the edge list (in row order) is built without copies and does not
+        // depend on thread scheduling.
         let chunk = 1 << 15
         let chunks = (n + chunk - 1) / chunk
-        var parts = [EdgeChunk](repeating: EdgeChunk(), count: chunks)
-        rows.neighbors.withUnsafeBufferPointer { nb in
-          rows.squaredDistances.withUnsafeBufferPointer { dist in
-            parts.withUnsafeMutableBufferPointer { parts in
-                let out = SendableChunks(parts: parts, neighbors: nb, distances: dist)
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let nb = out.neighbors, dist = out.distances
-                    var part = EdgeChunk()
-                    let rowRange = (c * chunk)..<min(n, (c + 1) * chunk)
-                    part.reserve(rowRange.count * k * 5 / 8)
-                    for s in rowRange {
-                        for r in 0..<k {
-                            let t = Int(nb[s * k + r])
-                            guard t >= 0, t != s else { continue }
-                            if t < s {
-                                // Emitted from t's row already when s is among t's neighbours: surely so when s is
-                                // nearer than t's k-th neighbour, surely not when farther (squared distances are
-                                // bit-symmetric); only on a tie with the k-th is t's row searched.
-                                let d = dist[s * k + r], kth = dist[t * k + k - 1]
-                                if d < kth { continue }
-                                if d == kth {
-                                    var listed = false
-                                    for q in 0..<k where nb[t * k + q] == Int32(s) { listed = true; break }
-                                    if listed { continue }
-                                }
+        var offsets = [Int](repeating: 0, count: chunks + 1)
+        var graph = SegmentGraph(vertexCount: n)
+        neighbors.withUnsafeBufferPointer { nb in
+            kth.withUnsafeBufferPointer { kth in
+                grid.sorted.withUnsafeBufferPointer { points in
+                    let rows = EdgeRows(neighbors: nb, kth: kth, points: points, k: k)
+                    offsets.withUnsafeMutableBufferPointer { offsets in
+                        let counts = SendableCounts(values: offsets)
+                        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                            var count = 0
+                            for s in (c * chunk)..<min(n, (c + 1) * chunk) {
+                                for r in 0..<k where rows.emits(s, r) { count += 1 }
                             }
-                            let (lo, hi) = order[s] < order[t] ? (s, t) : (t, s)
-                            var weight = scanNetEdgeWeight(pa: grid.sorted[lo], pb: grid.sorted[hi],
-                                                           na: slotNormals[lo], nb: slotNormals[hi])
-                            if hasColour {
-                                let d = slotColours[lo] - slotColours[hi]
-                                weight += scale * (d * d).sum().squareRoot()
-                            }
-                            part.a.append(Int32(lo)); part.b.append(Int32(hi)); part.w.append(weight)
+                            counts.values[c + 1] = count
                         }
                     }
-                    out.parts[c] = part
+                    for c in 0..<chunks { offsets[c + 1] += offsets[c] }
+                    let total = offsets[chunks], starts = offsets
+                    graph.a = Array(unsafeUninitializedCapacity: total) { a, initializedA in
+                        graph.b = Array(unsafeUninitializedCapacity: total) { b, initializedB in
+                            graph.w = Array(unsafeUninitializedCapacity: total) { w, initializedW in
+                                let out = EdgeOutput(a: a, b: b, w: w)
+                                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                                    var e = starts[c]
+                                    for s in (c * chunk)..<min(n, (c + 1) * chunk) {
+                                        for r in 0..<k where rows.emits(s, r) {
+                                            let t = Int(rows.neighbors[s * k + r])
+                                            let (lo, hi) = order[s] < order[t] ? (s, t) : (t, s)
+                                            var weight = scanNetEdgeWeight(pa: rows.points[lo], pb: rows.points[hi],
+                                                                           na: slotNormals[lo], nb: slotNormals[hi])
+                                            if scale > 0 {
+                                                let d = slotColours[lo] - slotColours[hi]
+                                                weight += scale * (d * d).sum().squareRoot()
+                                            }
+                                            out.a[e] = Int32(lo); out.b[e] = Int32(hi); out.w[e] = weight
+                                            e += 1
+                                        }
+                                    }
+                                }
+                                initializedW = total
+                            }
+                            initializedB = total
+                        }
+                        initializedA = total
+                    }
                 }
             }
-          }
-        }
-        let count = parts.reduce(0) { $0 + $1.w.count }
-        var graph = SegmentGraph(vertexCount: n)
-        graph.a.reserveCapacity(count)
-        graph.b.reserveCapacity(count)
-        graph.w.reserveCapacity(count)
-        for part in parts {
-            graph.a.append(contentsOf: part.a)
-            graph.b.append(contentsOf: part.b)
-            graph.w.append(contentsOf: part.w)
         }
         return (graph, order)
     }
@@ -129,22 +126,37 @@ extension SegmentGraph {
     }
 }
 
-/// One chunk of rows' edges, built by one worker.
-private struct EdgeChunk {
-    var a: [Int32] = []
-    var b: [Int32] = []
-    var w: [Float] = []
+/// The kNN rows in cell order, read by the emission passes.
+private struct EdgeRows: @unchecked Sendable {
+    let neighbors: UnsafeBufferPointer<Int32>
+    let kth: UnsafeBufferPointer<Float>
+    let points: UnsafeBufferPointer<SIMD3<Float>>
+    let k: Int
 
-    mutating func reserve(_ count: Int) {
-        a.reserveCapacity(count)
-        b.reserveCapacity(count)
-        w.reserveCapacity(count)
+    /// Whether row `s`'s entry `r` emits an edge: each unordered pair once, from the smaller slot's row when
+    /// both rows list the other. Slot s is in t's row surely when nearer than t's k-th neighbour, surely not
+    /// when farther (squared distances are bit-symmetric); only on a tie with the k-th is t's row searched.
+    @inline(__always)
+    func emits(_ s: Int, _ r: Int) -> Bool {
+        let t = Int(neighbors[s * k + r])
+        guard t >= 0, t != s else { return false }
+        guard t < s else { return true }
+        let d = PointGrid.squaredDistance(points[s], points[t]), last = kth[t]
+        if d < last { return false }
+        if d > last { return true }
+        for q in 0..<k where neighbors[t * k + q] == Int32(s) { return false }
+        return true
     }
 }
 
-/// The per-chunk slots filled by worker threads, each writing its own slot, and the kNN rows they read.
-private struct SendableChunks: @unchecked Sendable {
-    let parts: UnsafeMutableBufferPointer<EdgeChunk>
-    let neighbors: UnsafeBufferPointer<Int32>
-    let distances: UnsafeBufferPointer<Float>
+/// Per-chunk edge counts, each written by one worker.
+private struct SendableCounts: @unchecked Sendable {
+    let values: UnsafeMutableBufferPointer<Int>
+}
+
+/// The final edge arrays, written at disjoint offsets by the workers.
+private struct EdgeOutput: @unchecked Sendable {
+    let a: UnsafeMutableBufferPointer<Int32>
+    let b: UnsafeMutableBufferPointer<Int32>
+    let w: UnsafeMutableBufferPointer<Float>
 }
