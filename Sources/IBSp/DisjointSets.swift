@@ -74,18 +74,24 @@ public struct DisjointSets: Sendable {
             }
         }
 
-        /// Prefetch hints for the edges at `far` (their parents) and `near` (their parents' parents, by then
-        /// usually cached); indices past the end are ignored. Hints only: results never depend on them.
+        /// Prefetch hints for the edges at `far` (their parents) and `near` (their parents' parents and records);
+        /// indices past the end are ignored. Hints only: results never depend on them.
         @inline(__always)
         func prefetch(_ edges: UnsafeBufferPointer<WeightedEdge>, _ far: Int, _ near: Int) {
-            guard let base = parent.baseAddress else { return }
+            guard let base = parent.baseAddress, let records = node.baseAddress else { return }
             if far < edges.count {
-                fp_prefetch(base + Int(edges[far].a))
-                fp_prefetch(base + Int(edges[far].b))
+                let a = Int(edges[far].a), b = Int(edges[far].b)
+                fp_prefetch(base + a)
+                fp_prefetch(base + b)
             }
             if near < edges.count {
-                fp_prefetch(base + Int(parent[Int(edges[near].a)]))
-                fp_prefetch(base + Int(parent[Int(edges[near].b)]))
+                // The parents are cached by now; a parent is usually the root or one step below it, and a
+                // root's record (threshold, size) is read whenever the ends lie in different sets.
+                let pa = Int(parent[Int(edges[near].a)]), pb = Int(parent[Int(edges[near].b)])
+                fp_prefetch(base + pa)
+                fp_prefetch(base + pb)
+                fp_prefetch(records + pa)
+                fp_prefetch(records + pb)
             }
         }
 

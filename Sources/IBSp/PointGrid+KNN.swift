@@ -82,39 +82,50 @@ private struct GridKNNBuffers: @unchecked Sendable {
     let original: UnsafeBufferPointer<Int32>
 }
 
-/// One worker's state: the slot ranges of the current block and a sorted top-k list of slots.
+/// One worker's state: the current cell's candidate block and the top-k list of the current query.
+///
+/// The list holds `k` packed keys `squared distance bits << 32 | slot`, ascending: non-negative Floats order
+/// like their bit patterns, so one integer comparison orders by distance, and only keys with equal distance
+/// bits (rare) fall back to comparing the slots' original indices (the documented tie rule).
 private struct GridKNNSearch {
     let grid: PointGrid
     let buffers: GridKNNBuffers
     let k: Int
-    /// Slot ranges of the current cell's 3 × 3 × 3 block, as (start, end) pairs.
-    var ranges: [Int] = []
-    /// Slot ranges of `widen`'s larger block (kept apart so that the cell's block serves its other points).
+    /// The current cell's 3 × 3 × 3 block as structure-of-arrays copies (8-wide distance loop), padded with +∞
+    /// to a multiple of 8; `blockCount` real entries.
+    var blockX: [Float] = [], blockY: [Float] = [], blockZ: [Float] = []
+    var blockSlot: [Int32] = []
+    var blockCount = 0
+    /// The current query's squared distances to the block (same padding).
+    var blockDistance: [Float] = []
+    /// Slot ranges of `widen`'s larger block, as (start, end) pairs.
     var wideRanges: [Int] = []
-    var bestDistance: [Float]
-    var bestSlot: [Int32]
+    /// The top-k list (see the type's note); empty entries are `UInt64.max`.
+    var best: [UInt64]
 
     init(grid: PointGrid, buffers: GridKNNBuffers, k: Int) {
         self.grid = grid
         self.buffers = buffers
         self.k = k
-        bestDistance = [Float](repeating: .infinity, count: k)
-        bestSlot = [Int32](repeating: -1, count: k)
-        ranges.reserveCapacity(18)
+        best = [UInt64](repeating: .max, count: k)
     }
+
+    /// The k-th squared distance of the list (+∞ while it has fewer than k entries).
+    var worst: Float { best[k - 1] == .max ? .infinity : Float(bitPattern: UInt32(truncatingIfNeeded: best[k - 1] >> 32)) }
 
     mutating func run(cells: Range<Int>) {
         guard !cells.isEmpty else { return }
         let plane = grid.nx * grid.ny
         let keys = grid.cellKeys, starts = grid.cellStart
-        // One cursor per (dy, dz) row of the block, the query's own row first; cell keys ascend, so each
-        // cursor only moves forward.
+        // One cursor per (dy, dz) row of the block, the query's own row first (so that the k-th distance
+        // tightens early); cell keys ascend, so each cursor only moves forward.
         var rowOffsets: [Int] = [0]
         for dz in -1...1 { for dy in -1...1 where dz != 0 || dy != 0 { rowOffsets.append(dz * plane + dy * grid.nx) } }
         var cursors = rowOffsets.map { grid.firstCell(atLeast: keys[cells.lowerBound] + $0 - 1) }
         for cell in cells {
             let key = keys[cell]
-            ranges.removeAll(keepingCapacity: true)
+            blockX.removeAll(keepingCapacity: true); blockY.removeAll(keepingCapacity: true)
+            blockZ.removeAll(keepingCapacity: true); blockSlot.removeAll(keepingCapacity: true)
             for r in 0..<rowOffsets.count {
                 let low = key + rowOffsets[r] - 1, high = low + 2
                 var c = cursors[r]
@@ -122,17 +133,27 @@ private struct GridKNNSearch {
                 cursors[r] = c
                 var end = c
                 while end < keys.count, keys[end] <= high { end += 1 }
-                if end > c { ranges.append(Int(starts[c])); ranges.append(Int(starts[end])) }
+                for s in Int(starts[c])..<Int(starts[end]) {
+                    let p = buffers.points[s]
+                    blockX.append(p.x); blockY.append(p.y); blockZ.append(p.z); blockSlot.append(Int32(truncatingIfNeeded: s))
+                }
             }
+            blockCount = blockSlot.count
+            while blockX.count % 8 != 0 {
+                blockX.append(.infinity); blockY.append(.infinity); blockZ.append(.infinity); blockSlot.append(-1)
+            }
+            if blockDistance.count < blockX.count { blockDistance = [Float](repeating: 0, count: blockX.count * 2) }
             let lowCorner = grid.origin + SIMD3<Float>(grid.cell(of: key) &- 2) * grid.cellSize
             for slot in Int(starts[cell])..<Int(starts[cell + 1]) {
                 let query = buffers.points[slot]
-                nearest(to: query, excluding: slot, in: ranges)
+                nearestInBlock(to: query, excluding: slot)
                 let reach = faceDistance(query, low: lowCorner, high: lowCorner + 3 * grid.cellSize)
-                if !(bestDistance[k - 1] <= reach * reach) { widen(query, excluding: slot, key: key) }
+                if !(worst <= reach * reach) { widen(query, excluding: slot, key: key) }
                 let row = slot * k
-                for r in 0..<k { buffers.neighbors[row + r] = bestSlot[r] }
-                buffers.kth[slot] = bestDistance[k - 1]
+                for r in 0..<k {
+                    buffers.neighbors[row + r] = best[r] == .max ? -1 : Int32(truncatingIfNeeded: best[r] & 0xFFFF_FFFF)
+                }
+                buffers.kth[slot] = worst
             }
         }
     }
@@ -143,41 +164,87 @@ private struct GridKNNSearch {
         return min(inside.x, inside.y, inside.z) - grid.cellSize * 1e-3
     }
 
-    /// Fills the top-k lists from the slots of `ranges`, ordered by (squared distance, original index). The
-    /// original indices are read only on exact distance ties.
-    mutating func nearest(to query: SIMD3<Float>, excluding excluded: Int, in ranges: [Int]) {
-        let last = k - 1
-        let points = buffers.points, original = buffers.original
-        ranges.withUnsafeBufferPointer { ranges in
-            bestDistance.withUnsafeMutableBufferPointer { dist in
-                bestSlot.withUnsafeMutableBufferPointer { best in
-                    for r in 0...last { dist[r] = .infinity; best[r] = -1 }
-                    var pair = 0
-                    while pair < ranges.count {
-                        for c in ranges[pair]..<ranges[pair + 1] {
-                            let d2 = PointGrid.squaredDistance(query, points[c])
-                            guard d2 <= dist[last], c != excluded else { continue }
-                            let index = original[c]
-                            if d2 == dist[last] {
-                                guard best[last] >= 0, index < original[Int(best[last])] else { continue }
+    /// Fills the list from the cell's block: first all squared distances, 8 at a time (the same per-lane
+    /// arithmetic as `PointGrid.squaredDistance`), then one scalar pass that inserts those within the bound.
+    mutating func nearestInBlock(to query: SIMD3<Float>, excluding excluded: Int) {
+        let original = buffers.original
+        let qx = SIMD8<Float>(repeating: query.x), qy = SIMD8<Float>(repeating: query.y), qz = SIMD8<Float>(repeating: query.z)
+        let count = blockX.count, real = blockCount
+        blockX.withUnsafeBufferPointer { xs in
+            blockY.withUnsafeBufferPointer { ys in
+                blockZ.withUnsafeBufferPointer { zs in
+                    blockSlot.withUnsafeBufferPointer { slots in
+                        blockDistance.withUnsafeMutableBufferPointer { distances in
+                            best.withUnsafeMutableBufferPointer { list in
+                                guard let xb = xs.baseAddress, let yb = ys.baseAddress, let zb = zs.baseAddress,
+                                      let db = distances.baseAddress else { return }
+                                var c = 0
+                                while c < count {
+                                    let dx = UnsafeRawPointer(xb + c).loadUnaligned(as: SIMD8<Float>.self) - qx
+                                    let dy = UnsafeRawPointer(yb + c).loadUnaligned(as: SIMD8<Float>.self) - qy
+                                    let dz = UnsafeRawPointer(zb + c).loadUnaligned(as: SIMD8<Float>.self) - qz
+                                    UnsafeMutableRawPointer(db + c).storeBytes(of: dx * dx + dy * dy + dz * dz, as: SIMD8<Float>.self)
+                                    c += 8
+                                }
+                                for r in list.indices { list[r] = .max }
+                                var limit = Float.infinity
+                                for c in 0..<real {
+                                    let d2 = distances[c]
+                                    guard d2 <= limit, d2 < .infinity else { continue }
+                                    let slot = Int(slots[c])
+                                    guard slot != excluded else { continue }
+                                    limit = Self.insert(d2, slot: slot, into: list, original: original)
+                                }
                             }
-                            var i = last
-                            while i > 0 {
-                                let previous = dist[i - 1]
-                                guard previous > d2 || (previous == d2 && best[i - 1] >= 0
-                                                        && original[Int(best[i - 1])] > index) else { break }
-                                dist[i] = previous
-                                best[i] = best[i - 1]
-                                i -= 1
-                            }
-                            dist[i] = d2
-                            best[i] = Int32(truncatingIfNeeded: c)
                         }
-                        pair += 2
                     }
                 }
             }
         }
+    }
+
+    /// Fills the list from the slots of `ranges` (the widened block).
+    mutating func nearest(to query: SIMD3<Float>, excluding excluded: Int, in ranges: [Int]) {
+        let points = buffers.points, original = buffers.original
+        ranges.withUnsafeBufferPointer { ranges in
+            best.withUnsafeMutableBufferPointer { list in
+                for r in list.indices { list[r] = .max }
+                var limit = Float.infinity
+                var pair = 0
+                while pair < ranges.count {
+                    for c in ranges[pair]..<ranges[pair + 1] {
+                        let d2 = PointGrid.squaredDistance(query, points[c])
+                        guard d2 <= limit, d2 < .infinity, c != excluded else { continue }
+                        limit = Self.insert(d2, slot: c, into: list, original: original)
+                    }
+                    pair += 2
+                }
+            }
+        }
+    }
+
+    /// Inserts `(d2, slot)` into the ascending list unless it orders after the last entry; returns the new
+    /// k-th distance (+∞ while the list is not full) as the next candidates' bound.
+    @inline(__always)
+    static func insert(_ d2: Float, slot: Int, into list: UnsafeMutableBufferPointer<UInt64>,
+                       original: UnsafeBufferPointer<Int32>) -> Float {
+        let key = UInt64(d2.bitPattern) << 32 | UInt64(UInt32(truncatingIfNeeded: slot))
+        // Orders x before y: by distance bits, then (equal distances) by the slots' original indices.
+        func before(_ x: UInt64, _ y: UInt64) -> Bool {
+            if y == .max { return true }
+            if x >> 32 != y >> 32 { return x < y }
+            return original[Int(x & 0xFFFF_FFFF)] < original[Int(y & 0xFFFF_FFFF)]
+        }
+        var i = list.count - 1
+        if before(key, list[i]) {
+            while i > 0, before(key, list[i - 1]) {
+                list[i] = list[i - 1]
+                i -= 1
+            }
+            list[i] = key
+        }
+        let last = list[list.count - 1]
+        return last == .max ? .infinity : Float(bitPattern: UInt32(truncatingIfNeeded: last >> 32))
     }
 
     /// Completes a query whose k-th distance reaches outside its cell's block. With k candidates found, the
@@ -186,8 +253,8 @@ private struct GridKNNSearch {
     /// block around the query's cell grows (radius 2, 4, 8, … cells) until the answer is provably final or the
     /// block covers the whole grid.
     mutating func widen(_ query: SIMD3<Float>, excluding excluded: Int, key: Int) {
-        if bestDistance[k - 1].isFinite {
-            let reach = bestDistance[k - 1].squareRoot() * (1 + 1e-5) + grid.cellSize * 1e-3
+        if worst.isFinite {
+            let reach = worst.squareRoot() * (1 + 1e-5) + grid.cellSize * 1e-3
             let low = grid.cellCoordinates(query - reach), high = grid.cellCoordinates(query + reach)
             collect(z: low.z...high.z, y: low.y...high.y, x: low.x...high.x)
             nearest(to: query, excluding: excluded, in: wideRanges)
@@ -205,7 +272,7 @@ private struct GridKNNSearch {
             if covers { return }
             let low = grid.origin + SIMD3<Float>(cell &- (radius + 1)) * grid.cellSize
             let reach = faceDistance(query, low: low, high: low + Float(2 * radius + 1) * grid.cellSize)
-            if bestDistance[k - 1] <= reach * reach { return }
+            if worst <= reach * reach { return }
             radius *= 2
         }
     }
