@@ -120,7 +120,9 @@ private struct GridKNNSearch {
         // One cursor per (dy, dz) row of the block, the query's own row first (so that the k-th distance
         // tightens early); cell keys ascend, so each cursor only moves forward.
         var rowOffsets: [Int] = [0]
-        for dz in -1...1 { for dy in -1...1 where dz != 0 || dy != 0 { rowOffsets.append(dz * plane + dy * grid.nx) } }
+        for (dy, dz) in [(-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, -1), (-1, 1), (1, 1)] {
+            rowOffsets.append(dz * plane + dy * grid.nx)
+        }
         var cursors = rowOffsets.map { grid.firstCell(atLeast: keys[cells.lowerBound] + $0 - 1) }
         for cell in cells {
             let key = keys[cell]
@@ -133,9 +135,14 @@ private struct GridKNNSearch {
                 cursors[r] = c
                 var end = c
                 while end < keys.count, keys[end] <= high { end += 1 }
-                for s in Int(starts[c])..<Int(starts[end]) {
-                    let p = buffers.points[s]
-                    blockX.append(p.x); blockY.append(p.y); blockZ.append(p.z); blockSlot.append(Int32(truncatingIfNeeded: s))
+                if r == 0 {
+                    // The query's own cell first, then the rest of its row: near candidates first keep the
+                    // bound tight, so fewer candidates enter the top-k list.
+                    appendToBlock(Int(starts[cell])..<Int(starts[cell + 1]))
+                    appendToBlock(Int(starts[c])..<Int(starts[cell]))
+                    appendToBlock(Int(starts[cell + 1])..<Int(starts[end]))
+                } else {
+                    appendToBlock(Int(starts[c])..<Int(starts[end]))
                 }
             }
             blockCount = blockSlot.count
@@ -155,6 +162,14 @@ private struct GridKNNSearch {
                 }
                 buffers.kth[slot] = worst
             }
+        }
+    }
+
+    /// Appends the points of a slot range to the block arrays.
+    mutating func appendToBlock(_ slots: Range<Int>) {
+        for s in slots {
+            let p = buffers.points[s]
+            blockX.append(p.x); blockY.append(p.y); blockZ.append(p.z); blockSlot.append(Int32(truncatingIfNeeded: s))
         }
     }
 
@@ -230,8 +245,8 @@ private struct GridKNNSearch {
                        original: UnsafeBufferPointer<Int32>) -> Float {
         let key = UInt64(d2.bitPattern) << 32 | UInt64(UInt32(truncatingIfNeeded: slot))
         // Orders x before y: by distance bits, then (equal distances) by the slots' original indices.
+        // (An empty entry, `.max`, has no Float's bits in its high half, so every key orders before it.)
         func before(_ x: UInt64, _ y: UInt64) -> Bool {
-            if y == .max { return true }
             if x >> 32 != y >> 32 { return x < y }
             return original[Int(x & 0xFFFF_FFFF)] < original[Int(y & 0xFFFF_FFFF)]
         }
