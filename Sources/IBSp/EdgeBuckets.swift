@@ -17,8 +17,9 @@ final class EdgeBuckets: @unchecked Sendable {
 
     /// `[E]` edges; bucket `b` is `records[starts[b] ..< starts[b + 1]]`, sorted once `isSorted(b)`.
     let records: UnsafeMutableBufferPointer<WeightedEdge>
-    private let scratch: UnsafeMutableBufferPointer<WeightedEdge>
     let starts: [Int]
+    /// Edges in the largest bucket (the size of a sorting thread's scratch space).
+    let largestBucket: Int
     private let nextClaim = Atomic<Int>(0)
     private let sorted: UnsafeMutablePointer<Atomic<Bool>>
 
@@ -48,8 +49,8 @@ final class EdgeBuckets: @unchecked Sendable {
         }
         starts[buckets] = total
         self.starts = starts
+        largestBucket = (0..<buckets).map { starts[$0 + 1] - starts[$0] }.max() ?? 0
         records = .allocate(capacity: total)
-        scratch = .allocate(capacity: total)
         sorted = .allocate(capacity: buckets)
         for b in 0..<buckets { (sorted + b).initialize(to: Atomic(false)) }
         let records = records
@@ -76,7 +77,6 @@ final class EdgeBuckets: @unchecked Sendable {
 
     deinit {
         records.deallocate()
-        scratch.deallocate()
         sorted.deinitialize(count: Self.bucketCount)
         sorted.deallocate()
     }
@@ -86,17 +86,15 @@ final class EdgeBuckets: @unchecked Sendable {
 
     /// Sorts unclaimed buckets in ascending order until none is left (the helper thread's loop).
     func sortRemaining() {
-        var histogram = [Int](repeating: 0, count: 2048)
-        histogram.withUnsafeMutableBufferPointer { histogram in
-            while let b = claim() { sort(bucket: b, histogram: histogram) }
-        }
+        let workspace = SortWorkspace(capacity: largestBucket)
+        while let b = claim() { sort(bucket: b, workspace) }
     }
 
     /// Returns once bucket `b` is sorted; meanwhile sorts the next unclaimed buckets itself (when `b` is still
     /// unclaimed, the next unclaimed bucket is at most `b`).
-    func waitUntilSorted(_ b: Int, histogram: UnsafeMutableBufferPointer<Int>) {
+    func waitUntilSorted(_ b: Int, _ workspace: SortWorkspace) {
         while !sorted[b].load(ordering: .acquiring) {
-            if let c = claim() { sort(bucket: c, histogram: histogram) }
+            if let c = claim() { sort(bucket: c, workspace) }
         }
     }
 
@@ -106,11 +104,11 @@ final class EdgeBuckets: @unchecked Sendable {
     }
 
     /// Stable sort of one bucket by the low 21 key bits; the result ends in `records`.
-    private func sort(bucket b: Int, histogram: UnsafeMutableBufferPointer<Int>) {
+    private func sort(bucket b: Int, _ workspace: SortWorkspace) {
         defer { sorted[b].store(true, ordering: .releasing) }
         let start = starts[b], n = starts[b + 1] - start
-        guard n > 1, let base = records.baseAddress, let spare = scratch.baseAddress else { return }
-        let edges = base + start, other = spare + start
+        guard n > 1, let base = records.baseAddress, let other = workspace.scratch.baseAddress else { return }
+        let edges = base + start, histogram = workspace.histogram
         if n <= 32 {
             // Stable insertion by key (equal keys keep their order).
             for i in 1..<n {
@@ -138,6 +136,22 @@ final class EdgeBuckets: @unchecked Sendable {
             swap(&source, &target)
         }
         if source != edges { edges.update(from: source, count: n) }
+    }
+}
+
+/// One sorting thread's scratch space: a digit histogram and room for the largest bucket.
+final class SortWorkspace {
+    let histogram: UnsafeMutableBufferPointer<Int>
+    let scratch: UnsafeMutableBufferPointer<WeightedEdge>
+
+    init(capacity: Int) {
+        histogram = .allocate(capacity: 2048)
+        scratch = .allocate(capacity: max(capacity, 1))
+    }
+
+    deinit {
+        histogram.deallocate()
+        scratch.deallocate()
     }
 }
 

@@ -46,15 +46,13 @@ public enum Felzenszwalb {
                 let forest = SendableForest(forest: f)
                 DispatchQueue.concurrentPerform(iterations: 2) { role in
                     guard role == 0 else { buckets.sortRemaining(); return }
-                    var histogram = [Int](repeating: 0, count: 2048)
+                    let workspace = SortWorkspace(capacity: buckets.largestBucket)
                     var refused: [WeightedEdge] = []
-                    histogram.withUnsafeMutableBufferPointer { histogram in
-                        for b in 0..<EdgeBuckets.bucketCount where buckets.starts[b] < buckets.starts[b + 1] {
-                            buckets.waitUntilSorted(b, histogram: histogram)
-                            let range = buckets.starts[b]..<buckets.starts[b + 1]
-                            mainPass(UnsafeBufferPointer(rebasing: buckets.records[range]), forest.forest,
-                                     kThresh: kThresh, refused: &refused)
-                        }
+                    for b in 0..<EdgeBuckets.bucketCount where buckets.starts[b] < buckets.starts[b + 1] {
+                        buckets.waitUntilSorted(b, workspace)
+                        let range = buckets.starts[b]..<buckets.starts[b + 1]
+                        mainPass(UnsafeBufferPointer(rebasing: buckets.records[range]), forest.forest,
+                                 kThresh: kThresh, refused: &refused)
                     }
                     state.refused = refused
                 }

@@ -98,6 +98,8 @@ private struct GridKNNSearch {
     var blockCount = 0
     /// The current query's squared distances to the block (same padding).
     var blockDistance: [Float] = []
+    /// A guess of the next query's k-th squared distance (from the previous query; +∞ for none).
+    var guess = Float.infinity
     /// Slot ranges of `widen`'s larger block, as (start, end) pairs.
     var wideRanges: [Int] = []
     /// The top-k list (see the type's note); empty entries are `UInt64.max`.
@@ -161,6 +163,8 @@ private struct GridKNNSearch {
                     buffers.neighbors[row + r] = best[r] == .max ? -1 : Int32(truncatingIfNeeded: best[r] & 0xFFFF_FFFF)
                 }
                 buffers.kth[slot] = worst
+                // Neighbouring queries have similar k-th distances: a little above this one bounds the next.
+                guess = worst * 1.25
             }
         }
     }
@@ -180,9 +184,10 @@ private struct GridKNNSearch {
     }
 
     /// Fills the list from the cell's block: first all squared distances, 8 at a time (the same per-lane
-    /// arithmetic as `PointGrid.squaredDistance`), then one scalar pass that inserts those within the bound.
+    /// arithmetic as `PointGrid.squaredDistance`), counting those within `guess`; then one scalar pass that
+    /// inserts the candidates within the bound (the guess when it provably holds, else the list's k-th).
     mutating func nearestInBlock(to query: SIMD3<Float>, excluding excluded: Int) {
-        let original = buffers.original
+        let original = buffers.original, guess = guess
         let qx = SIMD8<Float>(repeating: query.x), qy = SIMD8<Float>(repeating: query.y), qz = SIMD8<Float>(repeating: query.z)
         let count = blockX.count, real = blockCount
         blockX.withUnsafeBufferPointer { xs in
@@ -193,22 +198,29 @@ private struct GridKNNSearch {
                             best.withUnsafeMutableBufferPointer { list in
                                 guard let xb = xs.baseAddress, let yb = ys.baseAddress, let zb = zs.baseAddress,
                                       let db = distances.baseAddress else { return }
+                                let guessed = SIMD8<Float>(repeating: guess)
+                                var within = SIMD8<Int32>.zero
                                 var c = 0
                                 while c < count {
                                     let dx = UnsafeRawPointer(xb + c).loadUnaligned(as: SIMD8<Float>.self) - qx
                                     let dy = UnsafeRawPointer(yb + c).loadUnaligned(as: SIMD8<Float>.self) - qy
                                     let dz = UnsafeRawPointer(zb + c).loadUnaligned(as: SIMD8<Float>.self) - qz
-                                    UnsafeMutableRawPointer(db + c).storeBytes(of: dx * dx + dy * dy + dz * dz, as: SIMD8<Float>.self)
+                                    let d2 = dx * dx + dy * dy + dz * dz
+                                    UnsafeMutableRawPointer(db + c).storeBytes(of: d2, as: SIMD8<Float>.self)
+                                    within &+= SIMD8<Int32>.zero.replacing(with: 1, where: d2 .<= guessed)
                                     c += 8
                                 }
+                                // More than k candidates within the guess (one is the query itself): the k-th
+                                // distance is at most the guess, so farther candidates need not be inserted.
+                                let bound = within.wrappedSum() > Int32(list.count) ? guess : .infinity
                                 for r in list.indices { list[r] = .max }
-                                var limit = Float.infinity
+                                var limit = bound
                                 for c in 0..<real {
                                     let d2 = distances[c]
                                     guard d2 <= limit, d2 < .infinity else { continue }
                                     let slot = Int(slots[c])
                                     guard slot != excluded else { continue }
-                                    limit = Self.insert(d2, slot: slot, into: list, original: original)
+                                    limit = min(bound, Self.insert(d2, slot: slot, into: list, original: original))
                                 }
                             }
                         }

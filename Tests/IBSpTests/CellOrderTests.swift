@@ -118,10 +118,8 @@ struct CellOrderTests {
         for mask in [nil, keep] {
             let buckets = EdgeBuckets(graph, keep: mask)
             let consume: @Sendable () -> Void = {
-                var histogram = [Int](repeating: 0, count: 2048)
-                histogram.withUnsafeMutableBufferPointer { h in
-                    for b in 0..<EdgeBuckets.bucketCount { buckets.waitUntilSorted(b, histogram: h) }
-                }
+                let workspace = SortWorkspace(capacity: buckets.largestBucket)
+                for b in 0..<EdgeBuckets.bucketCount { buckets.waitUntilSorted(b, workspace) }
             }
             if helper {
                 DispatchQueue.concurrentPerform(iterations: 2) { role in if role == 0 { buckets.sortRemaining() } else { consume() } }
