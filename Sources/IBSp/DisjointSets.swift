@@ -95,23 +95,12 @@ public struct DisjointSets: Sendable {
             }
         }
 
-        /// Step 3's hints: the `large` flags of the edge at `far`, and the parents of the edge at `near` unless
-        /// both its ends are flagged (then step 3 skips it without a find).
+        /// Step 3's hint: start loading the parents of both ends of `edge`.
         @inline(__always)
-        func prefetchSmallStep(_ edges: UnsafeBufferPointer<WeightedEdge>, _ large: UnsafeBufferPointer<Bool>,
-                               _ far: Int, _ near: Int) {
-            guard let base = parent.baseAddress, let flags = large.baseAddress else { return }
-            if far < edges.count {
-                fp_prefetch(flags + Int(edges[far].a))
-                fp_prefetch(flags + Int(edges[far].b))
-            }
-            if near < edges.count {
-                let e = edges[near]
-                if !(large[Int(e.a)] && large[Int(e.b)]) {
-                    fp_prefetch(base + Int(e.a))
-                    fp_prefetch(base + Int(e.b))
-                }
-            }
+        func prefetchParents(of edge: WeightedEdge) {
+            guard let base = parent.baseAddress else { return }
+            fp_prefetch(base + Int(edge.a))
+            fp_prefetch(base + Int(edge.b))
         }
 
         @inline(__always)

@@ -65,23 +65,33 @@ public enum Felzenszwalb {
             }
         }
         // Sizes only grow in step 3, so an edge whose two ends already lie in components of at least `minSize`
-        // can never join. One sequential pass marks those vertices in a byte array small enough for the cache;
-        // most refused edges are then skipped without the two random finds.
-        var large = [Bool](repeating: false, count: graph.vertexCount)
+        // can never join. One sequential pass marks those vertices in a bit set (N / 8 bytes: it stays in the
+        // core's cache); most refused edges are then skipped without the two random finds.
+        var large = [UInt64](repeating: 0, count: (graph.vertexCount + 63) / 64)
         large.withUnsafeMutableBufferPointer { large in
             sets.withForest { f in
-                for v in 0..<large.count { large[v] = f.node[Int(f.find(Int32(v)))].size >= small }
+                for word in large.indices {
+                    var bits: UInt64 = 0
+                    for v in (word * 64)..<min(graph.vertexCount, word * 64 + 64)
+                    where f.node[Int(f.find(Int32(v)))].size >= small {
+                        bits |= 1 << UInt64(v & 63)
+                    }
+                    large[word] = bits
+                }
             }
         }
         refused.withUnsafeBufferPointer { edge in
             sets.withForest { f in
                 large.withUnsafeBufferPointer { large in
+                    @inline(__always) func isLarge(_ v: Int32) -> Bool { large[Int(v) >> 6] >> UInt64(v & 63) & 1 != 0 }
+                    @inline(__always) func bothLarge(_ e: WeightedEdge) -> Bool { isLarge(e.a) && isLarge(e.b) }
                     for i in edge.indices {
-                        // As in step 2, the reads are random: prefetch the flags ahead, and the parents of the
-                        // edges the flags will not skip.
-                        f.prefetchSmallStep(edge, large, i + prefetchDistance, i + prefetchDistance / 2)
+                        // As in step 2, the finds' reads are random: prefetch the parents of the edge
+                        // `prefetchDistance / 2` ahead unless the bit set will skip it.
+                        let ahead = i + prefetchDistance / 2
+                        if ahead < edge.count, !bothLarge(edge[ahead]) { f.prefetchParents(of: edge[ahead]) }
                         let e = edge[i]
-                        if large[Int(e.a)], large[Int(e.b)] { continue }
+                        if bothLarge(e) { continue }
                         let ra = f.find(e.a), rb = f.find(e.b)
                         if ra != rb, f.node[Int(ra)].size < small || f.node[Int(rb)].size < small {
                             _ = f.join(ra, rb)
