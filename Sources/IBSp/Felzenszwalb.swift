@@ -48,11 +48,12 @@ public enum Felzenszwalb {
                     guard role == 0 else { buckets.sortRemaining(); return }
                     let workspace = SortWorkspace(capacity: buckets.largestBucket)
                     var refused: [WeightedEdge] = []
+                    var ceiling = kThresh
                     for b in 0..<EdgeBuckets.bucketCount where buckets.starts[b] < buckets.starts[b + 1] {
                         buckets.waitUntilSorted(b, workspace)
                         let range = buckets.starts[b]..<buckets.starts[b + 1]
                         mainPass(UnsafeBufferPointer(rebasing: buckets.records[range]), forest.forest,
-                                 kThresh: kThresh, refused: &refused)
+                                 kThresh: kThresh, refused: &refused, ceiling: &ceiling)
                     }
                     state.refused = refused
                 }
@@ -61,7 +62,9 @@ public enum Felzenszwalb {
         } else {
             let edges = EdgeOrder.gathered(graph, keep: keep, order: IntrosortOrder.order(graph.w))
             edges.withUnsafeBufferPointer { edge in
-                sets.withForest { f in mainPass(edge, f, kThresh: kThresh, refused: &refused) }
+                // No shortcut: with NaN weights the libstdc++ order need not be ascending throughout.
+                var ceiling = Float.infinity
+                sets.withForest { f in mainPass(edge, f, kThresh: kThresh, refused: &refused, ceiling: &ceiling) }
             }
         }
         // Sizes only grow in step 3, so an edge whose two ends already lie in components of at least `minSize`
@@ -105,9 +108,17 @@ public enum Felzenszwalb {
 
     /// Step 2 over `edges` (sorted): merges or appends the edge to `refused`.
     @inline(__always)
+    ///
+    /// `ceiling` is at least every set's threshold (start: `kThresh`, every singleton's; raised on each merge), or
+    /// +∞ to disable the shortcut: in an ascending order (`EdgeBuckets`), once a weight exceeds it no later edge
+    /// can merge, so the rest go to `refused` without finds (step 3 ignores those whose ends are already joined).
     static func mainPass(_ edges: UnsafeBufferPointer<WeightedEdge>, _ f: DisjointSets.Forest, kThresh: Float,
-                         refused: inout [WeightedEdge]) {
+                         refused: inout [WeightedEdge], ceiling: inout Float) {
         for i in edges.indices {
+            if edges[i].w > ceiling {
+                refused.append(contentsOf: edges[i...])
+                return
+            }
             // The finds are bound by memory latency (two dependent random reads per edge): start loading the
             // parents of an edge `prefetchDistance` ahead, and their parents half as far ahead.
             f.prefetch(edges, i + prefetchDistance, i + prefetchDistance / 2)
@@ -117,7 +128,9 @@ public enum Felzenszwalb {
             let weight = e.w
             if weight <= f.node[Int(ra)].threshold, weight <= f.node[Int(rb)].threshold {
                 let root = f.join(ra, rb)
-                f.node[Int(root)].threshold = weight + kThresh / Float(f.node[Int(root)].size)
+                let threshold = weight + kThresh / Float(f.node[Int(root)].size)
+                f.node[Int(root)].threshold = threshold
+                ceiling = max(ceiling, threshold)
             } else {
                 refused.append(e)
             }
