@@ -10,7 +10,10 @@ import Dispatch
 ///
 /// **Ties.** The segmentator sorts with `std::sort`, which is not stable, so the order of equal weights is
 /// whatever the C++ library's introsort leaves. Two orders are offered (`EdgeTieOrder`):
-/// - `.stable` (default for superpoints): ascending weight, then ascending edge index, NaN last; O(E) radix sort.
+/// - `.stable` (default for superpoints): ascending weight, then ascending edge index, NaN last; O(E) radix sort
+///   (`EdgeBuckets`). The superpoint stage numbers kNN edges in grid-cell order (`SegmentGraph.knnInCellOrder`),
+///   a deterministic function of the input; the 1 M-point benchmark scene gives the same partition as numbering
+///   them by original point index (BENCHMARKS.md).
 /// - `.scanNet` (default for `segment-mesh`): the permutation libstdc++'s `std::sort` leaves (`IntrosortOrder`),
 ///   which reproduces the tool's segment ids exactly.
 ///

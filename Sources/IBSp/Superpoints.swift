@@ -67,6 +67,9 @@ public enum Superpoints {
 
     /// The full stage on in-memory arrays.
     ///
+    /// A kNN graph is built and clustered in grid-cell vertex order (`SegmentGraph.knnInCellOrder`) and the
+    /// labels are mapped back to the points, numbered by first appearance over the points.
+    ///
     /// - Parameters:
     ///   - positions/normals/colours: `[N]` points (metres), unit normals, RGB.
     ///   - meshFaces: `[F·3]` faces when `positions` are the mesh vertices (graph `.mesh`), else nil.
