@@ -1,7 +1,7 @@
 import Dispatch
 import Synchronization
 
-/// The edges in `EdgeOrder.sortedEdges`'s order — ascending weight key, then edge index — produced bucket by
+/// The edges in the stable order — ascending weight key (`EdgeOrder.key`), then edge index — produced bucket by
 /// bucket, so that the clustering's main pass (one thread) can start on the lightest edges while another
 /// thread sorts the heavier ones.
 ///

@@ -200,68 +200,6 @@ enum EdgeOrder {
         return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
     }
 
-    /// The edges of `graph` flagged in `keep` (all when nil), sorted by (weight, edge index) by an LSD radix
-    /// sort that moves the endpoints along with the weights.
-    static func sortedEdges(_ graph: SegmentGraph, keep: [Bool]?) -> [WeightedEdge] {
-        // All three digit histograms in one read of the weights.
-        var histograms = [Int](repeating: 0, count: 3 * 2048)
-        var count = 0
-        graph.w.withUnsafeBufferPointer { w in
-            histograms.withUnsafeMutableBufferPointer { h in
-                for e in 0..<w.count where keep?[e] ?? true {
-                    let k = key(w[e])
-                    h[Int(k & 0x7FF)] += 1
-                    h[2048 + Int((k >> 11) & 0x7FF)] += 1
-                    h[4096 + Int(k >> 22)] += 1
-                    count += 1
-                }
-            }
-        }
-        // The first pass scatters straight from the graph's arrays into records (always run, even when every key
-        // shares the low digit: it is then a plain stable gather), so no separate copy of the edge list is made.
-        var edges = [WeightedEdge](repeating: WeightedEdge(w: 0, a: 0, b: 0), count: count)
-        guard count > 0 else { return edges }
-        var slots = [Int](repeating: 0, count: 2048)
-        var sum = 0
-        for d in 0..<2048 { slots[d] = sum; sum += histograms[d] }
-        graph.a.withUnsafeBufferPointer { a in
-            graph.b.withUnsafeBufferPointer { b in
-                graph.w.withUnsafeBufferPointer { w in
-                    edges.withUnsafeMutableBufferPointer { dst in
-                        slots.withUnsafeMutableBufferPointer { slot in
-                            for e in 0..<w.count where keep?[e] ?? true {
-                                let d = Int(key(w[e]) & 0x7FF)
-                                dst[slot[d]] = WeightedEdge(w: w[e], a: a[e], b: b[e])
-                                slot[d] += 1
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        guard count > 1 else { return edges }
-        var scratch = [WeightedEdge](repeating: WeightedEdge(w: 0, a: 0, b: 0), count: count)
-        for (pass, shift) in [(1, UInt32(11)), (2, 22)] {
-            var histogram = Array(histograms[(pass * 2048)..<((pass + 1) * 2048)])
-            if histogram.contains(count) { continue }  // every key shares this digit: the pass is a no-op
-            var sum = 0
-            for d in 0..<histogram.count { let c = histogram[d]; histogram[d] = sum; sum += c }
-            edges.withUnsafeBufferPointer { src in
-                scratch.withUnsafeMutableBufferPointer { dst in
-                    histogram.withUnsafeMutableBufferPointer { slots in
-                        for e in src {
-                            let d = Int((key(e.w) >> shift) & 0x7FF)
-                            dst[slots[d]] = e
-                            slots[d] += 1
-                        }
-                    }
-                }
-            }
-            swap(&edges, &scratch)
-        }
-        return edges
-    }
-
     /// The edges of `graph` flagged in `keep` (all when nil) in the given order of edge indices.
     static func gathered(_ graph: SegmentGraph, keep: [Bool]?, order: [Int32]) -> [WeightedEdge] {
         var edges: [WeightedEdge] = []
