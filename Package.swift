@@ -46,7 +46,9 @@ let package = Package(
 
         // MARK: - Superpoints and lifting
 
-        .target(name: "IBSp", dependencies: ["Geometry", "SceneIO"], swiftSettings: fastMath),
+        // Header-only C helpers of IBSp (software prefetch for the union–find).
+        .target(name: "CFastPaths", path: "Sources/CFastPaths"),
+        .target(name: "IBSp", dependencies: ["Geometry", "SceneIO", "CFastPaths"], swiftSettings: fastMath),
         .target(name: "VIP", dependencies: ["Geometry", "SceneIO", "IBSp"], swiftSettings: fastMath),
 
         // MARK: - Learning

@@ -5,6 +5,7 @@ usage: bench_superpoints.py quality SCENE SP.npy [SP.npy ...]     superpoint pur
        bench_superpoints.py lift SCENE VIDEO                       view-level label precision / recall / label accuracy
        bench_superpoints.py speed OVSEG3R POINT_SCENE [ROUNDS]     superpoints vs scipy cKDTree kNN (k+1, workers=2)
        bench_superpoints.py segspeed OVSEG3R SEGMENTATOR MESH.ply [ROUNDS]   segment-mesh vs ScanNet's Segmentator
+       bench_superpoints.py pair OVSEG3R_A OVSEG3R_B POINT_SCENE [ROUNDS]     two binaries alternating (A/B), same output?
 Ground truth: SCENE/instance.npy (per-point GT instance, 0 = none) and SCENE/instances.json (category, flat, structural).
 """
 import json, sys
@@ -144,6 +145,30 @@ def speed(binary, scene, rounds=5):
           med(graph) / med(ref), med(ours) / med(ref), med(ours_cpu), med(ref_cpu)))
 
 
+def pair(binary_a, binary_b, scene, rounds=5):
+    # Paired A/B: the two binaries alternate on copies of the same scene, so both see the same machine load;
+    # medians of wall seconds, the printed graph / cluster seconds and CPU seconds; labels must be identical.
+    import os, re, shutil, tempfile
+    work = tempfile.mkdtemp()
+    copies = {}
+    for name in ("A", "B"):
+        copies[name] = os.path.join(work, name)
+        shutil.copytree(scene, copies[name])
+    stats = {"A": [], "B": []}
+    for _ in range(rounds):
+        for name, binary in (("A", binary_a), ("B", binary_b)):
+            t, out, cpu = timed([binary, "superpoints", copies[name], "--mode", "geometric"])
+            m = re.search(r"graph ([0-9.]+), cut [0-9.]+, cluster ([0-9.]+)", out)
+            stats[name].append((t, float(m.group(1)), float(m.group(2)), cpu))
+    same = np.array_equal(np.load(f"{copies['A']}/superpoints.npy"), np.load(f"{copies['B']}/superpoints.npy"))
+    med = lambda name, i: float(np.median([r[i] for r in stats[name]]))
+    print("binary\twall_s\tgraph_s\tcluster_s\tcpu_s")
+    for name, binary in (("A", binary_a), ("B", binary_b)):
+        print("%s %s\t%.2f\t%.2f\t%.2f\t%.2f" % (name, binary, med(name, 0), med(name, 1), med(name, 2), med(name, 3)))
+    print("B/A wall %.2f, cpu %.2f; identical superpoints: %s" % (med("B", 0) / med("A", 0), med("B", 3) / med("A", 3), same))
+    shutil.rmtree(work)
+
+
 def segspeed(binary, segmentator, mesh, rounds=3):
     import json as js, os, shutil, tempfile
     work = tempfile.mkdtemp()
@@ -163,6 +188,9 @@ def segspeed(binary, segmentator, mesh, rounds=3):
 if __name__ == "__main__":
     if sys.argv[1] == "speed":
         speed(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 5)
+        sys.exit()
+    if sys.argv[1] == "pair":
+        pair(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 5)
         sys.exit()
     if sys.argv[1] == "segspeed":
         segspeed(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 3)

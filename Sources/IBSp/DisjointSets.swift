@@ -1,3 +1,5 @@
+import CFastPaths
+
 /// Union–find over `0..<count` with union by rank and path compression (halving), joining exactly as the ScanNet
 /// segmentator does: joining roots x and y hangs y under x when rank(x) > rank(y), otherwise x under y
 /// (and y's rank grows on a tie). With the same edge order this gives the same root for every set, which
@@ -70,6 +72,35 @@ public struct DisjointSets: Sendable {
                 parent[Int(element)] = grandparent
                 element = grandparent
             }
+        }
+
+        /// Prefetch hints for the edges at `far` (their parents) and `near` (their parents' parents and records);
+        /// indices past the end are ignored. Hints only: results never depend on them.
+        @inline(__always)
+        func prefetch(_ edges: UnsafeBufferPointer<WeightedEdge>, _ far: Int, _ near: Int) {
+            guard let base = parent.baseAddress, let records = node.baseAddress else { return }
+            if far < edges.count {
+                let a = Int(edges[far].a), b = Int(edges[far].b)
+                fp_prefetch(base + a)
+                fp_prefetch(base + b)
+            }
+            if near < edges.count {
+                // The parents are cached by now; a parent is usually the root or one step below it, and a
+                // root's record (threshold, size) is read whenever the ends lie in different sets.
+                let pa = Int(parent[Int(edges[near].a)]), pb = Int(parent[Int(edges[near].b)])
+                fp_prefetch(base + pa)
+                fp_prefetch(base + pb)
+                fp_prefetch(records + pa)
+                fp_prefetch(records + pb)
+            }
+        }
+
+        /// Step 3's hint: start loading the parents of both ends of `edge`.
+        @inline(__always)
+        func prefetchParents(of edge: WeightedEdge) {
+            guard let base = parent.baseAddress else { return }
+            fp_prefetch(base + Int(edge.a))
+            fp_prefetch(base + Int(edge.b))
         }
 
         @inline(__always)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Felzenszwalb–Huttenlocher graph segmentation as the ScanNet segmentator runs it (reconstruction-notes §4.1).
 ///
 /// 1. Sort the edges by weight, ascending.
@@ -8,7 +10,10 @@
 ///
 /// **Ties.** The segmentator sorts with `std::sort`, which is not stable, so the order of equal weights is
 /// whatever the C++ library's introsort leaves. Two orders are offered (`EdgeTieOrder`):
-/// - `.stable` (default for superpoints): ascending weight, then ascending edge index, NaN last; O(E) radix sort.
+/// - `.stable` (default for superpoints): ascending weight, then ascending edge index, NaN last; O(E) radix sort
+///   (`EdgeBuckets`). The superpoint stage numbers kNN edges in grid-cell order (`SegmentGraph.knnInCellOrder`),
+///   a deterministic function of the input; the 1 M-point benchmark scene gives the same partition as numbering
+///   them by original point index (BENCHMARKS.md).
 /// - `.scanNet` (default for `segment-mesh`): the permutation libstdc++'s `std::sort` leaves (`IntrosortOrder`),
 ///   which reproduces the tool's segment ids exactly.
 ///
@@ -29,53 +34,114 @@ public enum Felzenszwalb {
     public static func segment(_ graph: SegmentGraph, keep: [Bool]? = nil, kThresh: Float, minSize: Int,
                                ties: EdgeTieOrder = .stable) -> DisjointSets {
         if let keep { precondition(keep.count == graph.edgeCount, "keep mask must have one flag per edge") }
-        // Sorted edges carry their endpoints, so both passes stream through one array (no gather by index).
-        let edges = ties == .stable
-            ? EdgeOrder.sortedEdges(graph, keep: keep)
-            : EdgeOrder.gathered(graph, keep: keep, order: IntrosortOrder.order(graph.w))
         var sets = DisjointSets(count: graph.vertexCount, threshold: kThresh)
         let small = Int32(clamping: minSize)
         // Step 3 can only join across edges that step 2 left between two components: an edge whose ends were
         // already together, or that step 2 merged, stays inside one component. Only the refused edges are
         // kept (in sorted order) for step 3, which then reads a fraction of the graph.
         var refused: [WeightedEdge] = []
-        edges.withUnsafeBufferPointer { edge in
+        // Sorted edges carry their endpoints, so both passes stream through one array (no gather by index).
+        if ties == .stable {
+            // Step 2 runs bucket by bucket while a second thread sorts the buckets ahead (`EdgeBuckets`).
+            let buckets = EdgeBuckets(graph, keep: keep)
+            let state = MainPassState()
             sets.withForest { f in
-                for e in edge {
-                    let ra = f.find(e.a), rb = f.find(e.b)
-                    guard ra != rb else { continue }
-                    let weight = e.w
-                    if weight <= f.node[Int(ra)].threshold, weight <= f.node[Int(rb)].threshold {
-                        let root = f.join(ra, rb)
-                        f.node[Int(root)].threshold = weight + kThresh / Float(f.node[Int(root)].size)
-                    } else {
-                        refused.append(e)
+                let forest = SendableForest(forest: f)
+                DispatchQueue.concurrentPerform(iterations: 2) { role in
+                    guard role == 0 else { buckets.sortRemaining(); return }
+                    let workspace = SortWorkspace(capacity: buckets.largestBucket)
+                    var refused: [WeightedEdge] = []
+                    var ceiling = kThresh
+                    for b in 0..<EdgeBuckets.bucketCount where buckets.starts[b] < buckets.starts[b + 1] {
+                        buckets.waitUntilSorted(b, workspace)
+                        let range = buckets.starts[b]..<buckets.starts[b + 1]
+                        mainPass(UnsafeBufferPointer(rebasing: buckets.records[range]), forest.forest,
+                                 kThresh: kThresh, refused: &refused, ceiling: &ceiling)
                     }
+                    state.refused = refused
                 }
+            }
+            refused = state.refused
+        } else {
+            let edges = EdgeOrder.gathered(graph, keep: keep, order: IntrosortOrder.order(graph.w))
+            edges.withUnsafeBufferPointer { edge in
+                // No shortcut: with NaN weights the libstdc++ order need not be ascending throughout.
+                var ceiling = Float.infinity
+                sets.withForest { f in mainPass(edge, f, kThresh: kThresh, refused: &refused, ceiling: &ceiling) }
             }
         }
         // Sizes only grow in step 3, so an edge whose two ends already lie in components of at least `minSize`
-        // can never join. One sequential pass marks those vertices in a byte array small enough for the cache;
-        // most refused edges are then skipped without the two random finds.
-        var large = [Bool](repeating: false, count: graph.vertexCount)
+        // can never join. One sequential pass marks those vertices in a bit set (N / 8 bytes: it stays in the
+        // core's cache); most refused edges are then skipped without the two random finds.
+        var large = [UInt64](repeating: 0, count: (graph.vertexCount + 63) / 64)
         large.withUnsafeMutableBufferPointer { large in
             sets.withForest { f in
-                for v in 0..<large.count { large[v] = f.node[Int(f.find(Int32(v)))].size >= small }
+                for word in large.indices {
+                    var bits: UInt64 = 0
+                    for v in (word * 64)..<min(graph.vertexCount, word * 64 + 64)
+                    where f.node[Int(f.find(Int32(v)))].size >= small {
+                        bits |= 1 << UInt64(v & 63)
+                    }
+                    large[word] = bits
+                }
             }
         }
         refused.withUnsafeBufferPointer { edge in
             sets.withForest { f in
-                for e in edge {
-                    if large[Int(e.a)], large[Int(e.b)] { continue }
-                    let ra = f.find(e.a), rb = f.find(e.b)
-                    if ra != rb, f.node[Int(ra)].size < small || f.node[Int(rb)].size < small {
-                        _ = f.join(ra, rb)
+                large.withUnsafeBufferPointer { large in
+                    @inline(__always) func isLarge(_ v: Int32) -> Bool { large[Int(v) >> 6] >> UInt64(v & 63) & 1 != 0 }
+                    @inline(__always) func bothLarge(_ e: WeightedEdge) -> Bool { isLarge(e.a) && isLarge(e.b) }
+                    for i in edge.indices {
+                        // As in step 2, the finds' reads are random: prefetch the parents of the edge
+                        // `prefetchDistance / 2` ahead unless the bit set will skip it.
+                        let ahead = i + prefetchDistance / 2
+                        if ahead < edge.count, !bothLarge(edge[ahead]) { f.prefetchParents(of: edge[ahead]) }
+                        let e = edge[i]
+                        if bothLarge(e) { continue }
+                        let ra = f.find(e.a), rb = f.find(e.b)
+                        if ra != rb, f.node[Int(ra)].size < small || f.node[Int(rb)].size < small {
+                            _ = f.join(ra, rb)
+                        }
                     }
                 }
             }
         }
         return sets
     }
+
+    /// Step 2 over `edges` (sorted): merges or appends the edge to `refused`.
+    @inline(__always)
+    ///
+    /// `ceiling` is at least every set's threshold (start: `kThresh`, every singleton's; raised on each merge), or
+    /// +∞ to disable the shortcut: in an ascending order (`EdgeBuckets`), once a weight exceeds it no later edge
+    /// can merge, so the rest go to `refused` without finds (step 3 ignores those whose ends are already joined).
+    static func mainPass(_ edges: UnsafeBufferPointer<WeightedEdge>, _ f: DisjointSets.Forest, kThresh: Float,
+                         refused: inout [WeightedEdge], ceiling: inout Float) {
+        for i in edges.indices {
+            if edges[i].w > ceiling {
+                refused.append(contentsOf: edges[i...])
+                return
+            }
+            // The finds are bound by memory latency (two dependent random reads per edge): start loading the
+            // parents of an edge `prefetchDistance` ahead, and their parents half as far ahead.
+            f.prefetch(edges, i + prefetchDistance, i + prefetchDistance / 2)
+            let e = edges[i]
+            let ra = f.find(e.a), rb = f.find(e.b)
+            guard ra != rb else { continue }
+            let weight = e.w
+            if weight <= f.node[Int(ra)].threshold, weight <= f.node[Int(rb)].threshold {
+                let root = f.join(ra, rb)
+                let threshold = weight + kThresh / Float(f.node[Int(root)].size)
+                f.node[Int(root)].threshold = threshold
+                ceiling = max(ceiling, threshold)
+            } else {
+                refused.append(e)
+            }
+        }
+    }
+
+    /// How many edges ahead the main pass prefetches union–find parents (measured: BENCHMARKS.md).
+    static let prefetchDistance = 16
 
     /// Relabels non-negative ids to `0..<S` in order of first appearance (deterministic, contiguous);
     /// negative ids become −1.
@@ -95,6 +161,16 @@ public enum Felzenszwalb {
         }
         return (labels, Int(next))
     }
+}
+
+/// The main pass's refused edges, handed out of the parallel section (written by one thread, read after it).
+private final class MainPassState: @unchecked Sendable {
+    var refused: [WeightedEdge] = []
+}
+
+/// The union–find arrays handed to the main-pass thread (the only thread that touches them).
+private struct SendableForest: @unchecked Sendable {
+    let forest: DisjointSets.Forest
 }
 
 /// One edge with its weight, as the clustering passes read it.
@@ -122,68 +198,6 @@ enum EdgeOrder {
         if w.isNaN { return .max }
         let bits = w.bitPattern
         return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-    }
-
-    /// The edges of `graph` flagged in `keep` (all when nil), sorted by (weight, edge index) by an LSD radix
-    /// sort that moves the endpoints along with the weights.
-    static func sortedEdges(_ graph: SegmentGraph, keep: [Bool]?) -> [WeightedEdge] {
-        // All three digit histograms in one read of the weights.
-        var histograms = [Int](repeating: 0, count: 3 * 2048)
-        var count = 0
-        graph.w.withUnsafeBufferPointer { w in
-            histograms.withUnsafeMutableBufferPointer { h in
-                for e in 0..<w.count where keep?[e] ?? true {
-                    let k = key(w[e])
-                    h[Int(k & 0x7FF)] += 1
-                    h[2048 + Int((k >> 11) & 0x7FF)] += 1
-                    h[4096 + Int(k >> 22)] += 1
-                    count += 1
-                }
-            }
-        }
-        // The first pass scatters straight from the graph's arrays into records (always run, even when every key
-        // shares the low digit: it is then a plain stable gather), so no separate copy of the edge list is made.
-        var edges = [WeightedEdge](repeating: WeightedEdge(w: 0, a: 0, b: 0), count: count)
-        guard count > 0 else { return edges }
-        var slots = [Int](repeating: 0, count: 2048)
-        var sum = 0
-        for d in 0..<2048 { slots[d] = sum; sum += histograms[d] }
-        graph.a.withUnsafeBufferPointer { a in
-            graph.b.withUnsafeBufferPointer { b in
-                graph.w.withUnsafeBufferPointer { w in
-                    edges.withUnsafeMutableBufferPointer { dst in
-                        slots.withUnsafeMutableBufferPointer { slot in
-                            for e in 0..<w.count where keep?[e] ?? true {
-                                let d = Int(key(w[e]) & 0x7FF)
-                                dst[slot[d]] = WeightedEdge(w: w[e], a: a[e], b: b[e])
-                                slot[d] += 1
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        guard count > 1 else { return edges }
-        var scratch = [WeightedEdge](repeating: WeightedEdge(w: 0, a: 0, b: 0), count: count)
-        for (pass, shift) in [(1, UInt32(11)), (2, 22)] {
-            var histogram = Array(histograms[(pass * 2048)..<((pass + 1) * 2048)])
-            if histogram.contains(count) { continue }  // every key shares this digit: the pass is a no-op
-            var sum = 0
-            for d in 0..<histogram.count { let c = histogram[d]; histogram[d] = sum; sum += c }
-            edges.withUnsafeBufferPointer { src in
-                scratch.withUnsafeMutableBufferPointer { dst in
-                    histogram.withUnsafeMutableBufferPointer { slots in
-                        for e in src {
-                            let d = Int((key(e.w) >> shift) & 0x7FF)
-                            dst[slots[d]] = e
-                            slots[d] += 1
-                        }
-                    }
-                }
-            }
-            swap(&edges, &scratch)
-        }
-        return edges
     }
 
     /// The edges of `graph` flagged in `keep` (all when nil) in the given order of edge indices.

@@ -77,6 +77,14 @@ struct PointGrid: Sendable {
         return iz * nx * ny + iy * nx + ix
     }
 
+    /// The padded cell coordinates of `p`, clamped as `key` clamps them (so monotone in each coordinate).
+    @inline(__always)
+    func cellCoordinates(_ p: SIMD3<Float>) -> SIMD3<Int> {
+        let c = ((p - origin) / cellSize).rounded(.down)
+        return SIMD3(min(Int(min(max(c.x, 0), 1_048_576)), nx - 3) + 1, min(Int(min(max(c.y, 0), 1_048_576)), ny - 3) + 1,
+                     min(Int(min(max(c.z, 0), 1_048_576)), nz - 3) + 1)
+    }
+
     /// The cell coordinates of `key`.
     @inline(__always)
     func cell(of key: Int) -> SIMD3<Int> { SIMD3(key % nx, (key / nx) % ny, key / (nx * ny)) }

@@ -26,8 +26,9 @@ extension SegmentGraph {
     /// A kNN graph over points with the ScanNet segmentator's normal weight (plus an optional colour term).
     ///
     /// Each unordered pair {i, j} that appears in either point's k nearest neighbours (exact, equal distances
-    /// broken by the smaller index; `PointGrid`) is one edge, written from the smaller index (a < b) in order
-    /// of (a, rank of b in a's row), so the edge list does not depend on thread scheduling.
+    /// broken by the smaller index; `PointGrid`) is one edge, written from the smaller index (a < b) — the
+    /// direction the weight's convexity test uses. Edges are listed in the order `knnInCellOrder` emits them
+    /// (by grid cell of the emitting point), which does not depend on thread scheduling.
     ///
     /// - Parameters:
     ///   - positions: `[N]` points in metres.
@@ -35,85 +36,127 @@ extension SegmentGraph {
     ///   - colours: `[N]` 8-bit RGB, or empty (required when `options.colourWeight > 0`).
     public static func knn(positions: [SIMD3<Float>], normals: [SIMD3<Float>], colours: [SIMD3<UInt8>] = [],
                            options: KNNGraphOptions = KNNGraphOptions()) throws(IBSpError) -> SegmentGraph {
+        let local = try knnInCellOrder(positions: positions, normals: normals, colours: colours, options: options)
+        return local.graph.relabelled(local.order)
+    }
+
+    /// The graph of `knn(positions:normals:colours:options:)` over *slots*: vertex `s` is point `order[s]`,
+    /// points sorted by grid cell (`PointGrid`). Neighbouring points get nearby numbers, so the clustering's
+    /// random reads of per-vertex state stay within a few cache lines and pages. Each edge's `a` is the end with
+    /// the smaller original index, so weights are bit-identical to `knn`'s.
+    static func knnInCellOrder(positions: [SIMD3<Float>], normals: [SIMD3<Float>], colours: [SIMD3<UInt8>] = [],
+                               options: KNNGraphOptions) throws(IBSpError) -> (graph: SegmentGraph, order: [Int32]) {
         try options.validate()
         let n = positions.count
         guard normals.count == n else { throw .sizeMismatch(field: "normals", expected: n, actual: normals.count) }
         if options.colourWeight > 0, colours.count != n {
             throw .sizeMismatch(field: "colours", expected: n, actual: colours.count)
         }
-        guard n >= 2 else { return SegmentGraph(vertexCount: n) }
+        guard n >= 2 else { return (SegmentGraph(vertexCount: n), (0..<Int32(n)).map { $0 }) }
         if let bad = positions.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite && $0.z.isFinite) }) {
             throw .invalidOption(name: "positions[\(bad)]", value: "\(positions[bad])", expected: "finite coordinates")
         }
         guard n < Int(Int32.max) else { throw .invalidOption(name: "positions", value: "\(n) points", expected: "< 2³¹ − 1") }
-        let rows = PointGrid(points: positions).knnGraph(k: options.k)
-        let k = rows.k
+        let grid = PointGrid(points: positions)
+        let (neighbors, kth) = grid.knnInCellOrder(k: options.k)
+        let order = grid.order
+        let k = options.k
         let scale = options.colourWeight / (255 * Float(3).squareRoot())
-        let hasColour = scale > 0
-        // Rows are split into chunks that emit and weight their edges in parallel; concatenating the chunks in
-        // row order gives the same edge list as one serial pass.
+        let slotNormals = order.map { normals[Int($0)] }
+        let slotColours = scale > 0 ? order.map { SIMD3<Float>(colours[Int($0)]) } : []
+        // Rows are split into chunks; a first parallel pass counts each chunk's edges, a second writes them at the
+        // chunk's offset in the final arrays, so the edge list (in row order) is built without copies and does not
+        // depend on thread scheduling.
         let chunk = 1 << 15
         let chunks = (n + chunk - 1) / chunk
-        var parts = [EdgeChunk](repeating: EdgeChunk(), count: chunks)
-        rows.neighbors.withUnsafeBufferPointer { nb in
-            parts.withUnsafeMutableBufferPointer { parts in
-                let out = SendableChunks(parts: parts, neighbors: nb)
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let nb = out.neighbors
-                    var part = EdgeChunk()
-                    let rowRange = (c * chunk)..<min(n, (c + 1) * chunk)
-                    part.a.reserveCapacity(rowRange.count * k * 5 / 8)
-                    part.b.reserveCapacity(rowRange.count * k * 5 / 8)
-                    part.w.reserveCapacity(rowRange.count * k * 5 / 8)
-                    for i in rowRange {
-                        for r in 0..<k {
-                            let j = Int(nb[i * k + r])
-                            guard j >= 0, j != i else { continue }
-                            let lo: Int, hi: Int
-                            if j > i {
-                                lo = i; hi = j
-                            } else {
-                                // j < i: emitted from j's row already when i is among j's neighbours.
-                                var listed = false
-                                for s in 0..<k where nb[j * k + s] == Int32(i) { listed = true; break }
-                                if listed { continue }
-                                lo = j; hi = i
+        var offsets = [Int](repeating: 0, count: chunks + 1)
+        var graph = SegmentGraph(vertexCount: n)
+        neighbors.withUnsafeBufferPointer { nb in
+            kth.withUnsafeBufferPointer { kth in
+                grid.sorted.withUnsafeBufferPointer { points in
+                    let rows = EdgeRows(neighbors: nb, kth: kth, points: points, k: k)
+                    offsets.withUnsafeMutableBufferPointer { offsets in
+                        let counts = SendableCounts(values: offsets)
+                        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                            var count = 0
+                            for s in (c * chunk)..<min(n, (c + 1) * chunk) {
+                                for r in 0..<k where rows.emits(s, r) { count += 1 }
                             }
-                            var weight = scanNetEdgeWeight(pa: positions[lo], pb: positions[hi], na: normals[lo], nb: normals[hi])
-                            if hasColour {
-                                let d = SIMD3<Float>(colours[lo]) - SIMD3<Float>(colours[hi])
-                                weight += scale * (d * d).sum().squareRoot()
-                            }
-                            part.a.append(Int32(lo)); part.b.append(Int32(hi)); part.w.append(weight)
+                            counts.values[c + 1] = count
                         }
                     }
-                    out.parts[c] = part
+                    for c in 0..<chunks { offsets[c + 1] += offsets[c] }
+                    let total = offsets[chunks], starts = offsets
+                    graph.a = Array(unsafeUninitializedCapacity: total) { a, initializedA in
+                        graph.b = Array(unsafeUninitializedCapacity: total) { b, initializedB in
+                            graph.w = Array(unsafeUninitializedCapacity: total) { w, initializedW in
+                                let out = EdgeOutput(a: a, b: b, w: w)
+                                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                                    var e = starts[c]
+                                    for s in (c * chunk)..<min(n, (c + 1) * chunk) {
+                                        for r in 0..<k where rows.emits(s, r) {
+                                            let t = Int(rows.neighbors[s * k + r])
+                                            let (lo, hi) = order[s] < order[t] ? (s, t) : (t, s)
+                                            var weight = scanNetEdgeWeight(pa: rows.points[lo], pb: rows.points[hi],
+                                                                           na: slotNormals[lo], nb: slotNormals[hi])
+                                            if scale > 0 {
+                                                let d = slotColours[lo] - slotColours[hi]
+                                                weight += scale * (d * d).sum().squareRoot()
+                                            }
+                                            out.a[e] = Int32(lo); out.b[e] = Int32(hi); out.w[e] = weight
+                                            e += 1
+                                        }
+                                    }
+                                }
+                                initializedW = total
+                            }
+                            initializedB = total
+                        }
+                        initializedA = total
+                    }
                 }
             }
         }
-        let count = parts.reduce(0) { $0 + $1.w.count }
-        var graph = SegmentGraph(vertexCount: n)
-        graph.a.reserveCapacity(count)
-        graph.b.reserveCapacity(count)
-        graph.w.reserveCapacity(count)
-        for part in parts {
-            graph.a.append(contentsOf: part.a)
-            graph.b.append(contentsOf: part.b)
-            graph.w.append(contentsOf: part.w)
-        }
-        return graph
+        return (graph, order)
+    }
+
+    /// The same edges with vertex `v` renamed `names[v]` (e.g. slots back to original point indices).
+    func relabelled(_ names: [Int32]) -> SegmentGraph {
+        SegmentGraph(vertexCount: vertexCount, a: a.map { names[Int($0)] }, b: b.map { names[Int($0)] }, w: w)
     }
 }
 
-/// One chunk of rows' edges, built by one worker.
-private struct EdgeChunk {
-    var a: [Int32] = []
-    var b: [Int32] = []
-    var w: [Float] = []
+/// The kNN rows in cell order, read by the emission passes.
+private struct EdgeRows: @unchecked Sendable {
+    let neighbors: UnsafeBufferPointer<Int32>
+    let kth: UnsafeBufferPointer<Float>
+    let points: UnsafeBufferPointer<SIMD3<Float>>
+    let k: Int
+
+    /// Whether row `s`'s entry `r` emits an edge: each unordered pair once, from the smaller slot's row when
+    /// both rows list the other. Slot s is in t's row surely when nearer than t's k-th neighbour, surely not
+    /// when farther (squared distances are bit-symmetric); only on a tie with the k-th is t's row searched.
+    @inline(__always)
+    func emits(_ s: Int, _ r: Int) -> Bool {
+        let t = Int(neighbors[s * k + r])
+        guard t >= 0, t != s else { return false }
+        guard t < s else { return true }
+        let d = PointGrid.squaredDistance(points[s], points[t]), last = kth[t]
+        if d < last { return false }
+        if d > last { return true }
+        for q in 0..<k where neighbors[t * k + q] == Int32(s) { return false }
+        return true
+    }
 }
 
-/// The per-chunk slots filled by worker threads, each writing its own slot, and the kNN rows they read.
-private struct SendableChunks: @unchecked Sendable {
-    let parts: UnsafeMutableBufferPointer<EdgeChunk>
-    let neighbors: UnsafeBufferPointer<Int32>
+/// Per-chunk edge counts, each written by one worker.
+private struct SendableCounts: @unchecked Sendable {
+    let values: UnsafeMutableBufferPointer<Int>
+}
+
+/// The final edge arrays, written at disjoint offsets by the workers.
+private struct EdgeOutput: @unchecked Sendable {
+    let a: UnsafeMutableBufferPointer<Int32>
+    let b: UnsafeMutableBufferPointer<Int32>
+    let w: UnsafeMutableBufferPointer<Float>
 }

@@ -49,11 +49,26 @@ public struct SuperpointResult: Sendable, Equatable {
 public enum Superpoints {
     /// Segments `graph`, first removing the edges whose `keep` flag is false.
     public static func segment(_ graph: SegmentGraph, keep: [Bool]? = nil, kThresh: Float, minSize: Int) -> (labels: [Int32], count: Int) {
+        segment(graph, keep: keep, kThresh: kThresh, minSize: minSize, vertexOrder: nil)
+    }
+
+    /// Segments a graph whose vertex `s` is point `vertexOrder[s]` (all points, each once) and returns labels per
+    /// point, numbered in order of first appearance over the points (so independent of the vertex numbering
+    /// whenever the partition is).
+    static func segment(_ graph: SegmentGraph, keep: [Bool]?, kThresh: Float, minSize: Int,
+                        vertexOrder: [Int32]?) -> (labels: [Int32], count: Int) {
         var sets = Felzenszwalb.segment(graph, keep: keep, kThresh: kThresh, minSize: minSize)
-        return Felzenszwalb.contiguous(sets.roots())
+        let roots = sets.roots()
+        guard let vertexOrder else { return Felzenszwalb.contiguous(roots) }
+        var ids = [Int32](repeating: 0, count: roots.count)
+        for (s, point) in vertexOrder.enumerated() { ids[Int(point)] = roots[s] }
+        return Felzenszwalb.contiguous(ids)
     }
 
     /// The full stage on in-memory arrays.
+    ///
+    /// A kNN graph is built and clustered in grid-cell vertex order (`SegmentGraph.knnInCellOrder`) and the
+    /// labels are mapped back to the points, numbered by first appearance over the points.
     ///
     /// - Parameters:
     ///   - positions/normals/colours: `[N]` points (metres), unit normals, RGB.
@@ -73,21 +88,27 @@ public enum Superpoints {
         }
         let graph: SegmentGraph
         let used: SuperpointOptions.Graph
+        // The kNN graph is clustered in cell order (vertex s = point order[s]): see `knnInCellOrder`.
+        var vertexOrder: [Int32]?
         if options.graph == .mesh, let meshFaces {
             graph = try SegmentGraph.scanNetMesh(positions: positions, faces: meshFaces).graph
             used = .mesh
         } else {
-            graph = try SegmentGraph.knn(positions: positions, normals: normals, colours: colours, options: options.knn)
+            (graph, vertexOrder) = try SegmentGraph.knnInCellOrder(positions: positions, normals: normals,
+                                                                   colours: colours, options: options.knn)
             used = .knn
         }
         lap("graph")
         var keep: [Bool]?
         if options.mode == .ibsp {
             guard let labels else { throw .invalidOption(name: "mode", value: "ibsp", expected: "2D labels for every point") }
-            keep = try InstanceBoundaryCut.keepMask(graph: graph, labels: labels, rule: options.cutRule, sourceView: sourceView)
+            let pointGraph = vertexOrder.map { graph.relabelled($0) } ?? graph
+            keep = try InstanceBoundaryCut.keepMask(graph: pointGraph, labels: labels, rule: options.cutRule,
+                                                    sourceView: sourceView)
         }
         lap("cut")
-        let (ids, count) = segment(graph, keep: keep, kThresh: options.kThresh, minSize: options.minSize)
+        let (ids, count) = segment(graph, keep: keep, kThresh: options.kThresh, minSize: options.minSize,
+                                   vertexOrder: vertexOrder)
         lap("cluster")
         let kept = keep.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? graph.edgeCount
         return SuperpointResult(labels: ids, count: count, edges: graph.edgeCount, keptEdges: kept, graph: used, seconds: seconds)
