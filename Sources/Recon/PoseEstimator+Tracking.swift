@@ -78,7 +78,8 @@ extension PoseEstimator {
             let initialToPrevious = last.inverse * start
             let r = try RGBDOdometry.align(source: frame, target: previous, initial: initialToPrevious,
                                            options: odometryOptions)
-            guard acceptable(r, initialToPrevious) else { continue }
+            // Gated from the prediction, not from the start: a coarse start may have slid far.
+            guard acceptable(r, last.inverse * robust) else { continue }
             let score = AlignmentScore.consistency(source: frame, target: previous, targetFromSource: r.targetFromSource)
             candidates.append(TrackingCandidate(world: last * r.targetFromSource, result: r,
                                                 viaPrevious: !previousIsKeyframe, score: score))
@@ -110,7 +111,7 @@ extension PoseEstimator {
 
     /// The two best starts of a coarse rotation search: the frame and the previous one at quarter resolution (half
     /// for small images), aligned from `around` turned about the camera's vertical axis (yaw) and its other two axes,
-    /// scored by `AlignmentScore`.
+    /// scored by `AlignmentScore`; each start keeps the aligned rotation and `around`'s camera centre.
     func coarseRotationStarts(_ frame: PreparedFrame, previous: PreparedFrame, last: RigidTransform,
                               around: RigidTransform) throws(ReconError) -> [RigidTransform] {
         let t = options.tracking
@@ -140,7 +141,10 @@ extension PoseEstimator {
             guard r.targetFromSource.translation.x.isFinite else { continue }
             let score = AlignmentScore.consistency(source: source, target: target, targetFromSource: r.targetFromSource,
                                                    samples: 500)
-            scored.append((last * r.targetFromSource, score))
+            // Only the rotation is searched: at a quarter of the resolution the translation is too loosely pinned
+            // (and a frame's camera moves a few centimetres where it may turn by tens of degrees).
+            let world = last * r.targetFromSource
+            scored.append((RigidTransform(rotation: world.rotation, translation: around.translation), score))
         }
         return scored.sorted { $0.score > $1.score }.prefix(2).map(\.world)
     }
