@@ -109,9 +109,9 @@ extension PoseEstimator {
                                 accepted: true, viaPrevious: chosen.viaPrevious)
     }
 
-    /// The two best starts of a coarse rotation search: the frame and the previous one at quarter resolution (half
-    /// for small images), aligned from `around` turned about the camera's vertical axis (yaw) and its other two axes,
-    /// scored by `AlignmentScore`; each start keeps the aligned rotation and `around`'s camera centre.
+    /// Starts from a coarse rotation search: the frame and the previous one at quarter resolution (half for small
+    /// images), aligned from `around` turned about the camera's vertical axis (yaw) and its other two axes, scored by
+    /// `AlignmentScore`; the two best, each also with `around`'s camera centre.
     func coarseRotationStarts(_ frame: PreparedFrame, previous: PreparedFrame, last: RigidTransform,
                               around: RigidTransform) throws(ReconError) -> [RigidTransform] {
         let t = options.tracking
@@ -141,12 +141,13 @@ extension PoseEstimator {
             guard r.targetFromSource.translation.x.isFinite else { continue }
             let score = AlignmentScore.consistency(source: source, target: target, targetFromSource: r.targetFromSource,
                                                    samples: 500)
-            // Only the rotation is searched: at a quarter of the resolution the translation is too loosely pinned
-            // (and a frame's camera moves a few centimetres where it may turn by tens of degrees).
-            let world = last * r.targetFromSource
-            scored.append((RigidTransform(rotation: world.rotation, translation: around.translation), score))
+            scored.append((last * r.targetFromSource, score))
         }
-        return scored.sorted { $0.score > $1.score }.prefix(2).map(\.world)
+        // Each as aligned and with only its rotation (at a quarter of the resolution the translation is loosely
+        // pinned, and a camera moves a few centimetres per frame where it may turn by tens of degrees).
+        return scored.sorted { $0.score > $1.score }.prefix(2).flatMap { found in
+            [found.world, RigidTransform(rotation: found.world.rotation, translation: around.translation)]
+        }
     }
 
     func trackingTrace(_ message: @autoclosure () -> String) {
