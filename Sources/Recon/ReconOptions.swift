@@ -121,8 +121,8 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         /// ...or photometric RMSE above this × the median + 0.005...
         public var relativePhotometricFactor = 2.0
         /// ...or a correction from the prediction above this × the median, and above `relativeCorrectionFloor` metres...
-        public var relativeCorrectionFactor = 3.0
-        public var relativeCorrectionFloor = 0.025
+        public var relativeCorrectionFactor = 2.0
+        public var relativeCorrectionFloor = 0.02
         /// ...or a camera motion above this × the median motion per frame + 2 cm...
         public var relativeSpeedFactor = 2.0
         /// ...or a consistency score with the previous frame this far below the median (0…1).
