@@ -104,7 +104,11 @@ extension PoseEstimator {
             return TrackingDecision(result: plain, keyFromCamera: keyframe.worldFromCamera.inverse * robust,
                                     accepted: false, viaPrevious: false)
         }
-        trackingTrace("recovered: \(candidates.count) candidates, best \(best), chosen \(chosen.score) via previous \(chosen.viaPrevious)")
+        // The recovery confirmed the keyframe alignment: its statistics are normal after all, and recording them
+        // lets the medians follow a lasting change of the scene (darker, noisier) instead of flagging every frame.
+        if plainAcceptable, chosen.world == plainWorld { monitor.record(plainSample) }
+        trackingTrace("recovered: \(candidates.count) candidates, best \(best), chosen \(chosen.score) "
+            + "via previous \(chosen.viaPrevious)")
         return TrackingDecision(result: chosen.result, keyFromCamera: keyframe.worldFromCamera.inverse * chosen.world,
                                 accepted: true, viaPrevious: chosen.viaPrevious)
     }
