@@ -40,9 +40,11 @@ final class PoseEstimator {
 
     let options: ReconOptions
     let mode: PoseMode
-    private let odometryOptions: cb_odometry_options
+    let odometryOptions: cb_odometry_options
     /// Loop verification starts from the trajectory's own (drifted) estimate: no pull towards it.
     private let loopOptions: cb_odometry_options
+    /// `track` mode's relative acceptance test (PoseEstimator+Tracking.swift).
+    var monitor: TrackingMonitor
     private(set) var keyframes: [Keyframe] = []
     private var edges: [PoseGraphEdge] = []
     /// Per added frame: its keyframe and keyframe_from_camera.
@@ -66,6 +68,7 @@ final class PoseEstimator {
         odometryOptions = RGBDOdometry.bridgeOptions(options.tracking, input: options.input, threads: 1,
                                                      priorWeight: mode == .refine ? options.tracking.devicePriorWeight : 0)
         loopOptions = RGBDOdometry.bridgeOptions(options.tracking, input: options.input, threads: 1)
+        monitor = TrackingMonitor(options: options.tracking)
     }
 
     private var sigmaScale: Double { 1 / (options.loopClosure.sigma * options.loopClosure.sigma) }
@@ -102,16 +105,29 @@ final class PoseEstimator {
         var accepted = acceptable(result, from: initial)
         var keyFromCamera = result.targetFromSource
         var viaPrevious = false
-        if !accepted, worldPoses.count >= 2 || mode == .refine,
+        var fallback = initial
+        if mode == .track, monitor.isEnabled, worldPoses.count >= 2, let previous {
+            let decision = try trackChecked(frame, plain: result, initial: initial, predicted: predicted,
+                                            keyframe: keyframe, previous: previous.frame,
+                                            previousIsKeyframe: previous.view == keyframe.view,
+                                            last: worldPoses[worldPoses.count - 1],
+                                            beforeLast: worldPoses[worldPoses.count - 2], acceptable: acceptable)
+            (result, keyFromCamera, accepted, viaPrevious) = (decision.result, decision.keyFromCamera, decision.accepted,
+                                                              decision.viaPrevious)
+            if !accepted { fallback = decision.keyFromCamera }
+        } else if !accepted, worldPoses.count >= 2 || mode == .refine,
            let recovered = try recover(frame, predicted: predicted, acceptable: acceptable) {
             (result, keyFromCamera, viaPrevious) = recovered
             accepted = true
         }
         if !accepted {
-            keyFromCamera = initial
+            keyFromCamera = fallback
             report.trackingFailures += 1
         }
         inlierSum += result.inlierRatio
+        trackingTrace("view \(view) key \(keyframe.view) inl \(result.inlierRatio) rmse \(result.rmseGeometric) "
+            + "photo \(result.rmsePhotometric) corr \(keyFromCamera.translationDistance(to: initial)) acc \(accepted) "
+            + "prev \(viaPrevious)")
         let world = keyframe.worldFromCamera * keyFromCamera
         worldPoses.append(world)
         let turned = keyFromCamera.rotation.angle * 180 / .pi

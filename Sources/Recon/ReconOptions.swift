@@ -114,6 +114,32 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         /// of departure, in the units of the point-to-plane residuals; rotation per radian × 2 m), so that directions
         /// the surfaces leave free (a wall and a ceiling) keep the device motion instead of sliding; 0 = off.
         public var devicePriorWeight = 3.0
+        /// `track` only: the relative acceptance test compares each frame with the last this many accepted frames
+        /// (their medians); 0 disables it (absolute tests only, the previous behaviour).
+        public var relativeWindow = 15
+        /// ...once at least this many frames were accepted.
+        public var relativeMinHistory = 5
+        /// Suspicious: inlier ratio below this × the median...
+        public var relativeInlierFactor = 0.65
+        /// ...or point-to-plane RMSE above this × the median + 1 mm...
+        public var relativeRMSEFactor = 1.8
+        /// ...or photometric RMSE above this × the median + 0.005...
+        public var relativePhotometricFactor = 2.0
+        /// ...or a correction from the prediction above this × the median, and above `relativeCorrectionFloor` metres...
+        public var relativeCorrectionFactor = 2.0
+        public var relativeCorrectionFloor = 0.02
+        /// ...or a camera motion above this × the median motion per frame + 2 cm...
+        public var relativeSpeedFactor = 2.0
+        /// ...or a consistency score with the previous frame this far below the median (0…1).
+        public var relativeConsistencyDrop = 0.15
+        /// Recovery of a suspicious frame: a coarse search at quarter resolution from the prediction turned about the
+        /// camera's vertical axis by ± each of these angles (degrees)...
+        public var recoverySearchYawDegrees = [8.0, 16.0, 24.0]
+        /// ...and about its horizontal and optical axes by ± each of these.
+        public var recoverySearchTiltDegrees = [8.0, 16.0]
+        /// Recovery candidates score their consistency with the previous frame (0…1) less this × their departure
+        /// from the prediction (metres, + 0.3 m per radian): a smooth-motion prior for views that leave motion unobservable.
+        public var recoveryPriorWeight = 0.5
         public init() {}
     }
 
@@ -249,6 +275,15 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         try check([1, 2].contains(tracking.keyframeDownsample), "tracking.keyframeDownsample", tracking.keyframeDownsample, "1 or 2")
         try check(tracking.recoveryTurnsDegrees.allSatisfy { $0.isFinite && abs($0) < 90 }, "tracking.recoveryTurnsDegrees",
                   tracking.recoveryTurnsDegrees, "finite angles below 90°")
+        try check(tracking.relativeWindow >= 0 && tracking.relativeMinHistory >= 1, "tracking.relativeWindow",
+                  tracking.relativeWindow, ">= 0 (and relativeMinHistory >= 1)")
+        try check([tracking.relativeInlierFactor, tracking.relativeRMSEFactor, tracking.relativePhotometricFactor,
+                   tracking.relativeCorrectionFactor, tracking.relativeSpeedFactor].allSatisfy { $0.isFinite && $0 > 0 }
+                  && tracking.relativeCorrectionFloor >= 0 && tracking.relativeConsistencyDrop >= 0,
+                  "tracking.relative*", tracking.relativeInlierFactor, "positive finite factors, non-negative floor and drop")
+        try check((tracking.recoverySearchYawDegrees + tracking.recoverySearchTiltDegrees).allSatisfy { $0.isFinite && abs($0) < 90 },
+                  "tracking.recoverySearch*", tracking.recoverySearchYawDegrees, "finite angles below 90°")
+        try check(tracking.recoveryPriorWeight >= 0, "tracking.recoveryPriorWeight", tracking.recoveryPriorWeight, ">= 0")
         try check(refineGuard.margin >= 0 && refineGuard.margin < 1, "refineGuard.margin", refineGuard.margin, "0…1")
         try check(refineGuard.inlierTolerance >= 0, "refineGuard.inlierTolerance", refineGuard.inlierTolerance, ">= 0")
         try check(refineGuard.maxMotionDisagreement > 0 && refineGuard.motionOutlierRatio >= 1,

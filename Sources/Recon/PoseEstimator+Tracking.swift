@@ -1,0 +1,161 @@
+import CBridge
+import Foundation
+import Geometry
+
+/// `track` mode's relative acceptance test and recovery (`TrackingMonitor`).
+extension PoseEstimator {
+    /// What `track` mode decided for one frame.
+    struct TrackingDecision {
+        var result: OdometryResult
+        var keyFromCamera: RigidTransform
+        var accepted: Bool
+        /// The pose came from an alignment to the previous frame (not the keyframe): the frame becomes a keyframe.
+        var viaPrevious: Bool
+    }
+
+    /// One candidate pose of the new frame and its score against the previous frame.
+    struct TrackingCandidate {
+        var world: RigidTransform
+        var result: OdometryResult
+        var viaPrevious: Bool
+        var score: Double
+    }
+
+    /// Accepts the keyframe alignment `plain` when it passes the absolute tests and looks like the recent frames;
+    /// otherwise aligns to the previous frame from several starts (the prediction, a speed-limited prediction, no
+    /// motion, the best starts of a coarse rotation search, and a photometric-heavy finest-level alignment) and keeps
+    /// the best candidate. Candidates, including the unaligned prediction, are all scored against the previous frame
+    /// with `AlignmentScore`, less `recoveryPriorWeight` × their departure from the speed-limited prediction
+    /// (metres + 0.3 m/rad): textureless or planar views leave some motion unobservable, the score is flat there, and
+    /// the smooth-motion prior is the better guess. Nothing acceptable: a failure, posed at that prediction.
+    func trackChecked(_ frame: PreparedFrame, plain: OdometryResult, initial: RigidTransform, predicted: RigidTransform,
+                      keyframe: Keyframe, previous: PreparedFrame, previousIsKeyframe: Bool, last: RigidTransform,
+                      beforeLast: RigidTransform,
+                      acceptable: (OdometryResult, RigidTransform) -> Bool) throws(ReconError) -> TrackingDecision {
+        let plainWorld = keyframe.worldFromCamera * plain.targetFromSource
+        let plainAcceptable = acceptable(plain, initial)
+        let plainSample = TrackingSample(
+            inlierRatio: plain.inlierRatio, rmseGeometric: plain.rmseGeometric, rmsePhotometric: plain.rmsePhotometric,
+            correction: plain.targetFromSource.translationDistance(to: initial),
+            speed: last.translationDistance(to: plainWorld),
+            consistency: AlignmentScore.consistency(source: frame, target: previous,
+                                                    targetFromSource: last.inverse * plainWorld))
+        let reason = plainAcceptable ? monitor.suspicion(of: plainSample) : "absolute tests"
+        guard let reason else {
+            monitor.record(plainSample)
+            return TrackingDecision(result: plain, keyFromCamera: plain.targetFromSource, accepted: true, viaPrevious: false)
+        }
+        trackingTrace("view suspicious: \(reason)")
+        let robust = monitor.robustPrediction(last: last, beforeLast: beforeLast)
+        var candidates: [TrackingCandidate] = []
+        if plainAcceptable {
+            candidates.append(TrackingCandidate(world: plainWorld, result: plain, viaPrevious: false,
+                                                score: plainSample.consistency))
+        }
+        var starts = [robust, predicted, last]
+        starts += try coarseRotationStarts(frame, previous: previous, last: last, around: robust)
+        // A photometric-heavy alignment from the prediction: planar textured views (a board, a poster) constrain
+        // in-plane motion only through the grey levels.
+        var photometric = options.tracking
+        photometric.photometricWeight *= 4
+        photometric.pyramidLevels = 1
+        photometric.iterations = [6]
+        let photometricOptions = RGBDOdometry.bridgeOptions(photometric, input: options.input, threads: 1)
+        let photometricResult = try RGBDOdometry.align(source: frame, target: previous, initial: last.inverse * robust,
+                                                       options: photometricOptions)
+        if acceptable(photometricResult, last.inverse * robust) {
+            let score = AlignmentScore.consistency(source: frame, target: previous,
+                                                   targetFromSource: photometricResult.targetFromSource)
+            candidates.append(TrackingCandidate(world: last * photometricResult.targetFromSource, result: photometricResult,
+                                                viaPrevious: !previousIsKeyframe, score: score))
+        }
+        for (i, start) in starts.enumerated() {
+            // Starts that nearly coincide converge alike.
+            let repeated = starts[..<i].contains {
+                $0.translationDistance(to: start) < 0.005 && $0.rotationAngle(to: start) < 0.5 * .pi / 180
+            }
+            if repeated { continue }
+            let initialToPrevious = last.inverse * start
+            let r = try RGBDOdometry.align(source: frame, target: previous, initial: initialToPrevious,
+                                           options: odometryOptions)
+            // Gated from the prediction, not from the start: a coarse start may have slid far.
+            guard acceptable(r, last.inverse * robust) else { continue }
+            let score = AlignmentScore.consistency(source: frame, target: previous, targetFromSource: r.targetFromSource)
+            candidates.append(TrackingCandidate(world: last * r.targetFromSource, result: r,
+                                                viaPrevious: !previousIsKeyframe, score: score))
+        }
+        // The prediction itself: where planar or textureless views leave the alignments sliding, it is often the
+        // best-supported pose (scored like the others, so it only wins when the data agree with it).
+        if let any = candidates.first {
+            let score = AlignmentScore.consistency(source: frame, target: previous, targetFromSource: last.inverse * robust)
+            candidates.append(TrackingCandidate(world: robust, result: any.result, viaPrevious: !previousIsKeyframe,
+                                                score: score))
+        }
+        guard let best = candidates.map(\.score).max() else {
+            trackingTrace("recovery failed")
+            return TrackingDecision(result: plain, keyFromCamera: keyframe.worldFromCamera.inverse * robust,
+                                    accepted: false, viaPrevious: false)
+        }
+        func penalised(_ c: TrackingCandidate) -> Double {
+            let departure = c.world.translationDistance(to: robust) + 0.3 * c.world.rotationAngle(to: robust)
+            return c.score - options.tracking.recoveryPriorWeight * departure
+        }
+        guard let chosen = candidates.max(by: { penalised($0) < penalised($1) }) else {
+            return TrackingDecision(result: plain, keyFromCamera: keyframe.worldFromCamera.inverse * robust,
+                                    accepted: false, viaPrevious: false)
+        }
+        // The recovery confirmed the keyframe alignment: its statistics are normal after all, and recording them
+        // lets the medians follow a lasting change of the scene (darker, noisier) instead of flagging every frame.
+        if plainAcceptable, chosen.world == plainWorld { monitor.record(plainSample) }
+        trackingTrace("recovered: \(candidates.count) candidates, best \(best), chosen \(chosen.score) "
+            + "via previous \(chosen.viaPrevious)")
+        return TrackingDecision(result: chosen.result, keyFromCamera: keyframe.worldFromCamera.inverse * chosen.world,
+                                accepted: true, viaPrevious: chosen.viaPrevious)
+    }
+
+    /// Starts from a coarse rotation search: the frame and the previous one at quarter resolution (half for small
+    /// images), aligned from `around` turned about the camera's vertical axis (yaw) and its other two axes, scored by
+    /// `AlignmentScore`; the two best, each also with `around`'s camera centre.
+    func coarseRotationStarts(_ frame: PreparedFrame, previous: PreparedFrame, last: RigidTransform,
+                              around: RigidTransform) throws(ReconError) -> [RigidTransform] {
+        let t = options.tracking
+        var source = frame, target = previous
+        var halvings = 0
+        while halvings < 2, source.intrinsics.width >= 80, target.intrinsics.width == source.intrinsics.width {
+            source = source.halved()
+            target = target.halved()
+            halvings += 1
+        }
+        guard source.intrinsics.width >= 16, source.intrinsics.height >= 12 else { return [] }
+        var coarse = t
+        coarse.pyramidLevels = 1
+        coarse.iterations = [5]
+        coarse.maxPoints = 500
+        coarse.maxCorrespondenceDistance = t.maxCorrespondenceDistance * Double(1 << halvings) * 2
+        let bridge = RGBDOdometry.bridgeOptions(coarse, input: options.input, threads: 1)
+        var turns: [SIMD3<Double>] = []
+        for degrees in t.recoverySearchYawDegrees { turns += [SIMD3(0, degrees, 0), SIMD3(0, -degrees, 0)] }
+        for degrees in t.recoverySearchTiltDegrees {
+            turns += [SIMD3(degrees, 0, 0), SIMD3(-degrees, 0, 0), SIMD3(0, 0, degrees), SIMD3(0, 0, -degrees)]
+        }
+        var scored: [(world: RigidTransform, score: Double)] = []
+        for turn in turns {
+            let start = around * RigidTransform(rotationVector: turn * .pi / 180, translation: .zero)
+            let r = try RGBDOdometry.align(source: source, target: target, initial: last.inverse * start, options: bridge)
+            guard r.targetFromSource.translation.x.isFinite else { continue }
+            let score = AlignmentScore.consistency(source: source, target: target, targetFromSource: r.targetFromSource,
+                                                   samples: 500)
+            scored.append((last * r.targetFromSource, score))
+        }
+        // Each as aligned and with only its rotation (at a quarter of the resolution the translation is loosely
+        // pinned, and a camera moves a few centimetres per frame where it may turn by tens of degrees).
+        return scored.sorted { $0.score > $1.score }.prefix(2).flatMap { found in
+            [found.world, RigidTransform(rotation: found.world.rotation, translation: around.translation)]
+        }
+    }
+
+    func trackingTrace(_ message: @autoclosure () -> String) {
+        guard ProcessInfo.processInfo.environment["OVSEG3R_TRACK_TRACE"] != nil else { return }
+        FileHandle.standardError.write(Data("TRACE   \(message())\n".utf8))
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Geometry
+import Testing
+@testable import Recon
+
+/// `track` mode's relative acceptance test (`TrackingMonitor`), its score, and recovery through a fast turn.
+@Suite struct TrackingTests {
+    static func sample(speed: Double = 0.05, photometric: Double = 0.02, correction: Double = 0.01,
+                       inliers: Double = 0.8, rmse: Double = 0.005, consistency: Double = 0.8) -> TrackingSample {
+        TrackingSample(inlierRatio: inliers, rmseGeometric: rmse, rmsePhotometric: photometric, correction: correction,
+                       speed: speed, consistency: consistency)
+    }
+
+    func monitor(history count: Int) -> TrackingMonitor {
+        var m = TrackingMonitor(options: ReconOptions.TrackingOptions())
+        for i in 0..<count {
+            // Slightly varying normal frames.
+            let wobble = Double(i % 3) * 0.1
+            m.record(Self.sample(speed: 0.05 * (1 + wobble), photometric: 0.02 * (1 + wobble),
+                                 correction: 0.01 * (1 + wobble), inliers: 0.8 - 0.1 * wobble))
+        }
+        return m
+    }
+
+    @Test func monitorFlagsFramesThatDepartFromTheRecentMedians() {
+        let m = monitor(history: 10)
+        #expect(m.suspicion(of: Self.sample()) == nil)
+        #expect(m.suspicion(of: Self.sample(speed: 0.07, photometric: 0.03, correction: 0.02, inliers: 0.7)) == nil)
+        #expect(m.suspicion(of: Self.sample(photometric: 0.08)) == "photometric RMSE")
+        #expect(m.suspicion(of: Self.sample(correction: 0.06)) == "correction")
+        #expect(m.suspicion(of: Self.sample(speed: 0.2)) == "speed")
+        #expect(m.suspicion(of: Self.sample(inliers: 0.4)) == "inlier ratio")
+        #expect(m.suspicion(of: Self.sample(rmse: 0.012)) == "geometric RMSE")
+        #expect(m.suspicion(of: Self.sample(consistency: 0.5)) == "consistency")
+        // Too little history to judge; a disabled monitor records nothing.
+        #expect(monitor(history: 3).suspicion(of: Self.sample(speed: 1)) == nil)
+        var options = ReconOptions.TrackingOptions()
+        options.relativeWindow = 0
+        var disabled = TrackingMonitor(options: options)
+        disabled.record(Self.sample())
+        #expect(disabled.history.isEmpty && !disabled.isEnabled)
+    }
+
+    @Test func monitorKeepsOnlyTheWindow() {
+        let m = monitor(history: 40)
+        #expect(m.history.count == ReconOptions.TrackingOptions().relativeWindow)
+    }
+
+    @Test func robustPredictionLimitsARunawaySpeed() {
+        let m = monitor(history: 10)
+        let beforeLast = RigidTransform(translation: SIMD3(0, 0, 0))
+        let runaway = RigidTransform(rotationVector: SIMD3(0, 0.1, 0), translation: SIMD3(0.3, 0, 0))
+        let predicted = m.robustPrediction(last: runaway, beforeLast: beforeLast)
+        let step = length3((runaway.inverse * predicted).translation)
+        let median = m.median(\.speed) ?? 0
+        #expect(step <= 2 * median + 0.0051 && step > median)
+        // The rotation of the last motion is kept.
+        #expect(abs((runaway.inverse * predicted).rotation.angle - 0.1) < 1e-9)
+        // A normal speed is left alone: plain constant velocity.
+        let normal = RigidTransform(translation: SIMD3(0.05, 0, 0))
+        let same = m.robustPrediction(last: normal, beforeLast: beforeLast)
+        #expect(same.translationDistance(to: normal * normal) < 1e-12)
+    }
+
+    let intrinsics = PinholeIntrinsics(width: 80, height: 60, fx: 60, fy: 60, cx: 39.5, cy: 29.5)
+
+    func prepared(_ camera: RigidTransform) -> PreparedFrame {
+        PreparedFrame(BoxRoom.render(worldFromCamera: camera, intrinsics: intrinsics), intrinsics: intrinsics,
+                      depthScale: BoxRoom.depthScale, depthRange: 0.1...6)
+    }
+
+    @Test func alignmentScorePrefersTheTruePose() {
+        let target = BoxRoom.camera(at: SIMD3(1.2, 1.4, 1.2), looking: SIMD3(1, 0.4, -0.1))
+        let motion = RigidTransform(rotationVector: SIMD3(0, 0.05, 0), translation: SIMD3(0.03, 0, 0.02))
+        let source = prepared(target * motion), targetFrame = prepared(target)
+        let truth = AlignmentScore.consistency(source: source, target: targetFrame, targetFromSource: motion)
+        let shifted = AlignmentScore.consistency(source: source, target: targetFrame,
+                                                 targetFromSource: motion * RigidTransform(translation: SIMD3(0.06, 0, 0)))
+        let turned = AlignmentScore.consistency(source: source, target: targetFrame,
+                                                targetFromSource: motion * RigidTransform(rotationVector: SIMD3(0, 0.1, 0),
+                                                                                          translation: .zero))
+        #expect(truth > 0.85 && truth <= 1)
+        #expect(shifted < truth - 0.1)
+        #expect(turned < truth - 0.1)
+    }
+
+    /// A camera that moves forward and turns slowly, then jerks through a fast turn about two axes, then slows down.
+    static func fastTurnTrajectory(yaw fastYaw: Double = 16, pitch fastPitch: Double = 7) -> [RigidTransform] {
+        var pose = BoxRoom.camera(at: SIMD3(1.0, 1.3, 1.2), looking: SIMD3(1, 0.1, 0))
+        var poses = [pose]
+        for i in 1..<16 {
+            let fast = (8...10).contains(i)
+            let yaw = (fast ? fastYaw : 2.0) * .pi / 180, pitch = (fast ? fastPitch : 0.0) * .pi / 180
+            pose = pose * RigidTransform(rotationVector: SIMD3(pitch, yaw, 0), translation: SIMD3(0.01, 0, 0.03))
+            poses.append(pose)
+        }
+        return poses
+    }
+
+    func track(_ poses: [RigidTransform], relativeWindow: Int) throws -> (poses: [RigidTransform], failures: Int) {
+        var options = fastOptions()
+        options.poseMode = .track
+        options.loopClosure.enabled = false
+        options.tracking.relativeWindow = relativeWindow
+        let estimator = PoseEstimator(options: options, mode: .track)
+        for (view, pose) in poses.enumerated() {
+            try estimator.add(prepared(pose), view: view, device: nil)
+        }
+        let estimated = try estimator.finish(threads: 1).map { poses[0] * $0 }
+        return (estimated, estimator.report.trackingFailures)
+    }
+
+    /// The worst error of the frame-to-frame motions (metres + 0.3 m per radian).
+    static func worstStepError(_ estimate: [RigidTransform], _ truth: [RigidTransform]) -> Double {
+        (1..<truth.count).map { i in
+            let e = estimate[i - 1].inverse * estimate[i], t = truth[i - 1].inverse * truth[i]
+            return e.translationDistance(to: t) + 0.3 * e.rotationAngle(to: t)
+        }.max() ?? 0
+    }
+
+    /// A jolt of 16° yaw and 7° pitch beyond the constant-velocity prediction: the plain path (absolute tests,
+    /// yaw-only retries) loses the frame and falls back to the prediction, 15° off; the checked path recovers it.
+    @Test func fastTurnIsRecoveredWhereThePlainPathLosesIt() throws {
+        let truth = Self.fastTurnTrajectory(yaw: 16, pitch: 7)
+        let plain = try track(truth, relativeWindow: 0)
+        let checked = try track(truth, relativeWindow: 15)
+        let plainError = Self.worstStepError(plain.poses, truth)
+        let checkedError = Self.worstStepError(checked.poses, truth)
+        #expect(plain.failures >= 1 && plainError > 0.05)
+        #expect(checkedError < 0.01)
+        #expect(checked.failures == 0)
+    }
+
+    /// Turns the plain path tracks too: the relative test must not make them worse.
+    @Test(arguments: [(20.0, 0.0), (8.0, 4.0)])
+    func milderTurnsStayAsAccurateAsThePlainPath(jolt: (yaw: Double, pitch: Double)) throws {
+        let truth = Self.fastTurnTrajectory(yaw: jolt.yaw, pitch: jolt.pitch)
+        let plainError = Self.worstStepError(try track(truth, relativeWindow: 0).poses, truth)
+        let checked = try track(truth, relativeWindow: 15)
+        let checkedError = Self.worstStepError(checked.poses, truth)
+        #expect(checkedError < 0.01)
+        #expect(checkedError <= plainError + 0.002)
+        #expect(checked.failures == 0)
+    }
+}
