@@ -17,20 +17,13 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .long, help: "Class list JSON (ids + names; default: the 198 ScanNet200 instance classes).")
     var classes: String?
     @OptionGroup var embeddings: EmbeddingOptions
-    @Option(name: .long, help: "Drop predictions with at most this many points (published: 100).")
-    var minPoints = 100
-    @Option(name: .long, help: "Keep this many (query, class) pairs before NMS (published: 600).")
-    var topK = 600
-    @Flag(name: .long, help: "Keep mask points outside the query's predicted box (the published post-processing drops them).")
-    var noBoxFilter = false
+    @OptionGroup var post: PostProcessArguments
 
     func run() throws {
         var o = PredictOptions(checkpoint: checkpoint.url, scenes: scene.map { URL(fileURLWithPath: $0) },
                                out: URL(fileURLWithPath: out), embeddings: try embeddings.load())
         if let classes { o.classes = try ClassCatalog.load(from: URL(fileURLWithPath: classes)) }
-        o.postProcess.minPoints = minPoints
-        o.postProcess.topK = topK
-        o.postProcess.outOfBoxFilter = !noBoxFilter
+        o.postProcess = post.options
         let r = try Predictor.run(o)
         for name in r.scenes.keys.sorted() { print("\(name): \(r.scenes[name]?.count ?? 0) instances") }
         print(String(format: "wrote %@ in %.2f s", out, r.seconds))

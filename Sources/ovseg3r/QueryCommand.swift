@@ -16,8 +16,7 @@ struct QueryCommand: ParsableCommand {
     @OptionGroup var embeddings: EmbeddingOptions
     @Option(name: .long, help: "Show this many instances.")
     var top = 10
-    @Option(name: .long, help: "Drop predictions with at most this many points.")
-    var minPoints = 100
+    @OptionGroup var post: PostProcessArguments
 
     func run() throws {
         let table = try embeddings.load()
@@ -27,9 +26,7 @@ struct QueryCommand: ParsableCommand {
         }
         let (model, state) = try Checkpoint.loadModel(from: Checkpoint.resolve(checkpoint.url))
         let s = try TrainScene.load(URL(fileURLWithPath: scene), baseClasses: nil)
-        var post = PostProcessOptions()
-        post.minPoints = minPoints
-        let ranked = try Predictor.predict(scene: s, model: model, text: table.matrix(for: [text]), names: [text], post: post,
+        let ranked = try Predictor.predict(scene: s, model: model, text: table.matrix(for: [text]), names: [text], post: post.options,
                                                 features2D: state.config.features2D)
         print("rank  score    points  centre (m)")
         for (i, inst) in ranked.prefix(top).enumerated() {

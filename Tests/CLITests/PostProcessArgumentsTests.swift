@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+
+/// `predict` and `query` share one group of post-processing switches, validated before any file is read.
+@Suite struct PostProcessArgumentsTests {
+    @Test(arguments: ["predict", "query"])
+    func bothCommandsOfferTheSameSwitches(command: String) throws {
+        let help = try CLIRunner().run([command, "--help"])
+        #expect(help.status == 0)
+        for flag in ["--min-points", "--top-k", "--no-box-filter"] {
+            #expect(help.stdout.contains(flag), "\(command) --help lacks \(flag)")
+        }
+    }
+
+    @Test func badValuesAreRejectedByName() throws {
+        let cli = try CLIRunner()
+        let missing = "/nonexistent-\(UUID().uuidString)"
+        let predict = try cli.run(["predict", "--checkpoint", missing, "--scene", missing, "--out", missing, "--min-points=-1"])
+        #expect(predict.status != 0 && predict.stderr.contains("--min-points must be >= 0, got -1"), "\(predict.stderr)")
+        let query = try cli.run(["query", "--checkpoint", missing, "--scene", missing, "chair", "--top-k", "0"])
+        #expect(query.status != 0 && query.stderr.contains("--top-k must be > 0, got 0"), "\(query.stderr)")
+    }
+}
