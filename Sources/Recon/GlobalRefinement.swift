@@ -31,14 +31,13 @@ enum GlobalRefinement {
     /// (they overlap most), and only the older, revisited views can correct low-frequency drift.
     static func pairs(frames: [PreparedFrame], poses: [RigidTransform],
                       options: ReconOptions.GlobalRefinementOptions, recentPartners: Int = 2) -> [(a: Int, b: Int)] {
-        let cosine = cos(options.maxPairAngleDegrees * .pi / 180)
         var result: [(a: Int, b: Int)] = []
         for b in poses.indices {
             var candidates: [(a: Int, overlap: Double)] = []
             for a in 0..<b {
-                guard poses[a].translationDistance(to: poses[b]) <= options.maxPairDistance,
-                      dot3(poses[a].rotate(SIMD3(0, 0, 1)), poses[b].rotate(SIMD3(0, 0, 1))) >= cosine else { continue }
-                let overlap = overlap(of: frames[b], at: poses[b], in: frames[a], at: poses[a])
+                guard ViewOverlap.near(poses[a], poses[b], maxDistance: options.maxPairDistance,
+                                       maxAngleDegrees: options.maxPairAngleDegrees) else { continue }
+                let overlap = ViewOverlap.fraction(of: frames[b], at: poses[b], in: frames[a], at: poses[a])
                 if overlap >= options.minOverlap { candidates.append((a, overlap)) }
             }
             let recent = candidates.filter { b - $0.a <= recentPartners }.prefix(options.maxPairsPerKeyframe)
@@ -48,28 +47,6 @@ enum GlobalRefinement {
             result += (recent + older).map { (a: $0.a, b: b) }
         }
         return result
-    }
-
-    /// The fraction of `source`'s depth samples (about 600 on a lattice) that land in `target` with a depth within
-    /// 10 cm of the target's depth there.
-    static func overlap(of source: PreparedFrame, at sourcePose: RigidTransform, in target: PreparedFrame,
-                        at targetPose: RigidTransform) -> Double {
-        let k = source.intrinsics, kt = target.intrinsics
-        let targetFromSource = targetPose.inverse * sourcePose
-        let stride = max(1, Int((Double(k.width * k.height) / 600).squareRoot()))
-        var total = 0, inside = 0
-        for v in Swift.stride(from: stride / 2, to: k.height, by: stride) {
-            for u in Swift.stride(from: stride / 2, to: k.width, by: stride) {
-                let z = Double(source.depth[v * k.width + u])
-                guard z > 0 else { continue }
-                total += 1
-                let p = targetFromSource.apply(to: k.unproject(pixel: SIMD2(Double(u), Double(v)), depth: z))
-                guard let pixel = kt.project(p), kt.contains(pixel) else { continue }
-                let d = Double(target.depth[kt.nearestPixelIndex(pixel)])
-                if d > 0, abs(d - p.z) < 0.1 { inside += 1 }
-            }
-        }
-        return total > 0 ? Double(inside) / Double(total) : 0
     }
 
     /// Refines `poses` (world_from_keyframe, one per frame) in place with keyframe 0 fixed. `priorEdges` (may be

@@ -289,15 +289,13 @@ final class PoseEstimator {
     private func loopEdges() throws(ReconError) -> [PoseGraphEdge] {
         let loop = options.loopClosure
         var result: [PoseGraphEdge] = []
-        let maxAngle = loop.maxAngleDegrees * .pi / 180
         for b in keyframes.indices {
             var candidates: [(a: Int, overlap: Double)] = []
             for a in 0..<max(0, b - loop.minKeyframeGap + 1) where b - a >= loop.minKeyframeGap {
                 let pa = keyframes[a].worldFromCamera, pb = keyframes[b].worldFromCamera
-                guard pa.translationDistance(to: pb) <= loop.maxDistance else { continue }
-                let axisA = pa.rotate(SIMD3(0, 0, 1)), axisB = pb.rotate(SIMD3(0, 0, 1))
-                guard acos(max(-1, min(1, dot3(axisA, axisB)))) <= maxAngle else { continue }
-                let overlap = Self.overlap(of: keyframes[b], in: keyframes[a])
+                guard ViewOverlap.near(pa, pb, maxDistance: loop.maxDistance, maxAngleDegrees: loop.maxAngleDegrees)
+                else { continue }
+                let overlap = ViewOverlap.fraction(of: keyframes[b].frame, at: pb, in: keyframes[a].frame, at: pa)
                 if overlap >= loop.minOverlap { candidates.append((a, overlap)) }
             }
             report.loopCandidates += candidates.count
@@ -318,26 +316,5 @@ final class PoseEstimator {
             }
         }
         return result
-    }
-
-    /// The fraction of `source`'s depth samples (on a coarse lattice) that land in `target`'s image with a depth
-    /// within 10 cm of the target's depth there, using the current poses.
-    static func overlap(of source: Keyframe, in target: Keyframe) -> Double {
-        let k = source.frame.intrinsics, kt = target.frame.intrinsics
-        let targetFromSource = target.worldFromCamera.inverse * source.worldFromCamera
-        let stride = max(1, Int((Double(k.width * k.height) / 600).squareRoot()))
-        var total = 0, inside = 0
-        for v in Swift.stride(from: stride / 2, to: k.height, by: stride) {
-            for u in Swift.stride(from: stride / 2, to: k.width, by: stride) {
-                let z = Double(source.frame.depth[v * k.width + u])
-                guard z > 0 else { continue }
-                total += 1
-                let p = targetFromSource.apply(to: k.unproject(pixel: SIMD2(Double(u), Double(v)), depth: z))
-                guard let pixel = kt.project(p), kt.contains(pixel) else { continue }
-                let d = Double(target.frame.depth[kt.nearestPixelIndex(pixel)])
-                if d > 0, abs(d - p.z) < 0.1 { inside += 1 }
-            }
-        }
-        return total > 0 ? Double(inside) / Double(total) : 0
     }
 }

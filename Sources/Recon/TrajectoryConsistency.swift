@@ -41,13 +41,11 @@ struct TrajectoryConsistency: Sendable, Equatable {
     static func pairs(trajectories: [[RigidTransform]], maxDistance: Double, maxAngleDegrees: Double,
                       maxPairs: Int) -> [(a: Int, b: Int)] {
         guard let count = trajectories.first?.count else { return [] }
-        let cosine = cos(maxAngleDegrees * .pi / 180)
         var result: [(a: Int, b: Int)] = []
         for b in 0..<count {
             for a in 0..<b {
-                let near = trajectories.allSatisfy { poses in
-                    poses[a].translationDistance(to: poses[b]) <= maxDistance
-                        && dot3(poses[a].rotate(SIMD3(0, 0, 1)), poses[b].rotate(SIMD3(0, 0, 1))) >= cosine
+                let near = trajectories.allSatisfy {
+                    ViewOverlap.near($0[a], $0[b], maxDistance: maxDistance, maxAngleDegrees: maxAngleDegrees)
                 }
                 if near { result.append((a, b)) }
             }
