@@ -22,7 +22,8 @@ public enum Checkpoint {
     /// The format this toolkit writes and reads (`TrainState.formatVersion`).
     public static let formatVersion = 2
 
-    /// Writes the checkpoint for `state.step` and points `latest.json` at it; keeps the two newest.
+    /// Writes the checkpoint for `state.step` and points `latest.json` at it; keeps the two newest and those at
+    /// multiples of `state.config.keepCheckpointEvery`.
     public static func save(run: URL, model: SegDINO3DModel, optimizer: Optimizer<AdamW>, state: TrainState) throws {
         let fm = FileManager.default
         let name = String(format: "checkpoint-%06d", state.step)
@@ -37,9 +38,13 @@ public enum Checkpoint {
         try? fm.removeItem(at: final)
         try fm.moveItem(at: temp, to: final)
         try enc.encode(Latest(checkpoint: name, step: state.step)).write(to: run.appendingPathComponent("latest.json"), options: .atomic)
-        // Keep the newest two checkpoints.
+        // Keep the newest two checkpoints, and the ones the learning curves need.
+        let keep = state.config.keepCheckpointEvery
         let old = ((try? fm.contentsOfDirectory(atPath: run.path)) ?? []).filter { $0.hasPrefix("checkpoint-") }.sorted().dropLast(2)
-        for o in old { try? fm.removeItem(at: run.appendingPathComponent(o)) }
+        for o in old {
+            if keep > 0, let step = Int(o.dropFirst("checkpoint-".count)), step % keep == 0 { continue }
+            try? fm.removeItem(at: run.appendingPathComponent(o))
+        }
     }
 
     /// The newest complete checkpoint folder of `run`, if any.
@@ -64,7 +69,17 @@ public enum Checkpoint {
         do { data = try Data(contentsOf: url) } catch { throw .badCheckpoint(path: url.path, reason: String(describing: error)) }
         let version = (try? JSONDecoder().decode(Version.self, from: data))?.formatVersion
         guard version == formatVersion else { throw .incompatibleCheckpoint(path: folder.path, formatVersion: version, expected: formatVersion) }
-        do { return try JSONDecoder().decode(TrainState.self, from: data) } catch {
+        do {
+            // Config keys added after the checkpoint was written take their defaults, as in a config file.
+            guard var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw TrainError.badCheckpoint(path: url.path, reason: "not a JSON object")
+            }
+            let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainConfig()))
+            object["config"] = TrainConfig.merge(defaults, object["config"] ?? [String: Any]())
+            return try JSONDecoder().decode(TrainState.self, from: JSONSerialization.data(withJSONObject: object))
+        } catch let error as TrainError {
+            throw error
+        } catch {
             throw .badCheckpoint(path: url.path, reason: String(describing: error))
         }
     }

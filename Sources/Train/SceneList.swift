@@ -12,9 +12,10 @@ public enum SceneList {
             .filter { fm.fileExists(atPath: $0.appendingPathComponent(SceneFolder.manifestName).path) }
     }
 
-    /// Every scene that has the superpoint array, with base-class GT (`ClassGroups.baseNovel()`'s "base").
-    public static func load(_ data: URL, superpointArray: String) throws -> [TrainScene] {
-        let base = Set(ClassGroups.baseNovel().group(named: "base")?.classes ?? [])
+    /// Every scene that has the superpoint array, with scene-level GT of `gtClasses`: the base classes
+    /// (`ClassGroups.baseNovel()`'s "base") or every class.
+    public static func load(_ data: URL, superpointArray: String, gtClasses: SceneGTClasses = .base) throws -> [TrainScene] {
+        let base: Set<String>? = gtClasses == .all ? nil : Set(ClassGroups.baseNovel().group(named: "base")?.classes ?? [])
         let scenes = try folders(data).filter {
             FileManager.default.fileExists(atPath: $0.appendingPathComponent(superpointArray + ".npy").path)
         }.map { try TrainScene.load($0, superpointArray: superpointArray, baseClasses: base) }

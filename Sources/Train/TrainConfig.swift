@@ -47,7 +47,18 @@ public struct SupervisionOptions: Codable, Sendable, Equatable {
     public var reconstructedFraction: Double = 1.0
     /// At most this many views per scene and step (drawn at random), to bound the cost.
     public var viewsPerStep: Int = 4
+    /// Which classes the scene-level 3D ground truth covers: the base classes (the open-vocabulary setting) or
+    /// every class (the supervised ceiling of the learning benchmark).
+    public var sceneGTClasses: SceneGTClasses = .base
     public init() {}
+}
+
+/// The classes whose 3D ground truth supervises training at the scene level.
+public enum SceneGTClasses: String, Codable, Sendable, CaseIterable {
+    /// ScanNet200's 51 base classes (`ClassGroups.baseNovel()`): novel classes are learned from 2D labels only.
+    case base
+    /// Every ScanNet200 instance class: the supervised ceiling.
+    case all
 }
 
 /// Everything a training run needs besides data; a JSON file may give any subset of the keys.
@@ -76,6 +87,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var superpointArray: String = "superpoints"
     /// Save a checkpoint every this many steps (and at the end).
     public var checkpointEvery: Int = 50
+    /// Checkpoints at multiples of this step count are kept (0: keep only the newest two); the learning
+    /// benchmark evaluates them for its AP-versus-step curves.
+    public var keepCheckpointEvery: Int = 0
     /// Loss weights (method §5): class, mask BCE, mask Dice, centre L1, size L1; no-object class weight.
     public var weights = LossWeights()
 
@@ -86,6 +100,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public static func load(from url: URL, over base: TrainConfig = TrainConfig()) throws(TrainError) -> TrainConfig {
         do {
             let user = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+            try checkKeys(user, source: url.path)
             let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base))
             let merged = merge(defaults, user)
             let config = try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: merged))
@@ -98,7 +113,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         }
     }
 
-    static func merge(_ base: Any, _ over: Any) -> Any {
+    /// `over` merged into `base`, key by key inside nested objects (a JSON config over the defaults).
+    public static func merge(_ base: Any, _ over: Any) -> Any {
         guard var b = base as? [String: Any], let o = over as? [String: Any] else { return over }
         for (k, v) in o { b[k] = b[k].map { merge($0, v) } ?? v }
         return b
@@ -122,6 +138,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         guard (0...1).contains(supervision.reconstructedFraction) else {
             throw .invalidConfiguration(field: "supervision.reconstructedFraction", value: String(supervision.reconstructedFraction),
                                         reason: "must lie in [0, 1]")
+        }
+        guard keepCheckpointEvery >= 0 else {
+            throw .invalidConfiguration(field: "keepCheckpointEvery", value: String(keepCheckpointEvery), reason: "must be ≥ 0 (0 = keep the newest two)")
         }
         guard checkpointEvery >= 1 else {
             throw .invalidConfiguration(field: "checkpointEvery", value: String(checkpointEvery), reason: "must be ≥ 1")

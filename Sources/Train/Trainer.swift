@@ -59,7 +59,7 @@ public final class Trainer {
         try options.config.validate()
         self.options = options
         let c = options.config
-        scenes = try SceneList.load(options.data, superpointArray: c.superpointArray)
+        scenes = try SceneList.load(options.data, superpointArray: c.superpointArray, gtClasses: c.supervision.sceneGTClasses)
         let nView = Int((c.supervision.reconstructedFraction * Double(scenes.count)).rounded())
         viewScenes = Set(0..<nView)
         var initRNG = SeededGenerator(seed: options.seed)

@@ -7,6 +7,11 @@ public struct TrainingLog: Sendable, Equatable {
     public struct Series: Sendable, Equatable {
         public var name: String
         public var points: [SIMD2<Double>]
+
+        public init(name: String, points: [SIMD2<Double>]) {
+            self.name = name
+            self.points = points
+        }
     }
 
     /// Every numeric field except `step`, in order of first appearance.

@@ -1,0 +1,107 @@
+import Foundation
+import Support
+
+/// Confidence intervals for instance AP by resampling the held-out rooms (scenes) with replacement: the
+/// learning benchmark's error bars.
+///
+/// One set of resamples (R room indices each, drawn from `SeededGenerator(seed:)`) serves every arm, so the
+/// difference of two arms on the same resample is a paired difference. For one arm with several seeds (training
+/// runs), a resample's value is the mean over the seeds of the metric on the resampled rooms ("pooled over seeds"):
+/// the interval then covers room-to-room and (through the mean) seed-to-seed variation of the estimate.
+/// Intervals are percentile intervals of the resampled values.
+public struct RoomBootstrap: Sendable {
+    /// Held-out room names; every run handed to `scores` lists its scenes in this order.
+    public let rooms: [String]
+    /// `[resample][position]` → room index.
+    public let resamples: [[Int]]
+    /// Central coverage of the intervals, e.g. 0.95.
+    public let level: Double
+
+    public init(rooms: [String], resamples count: Int = 1000, seed: UInt64 = 0, level: Double = 0.95) {
+        self.rooms = rooms
+        self.level = level
+        var rng = SeededGenerator(seed: seed)
+        let n = rooms.count
+        resamples = (0..<max(count, 0)).map { _ in (0..<n).map { _ in rng.nextIndex(below: n) } }
+    }
+
+    /// The metrics of one arm: `runs[seed]` is that seed's matched scenes in `rooms` order.
+    public func scores(runs: [[SceneMatches]], options: EvaluationOptions) throws(EvalError) -> ArmScores {
+        for run in runs {
+            guard run.map(\.name) == rooms else {
+                let missing = Set(rooms).subtracting(run.map(\.name)).sorted()
+                throw .invalidOption(name: "bootstrap rooms", value: missing.prefix(3).joined(separator: ", "),
+                                     expected: "predictions for every held-out room, in the same order (\(rooms.count) rooms)")
+            }
+        }
+        func values(_ scenes: [[SceneMatches]]) -> [String: Double] {
+            var sum: [String: Double] = [:]
+            for run in scenes {
+                for (key, value) in Self.metrics(InstanceEvaluator.evaluate(run, options: options)) { sum[key, default: 0] += value }
+            }
+            return sum.mapValues { $0 / Double(max(scenes.count, 1)) }
+        }
+        let estimate = values(runs)
+        var samples: [String: [Double]] = [:]
+        for indices in resamples {
+            for (key, value) in values(runs.map { run in indices.map { run[$0] } }) { samples[key, default: []].append(value) }
+        }
+        return ArmScores(estimate: estimate, samples: samples, level: level, seedCount: runs.count, roomCount: rooms.count)
+    }
+
+    /// `all.ap`, `all.ap50`, `all.ap25` and the same for each class group (`base.ap`, `novel.ap50`, …).
+    public static func metrics(_ r: EvaluationResult) -> [String: Double] {
+        var m = ["all.ap": r.ap, "all.ap50": r.ap50, "all.ap25": r.ap25]
+        for g in r.groups {
+            m[g.name + ".ap"] = g.ap
+            m[g.name + ".ap50"] = g.ap50
+            m[g.name + ".ap25"] = g.ap25
+        }
+        return m
+    }
+}
+
+/// A point estimate with its bootstrap interval. AP values are fractions in [0, 1]; higher is better.
+public struct Interval: Sendable, Codable, Equatable {
+    public var estimate: Double
+    public var low: Double
+    public var high: Double
+
+    /// Whether the interval lies entirely above or entirely below 0 (for differences).
+    public var excludesZero: Bool { low > 0 || high < 0 }
+}
+
+/// One arm's metrics on the held-out rooms: estimates and their resampled values.
+public struct ArmScores: Sendable {
+    /// Metric key (`all.ap`, `novel.ap50`, …) → mean over seeds on all rooms.
+    public var estimate: [String: Double]
+    /// Metric key → one value per resample, in resample order.
+    public var samples: [String: [Double]]
+    public var level: Double
+    public var seedCount: Int
+    public var roomCount: Int
+
+    /// The estimate and percentile interval of `metric` (NaN when the arm has no such metric).
+    public func interval(_ metric: String) -> Interval {
+        let values = samples[metric] ?? []
+        return Interval(estimate: estimate[metric] ?? .nan, low: percentile(values, (1 - level) / 2),
+                        high: percentile(values, 1 - (1 - level) / 2))
+    }
+
+    /// `self − other` on `metric`, resample by resample (both from the same `RoomBootstrap`).
+    public func difference(_ other: ArmScores, _ metric: String) -> Interval {
+        let a = samples[metric] ?? [], b = other.samples[metric] ?? []
+        let d = zip(a, b).map { $0 - $1 }
+        return Interval(estimate: (estimate[metric] ?? .nan) - (other.estimate[metric] ?? .nan),
+                        low: percentile(d, (1 - level) / 2), high: percentile(d, 1 - (1 - level) / 2))
+    }
+}
+
+/// Linear-interpolation percentile (numpy's default) of the finite values; NaN when there are none.
+func percentile(_ values: [Double], _ q: Double) -> Double {
+    let v = values.filter(\.isFinite).sorted()
+    guard !v.isEmpty else { return .nan }
+    let position = q * Double(v.count - 1)
+    let i = Int(position.rounded(.down)), f = position - Double(i)
+    return i + 1 < v.count ? v[i] * (1 - f) + v[i + 1] * f : v[i]
+}

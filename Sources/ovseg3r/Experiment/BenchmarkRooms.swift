@@ -1,0 +1,148 @@
+import Foundation
+import SceneIO
+import Support
+
+/// Builds the benchmark's rooms through child `ovseg3r` commands (synth, prepare, superpoints, lift), the
+/// commands a user would type, `jobs` rooms at a time.
+struct BenchmarkRooms {
+    let root: URL
+    let frames: Int
+    let preset: String
+    let pointSpacing: Double
+    let jobs: Int
+    let splits: [(name: String, count: Int, seed: UInt64)]
+
+    var reconPreset: URL { root.appendingPathComponent("recon-preset.json") }
+    func videos(_ split: String) -> URL { root.appendingPathComponent("videos").appendingPathComponent(split) }
+    func scenes(_ split: String) -> URL { root.appendingPathComponent("scenes").appendingPathComponent(split) }
+    static func name(_ i: Int) -> String { String(format: "scene_%04d", i) }
+
+    func build(geometric: Bool) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: root.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        // The demo's training points: 4 cm by default (DemoPlan.standard).
+        try AtomicFile.write(Data("{\"fusion\": {\"pointSpacing\": \(pointSpacing)}}\n".utf8), to: reconPreset)
+        // 1. Videos: one synth per split (its scenes depend on the split's seed and index only), both at once.
+        let synth = splits.filter { !fm.fileExists(atPath: videos($0.name).appendingPathComponent(Self.name($0.count - 1)).appendingPathComponent("synth.json").path) }
+        try parallel(synth.map { s in
+            ("synth \(s.name) (\(s.count) rooms)", ["synth", "--out", videos(s.name).path, "--scenes", "\(s.count)", "--frames", "\(frames)",
+                                                   "--seed", "\(s.seed)", "--preset", preset], "synth-\(s.name)")
+        }, label: "synth")
+        // 2. Scenes: prepare (recon + IBSp + lift); prepare itself skips finished stages.
+        var tasks: [(String, [String], String)] = []
+        for s in splits {
+            for i in 0..<s.count where !isPrepared(scenes(s.name).appendingPathComponent(Self.name(i))) {
+                let video = videos(s.name).appendingPathComponent(Self.name(i))
+                tasks.append(("prepare \(s.name)/\(Self.name(i))", ["prepare", video.path, "--out", scenes(s.name).appendingPathComponent(Self.name(i)).path,
+                                                                   "--poses", "refine", "--preset", reconPreset.path], "prepare-\(s.name)-\(Self.name(i))"))
+            }
+        }
+        try parallel(tasks, label: "prepare")
+        // 3. The w/o-IBSp copy of the training rooms: hard links of the reconstruction (writers rename into place,
+        //    so the originals are never touched), geometric superpoints, re-lifted labels.
+        guard geometric, let train = splits.first(where: { $0.name == "train" }) else { return }
+        var geo: [(String, [String], String)] = []
+        for i in 0..<train.count {
+            let source = scenes("train").appendingPathComponent(Self.name(i))
+            let target = scenes("train-geo").appendingPathComponent(Self.name(i))
+            if fm.fileExists(atPath: target.appendingPathComponent("geometric.json").path) { continue }
+            try? fm.removeItem(at: target)
+            try fm.createDirectory(at: target, withIntermediateDirectories: true)
+            for file in try fm.contentsOfDirectory(atPath: source.path) where file != "prepare.json" {
+                try fm.linkItem(at: source.appendingPathComponent(file), to: target.appendingPathComponent(file))
+            }
+            let video = videos("train").appendingPathComponent(Self.name(i))
+            geo.append(("geometric superpoints train/\(Self.name(i))", ["superpoints", target.path, "--mode", "geometric"], "geo-sp-\(Self.name(i))"))
+            geo.append(("lift train-geo/\(Self.name(i))", ["lift", target.path, "--video", video.path], "geo-lift-\(Self.name(i))"))
+        }
+        // Superpoints before lift, per room: run each room's pair in order, rooms in parallel.
+        try parallel(stride(from: 0, to: geo.count, by: 2).map { k in
+            (geo[k].0, geo[k].1 + ["&&"] + geo[k + 1].1, geo[k].2)
+        }, label: "geometric copy")
+        for i in 0..<train.count {
+            let marker = scenes("train-geo").appendingPathComponent(Self.name(i)).appendingPathComponent("geometric.json")
+            if !fm.fileExists(atPath: marker.path) { try AtomicFile.write(Data(#"{"superpoints": "geometric"}"#.utf8), to: marker) }
+        }
+    }
+
+    func isPrepared(_ scene: URL) -> Bool {
+        guard let data = try? Data(contentsOf: scene.appendingPathComponent("prepare.json")),
+              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return o["status"] as? String == "ok"
+    }
+
+    /// Runs the tasks (label, arguments, log name), `jobs` at a time, with a progress bar; an argument list with
+    /// "&&" is two commands run in order. Output goes to OUT/logs/<log>.log.
+    func parallel(_ tasks: [(String, [String], String)], label: String) throws {
+        guard !tasks.isEmpty else { return }
+        let bar = ProgressBar(label, unit: "tasks", enabled: isatty(STDERR_FILENO) != 0)
+        bar.begin(at: 0)
+        let queue = TaskQueue(tasks)
+        let binary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        let logs = root.appendingPathComponent("logs")
+        DispatchQueue.concurrentPerform(iterations: min(jobs, tasks.count)) { _ in
+            while let (name, arguments, log) = queue.next() {
+                var failed: String?
+                for command in arguments.split(separator: "&&").map(Array.init) where failed == nil {
+                    let status = Self.runChild(binary, command, log: logs.appendingPathComponent(log + ".log"))
+                    if status != 0 { failed = "\(name) failed with exit status \(status); see \(logs.appendingPathComponent(log + ".log").path)" }
+                }
+                queue.finish(failed)
+                bar.update(queue.doneCount, of: tasks.count)
+            }
+        }
+        if let error = queue.error { throw ExperimentError.cannotLaunch(command: label, reason: error) }
+    }
+
+    static func runChild(_ binary: URL, _ arguments: [String], log: URL) -> Int32 {
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard let handle = try? FileHandle(forWritingTo: log) else { return -1 }
+        defer { try? handle.close() }
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = arguments
+        p.standardOutput = handle
+        p.standardError = handle
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch { return -1 }
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    /// Counts of the built rooms, for the closing summary and OUT/rooms.json.
+    func summary(seconds: Double) throws -> String {
+        var lines = [String(format: "benchmark rooms in %@ (%.0f s this run):", root.path, seconds)]
+        var record: [String: Any] = ["seconds": seconds, "frames": frames, "preset": preset, "pointSpacing": pointSpacing]
+        for split in splits.map(\.name) + ["train-geo"] {
+            let folder = scenes(split)
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasPrefix("scene_") }.sorted()
+            guard !names.isEmpty else { continue }
+            var points = 0, instances = 0
+            for n in names {
+                if let scene = try? SceneFolder(folder.appendingPathComponent(n)), let ids = try? scene.read("instance").int32s() {
+                    points += ids.count
+                    instances += Set(ids.filter { $0 > 0 }).count
+                }
+            }
+            lines.append("  \(split): \(names.count) rooms, \(points / max(names.count, 1)) points per room, \(instances) ground-truth instances")
+            record[split] = ["rooms": names.count, "points": points, "instances": instances, "seed": splits.first { $0.name == split }.map { Int($0.seed) } ?? NSNull()] as [String: Any]
+        }
+        try AtomicWrite.json(record, to: root.appendingPathComponent("rooms.json"))
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A shared list of tasks for worker threads; every access holds the lock.
+final class TaskQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tasks: [(String, [String], String)]
+    private var done = 0
+    private var failure: String?
+    var doneCount: Int { lock.withLock { done } }
+    var error: String? { lock.withLock { failure } }
+
+    init(_ tasks: [(String, [String], String)]) { self.tasks = tasks }
+
+    func next() -> (String, [String], String)? { lock.withLock { failure == nil && !tasks.isEmpty ? tasks.removeFirst() : nil } }
+    func finish(_ failure: String?) { lock.withLock { done += 1; if self.failure == nil, let failure { self.failure = failure } } }
+}

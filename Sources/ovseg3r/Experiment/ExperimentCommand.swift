@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+
+/// `ovseg3r experiment`: the learning benchmark — held-out rooms, arms × seeds, intervals, curves.
+struct ExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment",
+        abstract: "The learning benchmark: build its rooms, run a plan of arms × seeds, and tabulate AP with confidence intervals.",
+        discussion: """
+        ovseg3r experiment rooms --out bench-data          # 48 training + 24 held-out SceneSynth rooms, prepared like the demo's
+        ovseg3r experiment run PLAN.json --out bench-runs  # train, predict and evaluate every (arm, seed); resumable
+        ovseg3r experiment table PLAN.json --out bench-runs  # the table again from finished runs (run ends with it too)
+
+        See tools/benchmark/plan.json for the plan of RESULTS.md and `ovseg3r experiment run --help` for its format.
+        """,
+        subcommands: [RoomsCommand.self, RunCommand.self, TableCommand.self])
+}
+
+extension ExperimentCommand {
+    struct RunCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Train, predict and evaluate every (arm, seed) of a plan, then write the table.",
+            discussion: """
+            PLAN.json keys: train, test (scene folders; relative to the plan's folder), steps, curvePoints (checkpoints \
+            evaluated for the AP-versus-step curves, default 5), seeds, config (training-config keys shared by every arm), \
+            predict (extra `ovseg3r predict` arguments), arms (each: name, kind train|fuse, config, train, seeds, arguments), \
+            compare (pairs of arm names whose paired difference is reported), split (base-novel | head-common-tail), \
+            resamples (bootstrap, default 1000), bootstrapSeed, launcher (prefix of every train command, e.g. \
+            ["mpirun", "-np", "2"]). Unknown keys, unknown training-config keys, missing scene folders and empty seed lists \
+            are refused before anything runs.
+
+            OUT/<arm>/seed-<s>/ holds config.json, run/ (checkpoints, log.jsonl), curve/eval-<step>.json, pred/ (the final \
+            predictions in the ScanNet benchmark format), train.log / predict.log and done.json. A finished (arm, seed) is \
+            skipped; an interrupted one resumes from its latest checkpoint. OUT/results.md, results.json and curve-*.svg \
+            are the table and the pictures.
+            """)
+
+        @Argument(help: "The plan (JSON).")
+        var plan: String
+        @Option(name: .long, help: "Experiment folder.")
+        var out: String
+        @Option(name: .long, help: "(arm, seed) jobs run at the same time (each a single-threaded process).")
+        var jobs = 2
+        @Option(name: .long, help: "Run only these arms (comma-separated names); the table still shows every finished arm.")
+        var arms: String?
+
+        func run() throws {
+            let plan = try ExperimentPlan.load(URL(fileURLWithPath: plan))
+            let out = URL(fileURLWithPath: out).standardizedFileURL
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            let runner = ExperimentRunner(plan: plan, out: out, parallelJobs: jobs)
+            let start = Date()
+            let only = arms.map { Set($0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }) }
+            if let only, let bad = only.first(where: { name in !plan.arms.contains { $0.name == name } }) {
+                throw ValidationError("--arms: no arm named \(bad) in the plan (arms: \(plan.arms.map(\.name).joined(separator: ", ")))")
+            }
+            let ran = try runner.run(only: only)
+            let table = try ExperimentTable.build(plan: plan, out: out, progress: runner.say)
+            let files = try table.write(to: out)
+            print(table.markdown)
+            print(String(format: "ran %d jobs in %.0f s; wrote %@", ran, Date().timeIntervalSince(start), files.map(\.path).joined(separator: ", ")))
+        }
+    }
+
+    struct TableCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "table",
+            abstract: "Write the table (results.md, results.json, curve-*.svg) of the finished runs of a plan.")
+
+        @Argument(help: "The plan (JSON).")
+        var plan: String
+        @Option(name: .long, help: "Experiment folder.")
+        var out: String
+
+        func run() throws {
+            let plan = try ExperimentPlan.load(URL(fileURLWithPath: plan))
+            let out = URL(fileURLWithPath: out).standardizedFileURL
+            let table = try ExperimentTable.build(plan: plan, out: out) { FileHandle.standardError.write(Data("experiment: \($0)\n".utf8)) }
+            let files = try table.write(to: out)
+            print(table.markdown)
+            print("wrote " + files.map(\.path).joined(separator: ", "))
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Train
+
+/// What a learning-benchmark experiment runs: arms (a training config or the training-free baseline, with
+/// prediction options) × seeds, on one training set and one set of held-out rooms.
+///
+/// A plan is a JSON object; every key is checked before anything runs, and an unknown one is refused by name:
+/// ```
+/// {"train": "bench-data/scenes/train", "test": "bench-data/scenes/test",
+///  "steps": 3000, "curvePoints": 5, "seeds": [1, 2, 3],
+///  "config": {...training config keys shared by every arm...},
+///  "arms": [{"name": "full"},
+///           {"name": "no-vip", "config": {"supervision": {"vip": false}}},
+///           {"name": "training-free", "kind": "fuse"}],
+///  "compare": [["full", "no-vip"], ["full", "training-free"]],
+///  "split": "base-novel", "resamples": 1000, "bootstrapSeed": 0}
+/// ```
+/// Relative paths resolve against the plan file's folder.
+struct ExperimentPlan {
+    /// How an arm makes its predictions.
+    enum ArmKind: String, CaseIterable {
+        /// `ovseg3r train` then `ovseg3r predict` (one run per seed).
+        case train
+        /// `ovseg3r fuse`: training-free lifting of the view-level 2D instances (deterministic: one run).
+        case fuse
+    }
+
+    struct Arm {
+        var name: String
+        var kind: ArmKind
+        /// The arm's training config: the plan's `config` with the arm's keys merged over it (JSON object).
+        var config: [String: Any]
+        /// Training scenes (default: the plan's `train`).
+        var train: URL
+        var seeds: [UInt64]
+        /// Extra arguments of `ovseg3r predict` (train arms) or `ovseg3r fuse` (fuse arms).
+        var arguments: [String]
+    }
+
+    var train: URL
+    var test: URL
+    var steps: Int
+    /// The model is evaluated at `steps / curvePoints` intervals for the AP-versus-step curves.
+    var curvePoints: Int
+    var arms: [Arm]
+    var compare: [(String, String)]
+    var split: String
+    var resamples: Int
+    var bootstrapSeed: UInt64
+    /// Prefix of every `train` command, e.g. `["mpirun", "-np", "2"]` (empty: run the binary directly).
+    var launcher: [String]
+
+    var curveStep: Int { max(1, steps / curvePoints) }
+
+    static let planKeys: Set<String> = ["train", "test", "steps", "curvePoints", "seeds", "config", "arms", "compare",
+                                        "split", "resamples", "bootstrapSeed", "launcher", "predict"]
+    static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments"]
+
+    /// Reads and checks a plan; throws `ExperimentError.invalidPlan` naming the field.
+    static func load(_ url: URL) throws -> ExperimentPlan {
+        let object: [String: Any]
+        do {
+            guard let o = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else {
+                throw ExperimentError.invalidPlan(file: url.path, field: "(top level)", reason: "must be a JSON object")
+            }
+            object = o
+        } catch let e as ExperimentError { throw e } catch {
+            throw ExperimentError.invalidPlan(file: url.path, field: "(file)", reason: "not readable JSON: \(error.localizedDescription)")
+        }
+        return try parse(object, file: url.path, folder: url.deletingLastPathComponent())
+    }
+
+    static func parse(_ o: [String: Any], file: String, folder: URL) throws -> ExperimentPlan {
+        func fail(_ field: String, _ reason: String) -> ExperimentError { .invalidPlan(file: file, field: field, reason: reason) }
+        if let bad = o.keys.sorted().first(where: { !planKeys.contains($0) }) {
+            throw fail(bad, "unknown key; the plan's keys are \(planKeys.sorted().joined(separator: ", "))")
+        }
+        func path(_ value: Any?, _ field: String) throws -> URL {
+            guard let s = value as? String, !s.isEmpty else { throw fail(field, "must be a folder path") }
+            let url = s.hasPrefix("/") ? URL(fileURLWithPath: s) : folder.appendingPathComponent(s)
+            guard !SceneList.folders(url).isEmpty else { throw fail(field, "\(url.path) holds no scene folder (scene.json)") }
+            return url.standardizedFileURL
+        }
+        func int(_ key: String, default d: Int? = nil, min: Int) throws -> Int {
+            guard let v = o[key] ?? d else { throw fail(key, "is required") }
+            guard let n = (v as? NSNumber)?.intValue, (v as? NSNumber)?.doubleValue == Double(n), n >= min else {
+                throw fail(key, "must be an integer ≥ \(min), got \(v)")
+            }
+            return n
+        }
+        func seeds(_ v: Any?, _ field: String) throws -> [UInt64] {
+            guard let list = v as? [Any], !list.isEmpty else { throw fail(field, "must be a non-empty list of seeds") }
+            return try list.map {
+                guard let n = ($0 as? NSNumber)?.int64Value, n >= 0 else { throw fail(field, "seeds are integers ≥ 0, got \($0)") }
+                return UInt64(n)
+            }
+        }
+        func strings(_ v: Any?, _ field: String) throws -> [String] {
+            guard let v else { return [] }
+            guard let list = v as? [String] else { throw fail(field, "must be a list of strings") }
+            return list
+        }
+        let train = try path(o["train"], "train"), test = try path(o["test"], "test")
+        let steps = try int("steps", min: 1)
+        let curvePoints = try int("curvePoints", default: 5, min: 1)
+        guard let base = (o["config"] ?? [String: Any]()) as? [String: Any] else { throw fail("config", "must be a JSON object") }
+        let planSeeds = try seeds(o["seeds"], "seeds")
+        let predict = try strings(o["predict"], "predict")
+        guard let armList = o["arms"] as? [[String: Any]], !armList.isEmpty else { throw fail("arms", "must be a non-empty list of objects") }
+        var arms: [Arm] = []
+        for (i, a) in armList.enumerated() {
+            let at = "arms[\(i)]"
+            if let bad = a.keys.sorted().first(where: { !armKeys.contains($0) }) {
+                throw fail("\(at).\(bad)", "unknown arm field; an arm has \(armKeys.sorted().joined(separator: ", "))")
+            }
+            guard let name = a["name"] as? String, !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                throw fail("\(at).name", "must be a name of letters, digits, - _ . (it names the arm's folder)")
+            }
+            guard !arms.contains(where: { $0.name == name }) else { throw fail("\(at).name", "\"\(name)\" is used twice") }
+            let kindName = a["kind"] as? String ?? "train"
+            guard let kind = ArmKind(rawValue: kindName) else {
+                throw fail("\(at).kind", "must be one of \(ArmKind.allCases.map(\.rawValue).joined(separator: ", ")), got \(kindName)")
+            }
+            guard let own = (a["config"] ?? [String: Any]()) as? [String: Any] else { throw fail("\(at).config", "must be a JSON object") }
+            var config = TrainConfig.merge(base, own) as? [String: Any] ?? [:]
+            config["steps"] = steps
+            config["checkpointEvery"] = min(steps, max(1, steps / curvePoints))
+            config["keepCheckpointEvery"] = max(1, steps / curvePoints)
+            if kind == .train {
+                // The whole training config is checked now, before any run starts.
+                if let bad = TrainConfig.unknownKeys(in: config).first {
+                    throw fail("\(at).config.\(bad.path)", "unknown training-config key" + (bad.suggestion.map { "; did you mean \($0)?" } ?? ""))
+                }
+                do { _ = try TrainConfig.decodeMerged(config) } catch { throw fail("\(at).config", "\(error)") }
+            }
+            let armSeeds = kind == .fuse ? [0] : try seeds(a["seeds"] ?? planSeeds, "\(at).seeds")
+            let armTrain = try a["train"].map { try path($0, "\(at).train") } ?? train
+            let arguments = try a["arguments"].map { try strings($0, "\(at).arguments") } ?? (kind == .train ? predict : [])
+            arms.append(Arm(name: name, kind: kind, config: config, train: armTrain, seeds: armSeeds, arguments: arguments))
+        }
+        var compare: [(String, String)] = []
+        for (i, pair) in ((o["compare"] as? [Any]) ?? []).enumerated() {
+            guard let p = pair as? [String], p.count == 2, p[0] != p[1],
+                  arms.contains(where: { $0.name == p[0] }), arms.contains(where: { $0.name == p[1] }) else {
+                throw fail("compare[\(i)]", "must be a pair of two different arm names, got \(pair)")
+            }
+            compare.append((p[0], p[1]))
+        }
+        let split = o["split"] as? String ?? "base-novel"
+        guard ["base-novel", "head-common-tail"].contains(split) else { throw fail("split", "must be base-novel or head-common-tail") }
+        let launcher = try strings(o["launcher"], "launcher")
+        return ExperimentPlan(train: train, test: test, steps: steps, curvePoints: curvePoints, arms: arms, compare: compare,
+                              split: split, resamples: try int("resamples", default: 1000, min: 10),
+                              bootstrapSeed: UInt64(try int("bootstrapSeed", default: 0, min: 0)), launcher: launcher)
+    }
+}
+
+extension TrainConfig {
+    /// Decodes a config JSON object merged over the defaults, then validates it.
+    static func decodeMerged(_ object: [String: Any]) throws -> TrainConfig {
+        let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainConfig()))
+        let config = try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: merge(defaults, object)))
+        try config.validate()
+        return config
+    }
+}
+
+/// Why an experiment stopped.
+enum ExperimentError: Error, CustomStringConvertible {
+    case invalidPlan(file: String, field: String, reason: String)
+    case jobFailed(job: String, command: String, status: Int32, log: String)
+    case cannotLaunch(command: String, reason: String)
+    case noResults(folder: String)
+
+    var description: String {
+        switch self {
+        case let .invalidPlan(file, field, reason): return "experiment: plan \(file): \(field): \(reason)"
+        case let .jobFailed(job, command, status, log):
+            return "experiment: \(job) failed with exit status \(status); its output is in \(log); the command was:\n  \(command)"
+        case let .cannotLaunch(command, reason): return "experiment: cannot start \(command): \(reason)"
+        case let .noResults(folder): return "experiment: no finished run under \(folder) (run `ovseg3r experiment run` first)"
+        }
+    }
+}

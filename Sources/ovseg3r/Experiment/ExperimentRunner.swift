@@ -1,0 +1,187 @@
+import Eval
+import Foundation
+import SceneIO
+import Train
+
+/// One (arm, seed) of a plan and the folder it works in: `OUT/<arm>/seed-<seed>/` with `config.json`, `run/`
+/// (the training run), `curve/eval-<step>.json` (held-out metrics of each kept checkpoint), `pred/` (the final
+/// predictions, ScanNet benchmark format), `*.log` (the child commands' output) and `done.json` (the marker).
+struct ExperimentJob: Sendable {
+    let armName: String
+    let kind: ExperimentPlan.ArmKind
+    let seed: UInt64
+    let folder: URL
+
+    var name: String { kind == .fuse ? armName : "\(armName) seed \(seed)" }
+    var run: URL { folder.appendingPathComponent("run") }
+    var predictions: URL { folder.appendingPathComponent("pred") }
+    var curves: URL { folder.appendingPathComponent("curve") }
+    var done: URL { folder.appendingPathComponent("done.json") }
+    var isDone: Bool { FileManager.default.fileExists(atPath: done.path) }
+
+    static func folder(out: URL, arm: String, seed: UInt64) -> URL {
+        out.appendingPathComponent(arm).appendingPathComponent("seed-\(seed)")
+    }
+}
+
+/// What a finished job records in `done.json`.
+struct JobRecord: Codable {
+    var arm: String
+    var seed: UInt64
+    var trainSeconds: Double
+    var predictSeconds: Double
+}
+
+/// Runs every unfinished job of a plan, `jobs` at a time, each as child `ovseg3r` processes; a killed experiment
+/// resumes where it stopped (training resumes from its latest checkpoint, evaluated checkpoints are not redone).
+final class ExperimentRunner: @unchecked Sendable {
+    let plan: ExperimentPlan
+    let out: URL
+    let binary: URL
+    let parallelJobs: Int
+    private let lock = NSLock()
+    private var pending: [ExperimentJob] = []
+    private var failures: [Error] = []
+    private var finished = 0
+
+    init(plan: ExperimentPlan, out: URL, parallelJobs: Int) {
+        self.plan = plan
+        self.out = out
+        self.parallelJobs = max(1, parallelJobs)
+        binary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+    }
+
+    /// Every job, seed-major (all arms' first seeds first, so a partial experiment covers every arm).
+    var allJobs: [ExperimentJob] {
+        let maxSeeds = plan.arms.map(\.seeds.count).max() ?? 0
+        return (0..<maxSeeds).flatMap { i in
+            plan.arms.compactMap { arm in
+                i < arm.seeds.count ? ExperimentJob(armName: arm.name, kind: arm.kind, seed: arm.seeds[i],
+                                                    folder: ExperimentJob.folder(out: out, arm: arm.name, seed: arm.seeds[i])) : nil
+            }
+        }
+    }
+
+    /// Runs the unfinished jobs (of the arms named in `only`, or all); returns how many ran. A failed job does not
+    /// stop the others; the first failure is thrown at the end.
+    func run(only: Set<String>? = nil) throws -> Int {
+        let jobs = allJobs.filter { only?.contains($0.armName) ?? true }
+        pending = jobs.filter { !$0.isDone }
+        let total = pending.count
+        say("\(jobs.count) jobs, \(jobs.count - total) finished already, \(total) to run, \(parallelJobs) at a time")
+        DispatchQueue.concurrentPerform(iterations: min(parallelJobs, max(total, 1))) { _ in
+            while let job = next() {
+                do {
+                    try execute(job)
+                    let n = lock.withLock { finished += 1; return finished }
+                    say("[\(n)/\(total)] \(job.name): done")
+                } catch {
+                    say("\(job.name): FAILED: \(error)")
+                    lock.withLock { failures.append(error) }
+                }
+            }
+        }
+        if let first = failures.first {
+            if failures.count > 1 { say("\(failures.count) jobs failed; the first:") }
+            throw first
+        }
+        return total
+    }
+
+    private func next() -> ExperimentJob? {
+        lock.withLock { pending.isEmpty ? nil : pending.removeFirst() }
+    }
+
+    func say(_ text: String) {
+        FileHandle.standardError.write(Data("experiment: \(text)\n".utf8))
+    }
+
+    // MARK: - One job
+
+    func execute(_ job: ExperimentJob) throws {
+        guard let arm = plan.arms.first(where: { $0.name == job.armName }) else { return }
+        let fm = FileManager.default
+        try fm.createDirectory(at: job.curves, withIntermediateDirectories: true)
+        var record = JobRecord(arm: arm.name, seed: job.seed, trainSeconds: 0, predictSeconds: 0)
+        switch arm.kind {
+        case .train:
+            let config = job.folder.appendingPathComponent("config.json")
+            try AtomicWrite.json(arm.config, to: config)
+            let final = job.run.appendingPathComponent(String(format: "checkpoint-%06d", plan.steps))
+            if !fm.fileExists(atPath: final.appendingPathComponent("state.json").path) {
+                let resume = fm.fileExists(atPath: job.run.appendingPathComponent("latest.json").path)
+                say("\(job.name): train \(plan.steps) steps\(resume ? " (resuming)" : "")")
+                record.trainSeconds = try child(job, "train", plan.launcher,
+                                                ["train", "--data", arm.train.path, "--out", job.run.path, "--config", config.path,
+                                                 "--seed", "\(job.seed)"] + (resume ? ["--resume"] : []))
+            }
+            var steps = Array(stride(from: plan.curveStep, through: plan.steps, by: plan.curveStep))
+            if steps.last != plan.steps { steps.append(plan.steps) }
+            for step in steps {
+                let curve = job.curves.appendingPathComponent("eval-\(step).json")
+                let isFinal = step == plan.steps
+                if fm.fileExists(atPath: curve.path) && (!isFinal || fm.fileExists(atPath: job.predictions.path)) { continue }
+                let checkpoint = job.run.appendingPathComponent(String(format: "checkpoint-%06d", step))
+                let target = isFinal ? job.predictions : job.folder.appendingPathComponent("pred-\(step)")
+                try? fm.removeItem(at: target)
+                say("\(job.name): predict and evaluate step \(step)")
+                record.predictSeconds += try child(job, "predict", [], ["predict", "--checkpoint", checkpoint.path, "--scene", plan.test.path,
+                                                                       "--out", target.path] + arm.arguments)
+                try writeCurvePoint(step: step, predictions: target, to: curve)
+                if !isFinal { try? fm.removeItem(at: target) }
+            }
+        case .fuse:
+            let curve = job.curves.appendingPathComponent("eval-\(plan.steps).json")
+            try? fm.removeItem(at: job.predictions)
+            say("\(job.name): training-free lifting")
+            record.predictSeconds = try child(job, "fuse", [], ["fuse", "--scene", plan.test.path, "--out", job.predictions.path] + arm.arguments)
+            try writeCurvePoint(step: plan.steps, predictions: job.predictions, to: curve)
+        }
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try e.encode(record), to: job.done)
+    }
+
+    /// Evaluates a prediction folder against the held-out rooms and stores the metrics of one curve point.
+    func writeCurvePoint(step: Int, predictions: URL, to url: URL) throws {
+        let options = try EvalCommand.options(classes: nil, splits: [plan.split], minRegion: 100)
+        let result = try FolderEvaluation.evaluate(predictions: predictions, groundTruth: plan.test, options: options, threads: 1)
+        try AtomicWrite.json(["step": step, "metrics": RoomBootstrap.metrics(result).mapValues { $0.isFinite ? $0 as Any : NSNull() }] as [String: Any], to: url)
+    }
+
+    /// Runs `launcher + [ovseg3r] + arguments`, output appended to `<folder>/<log>.log`; returns the wall seconds.
+    func child(_ job: ExperimentJob, _ log: String, _ launcher: [String], _ arguments: [String]) throws -> Double {
+        let logURL = job.folder.appendingPathComponent(log + ".log")
+        if !FileManager.default.fileExists(atPath: logURL.path) { FileManager.default.createFile(atPath: logURL.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: logURL)
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        let process = Process()
+        let full = launcher + [binary.path] + arguments
+        if launcher.isEmpty {
+            process.executableURL = binary
+            process.arguments = arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = full
+        }
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        handle.write(Data("$ \(full.joined(separator: " "))\n".utf8))
+        let start = Date()
+        do { try process.run() } catch { throw ExperimentError.cannotLaunch(command: full.joined(separator: " "), reason: error.localizedDescription) }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ExperimentError.jobFailed(job: job.name, command: full.joined(separator: " "), status: process.terminationStatus, log: logURL.path)
+        }
+        return Date().timeIntervalSince(start)
+    }
+}
+
+/// JSON written under a temporary name and renamed into place.
+enum AtomicWrite {
+    static func json(_ object: Any, to url: URL) throws {
+        try AtomicFile.write(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), to: url)
+    }
+}

@@ -1,0 +1,101 @@
+import Eval
+import Foundation
+import SceneIO
+
+/// The table as Markdown, JSON and SVG curves.
+extension ExperimentTable {
+    static func cell(_ i: Interval) -> String {
+        guard i.estimate.isFinite else { return "–" }
+        return String(format: "%.1f [%.1f, %.1f]", i.estimate * 100, i.low * 100, i.high * 100)
+    }
+
+    var markdown: String {
+        let groups = groupNames
+        let counts = (["all"] + groups).map { "\(instances[$0] ?? 0) \($0 == "all" ? "in all" : $0)" }.joined(separator: ", ")
+        var lines = [
+            "Held-out AP in % (higher is better) on \(rooms.count) held-out rooms (\(counts) evaluated ground-truth instances);",
+            "each cell is the mean over the arm's seeds with its 95 % bootstrap interval (\(plan.resamples) resamples of the rooms, pooled over seeds).",
+            "\(plan.steps) training steps per run; \"Δ last fifth\" is the change of the mean all-class AP between step \(Int(Double(plan.steps) * 0.8)) and the end (converged when under 1 point).",
+            "",
+            "| arm | seeds | AP | AP50 | AP25 | " + groups.map { "\($0) AP" }.joined(separator: " | ") + " | Δ last fifth | train s |",
+            "|---|---:|---|---|---|" + groups.map { _ in "---|" }.joined() + "---:|---:|",
+        ]
+        for r in rows {
+            let s = r.scores
+            let delta = lastFifthChange(r).map { String(format: "%+.1f", $0) } ?? "–"
+            let train = r.trainSeconds.map { String(format: "%.0f", $0) } ?? "–"
+            lines.append("| \(r.arm) | \(r.kind == .fuse ? "–" : "\(r.seeds.count)") | \(Self.cell(s.interval("all.ap"))) | \(Self.cell(s.interval("all.ap50"))) | "
+                         + "\(Self.cell(s.interval("all.ap25"))) | " + groups.map { Self.cell(s.interval("\($0).ap")) }.joined(separator: " | ")
+                         + " | \(delta) | \(train) |")
+        }
+        lines += ["", "AP50 and AP25 per group:", "",
+                  "| arm | " + groups.flatMap { ["\($0) AP50", "\($0) AP25"] }.joined(separator: " | ") + " |",
+                  "|---|" + groups.flatMap { _ in ["---|", "---|"] }.joined()]
+        for r in rows {
+            lines.append("| \(r.arm) | " + groups.flatMap { [Self.cell(r.scores.interval("\($0).ap50")), Self.cell(r.scores.interval("\($0).ap25"))] }
+                .joined(separator: " | ") + " |")
+        }
+        if !plan.compare.isEmpty {
+            let metrics = ["all.ap"] + groups.map { "\($0).ap" } + groups.map { "\($0).ap50" }
+            lines += ["", "Paired differences (first arm − second, AP points, same resamples for both arms); **bold** where the 95 % interval excludes 0, otherwise no difference is shown:", "",
+                      "| comparison | " + metrics.joined(separator: " | ") + " |", "|---|" + metrics.map { _ in "---|" }.joined()]
+            for (a, b) in plan.compare {
+                guard let x = rows.first(where: { $0.arm == a }), let y = rows.first(where: { $0.arm == b }) else { continue }
+                lines.append("| \(a) − \(b) | " + metrics.map { m in
+                    let d = x.scores.difference(y.scores, m)
+                    return d.excludesZero ? "**\(Self.cell(d))**" : Self.cell(d)
+                }.joined(separator: " | ") + " |")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    var json: [String: Any] {
+        func interval(_ i: Interval) -> [String: Any] {
+            ["estimate": i.estimate.isFinite ? i.estimate : NSNull(), "low": i.low.isFinite ? i.low : NSNull(), "high": i.high.isFinite ? i.high : NSNull()]
+        }
+        let metrics = Set(rows.flatMap { $0.scores.estimate.keys }).sorted()
+        return [
+            "rooms": rooms, "instances": instances, "steps": plan.steps, "resamples": plan.resamples, "level": 0.95,
+            "arms": rows.map { r -> [String: Any] in
+                ["name": r.arm, "kind": r.kind.rawValue, "seeds": r.seeds.map { Int($0) },
+                 "metrics": Dictionary(uniqueKeysWithValues: metrics.map { ($0, interval(r.scores.interval($0))) }),
+                 "lastFifthChange": lastFifthChange(r) ?? NSNull(), "trainSeconds": r.trainSeconds ?? NSNull(),
+                 "curve": r.curve.mapValues { $0.map { [$0.0, $0.1] } }]
+            },
+            "comparisons": plan.compare.compactMap { a, b -> [String: Any]? in
+                guard let x = rows.first(where: { $0.arm == a }), let y = rows.first(where: { $0.arm == b }) else { return nil }
+                return ["first": a, "second": b,
+                        "difference": Dictionary(uniqueKeysWithValues: metrics.map { ($0, interval(x.scores.difference(y.scores, $0))) })]
+            },
+        ]
+    }
+
+    /// One chart per metric: the mean over seeds of each training arm at every evaluated step (AP ×100); the
+    /// training-free arm as a flat line.
+    func curveSVG(metric: String, title: String) -> String {
+        let series = rows.map { r -> TrainingLog.Series in
+            let points = r.curve[metric] ?? []
+            let flat = r.kind == .fuse && points.count == 1 ? [(plan.curveStep, points[0].1), (plan.steps, points[0].1)] : points
+            return TrainingLog.Series(name: r.arm, points: flat.map { SIMD2(Double($0.0), $0.1 * 100) })
+        }.filter { !$0.points.isEmpty }
+        return SVGChart(title: title, series: series).svg
+    }
+
+    /// Writes `results.md`, `results.json` and `curve-<metric>.svg` into `out`; returns the files written.
+    func write(to out: URL) throws -> [URL] {
+        var written: [URL] = []
+        let md = out.appendingPathComponent("results.md")
+        try AtomicFile.write(Data(markdown.utf8), to: md)
+        written.append(md)
+        let js = out.appendingPathComponent("results.json")
+        try AtomicWrite.json(json, to: js)
+        written.append(js)
+        for metric in ["all.ap"] + groupNames.map({ "\($0).ap" }) {
+            let url = out.appendingPathComponent("curve-\(metric.replacingOccurrences(of: ".", with: "-")).svg")
+            try AtomicFile.write(Data(curveSVG(metric: metric, title: "held-out \(metric.replacingOccurrences(of: ".ap", with: "")) AP (%) vs step").utf8), to: url)
+            written.append(url)
+        }
+        return written
+    }
+}

@@ -1,0 +1,100 @@
+import Eval
+import Foundation
+import SceneIO
+import Train
+
+/// The benchmark table of an experiment folder: every arm's held-out AP with 95 % bootstrap intervals over the
+/// held-out rooms (pooled over seeds), the paired differences the plan asks for, convergence over the last fifth
+/// of training, and AP-versus-step curves as SVG pictures.
+struct ExperimentTable {
+    struct Row {
+        var arm: String
+        var kind: ExperimentPlan.ArmKind
+        var seeds: [UInt64]
+        var scores: ArmScores
+        /// Metric → [(step, mean over seeds)].
+        var curve: [String: [(Int, Double)]]
+        /// Mean over seeds of the training wall time (sum of the logged step times), seconds.
+        var trainSeconds: Double?
+    }
+
+    let plan: ExperimentPlan
+    let rows: [Row]
+    let rooms: [String]
+    let instances: [String: Int]
+
+    /// Reads every finished job of `plan` under `out` and bootstraps them.
+    static func build(plan: ExperimentPlan, out: URL, progress: (String) -> Void) throws -> ExperimentTable {
+        let options = try EvalCommand.options(classes: nil, splits: [plan.split], minRegion: 100)
+        let rooms = SceneList.folders(plan.test).map(\.lastPathComponent)
+        let bootstrap = RoomBootstrap(rooms: rooms, resamples: plan.resamples, seed: plan.bootstrapSeed)
+        var rows: [Row] = []
+        var instances: [String: Int] = [:]
+        for arm in plan.arms {
+            let jobs = arm.seeds.map { ExperimentJob(armName: arm.name, kind: arm.kind, seed: $0,
+                                                     folder: ExperimentJob.folder(out: out, arm: arm.name, seed: $0)) }.filter(\.isDone)
+            guard !jobs.isEmpty else { continue }
+            progress("bootstrapping \(arm.name) (\(jobs.count) runs × \(rooms.count) rooms × \(plan.resamples) resamples)")
+            let runs = try jobs.map { try FolderEvaluation.matchScenes(predictions: $0.predictions, groundTruth: plan.test, options: options, threads: 2) }
+            if instances.isEmpty, let first = runs.first { instances = Self.countInstances(first, options: options) }
+            let scores = try bootstrap.scores(runs: runs, options: options)
+            rows.append(Row(arm: arm.name, kind: arm.kind, seeds: jobs.map(\.seed), scores: scores,
+                            curve: try Self.curve(jobs), trainSeconds: Self.trainSeconds(jobs)))
+        }
+        guard !rows.isEmpty else { throw ExperimentError.noResults(folder: out.path) }
+        return ExperimentTable(plan: plan, rows: rows, rooms: rooms, instances: instances)
+    }
+
+    /// Evaluated ground-truth instances (at least the minimum region size), overall and per group.
+    static func countInstances(_ scenes: [SceneMatches], options: EvaluationOptions) -> [String: Int] {
+        var count = ["all": 0]
+        var groupOf: [Int: [String]] = [:]
+        for g in options.groups.groups { for name in g.classes { if let c = options.classes.index(ofName: name) { groupOf[c, default: []].append(g.name) } } }
+        for scene in scenes {
+            for gt in scene.groundTruth where gt.pointCount >= options.minRegionSize {
+                count["all", default: 0] += 1
+                for g in groupOf[gt.classIndex] ?? [] { count[g, default: 0] += 1 }
+            }
+        }
+        return count
+    }
+
+    static func curve(_ jobs: [ExperimentJob]) throws -> [String: [(Int, Double)]] {
+        var sums: [String: [Int: (Double, Int)]] = [:]
+        for job in jobs {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: job.curves.path)) ?? []
+            for file in files where file.hasPrefix("eval-") && file.hasSuffix(".json") {
+                guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: job.curves.appendingPathComponent(file))) as? [String: Any],
+                      let step = (object["step"] as? NSNumber)?.intValue, let metrics = object["metrics"] as? [String: Any] else { continue }
+                for (key, value) in metrics {
+                    guard let v = (value as? NSNumber)?.doubleValue else { continue }
+                    let old = sums[key, default: [:]][step] ?? (0, 0)
+                    sums[key, default: [:]][step] = (old.0 + v, old.1 + 1)
+                }
+            }
+        }
+        return sums.mapValues { byStep in byStep.keys.sorted().compactMap { s in byStep[s].map { (s, $0.0 / Double($0.1)) } } }
+    }
+
+    static func trainSeconds(_ jobs: [ExperimentJob]) -> Double? {
+        let times = jobs.compactMap { job -> Double? in
+            guard let text = try? String(contentsOf: job.run.appendingPathComponent("log.jsonl"), encoding: .utf8) else { return nil }
+            var sum = 0.0
+            for line in text.split(separator: "\n") {
+                if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let ms = (o["step_ms"] as? NSNumber)?.doubleValue { sum += ms }
+            }
+            return sum / 1000
+        }
+        return times.isEmpty ? nil : times.reduce(0, +) / Double(times.count)
+    }
+
+    /// Change of the mean curve of `metric` over the last fifth of training (points of AP ×100), nil without curve.
+    func lastFifthChange(_ row: Row, metric: String = "all.ap") -> Double? {
+        guard let points = row.curve[metric], let last = points.last else { return nil }
+        let cut = Double(plan.steps) * 0.8
+        guard let before = points.last(where: { Double($0.0) <= cut + 1e-9 }), before.0 < last.0 else { return nil }
+        return (last.1 - before.1) * 100
+    }
+
+    var groupNames: [String] { plan.split == "base-novel" ? ["base", "novel"] : ["head", "common", "tail"] }
+}
