@@ -111,8 +111,12 @@ struct BenchmarkRooms {
 
     /// Counts of the built rooms, for the closing summary and OUT/rooms.json.
     func summary(seconds: Double) throws -> String {
-        var lines = [String(format: "benchmark rooms in %@ (%.0f s this run):", root.path, seconds)]
-        var record: [String: Any] = ["seconds": seconds, "frames": frames, "preset": preset, "pointSpacing": pointSpacing]
+        // A resumed build adds its time to the earlier runs' (rooms.json keeps the sum).
+        let recordURL = root.appendingPathComponent("rooms.json")
+        let earlier = ((try? JSONSerialization.jsonObject(with: Data(contentsOf: recordURL))) as? [String: Any])?["secondsAllRuns"] as? Double ?? 0
+        var lines = [String(format: "benchmark rooms in %@ (%.0f s this run, %.0f s over all runs):", root.path, seconds, earlier + seconds)]
+        var record: [String: Any] = ["secondsThisRun": seconds, "secondsAllRuns": earlier + seconds, "frames": frames, "preset": preset,
+                                     "pointSpacing": pointSpacing]
         for split in splits.map(\.name) + ["train-geo"] {
             let folder = scenes(split)
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasPrefix("scene_") }.sorted()
@@ -127,7 +131,7 @@ struct BenchmarkRooms {
             lines.append("  \(split): \(names.count) rooms, \(points / max(names.count, 1)) points per room, \(instances) ground-truth instances")
             record[split] = ["rooms": names.count, "points": points, "instances": instances, "seed": splits.first { $0.name == split }.map { Int($0.seed) } ?? NSNull()] as [String: Any]
         }
-        try AtomicWrite.json(record, to: root.appendingPathComponent("rooms.json"))
+        try AtomicWrite.json(record, to: recordURL)
         return lines.joined(separator: "\n")
     }
 }
