@@ -24,6 +24,7 @@ struct OVSeg3R: ParsableCommand {
             SegmentMeshCommand.self,
             LiftCommand.self,
             PrepareCommand.self,
+            FuseCommand.self,
         ]
     )
 
