@@ -8,8 +8,9 @@ public struct FuseThresholds: Sendable, Equatable, Codable {
     /// An observed mask is *contained* in a mask m of view w when m covers at least this share of its visible points.
     public var containShare: Double = 0.8
     /// Two masks are connected when the views that contain both in one mask are at least this share of the views
-    /// that observe both (the view consensus rate).
-    public var consensus: Double = 0.9
+    /// that observe both (the view consensus rate). Tuned on SceneSynth rooms (BENCHMARKS.md, "Training-free
+    /// lifting"): AP is flat for 0.4–0.7 and falls on both sides.
+    public var consensus: Double = 0.5
     /// … and at least this many views observe both.
     public var minObservers: Int = 2
     /// A superpoint stays in a fused instance when at least this share of the member views that see it put it in

@@ -68,8 +68,10 @@ struct FuseTests {
         #expect(abs(chair.score - (0.9 + 0.3 + 0.4) / 3 * 3 / 4) < 1e-12, "3 member views of 4 observing")
         let table = try #require(fused.first { $0.label == "table" })
         #expect(abs(table.score - 0.7) < 1e-12, "views 3 and 4 do not observe the table")
-        // At the default consensus, 3 of 4 is too few: the chair masks stay single-view and are dropped.
-        #expect(ViewConsensus.fuse(inputs).map(\.label) == ["table"])
+        // At consensus 0.9, 3 of 4 is too few: the chair masks stay single-view and are dropped.
+        var strict = t
+        strict.consensus = 0.9
+        #expect(ViewConsensus.fuse(inputs, thresholds: strict).map(\.label) == ["table"])
         t.minViews = 4
         #expect(ViewConsensus.fuse(inputs, thresholds: t).isEmpty)
         t.minViews = 1
@@ -80,27 +82,36 @@ struct FuseTests {
     @Test("on random scenes: disjoint masks, ids in range, labels and members consistent, deterministic", arguments: 0..<12)
     func properties(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
-        let s = Int.random(in: 5...40, using: &rng), v = Int.random(in: 1...8, using: &rng)
+        // Random objects (groups of superpoints); each view sees a random part of the room and masks what it sees of
+        // some objects, with a superpoint added or lost now and then and one of two labels per object.
+        let s = Int.random(in: 8...40, using: &rng), v = Int.random(in: 2...8, using: &rng)
         let pointSuperpoints = (0..<(s * 30)).map { _ in Int32.random(in: 0..<Int32(s), using: &rng) }
-        let labels = ["chair", "table", "lamp", "bed"]
+        let objectOf = (0..<s).map { _ in Int.random(in: 0..<(s / 3), using: &rng) }
+        let labels = ["chair", "table", "lamp", "bed", "sink"]
         var rows: [[Int32]] = [], masks: [FuseInputs.Mask] = []
         for w in 0..<v {
             let row = (0..<Int32(s)).filter { _ in Double.random(in: 0..<1, using: &rng) < 0.7 }
             rows.append(row)
-            var free = row.shuffled(using: &rng)
-            while free.count > 1, Double.random(in: 0..<1, using: &rng) < 0.8 {
-                let take = Int.random(in: 1...min(5, free.count), using: &rng)
-                masks.append(FuseInputs.Mask(view: w, label: labels[Int.random(in: 0..<labels.count, using: &rng)],
-                                             score: Double.random(in: 0.1...1, using: &rng), superpoints: Array(free.prefix(take))))
-                free.removeFirst(take)
+            var taken = Set<Int32>()
+            for object in 0..<(s / 3) where Double.random(in: 0..<1, using: &rng) < 0.8 {
+                var members = row.filter { objectOf[Int($0)] == object && !taken.contains($0) }
+                if Double.random(in: 0..<1, using: &rng) < 0.2, let extra = row.randomElement(using: &rng), !taken.contains(extra) {
+                    members.append(extra)
+                }
+                if members.count > 1, Double.random(in: 0..<1, using: &rng) < 0.2 { members.removeLast() }
+                members = members.filter { !taken.contains($0) }
+                guard !members.isEmpty else { continue }
+                taken.formUnion(members)
+                masks.append(FuseInputs.Mask(view: w, label: labels[(object + Int.random(in: 0...1, using: &rng)) % labels.count],
+                                             score: Double.random(in: 0.1...1, using: &rng), superpoints: members))
             }
         }
         let inputs = try FuseInputs(masks: masks, visibility: Self.visibility(rows), pointSuperpoints: pointSuperpoints)
         var t = FuseThresholds()
         t.minPoints = 1
-        t.consensus = 0.5
         let fused = ViewConsensus.fuse(inputs, thresholds: t)
         #expect(fused == ViewConsensus.fuse(inputs, thresholds: t))
+        #expect(!fused.isEmpty, "objects seen by several views fuse")
         var claimed = Set<Int32>()
         for instance in fused {
             #expect(instance.superpoints == instance.superpoints.sorted() && !instance.superpoints.isEmpty)
