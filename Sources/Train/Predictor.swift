@@ -49,8 +49,6 @@ public enum Predictor {
         let names = options.classes.names
         let text = try options.embeddings.matrix(for: names)
         var out: [String: [PredictedInstance]] = [:]
-        try FileManager.default.createDirectory(at: options.out.appendingPathComponent("pred_mask"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: options.out.appendingPathComponent("npy"), withIntermediateDirectories: true)
         let spArray = "superpoints"
         for folder in options.scenes.flatMap(SceneList.folders) {
             let scene = try TrainScene.load(folder, superpointArray: spArray, baseClasses: nil)
@@ -99,23 +97,10 @@ public enum Predictor {
         }
     }
 
-    /// `OUT/<scene>.txt` lines `pred_mask/<scene>_<k>.txt <label id> <score>`, one 0/1 line per point in each mask
-    /// file, and `OUT/npy/<scene>_{masks,scores,labels}.npy` (u8 [P, N], f32 [P], i32 [P]).
+    /// `OUT/<scene>.txt`, `OUT/pred_mask/<scene>_<k>.txt` and `OUT/npy/<scene>_{masks,scores,labels}.npy`, in the format
+    /// SceneIO's `BenchmarkPredictionWriter` documents (shared with `fuse`).
     public static func write(_ instances: [PredictedInstance], scene: String, pointCount n: Int, to out: URL) throws {
-        var lines: [String] = []
-        var masks = [UInt8](repeating: 0, count: instances.count * n)
-        for (k, inst) in instances.enumerated() {
-            var bits = [UInt8](repeating: 0x30, count: 2 * n)
-            for i in 0..<n { bits[2 * i + 1] = 0x0A }
-            for p in inst.points { bits[2 * Int(p)] = 0x31; masks[k * n + Int(p)] = 1 }
-            let rel = "pred_mask/\(scene)_\(k).txt"
-            try Data(bits).write(to: out.appendingPathComponent(rel), options: .atomic)
-            lines.append("\(rel) \(inst.labelID) \(String(format: "%.6f", inst.score))")
-        }
-        try (lines.map { $0 + "\n" }.joined()).write(to: out.appendingPathComponent(scene + ".txt"), atomically: true, encoding: .utf8)
-        let npy = out.appendingPathComponent("npy")
-        try Npy.write(masks, shape: [instances.count, n], to: npy.appendingPathComponent(scene + "_masks.npy"))
-        try Npy.write(instances.map { Float($0.score) }, shape: [instances.count], to: npy.appendingPathComponent(scene + "_scores.npy"))
-        try Npy.write(instances.map { Int32($0.labelID) }, shape: [instances.count], to: npy.appendingPathComponent(scene + "_labels.npy"))
+        try BenchmarkPredictionWriter.write(instances.map { BenchmarkMask(labelID: $0.labelID, score: $0.score, points: $0.points) },
+                                            scene: scene, pointCount: n, to: out)
     }
 }

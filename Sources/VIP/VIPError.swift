@@ -13,6 +13,10 @@ public enum VIPError: Error, Equatable, CustomStringConvertible {
     case unwritableOutput(url: URL, reason: String)
     /// A stage that must run first has not (e.g. `superpoints.npy` missing before `lift`).
     case missingStage(url: URL, file: String, run: String)
+    /// The scene has no views (`sp_view_offsets.npy` has no rows), so there is nothing to fuse.
+    case noViews(url: URL)
+    /// An option is outside its allowed range.
+    case invalidOption(name: String, value: Double, allowed: String)
 
     public var description: String {
         switch self {
@@ -26,6 +30,10 @@ public enum VIPError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): cannot write: \(reason)"
         case let .missingStage(url, file, run):
             return "\(url.path): \(file) is missing; run `\(run)` first"
+        case let .invalidOption(name, value, allowed):
+            return "\(name) is \(value), allowed \(allowed)"
+        case let .noViews(url):
+            return "\(url.path): sp_view_offsets.npy lists no views; the scene has nothing to fuse"
         }
     }
 }

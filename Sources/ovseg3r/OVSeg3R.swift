@@ -25,6 +25,7 @@ struct OVSeg3R: ParsableCommand {
             LiftCommand.self,
             PrepareCommand.self,
             ExperimentCommand.self,
+            FuseCommand.self,
         ]
     )
 
