@@ -65,4 +65,16 @@ import Testing
         #expect(close(percentile([4, 1, 3, 2], 0.975), 3.925, 1e-12))
         #expect(percentile([], 0.5).isNaN)
     }
+
+    @Test func biasCorrectionIsThePlainPercentileWithoutBiasAndFollowsTheEstimateWithIt() {
+        let samples = (0..<1001).map { Double($0) / 1000 }   // uniform on [0, 1]
+        let unbiased = biasCorrected(estimate: 0.5, samples: samples, level: 0.95)
+        #expect(close(unbiased.low, 0.025, 1e-9) && close(unbiased.high, 0.975, 1e-9))
+        // An estimate at the samples' 10th percentile (resampled values biased upwards): both bounds move down and
+        // the interval still holds the estimate, where the plain percentile interval [0.025, 0.975] would too but
+        // centred on the wrong value.
+        let biased = biasCorrected(estimate: 0.1, samples: samples, level: 0.95)
+        #expect(biased.low < 0.1 && biased.high > 0.1 && biased.high < 0.975 && biased.low <= 0.025)
+        #expect(close(inverseNormal(normalCDF(1.3)), 1.3, 1e-9) && close(inverseNormal(0.975), 1.959963984540054, 1e-9))
+    }
 }
