@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Data-parallel training throughput (BENCHMARKS.md "## Training on two cores").
+#   tools/train_mpi_bench.sh SCENES WORKDIR [STEPS=60] [ROUNDS=3]
+# Same config (the CPU defaults, scenesPerStep 2, seed 1) run alternately in one process and as 2 mpirun ranks,
+# ROUNDS times, so both see the same machine load. Per run: median step_ms over steps 11..STEPS (the first 10 warm
+# the buffer pool), scenes/s = 2 × 1000 / median, median reduce_ms (gradient exchange + averaging) and its share of
+# the step, median gemm_gflop of rank 0's slots per step, and the 1-minute load average before and after. The two
+# modes must log the same losses (the run's result does not depend on the rank count); the script says if not.
+set -euo pipefail
+DATA=${1:?scenes}; W=${2:?workdir}; STEPS=${3:-60}; ROUNDS=${4:-3}
+B=${OVSEG3R:-.build/release/ovseg3r}
+B=$(readlink -f "$B")
+mkdir -p "$W"
+printf '{"steps": %d, "checkpointEvery": 100000, "scenesPerStep": 2}\n' "$STEPS" > "$W/bench.json"
+ROOT=()
+[ "$(id -u)" -eq 0 ] && ROOT=(--allow-run-as-root)
+for r in $(seq 1 "$ROUNDS"); do
+  for mode in 1 2; do
+    run="$W/r${r}_n${mode}"
+    rm -rf "$run"
+    cut -d' ' -f1 /proc/loadavg > "$run.load"
+    if [ "$mode" = 1 ]; then
+      "$B" train --data "$DATA" --out "$run" --config "$W/bench.json" --seed 1 > "$run.out" 2>/dev/null
+    else
+      mpirun -np 2 --bind-to none "${ROOT[@]}" "$B" train --data "$DATA" --out "$run" --config "$W/bench.json" --seed 1 > "$run.out" 2>/dev/null
+    fi
+    cut -d' ' -f1 /proc/loadavg >> "$run.load"
+  done
+done
+python3 - "$W" "$ROUNDS" <<'PY'
+import json, statistics, sys
+w, rounds = sys.argv[1], int(sys.argv[2])
+def summary(run):
+    rows = [json.loads(l) for l in open(f"{run}/log.jsonl")]
+    timed = rows[10:]
+    med = lambda k: statistics.median(r[k] for r in timed)
+    load = [float(x) for x in open(f"{run}.load").read().split()]
+    return dict(step_ms=med("step_ms"), reduce_ms=med("reduce_ms"), gflop=med("gemm_gflop"),
+                losses=[r["loss"] for r in rows], load=load)
+print("round  ranks  ms/step  scenes/s  reduce ms (share)  GEMM GFLOP/step (rank 0)  GEMM GFLOP/s  load before/after")
+speedups = []
+for r in range(1, rounds + 1):
+    s = {n: summary(f"{w}/r{r}_n{n}") for n in (1, 2)}
+    for n in (1, 2):
+        x = s[n]
+        print(f"{r:5d}  {n:5d}  {x['step_ms']:7.0f}  {2000 / x['step_ms']:8.2f}  {x['reduce_ms']:6.1f} ({100 * x['reduce_ms'] / x['step_ms']:4.1f} %)"
+              f"  {x['gflop']:24.3f}  {1000 * x['gflop'] / x['step_ms']:12.2f}  {x['load'][0]:.2f}/{x['load'][1]:.2f}")
+    speedups.append(s[1]["step_ms"] / s[2]["step_ms"])
+    same = s[1]["losses"] == s[2]["losses"]
+    print(f"       speed-up 2 ranks / 1: {speedups[-1]:.2f}x; logged losses identical: {same}")
+print(f"median speed-up over {rounds} rounds: {statistics.median(speedups):.2f}x")
+PY
