@@ -17,8 +17,9 @@ extension Trainer {
     }
 
     /// Leaves the mean gradient of the current step's slots (all ranks' slots, summed in slot order) in the
-    /// parameters' `grad`; returns the slots' mean logged values plus `reduce_ms` and `gemm_gflop` (the BLAS matrix
-    /// products of this rank's slots, `MatmulFlops`).
+    /// parameters' `grad`; returns the slots' mean logged values (with `cpu_ms`, a slot's CPU time) plus `reduce_ms`,
+    /// `gemm_gflop` (the BLAS matrix products of this rank's slots, `MatmulFlops`) and `cpu_ms_max` (the slowest slot,
+    /// which bounds a step when every slot has its own core).
     func averageStepGradient() throws -> [String: Double] {
         let k = options.config.scenesPerStep, ranks = reducer.size
         let mine = StepSlots.slots(rank: reducer.rank, ranks: ranks, count: k)
@@ -30,7 +31,11 @@ extension Trainer {
                 throw TrainError.injectedFailure(rank: reducer.rank, step: step + 1)
             }
             var rng = StepSlots.generator(seed: seed, step: step, slot: slot)
-            localValues.append(try slotGradient(using: &rng))
+            let cpuStart = processCPUSeconds()
+            var values = try slotGradient(using: &rng)
+            // CPU time of the slot alone (not of waiting for other ranks): what the slot costs on a free core.
+            values["cpu_ms"] = (processCPUSeconds() - cpuStart) * 1000
+            localValues.append(values)
             layout.append(model.parameters, to: &local)
             model.zeroGrad()
         }
@@ -44,7 +49,8 @@ extension Trainer {
         try layout.assignMean(of: all, slotOffsets: offsets, to: model.parameters)
         let slotValues = (0..<k).map { s in allValues[s % ranks][s / ranks] }
         let reduceMs = Date().timeIntervalSince(reduceStart) * 1000
-        return StepSlots.mean(slotValues).merging(["reduce_ms": reduceMs, "gemm_gflop": gemmGFlop]) { a, _ in a }
+        let slowest = slotValues.compactMap { $0["cpu_ms"] }.max() ?? 0
+        return StepSlots.mean(slotValues).merging(["reduce_ms": reduceMs, "gemm_gflop": gemmGFlop, "cpu_ms_max": slowest]) { a, _ in a }
     }
 
     /// Forward and backward of one random, augmented scene drawn from `rng`; gradients accumulate into the
@@ -80,4 +86,11 @@ extension Trainer {
         let sums = try reducer.allGatherBytes(bytes).map { b in b.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) } }
         if sums.contains(where: { $0 != mine }) { throw TrainError.ranksDiverged(step: step, checksums: sums) }
     }
+}
+
+/// CPU time of this process so far (user + system), seconds.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }

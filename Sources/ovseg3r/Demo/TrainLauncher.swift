@@ -4,7 +4,8 @@ import Foundation
 enum TrainLauncher {
     /// `mpirun -np N` for `ranks` > 1 when mpirun is on PATH and N divides the plan's scenes per step; otherwise
     /// empty (one process) with a note on stderr. As root OpenMPI also wants `--allow-run-as-root`; `--bind-to none`
-    /// leaves the ranks free to move on a machine shared with other work (binding to cores is OpenMPI's default).
+    /// leaves the ranks free to move on a machine shared with other work (binding to cores is OpenMPI's default), and
+    /// `mpi_yield_when_idle` makes a rank that waits for the other's gradients yield its core instead of spinning.
     static func mpirun(ranks: Int, scenesPerStep: Int) -> [String] {
         guard ranks > 1 else { return [] }
         guard let mpirun = findOnPath("mpirun") else {
@@ -15,7 +16,7 @@ enum TrainLauncher {
             note("\(ranks) ranks do not divide \(scenesPerStep) scenes per step: training in one process")
             return []
         }
-        var command = [mpirun, "-np", "\(ranks)", "--bind-to", "none"]
+        var command = [mpirun, "-np", "\(ranks)", "--bind-to", "none", "--mca", "mpi_yield_when_idle", "1"]
         if getuid() == 0 { command.append("--allow-run-as-root") }
         return command
     }
