@@ -139,4 +139,47 @@ import Tensor
         c.scenesPerStep = 0
         #expect(throws: TrainError.self) { try c.validate() }
     }
+
+    /// Rank 0 of a pretend two-rank job: the other rank "computes" the same floats as this one, and its parameter
+    /// checksum can be made to differ.
+    final class PretendSecondRank: GradientReducer {
+        let rank = 0, size = 2
+        let diverge: Bool
+        init(diverge: Bool) { self.diverge = diverge }
+        func allGather(_ values: [Float]) -> [Float] { values + values }
+        func allGatherBytes(_ bytes: [UInt8]) -> [[UInt8]] {
+            // 8 bytes: a parameter checksum (`checkRanksAgree`); anything else: the slots' logged values.
+            [bytes, diverge && bytes.count == 8 ? bytes.map { $0 ^ 1 } : bytes]
+        }
+    }
+
+    @Test func ranksMustDivideScenesPerStepAndAgree() throws {
+        let (root, data) = try twoScenes("ranks")
+        var c = TinyScene.config(steps: 2)
+        // A scenesPerStep of 1 becomes the rank count; 3 scenes cannot be split over 2 ranks.
+        #expect(try Trainer(options(data: data, run: root.appendingPathComponent("a"), config: c),
+                            reducer: PretendSecondRank(diverge: false)).options.config.scenesPerStep == 2)
+        c.scenesPerStep = 3
+        let error = #expect(throws: TrainError.self) {
+            try Trainer(options(data: data, run: root.appendingPathComponent("b"), config: c), reducer: PretendSecondRank(diverge: false))
+        }
+        guard case let .invalidConfiguration(field, value, _)? = error else {
+            Issue.record("expected invalidConfiguration, got \(String(describing: error))")
+            return
+        }
+        #expect(field == "scenesPerStep" && value == "3")
+        // Parameters that differ between ranks stop the run at the next check.
+        c.scenesPerStep = 2
+        var o = options(data: data, run: root.appendingPathComponent("c"), config: c)
+        o.checksumEvery = 1
+        #expect(try Trainer(o, reducer: PretendSecondRank(diverge: false)).run().steps == 2)
+        let diverged = #expect(throws: TrainError.self) {
+            try Trainer(options(data: data, run: root.appendingPathComponent("d"), config: c), reducer: PretendSecondRank(diverge: true)).run()
+        }
+        guard case let .ranksDiverged(step, checksums)? = diverged else {
+            Issue.record("expected ranksDiverged, got \(String(describing: diverged))")
+            return
+        }
+        #expect(step == 2 && checksums.count == 2 && checksums[0] != checksums[1])
+    }
 }
