@@ -12,6 +12,9 @@ struct DemoCommand: ParsableCommand {
         3D labels, trains SegDINO3D-VL with VIP on base-class 3D labels plus the lifted labels, predicts on the held-out
         rooms, evaluates AP/AP50/AP25 for all, base and novel classes, and writes an HTML report.
 
+        Training averages 2 scenes per step and runs as 2 MPI ranks, one per core, when mpirun is installed
+        (`--ranks 1`, or no mpirun, trains in one process with the same result).
+
         Every stage is the command you would type yourself (printed before it runs). An interrupted demo resumes:
         stages whose outputs exist are skipped. The standard run takes under 20 minutes on 2 cores.
         """
