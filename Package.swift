@@ -30,6 +30,12 @@ let package = Package(
                 cxxSettings: [.unsafeFlags(["-I/usr/include/eigen3", "-O2", "-DNDEBUG"])],
                 linkerSettings: [.linkedLibrary("ceres"), .linkedLibrary("glog"), .linkedLibrary("stdc++")]),
 
+        // OpenMPI loaded at run time (dlopen), so the binary builds and runs without it; see CMPIShim.h.
+        .target(name: "CMPIShim", path: "Sources/CMPIShim", cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("dl")]),
+        // The ranks of an `mpirun` job; the executable adapts it to Train's `GradientReducer`.
+        .target(name: "ProcessGroup", dependencies: ["CMPIShim"]),
+
         // MARK: - The base of both layer stacks (seeded RNG, terminal progress)
 
         .target(name: "Support", swiftSettings: fastMath),
@@ -64,7 +70,7 @@ let package = Package(
         // MARK: - The command
 
         .executableTarget(name: "ovseg3r", dependencies: [
-            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon", "IBSp", "VIP", "SegDINO3D", "Train",
+            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon", "IBSp", "VIP", "SegDINO3D", "Train", "ProcessGroup",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -80,9 +86,9 @@ let package = Package(
         .testTarget(name: "VIPTests", dependencies: ["VIP", "IBSp", "SceneIO", "SceneSynth", "Recon", "Geometry"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"]),
         .testTarget(name: "SegDINO3DTests", dependencies: ["SegDINO3D", "Tensor"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry", "Eval"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry", "Eval", "_TestSupport"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO", "Geometry", "_TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["SceneIO"]),
+        .testTarget(name: "CLITests", dependencies: ["SceneIO", "_TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -17,7 +17,10 @@ apt_missing() {
   done
 }
 
-packages=(libceres-dev libeigen3-dev libopenblas-dev libpng-dev libjpeg-dev zlib1g-dev pkg-config python3-numpy)
+# openmpi-bin (mpirun + libmpi, loaded at run time) and libopenmpi-dev: data-parallel training (`mpirun -np 2 ovseg3r
+# train`, what `make demo` runs); the build itself does not need them.
+packages=(libceres-dev libeigen3-dev libopenblas-dev libpng-dev libjpeg-dev zlib1g-dev pkg-config python3-numpy
+          openmpi-bin libopenmpi-dev)
 [ "$mode" = "--test" ] && packages+=(chromium)
 mapfile -t missing < <(apt_missing "${packages[@]}")
 

@@ -5,13 +5,24 @@ import Tensor
 
 /// Training state beyond the weights: written as `state.json` in a checkpoint folder.
 public struct TrainState: Codable, Sendable, Equatable {
-    /// Checkpoint format: 2 added the learned logit scale and the semantic head (format-1 checkpoints lack both).
+    /// Checkpoint format: 2 added the learned logit scale and the semantic head (format-1 checkpoints lack both);
+    /// 3 stores the run seed instead of one RNG stream's state, since every step's samples derive from
+    /// (seed, step, slot) (`StepSlots`), and the config gained `scenesPerStep`. Both formats load for prediction;
+    /// only format 3 resumes.
     public var formatVersion: Int = Checkpoint.formatVersion
     /// Steps completed.
     public var step: Int
-    /// The training RNG's state after `step` steps (`SeededGenerator(seed: rngState)` continues the stream).
-    public var rngState: UInt64
+    /// The run's seed (format 3): with `step` it fixes every later sample.
+    public var seed: UInt64?
+    /// Format 2 only: the state of the single training RNG stream after `step` steps.
+    public var rngState: UInt64?
     public var config: TrainConfig
+
+    public init(step: Int, seed: UInt64, config: TrainConfig) {
+        self.step = step
+        self.seed = seed
+        self.config = config
+    }
 }
 
 /// A checkpoint folder `RUN/checkpoint-<step>/` holding `model.safetensors`, `optimizer.safetensors` and
@@ -19,8 +30,10 @@ public struct TrainState: Codable, Sendable, Equatable {
 /// and renamed, and `latest.json` is replaced atomically, so a run killed at any moment leaves a usable checkpoint.
 public enum Checkpoint {
     struct Latest: Codable { var checkpoint: String; var step: Int }
-    /// The format this toolkit writes and reads (`TrainState.formatVersion`).
-    public static let formatVersion = 2
+    /// The format this toolkit writes (`TrainState.formatVersion`).
+    public static let formatVersion = 3
+    /// The formats it reads: 2 for prediction, 3 for prediction and resume.
+    public static let readableVersions = 2...3
 
     /// Writes the checkpoint for `state.step` and points `latest.json` at it; keeps the two newest and those at
     /// multiples of `state.config.keepCheckpointEvery`.
@@ -61,24 +74,30 @@ public enum Checkpoint {
         throw .badCheckpoint(path: url.path, reason: "neither a checkpoint folder (state.json) nor a run with latest.json")
     }
 
-    /// Reads `state.json` of a checkpoint folder; a checkpoint of another format is `incompatibleCheckpoint`.
+    /// Reads `state.json` of a checkpoint folder; a format outside `readableVersions` is `incompatibleCheckpoint`.
+    /// The stored config is read over today's defaults, so fields added since (e.g. `scenesPerStep` in format 2)
+    /// take their default values.
     public static func state(at folder: URL) throws(TrainError) -> TrainState {
-        struct Version: Decodable { var formatVersion: Int? }
+        struct Header: Decodable { var formatVersion: Int?; var step: Int; var seed: UInt64?; var rngState: UInt64? }
         let url = folder.appendingPathComponent("state.json")
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw .badCheckpoint(path: url.path, reason: String(describing: error)) }
+        struct Version: Decodable { var formatVersion: Int? }
         let version = (try? JSONDecoder().decode(Version.self, from: data))?.formatVersion
-        guard version == formatVersion else { throw .incompatibleCheckpoint(path: folder.path, formatVersion: version, expected: formatVersion) }
+        guard let version, readableVersions.contains(version) else {
+            throw .incompatibleCheckpoint(path: folder.path, formatVersion: version, expected: formatVersion)
+        }
         do {
-            // Config keys added after the checkpoint was written take their defaults, as in a config file.
-            guard var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw TrainError.badCheckpoint(path: url.path, reason: "not a JSON object")
-            }
+            let header = try JSONDecoder().decode(Header.self, from: data)
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainConfig()))
-            object["config"] = TrainConfig.merge(defaults, object["config"] ?? [String: Any]())
-            return try JSONDecoder().decode(TrainState.self, from: JSONSerialization.data(withJSONObject: object))
-        } catch let error as TrainError {
-            throw error
+            let merged = TrainConfig.merge(defaults, object?["config"] ?? [String: Any]())
+            let config = try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+            var state = TrainState(step: header.step, seed: header.seed ?? 0, config: config)
+            state.formatVersion = version
+            state.seed = header.seed
+            state.rngState = header.rngState
+            return state
         } catch {
             throw .badCheckpoint(path: url.path, reason: String(describing: error))
         }

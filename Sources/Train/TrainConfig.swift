@@ -66,8 +66,12 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var model = ModelConfig()
     public var augment = AugmentOptions()
     public var supervision = SupervisionOptions()
-    /// Optimiser steps (one scene per step).
+    /// Optimiser steps (each averages the gradients of `scenesPerStep` scenes).
     public var steps: Int = 300
+    /// Scenes ("slots") per step K: the step's gradient is the mean of K scenes' gradients, and its logged values
+    /// the mean of theirs. Under `mpirun -np N` each rank computes K / N of them (K must be a multiple of N; a K of 1
+    /// becomes N). The result depends on K, not on N.
+    public var scenesPerStep: Int = 1
     /// AdamW base learning rate, poly decay (power `polyPower`) to 0 at `steps`.
     public var learningRate: Double = 1e-3
     public var weightDecay: Double = 0.05
@@ -131,6 +135,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public func validate() throws(TrainError) {
         do { try model.validate() } catch { throw .invalidConfiguration(field: "model", value: "", reason: error.description) }
         guard steps >= 1 else { throw .invalidConfiguration(field: "steps", value: String(steps), reason: "must be ≥ 1") }
+        guard scenesPerStep >= 1 else {
+            throw .invalidConfiguration(field: "scenesPerStep", value: String(scenesPerStep), reason: "must be ≥ 1")
+        }
         guard textCount >= 2 else { throw .invalidConfiguration(field: "textCount", value: String(textCount), reason: "must be ≥ 2") }
         guard (0...1).contains(minQueryFraction), minQueryFraction > 0 else {
             throw .invalidConfiguration(field: "minQueryFraction", value: String(minQueryFraction), reason: "must lie in (0, 1]")

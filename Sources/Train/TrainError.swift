@@ -20,6 +20,14 @@ public enum TrainError: Error, CustomStringConvertible {
     case incompatibleCheckpoint(path: String, formatVersion: Int?, expected: Int)
     /// `--resume` with a model configuration that differs from the run's (its weights would not fit).
     case resumeModelMismatch(run: String, field: String, stored: String, given: String)
+    /// `--resume` from a checkpoint whose format cannot continue the run exactly (format 2 kept one RNG stream).
+    case cannotResume(path: String, formatVersion: Int, reason: String)
+    /// The ranks' exchanged data could not be read back.
+    case badExchange(reason: String)
+    /// The ranks' parameters differ after the same updates (checked every `TrainOptions.checksumEvery` steps).
+    case ranksDiverged(step: Int, checksums: [UInt64])
+    /// A failure requested with `TrainOptions.failAt` (a test hook for stopping a multi-rank job).
+    case injectedFailure(rank: Int, step: Int)
 
     public var description: String {
         switch self {
@@ -33,11 +41,18 @@ public enum TrainError: Error, CustomStringConvertible {
             return "train: no text embedding for \"\(name)\" in \(file); add it with `python3 tools/embed_text.py --add \"\(name)\"`"
         case let .badCheckpoint(path, reason): return "train: checkpoint \(path): \(reason)"
         case let .incompatibleCheckpoint(path, version, expected):
-            return "train: checkpoint \(path) has format \(version.map(String.init) ?? "1 (unversioned)"), this toolkit reads format \(expected) "
+            return "train: checkpoint \(path) has format \(version.map(String.init) ?? "1 (unversioned)"), this toolkit reads formats 2 to \(expected) "
                 + "(learned logit scale, semantic head); retrain, or predict with the toolkit version that wrote it"
         case let .resumeModelMismatch(run, field, stored, given):
             return "train: cannot resume \(run): \(field) is \(given) but the run was trained with \(stored); "
                 + "the stored weights only fit the stored model (start a new run, or drop the change)"
+        case let .cannotResume(path, version, reason):
+            return "train: cannot resume from \(path) (checkpoint format \(version)): \(reason)"
+        case let .badExchange(reason): return "train: data exchanged between ranks is unreadable: \(reason)"
+        case let .ranksDiverged(step, checksums):
+            return "train: the ranks' parameters differ after step \(step) (checksums by rank: "
+                + checksums.map { String($0, radix: 16) }.joined(separator: ", ") + ")"
+        case let .injectedFailure(rank, step): return "train: injected failure on rank \(rank) at step \(step) (--fail-at)"
         }
     }
 }

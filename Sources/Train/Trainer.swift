@@ -18,6 +18,10 @@ public struct TrainOptions: Sendable {
     public var stopAfter: Int?
     public var showProgress = true
     public var embeddings: TextEmbeddings
+    /// With several ranks: compare the ranks' parameter checksums every this many steps (and at the end).
+    public var checksumEvery = 50
+    /// Test hook: throw `injectedFailure` on this rank when it starts this step (1-based).
+    public var failAt: (rank: Int, step: Int)?
 
     public init(data: URL, run: URL, config: TrainConfig, embeddings: TextEmbeddings) {
         self.data = data
@@ -41,7 +45,8 @@ public struct TrainResult: Sendable {
     public var lastCheckpoint: URL?
 }
 
-/// The training loop: one scene per step, AdamW with poly decay, gradient clip, periodic atomic checkpoints.
+/// The training loop: `scenesPerStep` scenes per step (spread over the ranks of `reducer`), AdamW with poly decay,
+/// gradient clip, periodic atomic checkpoints. Rank 0 alone writes config.json, log.jsonl, checkpoints and progress.
 public final class Trainer {
     public let options: TrainOptions
     public let model: SegDINO3DModel
@@ -49,15 +54,30 @@ public final class Trainer {
     let schedule: PolyLR
     let scenes: [TrainScene]
     let viewScenes: Set<Int>
-    var rng: SeededGenerator
+    let reducer: any GradientReducer
+    let layout: GradientLayout
+    /// The run's seed: with the step and the slot it fixes every sample (`StepSlots`); the stored one on resume.
+    public private(set) var seed: UInt64
     public private(set) var step = 0
+    /// Whether this process writes the run's files (rank 0).
+    public var isLead: Bool { reducer.rank == 0 }
     /// On resume: the fields where `options.config` differs from the run's stored config.json (empty otherwise).
     /// Training continues with the given config; `ovseg3r train` prints these as a warning.
     public private(set) var configChanges: [ConfigChange] = []
 
-    public init(_ options: TrainOptions) throws {
+    /// A trainer for `options`; `reducer` says which rank this is and exchanges gradients (one process by default).
+    /// Under N > 1 ranks a `scenesPerStep` of 1 becomes N, and any other value must be a multiple of N.
+    public init(_ options: TrainOptions, reducer: any GradientReducer = LocalReducer()) throws {
+        var options = options
+        if reducer.size > 1 && options.config.scenesPerStep == 1 { options.config.scenesPerStep = reducer.size }
         try options.config.validate()
+        guard options.config.scenesPerStep % reducer.size == 0 else {
+            throw TrainError.invalidConfiguration(field: "scenesPerStep", value: String(options.config.scenesPerStep),
+                                                  reason: "must be a multiple of the \(reducer.size) ranks (each rank computes the same number of scenes)")
+        }
         self.options = options
+        self.reducer = reducer
+        seed = options.seed
         let c = options.config
         scenes = try SceneList.load(options.data, superpointArray: c.superpointArray, gtClasses: c.supervision.sceneGTClasses)
         let nView = Int((c.supervision.reconstructedFraction * Double(scenes.count)).rounded())
@@ -66,10 +86,15 @@ public final class Trainer {
         model = try SegDINO3DModel(config: c.model, using: &initRNG)
         optimizer = Optimizer(AdamW(weightDecay: c.weightDecay))
         schedule = PolyLR(base: c.learningRate, totalSteps: c.steps, power: c.polyPower)
-        rng = SeededGenerator(seed: options.seed &+ 0x5EED)
+        layout = GradientLayout(model.parameters)
         try FileManager.default.createDirectory(at: options.run, withIntermediateDirectories: true)
         if options.resume, let folder = Checkpoint.latest(in: options.run) {
             let state = try Checkpoint.state(at: folder)
+            guard state.formatVersion >= 3, let storedSeed = state.seed else {
+                throw TrainError.cannotResume(path: folder.path, formatVersion: state.formatVersion, reason:
+                    "it continued one random stream, while this toolkit derives each step's samples from (seed, step, slot); "
+                    + "start a new run, or predict from this checkpoint")
+            }
             let stored = options.run.appendingPathComponent("config.json")
             configChanges = ConfigChange.between(stored: (try? Data(contentsOf: stored)) ?? state.config.jsonData(), given: c)
             if let shape = configChanges.first(where: { $0.field.hasPrefix("model.") }) {
@@ -78,17 +103,17 @@ public final class Trainer {
             }
             try model.loadParameters(from: folder.appendingPathComponent("model.safetensors").path)
             try optimizer.loadState(from: folder.appendingPathComponent("optimizer.safetensors").path, parameters: model.namedParameters)
-            rng = SeededGenerator(seed: state.rngState)
+            seed = storedSeed
             step = state.step
         }
-        try options.config.jsonData().write(to: options.run.appendingPathComponent("config.json"), options: .atomic)
+        if isLead { try options.config.jsonData().write(to: options.run.appendingPathComponent("config.json"), options: .atomic) }
     }
 
     /// Runs the remaining steps (up to `stopAfter`), logging each and checkpointing every `checkpointEvery`.
     public func run() throws -> TrainResult {
         let c = options.config, end = min(options.stopAfter ?? c.steps, c.steps)
-        let log = try TrainLog(url: options.run.appendingPathComponent("log.jsonl"), keepThrough: options.resume ? step : nil)
-        let bar = ProgressBar("train", unit: "steps", enabled: options.showProgress, logLines: 20)
+        let log = isLead ? try TrainLog(url: options.run.appendingPathComponent("log.jsonl"), keepThrough: options.resume ? step : nil) : nil
+        let bar = ProgressBar("train", unit: "steps", enabled: options.showProgress && isLead, logLines: 20)
         bar.begin(at: step)
         var losses: [Double] = [], last: URL? = nil
         let start = Date()
@@ -98,46 +123,18 @@ public final class Trainer {
             // Wall time of the step (data, forward, backward, update), for throughput medians; not part of the state.
             values["step_ms"] = Date().timeIntervalSince(stepStart) * 1000
             step += 1
-            log.append(step: step, values: values)
+            if reducer.size > 1 && (step % options.checksumEvery == 0 || step == end) { try checkRanksAgree() }
+            log?.append(step: step, values: values)
             losses.append(values["loss"] ?? .nan)
             bar.update(step, of: c.steps, fields: [ProgressField("loss", values["loss"] ?? .nan, format: "%.4f"),
                                                    ProgressField("lr", values["lr"] ?? 0, format: "%.2e")])
-            if step % c.checkpointEvery == 0 || step == c.steps {
+            if isLead && (step % c.checkpointEvery == 0 || step == c.steps) {
                 try Checkpoint.save(run: options.run, model: model, optimizer: optimizer,
-                                    state: TrainState(step: step, rngState: rng.state, config: c))
+                                    state: TrainState(step: step, seed: seed, config: c))
                 last = Checkpoint.latest(in: options.run)
             }
         }
         return TrainResult(steps: step, losses: losses, seconds: Date().timeIntervalSince(start),
                            peakMemoryBytes: peakResidentBytes(), lastCheckpoint: last)
-    }
-
-    /// One optimisation step on one random, augmented scene; returns the logged values.
-    func trainStep() throws -> [String: Double] {
-        let c = options.config
-        let index = rng.nextIndex(below: scenes.count)
-        var scene = scenes[index].transformed(SceneTransform.random(c.augment, using: &rng))
-        if c.augment.enabled { scene = scene.elasticallyDistorted(c.augment.elastic, using: &rng) }
-        let seeds = sampleQueries(count: scene.superpointCount)
-        let batch = try StepBatch.make(scene: scene, seeds: seeds, useViews: viewScenes.contains(index), config: c,
-                                       embeddings: options.embeddings, rng: &rng)
-        let tape = Tape()
-        let predictions = try model.forward(batch.input, tape: tape)
-        let (loss, values) = LossAggregate.total(predictions, sets: batch.sets, seeds: seeds, weights: c.weights,
-                                                 semanticTargets: batch.semanticTargets, tape: tape)
-        tape.backward(loss)
-        let norm = clipGradientNorm(model.parameters, maxNorm: c.clipNorm)
-        let lr = schedule.learningRate(at: step)
-        optimizer.update(model.namedParameters, learningRate: lr)
-        model.zeroGrad()
-        return values.merging(["lr": lr, "grad_norm": norm, "queries": Double(seeds.count)]) { a, _ in a }
-    }
-
-    /// A random share U(minQueryFraction, 1) of the superpoints, ascending.
-    func sampleQueries(count s: Int) -> [Int32] {
-        let fraction = options.config.minQueryFraction >= 1 ? 1 : rng.nextUniform(in: options.config.minQueryFraction..<1)
-        var all = (0..<s).map { Int32($0) }
-        all.shuffle(using: &rng)
-        return all.prefix(max(1, Int((fraction * Double(s)).rounded()))).sorted()
     }
 }

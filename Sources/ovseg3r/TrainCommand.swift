@@ -6,7 +6,17 @@ import Train
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train SegDINO3D-VL with View-wise Instance Partition on scene folders.")
+        abstract: "Train SegDINO3D-VL with View-wise Instance Partition on scene folders.",
+        discussion: """
+        On every core or across machines: `mpirun -np N ovseg3r train …` runs N data-parallel ranks. Each step \
+        averages the gradients of scenesPerStep scenes (default N under mpirun; it must be a multiple of N); rank r \
+        computes scenes r, r+N, …, the ranks exchange their gradients and sum them in scene order, so a run's result \
+        depends on scenesPerStep and the seed but not on N (an N-rank run equals a one-process run with the same \
+        scenesPerStep). Rank 0 alone writes the run folder; every rank reads the data and, on --resume, the \
+        checkpoint, so across machines both must be on shared storage. An error on any rank stops the job naming \
+        the rank. As root add --allow-run-as-root; see README.md for the mpirun options that work on a laptop \
+        or container.
+        """)
 
     @Option(name: .long, help: "Folder of scene folders (scene.json + superpoints.npy; GT and/or lifted view labels).")
     var data: String
@@ -15,15 +25,19 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "JSON config (any subset of the keys of RUN/config.json; the rest keep defaults, or the run's values on --resume).")
     var config: String?
     @Flag(name: .long, help: """
-        Continue from the run's latest checkpoint (exactly: weights, optimiser, step, RNG) under the run's stored \
+        Continue from the run's latest checkpoint (exactly: weights, optimiser, step, seed) under the run's stored \
         config.json; a --config file then changes only the keys it names, and a warning lists the fields that differ \
         (a different model is refused).
         """)
     var resume = false
-    @Option(name: .long, help: "Seed of initialisation, sampling and augmentation.")
+    @Option(name: .long, help: "Seed of initialisation, sampling and augmentation (on --resume the run's stored seed continues).")
     var seed: UInt64 = 0
     @Option(name: .long, help: "Override config.steps.")
     var steps: Int?
+    @Option(name: .long, help: "Override config.scenesPerStep: scenes whose gradients one step averages.")
+    var scenesPerStep: Int?
+    @Option(name: .long, help: .hidden)
+    var failAt: String?
     @Option(name: .long, help: "Text embeddings stem (default data/text_embeddings or $OVSEG3R_TEXT_EMBEDDINGS).")
     var embeddings: String?
     @Flag(name: .long, help: "Print the effective config as JSON and exit.")
@@ -35,25 +49,41 @@ struct TrainCommand: ParsableCommand {
         let base = resume && FileManager.default.fileExists(atPath: stored.path) ? try TrainConfig.load(from: stored) : TrainConfig()
         var c = try config.map { try TrainConfig.load(from: URL(fileURLWithPath: $0), over: base) } ?? base
         if let steps { c.steps = steps }
+        if let scenesPerStep { c.scenesPerStep = scenesPerStep }
         try c.validate()
         if printConfig {
             print(String(decoding: c.jsonData(), as: UTF8.self))
             return
         }
+        let launch = try TrainLaunch.detect()
+        try launch.run { try train(config: c, launch: launch) }
+    }
+
+    func train(config c: TrainConfig, launch: TrainLaunch) throws {
         let stem = embeddings.map { URL(fileURLWithPath: $0) } ?? TextEmbeddings.defaultStem()
         var o = TrainOptions(data: URL(fileURLWithPath: data), run: URL(fileURLWithPath: out), config: c,
                              embeddings: try TextEmbeddings.load(stem: stem))
         o.seed = seed
         o.resume = resume
-        let trainer = try Trainer(o)
+        if let failAt {
+            let parts = failAt.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2 else { throw ValidationError("--fail-at takes RANK:STEP, got \(failAt)") }
+            o.failAt = (rank: parts[0], step: parts[1])
+        }
+        let trainer = try Trainer(o, reducer: launch.reducer)
+        guard launch.isLead else {
+            _ = try trainer.run()
+            return
+        }
         if !trainer.configChanges.isEmpty {
             let lines = trainer.configChanges.map { "  \($0.field): \($0.stored) (stored) → \($0.given) (now)" }
             FileHandle.standardError.write(Data((["warning: resuming \(out) at step \(trainer.step) with a config that differs from its config.json;",
                                                   "the new values apply from here on:"] + lines).joined(separator: "\n").utf8 + [0x0A]))
         }
         let r = try trainer.run()
-        print(String(format: "trained to step %d: %.2f steps/s, last loss %.4f, peak memory %.0f MB", r.steps, r.stepsPerSecond,
-                     r.losses.last ?? .nan, Double(r.peakMemoryBytes ?? 0) / 1e6))
+        let k = trainer.options.config.scenesPerStep
+        print(String(format: "trained to step %d: %.2f steps/s, %.3f scenes/s (%d per step, %d rank(s)), last loss %.4f, peak memory %.0f MB",
+                     r.steps, r.stepsPerSecond, r.stepsPerSecond * Double(k), k, launch.reducer.size, r.losses.last ?? .nan, Double(r.peakMemoryBytes ?? 0) / 1e6))
         if let ck = r.lastCheckpoint { print("checkpoint: \(ck.path)") }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// Runs the built `ovseg3r` executable for end-to-end tests. Reusable by every module's CLI tests:
 ///
@@ -17,46 +18,14 @@ struct CLIRunner {
         let stderr: String
     }
 
-    struct NotFound: Error, CustomStringConvertible {
-        let searched: [String]
-        var description: String {
-            "ovseg3r executable not found (run `swift build --build-tests`); searched: \(searched.joined(separator: ", "))"
-        }
-    }
-
     let executable: URL
 
     init() throws {
         executable = try Self.locate()
     }
 
-    static func locate() throws -> URL {
-        var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["OVSEG3R_BIN"] {
-            candidates.append(URL(fileURLWithPath: path))
-        }
-        var productDirectories: [URL] = []
-        if let executable = Bundle.main.executableURL { productDirectories.append(executable.deletingLastPathComponent()) }
-        productDirectories.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        productDirectories.append(Bundle.main.bundleURL)
-        if let first = CommandLine.arguments.first {
-            productDirectories.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        candidates += productDirectories.map { $0.appendingPathComponent("ovseg3r") }
-        var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        for _ in 0..<6 {
-            candidates.append(directory.appendingPathComponent(".build/debug/ovseg3r"))
-            candidates.append(directory.appendingPathComponent(".build/release/ovseg3r"))
-            directory.deleteLastPathComponent()
-        }
-        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                return candidate
-            }
-        }
-        throw NotFound(searched: candidates.map(\.path))
-    }
+    /// The built binary (`_TestSupport.builtExecutable`).
+    static func locate() throws -> URL { try builtExecutable() }
 
     /// Runs `ovseg3r arguments...` to completion. Output goes through temporary files, so a command
     /// printing megabytes cannot dead-lock on a full pipe.

@@ -60,6 +60,6 @@ import Testing
             Issue.record("expected incompatibleCheckpoint, got \(String(describing: error))")
             return
         }
-        #expect(path == folder.path && version == nil && expected == 2)
+        #expect(path == folder.path && version == nil && expected == Checkpoint.formatVersion)
     }
 }

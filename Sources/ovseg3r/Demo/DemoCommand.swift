@@ -12,6 +12,9 @@ struct DemoCommand: ParsableCommand {
         3D labels, trains SegDINO3D-VL with VIP on base-class 3D labels plus the lifted labels, predicts on the held-out
         rooms, evaluates AP/AP50/AP25 for all, base and novel classes, and writes an HTML report.
 
+        Training averages 2 scenes per step and runs as 2 MPI ranks, one per core, when mpirun is installed
+        (`--ranks 1`, or no mpirun, trains in one process with the same result).
+
         Every stage is the command you would type yourself (printed before it runs). An interrupted demo resumes:
         stages whose outputs exist are skipped. The standard run takes under 20 minutes on 2 cores.
         """
@@ -26,13 +29,25 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the whole run (scene generation, training).")
     var seed: UInt64 = 1
 
+    @Option(name: .long, help: """
+        Training processes: the train stage runs under `mpirun -np RANKS` when mpirun is on PATH (each rank computes \
+        one of the step's scenes); 1, or no mpirun, trains in one process with the same result.
+        """)
+    var ranks: Int = 2
+
+    func validate() throws {
+        guard ranks >= 1 else { throw ValidationError("--ranks must be ≥ 1, got \(ranks)") }
+    }
+
     func run() throws {
         let plan = quick ? DemoPlan.quick(seed: seed) : DemoPlan.standard(seed: seed)
         let layout = DemoLayout(root: URL(fileURLWithPath: out).standardizedFileURL)
         let runner = DemoRunner()
         try writeReconPreset(plan: plan, to: layout.reconPreset)
         var outcomes: [DemoStageOutcome] = []
-        for stage in Self.stages(plan: plan, layout: layout) {
+        let launcher = TrainLauncher.mpirun(ranks: ranks, scenesPerStep: plan.scenesPerStep)
+        for var stage in Self.stages(plan: plan, layout: layout) {
+            if stage.arguments.first == "train" { stage.launcher = launcher }
             outcomes.append(try runner.run(stage))
         }
         printSummary(outcomes: outcomes, layout: layout)
@@ -76,9 +91,10 @@ struct DemoCommand: ParsableCommand {
         }
         let resume = FileManager.default.fileExists(atPath: layout.run.appendingPathComponent("latest.json").path)
         stages.append(DemoStage(
-            name: "train (\(plan.trainSteps) steps)",
+            name: "train (\(plan.trainSteps) steps × \(plan.scenesPerStep) scenes)",
             arguments: ["train", "--data", layout.sceneSet("train").path, "--out", layout.run.path,
-                        "--seed", "\(plan.seed)", "--steps", "\(plan.trainSteps)"] + (resume ? ["--resume"] : []),
+                        "--seed", "\(plan.seed)", "--steps", "\(plan.trainSteps)",
+                        "--scenes-per-step", "\(plan.scenesPerStep)"] + (resume ? ["--resume"] : []),
             output: layout.run.appendingPathComponent(String(format: "checkpoint-%06d", plan.trainSteps))))
         stages.append(DemoStage(
             name: "predict held-out rooms",

@@ -8,18 +8,21 @@ struct DemoPlan: Sendable {
     var frames: Int
     var preset: String
     var trainSteps: Int
+    /// Scenes whose gradients one step averages: 2, computed by two `mpirun` ranks when mpirun exists (else in
+    /// one process, with the same result), so the standard run sees 2,000 scenes (1,500 before, one per step).
+    var scenesPerStep: Int
     var seed: UInt64
     /// Spacing of the training points sampled from the fused mesh (metres). Coarser than `recon`'s 2 cm
     /// default so that the standard demo trains within its 20-minute budget on 2 cores.
     var pointSpacing: Double
 
     static func standard(seed: UInt64) -> DemoPlan {
-        DemoPlan(trainScenes: 8, testScenes: 3, frames: 100, preset: "demo", trainSteps: 1500, seed: seed,
+        DemoPlan(trainScenes: 8, testScenes: 3, frames: 100, preset: "demo", trainSteps: 1000, scenesPerStep: 2, seed: seed,
                  pointSpacing: 0.04)
     }
 
     static func quick(seed: UInt64) -> DemoPlan {
-        DemoPlan(trainScenes: 2, testScenes: 1, frames: 16, preset: "tiny", trainSteps: 12, seed: seed,
+        DemoPlan(trainScenes: 2, testScenes: 1, frames: 16, preset: "tiny", trainSteps: 6, scenesPerStep: 2, seed: seed,
                  pointSpacing: 0.02)
     }
 

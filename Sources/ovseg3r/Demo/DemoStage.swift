@@ -5,6 +5,8 @@ struct DemoStage: Sendable {
     let name: String
     let arguments: [String]
     let output: URL
+    /// A launcher and its arguments that start the executable (e.g. `mpirun -np 2`); empty: run it directly.
+    var launcher: [String] = []
 
     var isDone: Bool { FileManager.default.fileExists(atPath: output.path) }
 }
@@ -51,16 +53,17 @@ struct DemoRunner {
         }
         FileHandle.standardError.write(Data("demo: \(stage.name)\n".utf8))
         let process = Process()
-        process.executableURL = executable
-        process.arguments = stage.arguments
+        let command = stage.launcher + [executable.path] + stage.arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         let start = Date()
         do { try process.run() } catch {
-            throw DemoError.cannotLaunch(executable: executable.path, reason: error.localizedDescription)
+            throw DemoError.cannotLaunch(executable: command[0], reason: error.localizedDescription)
         }
         process.waitUntilExit()
         let seconds = Date().timeIntervalSince(start)
         guard process.terminationStatus == 0 else {
-            let command = ([executable.path] + stage.arguments).joined(separator: " ")
+            let command = command.joined(separator: " ")
             throw DemoError.stageFailed(stage: stage.name, status: process.terminationStatus, command: command)
         }
         return DemoStageOutcome(name: stage.name, status: .ran, seconds: seconds)
