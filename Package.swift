@@ -55,6 +55,8 @@ let package = Package(
 
         .target(name: "Tensor", dependencies: ["COpenBLAS", "Support"], swiftSettings: fastMath),
         .target(name: "SegDINO3D", dependencies: ["Tensor"], swiftSettings: fastMath),
+        // all-MiniLM-L6-v2 inference (tokenizer + encoder) on memory-mapped weights.
+        .target(name: "TextEncoder", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: fastMath),
         .target(name: "Train", dependencies: ["SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry"], swiftSettings: fastMath),
 
         // MARK: - Evaluation
@@ -64,7 +66,7 @@ let package = Package(
         // MARK: - The command
 
         .executableTarget(name: "ovseg3r", dependencies: [
-            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon", "IBSp", "VIP", "SegDINO3D", "Train",
+            "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon", "IBSp", "VIP", "SegDINO3D", "Train", "TextEncoder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -79,6 +81,7 @@ let package = Package(
         .testTarget(name: "IBSpTests", dependencies: ["IBSp", "SceneIO", "Geometry"]),
         .testTarget(name: "VIPTests", dependencies: ["VIP", "IBSp", "SceneIO", "SceneSynth", "Recon", "Geometry"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"]),
+        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "Tensor"]),
         .testTarget(name: "SegDINO3DTests", dependencies: ["SegDINO3D", "Tensor"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry", "Eval"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO", "Geometry", "_TestSupport"]),
