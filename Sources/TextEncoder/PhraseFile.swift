@@ -23,8 +23,9 @@ public enum PhraseFile {
             }
             return phrases
         }
-        return text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        // Split the bytes, not the Characters: "\r\n" is one Character in Swift.
+        return bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
+            .map { String(decoding: $0.last == 0x0D ? $0.dropLast() : $0, as: UTF8.self) }
             .filter { !$0.isEmpty }
     }
 
