@@ -69,15 +69,15 @@ struct EmbedQueryCommandTests {
         #expect(train.status == 0, "\(train.stderr)")
         let out = dir.appendingPathComponent("q")
         let r = try cli.run(["query", "--checkpoint", run.path, "--scene", scene.path, "a small red wooden chair!",
+                             "--against", "table", "--against", "lamp", "--against", "floor",
                              "--min-score", "0", "--min-points", "0", "--no-box-filter", "--top", "3", "--out", out.path, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == (try String(contentsOf: out.appendingPathComponent("query.json"), encoding: .utf8)))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-        let onDisk = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("query.json"))) as? [String: Any])
-        #expect(NSDictionary(dictionary: json).isEqual(to: onDisk))
         #expect(json["text"] as? String == "a small red wooden chair!")
-        #expect(json["contrastPhrases"] as? Int == 200)
+        #expect(json["contrastPhrases"] as? Int == 3)
         let instances = try #require(json["instances"] as? [[String: Any]])
-        #expect(!instances.isEmpty && instances.count <= 3)
+        #expect(!instances.isEmpty && instances.count <= 3, "\(r.stdout)")
         let ply = try Ply.read(out.appendingPathComponent("scene.ply"))
         #expect(ply.vertexCount == 144 + 3 * 120)
         let match = try #require(ply.scalar(named: "match")).int32s()
@@ -106,5 +106,28 @@ struct EmbedQueryCommandTests {
         let r = try CLIRunner().run(["query", "--checkpoint", dir.path, "--scene", dir.path, "chair",
                                      "--text-model", dir.appendingPathComponent("absent").path])
         #expect(r.status != 0 && r.stderr.contains("tools/setup.sh --model"), "\(r.stderr)")
+    }
+
+    @Test func trainEmbedsLabelsInAnyWordsIntoTheRunFolder() throws {
+        let dir = try scratch("train-labels")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("scenes")
+        try TextModelSupport.writeTinyScene(in: data, viewLabels: ["swivel chair", "desk", "desk", "Coffee Mugs"])
+        let config = dir.appendingPathComponent("tiny.json")
+        try Data(TextModelSupport.tinyConfig.replacingOccurrences(of: "\"steps\": 40", with: "\"steps\": 2").utf8).write(to: config)
+        let cli = try CLIRunner()
+        let run = dir.appendingPathComponent("run")
+        let train = try cli.run(["train", "--data", data.path, "--out", run.path, "--config", config.path])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("labels beyond text_embeddings: 2"), "\(train.stdout)")
+        // "desk" is in data/text_embeddings; the other two are embedded exactly as `embed` embeds them.
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("label_embeddings.json"))) as? [String: Any])
+        #expect(manifest["names"] as? [String] == ["Coffee Mugs", "swivel chair"])
+        let cached = try Npy.read(run.appendingPathComponent("label_embeddings.npy"))
+        #expect(cached.shape == [2, 384])
+        let direct = dir.appendingPathComponent("direct.npy")
+        #expect(try cli.run(["embed", "Coffee Mugs", "swivel chair", "--out", direct.path]).status == 0)
+        let a = try cached.floats(), b = try Npy.read(direct).floats()
+        #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 }

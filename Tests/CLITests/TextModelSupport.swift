@@ -15,8 +15,9 @@ enum TextModelSupport {
 
     static let skipReason: Comment = "text model not installed (run tools/setup.sh --model); embed/query CLI tests skipped"
 
-    /// A floor and three boxes with GT and two lifted views; returns the scene folder.
-    static func writeTinyScene(in parent: URL) throws -> URL {
+    /// A floor and three boxes with GT; with `viewLabels` (four labels), also two lifted views whose 2D
+    /// instances carry them (view 0: boxes 0 and 1; view 1: boxes 1 and 2). Returns the scene folder.
+    static func writeTinyScene(in parent: URL, viewLabels: [String]? = nil) throws -> URL {
         let folder = parent.appendingPathComponent("scene_0000")
         var scene = try SceneFolder.create(at: folder)
         var coord: [Float] = [], color: [UInt8] = [], normal: [Float] = [], sp: [Int32] = [], inst: [Int32] = [], sem: [Int32] = []
@@ -42,12 +43,26 @@ enum TextModelSupport {
         try scene.write(sp, shape: [n], named: SceneArray.superpoints)
         try scene.write(inst, shape: [n], named: SceneArray.instance)
         try scene.write(sem, shape: [n], named: SceneArray.semantic)
+        if let l = viewLabels {
+            try scene.write([Int64(0), 6, 12], shape: [3], named: "sp_view_offsets")
+            try scene.write([Int32(0), 1, 4, 5, 6, 7, 1, 3, 6, 7, 8, 9], shape: [12], named: "sp_view")
+            try scene.write([Int64(0), 2, 4, 6, 8], shape: [5], named: "vl_offsets")
+            try scene.write([Int32(4), 5, 6, 7, 6, 7, 8, 9], shape: [8], named: "vl_superpoints")
+            let json = """
+            {"format_version": 1, "views": [
+              {"view": 0, "frame": 0, "instances": [{"label": "\(l[0])", "score": 0.9, "object": -1, "mask": 0}, {"label": "\(l[1])", "score": 0.8, "object": -1, "mask": 1}]},
+              {"view": 1, "frame": 5, "instances": [{"label": "\(l[2])", "score": 0.9, "object": -1, "mask": 2}, {"label": "\(l[3])", "score": 0.7, "object": -1, "mask": 3}]}
+            ]}
+            """
+            try json.write(to: folder.appendingPathComponent("view_labels.json"), atomically: true, encoding: .utf8)
+        }
         return folder
     }
 
-    /// A tiny model config (fast in debug builds), text width 384 as the encoder's.
+    /// A tiny model config (≈ 3 s in a debug build), text width 384 as the encoder's; 40 steps are enough for
+    /// masks above the threshold.
     static let tinyConfig = """
     {"model": {"width": 32, "heads": 2, "decoderLayers": 1, "encoderLayers": 1, "pointHidden": 32, "ffnHidden": 64},
-     "steps": 2, "textCount": 4, "checkpointEvery": 1000}
+     "steps": 40, "textCount": 4, "checkpointEvery": 1000, "learningRate": 0.003}
     """
 }
