@@ -33,8 +33,12 @@ extension Simulated2DModel {
             }
             score += 0.05 * rng.gaussian()
             score = (min(0.99, max(0.05, score)) * 1000).rounded() / 1000
-            detections.append(Detection2D(id: detections.count + 1, label: name, score: score, sources: segment.sources,
-                                          kind: segment.kind, feature: objectFeature(label: name, truth: truth, rng: &rng)))
+            let feature = objectFeature(label: name, truth: truth, rng: &rng)
+            // Drawn after everything else so that the stream of the default (nil) is untouched.
+            var spoken = name
+            if let rate = options.freeFormRate, rate > 0, rng.chance(rate) { spoken = FreeFormNames.phrase(for: name, rng: &rng) }
+            detections.append(Detection2D(id: detections.count + 1, label: spoken, score: score, sources: segment.sources,
+                                          kind: segment.kind, feature: feature))
         }
         let mask = label.map { $0 >= 0 ? finalID[Int($0)] : 0 }
         let (features, fh, fw) = imageFeatures(stats: stats, instances: instances, width: width, height: height, rng: &rng)

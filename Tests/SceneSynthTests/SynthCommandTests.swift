@@ -33,6 +33,33 @@ import Testing
         #expect(intrinsics.contains("\"width\" : 48") && intrinsics.contains("\"height\" : 36"))
     }
 
+    @Test func freeFormLabelsChangeOnlyWhenAskedFor() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("synth-freeform-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        func synth(_ name: String, _ extra: [String]) throws -> URL {
+            let out = root.appendingPathComponent(name)
+            let r = try run(["synth", "--out", out.path, "--frames", "3", "--preset", "tiny", "--seed", "3"] + extra)
+            #expect(r.status == 0, "\(r.output)")
+            return out.appendingPathComponent("scene_0000/pred2d")
+        }
+        func labels(_ pred2d: URL) throws -> [String] {
+            let files = try FileManager.default.contentsOfDirectory(atPath: pred2d.appendingPathComponent("instances").path).sorted()
+            return try files.flatMap { f -> [String] in
+                let data = try Data(contentsOf: pred2d.appendingPathComponent("instances/\(f)"))
+                return (try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []).compactMap { $0["label"] as? String }
+            }
+        }
+        let plain = try synth("plain", []), zero = try synth("zero", ["--free-form-labels", "0"])
+        let free = try synth("free", ["--free-form-labels", "1"])
+        // Rate 0 writes byte for byte what the preset always wrote.
+        for sub in ["instances/000000.json", "instances/000002.json", "masks/000001.png", "features/000002.npy"] {
+            #expect(try Data(contentsOf: plain.appendingPathComponent(sub)) == Data(contentsOf: zero.appendingPathComponent(sub)), "\(sub)")
+        }
+        let canonical = Set(try labels(plain))
+        let spoken = try labels(free)
+        #expect(!spoken.isEmpty && spoken.contains { !canonical.contains($0) }, "\(spoken)")
+    }
+
     @Test func badSizeAndUnknownPresetFailWithAMessage() throws {
         let size = try run(["synth", "--out", "/tmp/unused-synth", "--size", "48by36"])
         #expect(size.status != 0 && size.output.contains("WxH"))
