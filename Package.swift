@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // ovseg3r: RGB-D video → training scenes → SegDINO3D-VL with VIP → open-vocabulary 3D instance AP.
 // Layers (bottom to top): CBridge → Geometry → SceneIO → (SceneSynth, Recon) → IBSp → VIP;
-// separately Tensor → SegDINO3D → Train. Eval depends on Geometry and SceneIO only.
+// separately Tensor → SegDINO3D → Train, and Tensor → TextEncoder. Eval depends on Geometry and SceneIO only.
 import PackageDescription
 
 // MARK: - Build settings shared by the numeric targets
