@@ -36,6 +36,11 @@ struct SynthCommand: ParsableCommand {
         + "Off by default (every preset writes what it always wrote).", valueName: "rate"))
     var freeFormLabels: Double?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Zero-shot split: comma-separated novel categories the simulated 2D model does not know (missed or named as "
+        + "another class); evaluate them with `eval --unseen` the same list.", valueName: "names"))
+    var holdOut: String?
+
     @Flag(name: .long, help: "Print measured 2D-model fault statistics, depth noise at 1/2/3 m and throughput.")
     var stats = false
 
@@ -49,6 +54,9 @@ struct SynthCommand: ParsableCommand {
         var o = try options.map { try SynthOptions.load(URL(fileURLWithPath: $0)) } ?? SynthPreset.named(preset).options
         if let frames { o.frames = frames }
         if let freeFormLabels { o.model2D.freeFormRate = freeFormLabels }
+        if let holdOut {
+            o.model2D.heldOutCategories = holdOut.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let size {
             let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
             guard parts.count == 2 else { throw ValidationError("--size must be WxH, e.g. 320x240; got '\(size)'") }
