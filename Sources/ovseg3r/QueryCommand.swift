@@ -29,7 +29,7 @@ struct QueryCommand: ParsableCommand {
         + "Default: the 200 ScanNet200 names.", valueName: "phrase|file"))
     var against: [String] = []
     @Option(name: .long, help: "Keep instances scoring at least this (class probability × mask score, in [0, 1]).")
-    var minScore = 0.05
+    var minScore = 0.01
     @Option(name: .long, help: "Keep at most this many instances.")
     var top = 10
     @Option(name: .long, help: ArgumentHelp("Output folder (default: query-<phrase> in the current folder).", valueName: "dir"))
@@ -56,7 +56,7 @@ struct QueryCommand: ParsableCommand {
         let (model, state) = try Checkpoint.loadModel(from: Checkpoint.resolve(checkpoint.url))
         let s = try TrainScene.load(URL(fileURLWithPath: scene), baseClasses: nil)
         let ranked = try Predictor.predict(scene: s, model: model, text: table, names: names, post: post.options,
-                                           features2D: state.config.features2D)
+                                           features2D: state.config.features2D, scoredClasses: 1)
         let matches = ranked.filter { $0.className == text && $0.score >= minScore }.prefix(top)
         let folder = URL(fileURLWithPath: out ?? "query-" + Self.slug(text))
         let result = try QueryOutput.write(matches: Array(matches), scene: s, text: text, tokens: phraseTokens,
