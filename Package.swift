@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "IBSpTests", dependencies: ["IBSp", "SceneIO", "Geometry"]),
         .testTarget(name: "VIPTests", dependencies: ["VIP", "IBSp", "SceneIO", "SceneSynth", "Recon", "Geometry"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"]),
-        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "Tensor"]),
+        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "Tensor"], exclude: ["Fixtures"]),
         .testTarget(name: "SegDINO3DTests", dependencies: ["SegDINO3D", "Tensor"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry", "Eval"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO", "Geometry", "_TestSupport"]),
