@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // ovseg3r: RGB-D video → training scenes → SegDINO3D-VL with VIP → open-vocabulary 3D instance AP.
 // Layers (bottom to top): CBridge → Geometry → SceneIO → (SceneSynth, Recon) → IBSp → VIP;
-// separately Tensor → SegDINO3D → Train. Eval depends on Geometry and SceneIO only.
+// separately Tensor → SegDINO3D → Train, and Tensor → TextEncoder. Eval depends on Geometry and SceneIO only.
 import PackageDescription
 
 // MARK: - Build settings shared by the numeric targets
@@ -61,6 +61,8 @@ let package = Package(
 
         .target(name: "Tensor", dependencies: ["COpenBLAS", "Support"], swiftSettings: fastMath),
         .target(name: "SegDINO3D", dependencies: ["Tensor"], swiftSettings: fastMath),
+        // all-MiniLM-L6-v2 inference (tokenizer + encoder) on memory-mapped weights.
+        .target(name: "TextEncoder", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: fastMath),
         .target(name: "Train", dependencies: ["SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry"], swiftSettings: fastMath),
 
         // MARK: - Evaluation
@@ -71,6 +73,7 @@ let package = Package(
 
         .executableTarget(name: "ovseg3r", dependencies: [
             "Geometry", "SceneIO", "Tensor", "Eval", "SceneSynth", "Recon", "IBSp", "VIP", "SegDINO3D", "Train", "ProcessGroup",
+            "TextEncoder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -85,6 +88,7 @@ let package = Package(
         .testTarget(name: "IBSpTests", dependencies: ["IBSp", "SceneIO", "Geometry"]),
         .testTarget(name: "VIPTests", dependencies: ["VIP", "IBSp", "SceneIO", "SceneSynth", "Recon", "Geometry"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"]),
+        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "Tensor"], exclude: ["Fixtures"]),
         .testTarget(name: "SegDINO3DTests", dependencies: ["SegDINO3D", "Tensor"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry", "Eval", "_TestSupport"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "SceneIO", "Geometry", "_TestSupport"]),

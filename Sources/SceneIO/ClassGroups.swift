@@ -41,6 +41,14 @@ public struct ClassGroups: Sendable, Equatable {
         ])
     }
 
+    /// These groups with `classes` moved out of every group into a new last group `name` (e.g. the zero-shot
+    /// "unseen" classes out of "novel").
+    public func separating(_ classes: [String], into name: String) -> ClassGroups {
+        let moved = Set(classes)
+        return ClassGroups(groups: groups.map { Group(name: $0.name, classes: $0.classes.filter { !moved.contains($0) }) }
+                           + [Group(name: name, classes: classes)])
+    }
+
     /// Reads any JSON object of named class lists, e.g. `{"base": ["chair", ...], "novel": [...]}`.
     /// Keys starting with "_" are comments. Groups keep the file's key order.
     public static func load(from url: URL) throws(SceneIOError) -> ClassGroups {

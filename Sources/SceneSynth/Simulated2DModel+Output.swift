@@ -9,16 +9,23 @@ extension Simulated2DModel {
         var finalID = [UInt16](repeating: 0, count: segments.count)
         var detections: [Detection2D] = []
         let imageArea = Double(width * height)
+        let heldOut = Set(options.heldOutCategories ?? [])
         for (s, segment) in segments.enumerated() where count[s] >= minPixels {
-            finalID[s] = UInt16(detections.count + 1)
-            let truth: String
+            var truth: String
             if let first = segment.sources.max(by: { stats.area[Int($0)] < stats.area[Int($1)] }),
                let name = instances.first(where: { $0.id == first })?.category.name {
                 truth = name
             } else {
                 truth = rng.pick(LabelConfusion.falsePositiveLabels)
+                while heldOut.contains(truth) { truth = rng.pick(LabelConfusion.falsePositiveLabels) }
             }
             var name = truth
+            if heldOut.contains(truth) {
+                // A class outside the 2D model's vocabulary: missed, or named as a known class.
+                if rng.chance(0.5) { continue }
+                name = Self.knownName(for: truth, heldOut: heldOut, rng: &rng)
+            }
+            finalID[s] = UInt16(detections.count + 1)
             var score: Double
             let size = min(1, (Double(count[s]) / (0.02 * imageArea)).squareRoot())
             switch segment.kind {
@@ -28,17 +35,29 @@ extension Simulated2DModel {
             case .falsePositive: score = 0.15 + 0.3 * rng.unit()
             }
             if segment.kind != .falsePositive && rng.chance(options.labelNoiseRate) {
-                name = LabelConfusion.confuse(truth, &rng)
+                let confused = LabelConfusion.confuse(truth, &rng)
+                if !heldOut.contains(confused) { name = confused }
                 if name != truth { score -= 0.12 }
             }
             score += 0.05 * rng.gaussian()
             score = (min(0.99, max(0.05, score)) * 1000).rounded() / 1000
-            detections.append(Detection2D(id: detections.count + 1, label: name, score: score, sources: segment.sources,
-                                          kind: segment.kind, feature: objectFeature(label: name, truth: truth, rng: &rng)))
+            let feature = objectFeature(label: name, truth: truth, rng: &rng)
+            // Drawn after everything else so that the stream of the default (nil) is untouched.
+            var spoken = name
+            if let rate = options.freeFormRate, rate > 0, rng.chance(rate) { spoken = FreeFormNames.phrase(for: name, rng: &rng) }
+            detections.append(Detection2D(id: detections.count + 1, label: spoken, score: score, sources: segment.sources,
+                                          kind: segment.kind, feature: feature))
         }
         let mask = label.map { $0 >= 0 ? finalID[Int($0)] : 0 }
         let (features, fh, fw) = imageFeatures(stats: stats, instances: instances, width: width, height: height, rng: &rng)
         return Frame2D(mask: mask, detections: detections, features: features, featureHeight: fh, featureWidth: fw)
+    }
+
+    /// A confusable of `truth` outside `heldOut`, else a false-positive label outside it.
+    static func knownName(for truth: String, heldOut: Set<String>, rng: inout SynthRNG) -> String {
+        let near = (LabelConfusion.confusables[truth] ?? []).filter { !heldOut.contains($0) }
+        let far = LabelConfusion.falsePositiveLabels.filter { !heldOut.contains($0) }
+        return rng.pick(near.isEmpty ? (far.isEmpty ? ["object"] : far) : near)
     }
 
     /// Object-level feature: the emitted label's embedding, pulled towards the true class, plus noise.

@@ -25,6 +25,14 @@ public struct Simulated2DOptions: Codable, Sendable, Equatable {
     public var splitRate: Double = 0.12
     /// Probability that a detection's label is replaced by a near-synonym or confusable class.
     public var labelNoiseRate: Double = 0.12
+    /// Probability that a detection is named in free form (a synonym, an attribute, a plural or case variant from
+    /// `FreeFormNames`) instead of its class name; nil (the default, and every preset) leaves names and the
+    /// random stream exactly as before.
+    public var freeFormRate: Double? = nil
+    /// Zero-shot split: novel categories the 2D model does not know at all. Their objects are missed (half of them)
+    /// or named as another, known class, so neither a 2D label nor (being novel) 3D ground truth ever reaches
+    /// training; only the text space can find them. nil (the default) changes nothing.
+    public var heldOutCategories: [String]? = nil
     /// Smallest mask in pixels, as a fraction of the image area (at least 4 pixels).
     public var minAreaFraction: Double = 0.0004
     /// Shared boundary, in pixels, for two objects to count as adjacent (merge candidates).

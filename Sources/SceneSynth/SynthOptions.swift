@@ -44,6 +44,12 @@ public struct SynthOptions: Codable, Sendable, Equatable {
                              ("splitRate", model2D.splitRate), ("labelNoiseRate", model2D.labelNoiseRate)] {
             try check((0...1).contains(rate), "model2D.\(name)", rate, "0…1")
         }
+        for name in model2D.heldOutCategories ?? [] {
+            let category = SynthCategories.all.first { $0.name == name }
+            try check(category?.split == .novel, "model2D.heldOutCategories", name,
+                      "a novel category the synthesiser places (so that it has no 3D ground truth in training)")
+        }
+        if let rate = model2D.freeFormRate { try check((0...1).contains(rate), "model2D.freeFormRate", rate, "0…1") }
         try check(model2D.falsePositivesPerFrame >= 0 && model2D.falsePositivesPerFrame <= 20,
                   "model2D.falsePositivesPerFrame", model2D.falsePositivesPerFrame, "0…20")
     }

@@ -65,8 +65,13 @@ public enum Predictor {
 
     /// Instances for one scene against the vocabulary `names` (`text [K, D]`), with labelID left 0. 2D features
     /// and objects are used when `features2D` (the training config's switch) and the widths agree.
+    ///
+    /// With `scoredClasses = m`, only the first m names are candidates: each query's probabilities are still the
+    /// softmax over all K names + no object, and the other K − m names and no object are pooled into the "rest"
+    /// column, so the top-k cut and the NMS see only the classes asked about (what `query` needs: one phrase
+    /// against a contrast vocabulary).
     public static func predict(scene: TrainScene, model: SegDINO3DModel, text: Tensor, names: [String],
-                               post: PostProcessOptions, features2D: Bool = true) throws -> [PredictedInstance] {
+                               post: PostProcessOptions, features2D: Bool = true, scoredClasses: Int? = nil) throws -> [PredictedInstance] {
         let c = model.config
         let useFeatures = features2D && c.feature2DWidth > 0 && scene.feature2DWidth == c.feature2DWidth
         let input = ModelInput(coords: scene.coords, colors: scene.colors, normals: scene.normals,
@@ -78,8 +83,14 @@ public enum Predictor {
         var perSP = [Int](repeating: 0, count: scene.superpointCount)
         var pointsOf = [[Int32]](repeating: [], count: scene.superpointCount)
         for (i, s) in scene.superpoints.enumerated() { perSP[Int(s)] += 1; pointsOf[Int(s)].append(Int32(i)) }
-        let cands = PostProcess.run(classLogits: final.classLogits.value.floats(), maskLogits: final.maskLogits.value.floats(),
-                                    queries: input.querySeeds.count, classes: names.count, superpoints: scene.superpointCount,
+        var logits = final.classLogits.value.floats()
+        var classes = names.count
+        if let m = scoredClasses, m < names.count {
+            logits = pooledLogits(logits, queries: input.querySeeds.count, classes: names.count, kept: m)
+            classes = m
+        }
+        let cands = PostProcess.run(classLogits: logits, maskLogits: final.maskLogits.value.floats(),
+                                    queries: input.querySeeds.count, classes: classes, superpoints: scene.superpointCount,
                                     pointsPerSuperpoint: perSP, options: post)
         // Boxes in metres: centres as predicted, sizes are fractions of the scene extent (method §4.4).
         let centers = final.centers.value.floats(), sizes = final.sizes.value.floats()
@@ -95,6 +106,21 @@ public enum Predictor {
             }
             return PredictedInstance(className: names[cand.classIndex], labelID: 0, score: cand.score, points: points)
         }
+    }
+
+    /// `[Q, K+1]` logits → `[Q, m+1]` log-probabilities: the first m classes' own, then log of the rest (the other
+    /// classes and no object), so that a softmax over the result gives the same probabilities for the first m.
+    static func pooledLogits(_ logits: [Float], queries q: Int, classes k: Int, kept m: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: q * (m + 1))
+        for qi in 0..<q {
+            let row = (0...k).map { Double(logits[qi * (k + 1) + $0]) }
+            let mx = row.max() ?? 0
+            let e = row.map { exp($0 - mx) }, z = e.reduce(0, +)
+            var rest = 1.0
+            for c in 0..<m { let p = e[c] / z; rest -= p; out[qi * (m + 1) + c] = Float(log(max(p, 1e-30))) }
+            out[qi * (m + 1) + m] = Float(log(max(rest, 1e-30)))
+        }
+        return out
     }
 
     /// `OUT/<scene>.txt`, `OUT/pred_mask/<scene>_<k>.txt` and `OUT/npy/<scene>_{masks,scores,labels}.npy`, in the format

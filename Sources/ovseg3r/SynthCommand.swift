@@ -30,6 +30,17 @@ struct SynthCommand: ParsableCommand {
     @Option(name: .long, help: "JSON options file (as printed by --print-options); replaces the preset.")
     var options: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Name this fraction of 2D detections in free form (synonyms, attributes, plurals, case: \"sofa\", "
+        + "\"wooden chair\", \"Trash cans\") instead of their ScanNet200 name; `train` embeds such labels natively. "
+        + "Off by default (every preset writes what it always wrote).", valueName: "rate"))
+    var freeFormLabels: Double?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Zero-shot split: comma-separated novel categories the simulated 2D model does not know (missed or named as "
+        + "another class); evaluate them with `eval --unseen` the same list.", valueName: "names"))
+    var holdOut: String?
+
     @Flag(name: .long, help: "Print measured 2D-model fault statistics, depth noise at 1/2/3 m and throughput.")
     var stats = false
 
@@ -42,6 +53,10 @@ struct SynthCommand: ParsableCommand {
     func resolvedOptions() throws -> SynthOptions {
         var o = try options.map { try SynthOptions.load(URL(fileURLWithPath: $0)) } ?? SynthPreset.named(preset).options
         if let frames { o.frames = frames }
+        if let freeFormLabels { o.model2D.freeFormRate = freeFormLabels }
+        if let holdOut {
+            o.model2D.heldOutCategories = holdOut.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let size {
             let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
             guard parts.count == 2 else { throw ValidationError("--size must be WxH, e.g. 320x240; got '\(size)'") }

@@ -42,6 +42,7 @@ struct TrainCommand: ParsableCommand {
     var embeddings: String?
     @Flag(name: .long, help: "Print the effective config as JSON and exit.")
     var printConfig = false
+    @OptionGroup var textModel: TextModelArguments
 
     func run() throws {
         // On resume the run's stored config is the base: a --config file then only changes the keys it names.
@@ -61,8 +62,11 @@ struct TrainCommand: ParsableCommand {
 
     func train(config c: TrainConfig, launch: TrainLaunch) throws {
         let stem = embeddings.map { URL(fileURLWithPath: $0) } ?? TextEmbeddings.defaultStem()
-        var o = TrainOptions(data: URL(fileURLWithPath: data), run: URL(fileURLWithPath: out), config: c,
-                             embeddings: try TextEmbeddings.load(stem: stem))
+        // Labels the 2D model used in its own words get vectors from the built-in text encoder (cached in the run).
+        let (table, added) = try LabelEmbeddings.extend(try TextEmbeddings.load(stem: stem), data: URL(fileURLWithPath: data),
+                                                        run: URL(fileURLWithPath: out), textModel: textModel)
+        if added > 0 { print("labels beyond \(stem.lastPathComponent): \(added), embedded natively (\(out)/\(LabelEmbeddings.stem).npy)") }
+        var o = TrainOptions(data: URL(fileURLWithPath: data), run: URL(fileURLWithPath: out), config: c, embeddings: table)
         o.seed = seed
         o.resume = resume
         if let failAt {

@@ -64,3 +64,15 @@ import Testing
         #expect(try ClassCatalog.load(from: file) == ClassCatalog.scanNet200())
     }
 }
+
+@Suite struct ClassGroupsSeparatingTests {
+    @Test func unseenClassesLeaveEveryGroupAndFormTheirOwn() {
+        let groups = ClassGroups(groups: [.init(name: "base", classes: ["chair", "table"]),
+                                          .init(name: "novel", classes: ["lamp", "mirror", "light switch"])])
+        let split = groups.separating(["mirror", "light switch"], into: "unseen")
+        #expect(split.groups.map(\.name) == ["base", "novel", "unseen"])
+        #expect(split.group(named: "base")?.classes == ["chair", "table"])
+        #expect(split.group(named: "novel")?.classes == ["lamp"])
+        #expect(split.group(named: "unseen")?.classes == ["mirror", "light switch"])
+    }
+}

@@ -33,6 +33,56 @@ import Testing
         #expect(intrinsics.contains("\"width\" : 48") && intrinsics.contains("\"height\" : 36"))
     }
 
+    @Test func freeFormLabelsChangeOnlyWhenAskedFor() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("synth-freeform-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        func synth(_ name: String, _ extra: [String]) throws -> URL {
+            let out = root.appendingPathComponent(name)
+            let r = try run(["synth", "--out", out.path, "--frames", "3", "--preset", "tiny", "--seed", "3"] + extra)
+            #expect(r.status == 0, "\(r.output)")
+            return out.appendingPathComponent("scene_0000/pred2d")
+        }
+        func labels(_ pred2d: URL) throws -> [String] {
+            let files = try FileManager.default.contentsOfDirectory(atPath: pred2d.appendingPathComponent("instances").path).sorted()
+            return try files.flatMap { f -> [String] in
+                let data = try Data(contentsOf: pred2d.appendingPathComponent("instances/\(f)"))
+                return (try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []).compactMap { $0["label"] as? String }
+            }
+        }
+        let plain = try synth("plain", []), zero = try synth("zero", ["--free-form-labels", "0"])
+        let free = try synth("free", ["--free-form-labels", "1"])
+        // Rate 0 writes byte for byte what the preset always wrote.
+        for sub in ["instances/000000.json", "instances/000002.json", "masks/000001.png", "features/000002.npy"] {
+            #expect(try Data(contentsOf: plain.appendingPathComponent(sub)) == Data(contentsOf: zero.appendingPathComponent(sub)), "\(sub)")
+        }
+        let canonical = Set(try labels(plain))
+        let spoken = try labels(free)
+        #expect(!spoken.isEmpty && spoken.contains { !canonical.contains($0) }, "\(spoken)")
+    }
+
+    @Test func heldOutCategoriesNeverReachTheLabels() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("synth-holdout-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        func labels(_ extra: [String]) throws -> [String] {
+            let out = root.appendingPathComponent(UUID().uuidString)
+            let r = try run(["synth", "--out", out.path, "--frames", "4", "--preset", "tiny", "--seed", "3"] + extra)
+            #expect(r.status == 0, "\(r.output)")
+            let folder = out.appendingPathComponent("scene_0000/pred2d/instances")
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().flatMap { f -> [String] in
+                let data = try Data(contentsOf: folder.appendingPathComponent(f))
+                return (try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []).compactMap { $0["label"] as? String }
+            }
+        }
+        let held = ["light switch", "mirror"]
+        let before = try labels([])
+        #expect(held.allSatisfy(before.contains), "the seed must show the held-out classes to make this test mean anything: \(before)")
+        let after = try labels(["--hold-out", held.joined(separator: ",")])
+        #expect(!after.contains { held.contains($0) }, "\(after)")
+        #expect(after.count < before.count || after != before)
+        let base = try run(["synth", "--out", root.appendingPathComponent("x").path, "--preset", "tiny", "--hold-out", "chair"])
+        #expect(base.status != 0 && base.output.contains("model2D.heldOutCategories = chair"), "\(base.output)")
+    }
+
     @Test func badSizeAndUnknownPresetFailWithAMessage() throws {
         let size = try run(["synth", "--out", "/tmp/unused-synth", "--size", "48by36"])
         #expect(size.status != 0 && size.output.contains("WxH"))

@@ -29,6 +29,12 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the whole run (scene generation, training).")
     var seed: UInt64 = 1
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Zero-shot split: comma-separated novel classes the simulated 2D model never names (synth --hold-out); "
+        + "eval and the report then show them as \"unseen\" beside base and novel. Default: none (the standard demo).",
+        valueName: "names"))
+    var holdOut: String?
+
     @Option(name: .long, help: """
         Training processes: the train stage runs under `mpirun -np RANKS` when mpirun is on PATH (each rank computes \
         one of the step's scenes); 1, or no mpirun, trains in one process with the same result.
@@ -40,7 +46,8 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let plan = quick ? DemoPlan.quick(seed: seed) : DemoPlan.standard(seed: seed)
+        var plan = quick ? DemoPlan.quick(seed: seed) : DemoPlan.standard(seed: seed)
+        plan.heldOut = holdOut
         let layout = DemoLayout(root: URL(fileURLWithPath: out).standardizedFileURL)
         let runner = DemoRunner()
         try writeReconPreset(plan: plan, to: layout.reconPreset)
@@ -66,7 +73,7 @@ struct DemoCommand: ParsableCommand {
             stages.append(DemoStage(
                 name: "synth \(split.name) (\(split.count) rooms × \(plan.frames) frames)",
                 arguments: ["synth", "--out", videos.path, "--scenes", "\(split.count)", "--frames", "\(plan.frames)",
-                            "--seed", "\(split.seed)", "--preset", plan.preset],
+                            "--seed", "\(split.seed)", "--preset", plan.preset] + (plan.heldOut.map { ["--hold-out", $0] } ?? []),
                 output: videos.appendingPathComponent(lastScene).appendingPathComponent("synth.json")))
         }
         for split in splits {
@@ -89,6 +96,7 @@ struct DemoCommand: ParsableCommand {
                     output: scene.appendingPathComponent("view_labels.json")))
             }
         }
+        let unseen = plan.heldOut.map { ["--unseen", $0] } ?? []
         let resume = FileManager.default.fileExists(atPath: layout.run.appendingPathComponent("latest.json").path)
         stages.append(DemoStage(
             name: "train (\(plan.trainSteps) steps × \(plan.scenesPerStep) scenes)",
@@ -105,11 +113,12 @@ struct DemoCommand: ParsableCommand {
             name: "eval (all, base, novel)",
             arguments: ["eval", "--pred", layout.predictions.path, "--gt", layout.sceneSet("test").path,
                         "--split", "base-novel", "--json", layout.evaluation.path,
-                        "--markdown", layout.evaluationMarkdown.path],
+                        "--markdown", layout.evaluationMarkdown.path] + unseen,
             output: layout.evaluation))
         stages.append(DemoStage(
             name: "report",
-            arguments: ["report", layout.run.path, "--gt", layout.sceneSet("test").path, "--out", layout.report.path],
+            arguments: ["report", layout.run.path, "--gt", layout.sceneSet("test").path, "--out", layout.report.path]
+                + (plan.heldOut == nil ? [] : ["--split", "base-novel"]) + unseen,
             output: layout.report))
         return stages
     }

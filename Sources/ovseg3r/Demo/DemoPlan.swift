@@ -15,6 +15,8 @@ struct DemoPlan: Sendable {
     /// Spacing of the training points sampled from the fused mesh (metres). Coarser than `recon`'s 2 cm
     /// default so that the standard demo trains within its 20-minute budget on 2 cores.
     var pointSpacing: Double
+    /// Zero-shot classes held out of the 2D model's vocabulary (comma-separated), or nil.
+    var heldOut: String? = nil
 
     static func standard(seed: UInt64) -> DemoPlan {
         DemoPlan(trainScenes: 8, testScenes: 3, frames: 100, preset: "demo", trainSteps: 1000, scenesPerStep: 2, seed: seed,

@@ -1,0 +1,69 @@
+import Foundation
+import SceneIO
+import Support
+import TextEncoder
+import Train
+
+/// The labels a 2D model used that the embeddings table lacks ("couch", "swivel chair", "coffee mug"), embedded
+/// with the built-in text encoder for `train`, cached in the run folder as `label_embeddings.{npy,json}` (the
+/// layout of `data/text_embeddings.*`). The text model is loaded only when a label is not yet in the cache.
+enum LabelEmbeddings {
+    static let stem = "label_embeddings"
+
+    struct Manifest: Codable {
+        var names: [String]
+        var model: String
+        var dims: Int
+    }
+
+    /// Distinct labels of every scene's `view_labels.json` under `data`, sorted.
+    static func labels(data: URL) throws -> [String] {
+        struct File: Decodable {
+            struct View: Decodable { var instances: [Instance] }
+            struct Instance: Decodable { var label: String }
+            var views: [View]
+        }
+        var names = Set<String>()
+        for folder in SceneList.folders(data) {
+            let url = folder.appendingPathComponent("view_labels.json")
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            let file: File
+            do { file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url)) } catch {
+                throw TrainError.unreadable(path: url.path, reason: String(describing: error))
+            }
+            for v in file.views { for i in v.instances { names.insert(i.label) } }
+        }
+        return names.sorted()
+    }
+
+    /// `table` plus a row for every label of `data` it lacks; returns the extended table and how many were added
+    /// (embedded now or read from the run's cache).
+    static func extend(_ table: TextEmbeddings, data: URL, run: URL, textModel: TextModelArguments) throws -> (TextEmbeddings, added: Int) {
+        let missing = try labels(data: data).filter { !table.contains($0) }
+        guard !missing.isEmpty else { return (table, 0) }
+        let base = run.appendingPathComponent(stem)
+        var cached: [String: [Float]] = [:]
+        if let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(contentsOf: base.appendingPathExtension("json"))),
+           manifest.dims == table.dims, let array = try? Npy.read(base.appendingPathExtension("npy")),
+           array.shape == [manifest.names.count, manifest.dims], let values = try? array.floats() {
+            for (i, n) in manifest.names.enumerated() { cached[n] = Array(values[(i * manifest.dims)..<((i + 1) * manifest.dims)]) }
+        }
+        let toEmbed = missing.filter { cached[$0] == nil }
+        if !toEmbed.isEmpty {
+            let encoder = try textModel.load()
+            guard encoder.config.width == table.dims else {
+                throw TrainError.unreadable(path: table.source, reason: "embeddings are \(table.dims)-wide, the text encoder's \(encoder.config.width)")
+            }
+            let bar = ProgressBar("embed labels", unit: "labels")
+            let vectors = encoder.embed(tokenized: toEmbed.map(encoder.tokenizer.encode)) { bar.update($0, of: toEmbed.count) }
+            for (i, n) in toEmbed.enumerated() { cached[n] = Array(vectors[(i * table.dims)..<((i + 1) * table.dims)]) }
+            let names = cached.keys.sorted()
+            try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+            try Npy.write(names.flatMap { cached[$0] ?? [] }, shape: [names.count, table.dims], to: base.appendingPathExtension("npy"))
+            try JSONFile.write(Manifest(names: names, model: TextModelFiles.modelName, dims: table.dims), to: base.appendingPathExtension("json"))
+        }
+        let names = table.names + missing
+        let vectors = table.vectors + missing.flatMap { cached[$0] ?? [] }
+        return (TextEmbeddings(names: names, vectors: vectors, dims: table.dims, source: table.source + " + " + base.path + ".npy"), missing.count)
+    }
+}
