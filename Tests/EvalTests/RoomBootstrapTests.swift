@@ -66,15 +66,15 @@ import Testing
         #expect(percentile([], 0.5).isNaN)
     }
 
-    @Test func biasCorrectionIsThePlainPercentileWithoutBiasAndFollowsTheEstimateWithIt() {
-        let samples = (0..<1001).map { Double($0) / 1000 }   // uniform on [0, 1]
-        let unbiased = biasCorrected(estimate: 0.5, samples: samples, level: 0.95)
-        #expect(close(unbiased.low, 0.025, 1e-9) && close(unbiased.high, 0.975, 1e-9))
-        // An estimate at the samples' 10th percentile (resampled values biased upwards): both bounds move down and
-        // the interval still holds the estimate, where the plain percentile interval [0.025, 0.975] would too but
-        // centred on the wrong value.
-        let biased = biasCorrected(estimate: 0.1, samples: samples, level: 0.95)
-        #expect(biased.low < 0.1 && biased.high > 0.1 && biased.high < 0.975 && biased.low <= 0.025)
-        #expect(close(inverseNormal(normalCDF(1.3)), 1.3, 1e-9) && close(inverseNormal(0.975), 1.959963984540054, 1e-9))
+    @Test func aClassMissingFromAResampleKeepsItsAllRoomsAP() throws {
+        // Room 0 holds the only lamp (missed: AP 0); rooms 1–3 hold chairs found exactly (AP 1). The class mean is
+        // 0.5 on all rooms; a resample without room 0 would give 1.0 if it dropped the lamp, but keeps 0.5.
+        let lamp = scene("r0", ids: benchmarkIDs([(7001, 200), (0, 400)]), [TestPrediction(3, 0.9, 200..<400)])
+        let chairs = (1...3).map { scene("r\($0)", ids: benchmarkIDs([(3001, 200), (0, 400)]), [TestPrediction(3, 0.9, 0..<200)]) }
+        let run = [lamp] + chairs
+        let s = try RoomBootstrap(rooms: run.map(\.name), resamples: 200, seed: 4).scores(runs: [run], options: testOptions)
+        #expect(close(s.estimate["all.ap"] ?? .nan, 0.5))
+        // With the lamp in the resample it still scores 0, and the chairs 1: every resample gives exactly 0.5.
+        #expect((s.samples["all.ap"] ?? []).allSatisfy { close($0, 0.5) })
     }
 }

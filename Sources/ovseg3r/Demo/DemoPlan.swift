@@ -15,6 +15,8 @@ struct DemoPlan: Sendable {
     /// Spacing of the training points sampled from the fused mesh (metres). Coarser than `recon`'s 2 cm
     /// default so that the standard demo trains within its 20-minute budget on 2 cores.
     var pointSpacing: Double
+    /// Width of the lifted per-point 2D features the model reads (`lift` writes 16; 0 = none).
+    var feature2DWidth = 16
     /// Zero-shot classes held out of the 2D model's vocabulary (comma-separated), or nil.
     var heldOut: String? = nil
 
@@ -46,6 +48,7 @@ struct DemoLayout: Sendable {
     var evaluationMarkdown: URL { run.appendingPathComponent("eval.md") }
     var report: URL { root.appendingPathComponent("report.html") }
     var reconPreset: URL { root.appendingPathComponent("recon-preset.json") }
+    var trainConfig: URL { root.appendingPathComponent("train-config.json") }
 
     func videoSet(_ split: String) -> URL { videos.appendingPathComponent(split) }
     func sceneSet(_ split: String) -> URL { scenes.appendingPathComponent(split) }

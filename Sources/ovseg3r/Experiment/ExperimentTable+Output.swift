@@ -14,7 +14,7 @@ extension ExperimentTable {
         let counts = (["all"] + groups).map { "\(instances[$0] ?? 0) \($0 == "all" ? "in all" : $0)" }.joined(separator: ", ")
         var lines = [
             "Held-out AP in % (higher is better) on \(rooms.count) held-out rooms (\(counts) evaluated ground-truth instances);",
-            "each cell is the mean over the arm's seeds with its 95 % bias-corrected bootstrap interval (\(plan.resamples) resamples of the rooms, pooled over seeds; RoomBootstrap explains the correction).",
+            "each cell is the mean over the arm's seeds with its 95 % bootstrap interval (\(plan.resamples) resamples of the rooms, pooled over seeds; a class absent from a resample keeps its all-rooms AP, see RoomBootstrap).",
             "\(plan.steps) training steps per run; \"Δ last fifth\" is the change of the mean all-class AP between step \(Int(Double(plan.steps) * 0.8)) and the end (converged when under 1 point).",
             "",
             "| arm | seeds | AP | AP50 | AP25 | " + groups.map { "\($0) AP" }.joined(separator: " | ") + " | Δ last fifth | train s |",
