@@ -31,7 +31,8 @@ struct DemoCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp(
         "Zero-shot split: comma-separated novel classes the simulated 2D model never names (synth --hold-out); "
-        + "eval and the report then show them as \"unseen\" beside base and novel. Default: none (the standard demo).",
+        + "eval and the report then show them as \"unseen\" beside base and novel. Default: \(DemoPlan.standardHeldOut) "
+        + "in the standard demo, none with --quick; \"none\" turns the split off.",
         valueName: "names"))
     var holdOut: String?
 
@@ -47,7 +48,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         var plan = quick ? DemoPlan.quick(seed: seed) : DemoPlan.standard(seed: seed)
-        plan.heldOut = holdOut
+        if let holdOut { plan.heldOut = holdOut == "none" ? nil : holdOut }
         let layout = DemoLayout(root: URL(fileURLWithPath: out).standardizedFileURL)
         let runner = DemoRunner()
         try writeReconPreset(plan: plan, to: layout.reconPreset)
@@ -74,7 +75,8 @@ struct DemoCommand: ParsableCommand {
             stages.append(DemoStage(
                 name: "synth \(split.name) (\(split.count) rooms × \(plan.frames) frames)",
                 arguments: ["synth", "--out", videos.path, "--scenes", "\(split.count)", "--frames", "\(plan.frames)",
-                            "--seed", "\(split.seed)", "--preset", plan.preset] + (plan.heldOut.map { ["--hold-out", $0] } ?? []),
+                            "--seed", "\(split.seed)", "--preset", plan.preset] + (plan.heldOut.map { ["--hold-out", $0] } ?? [])
+                            + (plan.freeFormRate > 0 ? ["--free-form-labels", "\(plan.freeFormRate)"] : []),
                 output: videos.appendingPathComponent(lastScene).appendingPathComponent("synth.json")))
         }
         for split in splits {

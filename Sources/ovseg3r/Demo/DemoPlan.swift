@@ -19,10 +19,16 @@ struct DemoPlan: Sendable {
     var feature2DWidth = 16
     /// Zero-shot classes held out of the 2D model's vocabulary (comma-separated), or nil.
     var heldOut: String? = nil
+    /// Share of detections the simulated 2D model names in free form ("wooden chair", "sofa"); `train` embeds those
+    /// names natively.
+    var freeFormRate = 0.0
+
+    /// The standard demo's zero-shot classes: novel classes its rooms contain, never named by the 2D model.
+    static let standardHeldOut = "mirror,pillow,monitor"
 
     static func standard(seed: UInt64) -> DemoPlan {
         DemoPlan(trainScenes: 8, testScenes: 3, frames: 100, preset: "demo", trainSteps: 1000, scenesPerStep: 2, seed: seed,
-                 pointSpacing: 0.04)
+                 pointSpacing: 0.04, heldOut: standardHeldOut, freeFormRate: 0.3)
     }
 
     static func quick(seed: UInt64) -> DemoPlan {
