@@ -20,9 +20,15 @@ public enum InstanceEvaluator {
     /// AP of every class at every threshold: `[classIndex][thresholdIndex]`, thresholds as in
     /// `EvaluationOptions.allThresholds`. Higher is better; NaN = the class has no ground truth.
     public static func apTable(_ scenes: [SceneMatches], options: EvaluationOptions) -> [[Double]] {
+        apTable(scenes, index: scenes.map { SceneIndex($0, classCount: options.classes.count, minRegionSize: options.minRegionSize) },
+                options: options)
+    }
+
+    /// `apTable` with each scene's lookup built beforehand (`index[i]` belongs to `scenes[i]`): the bootstrap
+    /// evaluates the same scenes a thousand times in different multisets.
+    static func apTable(_ scenes: [SceneMatches], index perScene: [SceneIndex], options: EvaluationOptions) -> [[Double]] {
         let classCount = options.classes.count
         let thresholds = EvaluationOptions.allThresholds
-        let perScene = scenes.map { SceneIndex($0, classCount: classCount, minRegionSize: options.minRegionSize) }
         var table = [[Double]](repeating: [Double](repeating: .nan, count: thresholds.count), count: classCount)
         for c in 0..<classCount {
             let hasGT = perScene.contains { !$0.largeGroundTruth[c].isEmpty }

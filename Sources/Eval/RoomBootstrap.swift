@@ -38,21 +38,23 @@ public struct RoomBootstrap: Sendable {
                                      expected: "predictions for every held-out room, in the same order (\(rooms.count) rooms)")
             }
         }
-        // Each run's all-rooms AP table: the values absent classes keep in a resample.
-        let fullTables = runs.map { InstanceEvaluator.apTable($0, options: options) }
-        func values(_ scenes: [[SceneMatches]]) -> [String: Double] {
+        // Each room's lookup is built once, and each run's all-rooms AP table (the values absent classes keep).
+        let indexes = runs.map { $0.map { InstanceEvaluator.SceneIndex($0, classCount: options.classes.count, minRegionSize: options.minRegionSize) } }
+        let fullTables = zip(runs, indexes).map { InstanceEvaluator.apTable($0, index: $1, options: options) }
+        func values(_ picks: [Int]) -> [String: Double] {
             var sum: [String: Double] = [:]
-            for (run, full) in zip(scenes, fullTables) {
-                var table = InstanceEvaluator.apTable(run, options: options)
+            for ((scenes, index), full) in zip(zip(runs, indexes), fullTables) {
+                let run = picks.map { scenes[$0] }
+                var table = InstanceEvaluator.apTable(run, index: picks.map { index[$0] }, options: options)
                 for c in table.indices { for t in table[c].indices where table[c][t].isNaN { table[c][t] = full[c][t] } }
                 for (key, value) in Self.metrics(EvaluationResult(table: table, scenes: run, options: options)) { sum[key, default: 0] += value }
             }
-            return sum.mapValues { $0 / Double(max(scenes.count, 1)) }
+            return sum.mapValues { $0 / Double(max(runs.count, 1)) }
         }
-        let estimate = values(runs)
+        let estimate = values(Array(rooms.indices))
         var samples: [String: [Double]] = [:]
         for indices in resamples {
-            for (key, value) in values(runs.map { run in indices.map { run[$0] } }) { samples[key, default: []].append(value) }
+            for (key, value) in values(indices) { samples[key, default: []].append(value) }
         }
         return ArmScores(estimate: estimate, samples: samples, level: level, seedCount: runs.count, roomCount: rooms.count)
     }

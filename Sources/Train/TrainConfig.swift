@@ -105,16 +105,21 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         do {
             let user = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
             try checkKeys(user, source: url.path)
-            let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base))
-            let merged = merge(defaults, user)
-            let config = try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: merged))
-            try config.validate()
-            return config
+            return try decode(user, over: base)
         } catch let e as TrainError {
             throw e
         } catch {
             throw .unreadable(path: url.path, reason: String(describing: error))
         }
+    }
+
+    /// A parsed config JSON object (any subset of the keys) merged over `base`, decoded and validated. Unknown keys
+    /// are not checked here (`checkKeys`).
+    public static func decode(_ object: Any, over base: TrainConfig = TrainConfig()) throws -> TrainConfig {
+        let merged = merge(try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)), object)
+        let config = try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+        try config.validate()
+        return config
     }
 
     /// `over` merged into `base`, key by key inside nested objects (a JSON config over the defaults).

@@ -46,12 +46,30 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Scenes read in parallel (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: """
+        Also print 95 % confidence intervals from this many bootstrap resamples of the scenes (rooms); 0 = none. \
+        A class absent from a resample keeps its all-scenes AP (see RESULTS.md, the learning benchmark).
+        """)
+    var bootstrap = 0
+
+    func validate() throws {
+        guard bootstrap == 0 || bootstrap >= 10 else { throw ValidationError("--bootstrap must be 0 or ≥ 10, got \(bootstrap)") }
+    }
+
     func run() throws {
         let options = try EvalCommand.options(classes: classes, splits: split, minRegion: minRegion, unseen: unseen)
-        let result = try FolderEvaluation.evaluate(predictions: URL(fileURLWithPath: pred),
-                                                   groundTruth: URL(fileURLWithPath: gt),
-                                                   options: options, threads: max(1, threads))
+        let scenes = try FolderEvaluation.matchScenes(predictions: URL(fileURLWithPath: pred), groundTruth: URL(fileURLWithPath: gt),
+                                                      options: options, threads: max(1, threads))
+        let result = InstanceEvaluator.evaluate(scenes, options: options)
         print(result.terminalTable(perClass: perClass), terminator: "")
+        if bootstrap > 0 {
+            let scores = try RoomBootstrap(rooms: scenes.map(\.name), resamples: bootstrap).scores(runs: [scenes], options: options)
+            print("95 % bootstrap intervals over \(scenes.count) scenes (\(bootstrap) resamples), AP / AP50 / AP25 in %:")
+            for group in ["all"] + options.groups.groups.map(\.name) {
+                let cells = ["ap", "ap50", "ap25"].map { ExperimentTable.cell(scores.interval("\(group).\($0)")) }
+                print("  \(group.padding(toLength: 8, withPad: " ", startingAt: 0)) " + cells.joined(separator: " / "))
+            }
+        }
         if let json { try EvalCommand.write(result.jsonData(), to: json) }
         if let markdown { try EvalCommand.write(Data(result.markdown(perClass: perClass).utf8), to: markdown) }
     }

@@ -25,23 +25,24 @@ struct BenchmarkRooms {
         // 1. Videos: one synth per split (its scenes depend on the split's seed and index only), both at once.
         let synth = splits.filter { !fm.fileExists(atPath: videos($0.name).appendingPathComponent(Self.name($0.count - 1)).appendingPathComponent("synth.json").path) }
         try parallel(synth.map { s in
-            ("synth \(s.name) (\(s.count) rooms)", ["synth", "--out", videos(s.name).path, "--scenes", "\(s.count)", "--frames", "\(frames)",
-                                                   "--seed", "\(s.seed)", "--preset", preset], "synth-\(s.name)")
+            RoomTask(name: "synth \(s.name) (\(s.count) rooms)", commands: [["synth", "--out", videos(s.name).path, "--scenes", "\(s.count)",
+                     "--frames", "\(frames)", "--seed", "\(s.seed)", "--preset", preset]], log: "synth-\(s.name)")
         }, label: "synth")
         // 2. Scenes: prepare (recon + IBSp + lift); prepare itself skips finished stages.
-        var tasks: [(String, [String], String)] = []
+        var tasks: [RoomTask] = []
         for s in splits {
             for i in 0..<s.count where !isPrepared(scenes(s.name).appendingPathComponent(Self.name(i))) {
                 let video = videos(s.name).appendingPathComponent(Self.name(i))
-                tasks.append(("prepare \(s.name)/\(Self.name(i))", ["prepare", video.path, "--out", scenes(s.name).appendingPathComponent(Self.name(i)).path,
-                                                                   "--poses", "refine", "--preset", reconPreset.path], "prepare-\(s.name)-\(Self.name(i))"))
+                tasks.append(RoomTask(name: "prepare \(s.name)/\(Self.name(i))",
+                                      commands: [["prepare", video.path, "--out", scenes(s.name).appendingPathComponent(Self.name(i)).path,
+                                                  "--poses", "refine", "--preset", reconPreset.path]], log: "prepare-\(s.name)-\(Self.name(i))"))
             }
         }
         try parallel(tasks, label: "prepare")
         // 3. The w/o-IBSp copy of the training rooms: hard links of the reconstruction (writers rename into place,
         //    so the originals are never touched), geometric superpoints, re-lifted labels.
         guard geometric, let train = splits.first(where: { $0.name == "train" }) else { return }
-        var geo: [(String, [String], String)] = []
+        var geo: [RoomTask] = []
         for i in 0..<train.count {
             let source = scenes("train").appendingPathComponent(Self.name(i))
             let target = scenes("train-geo").appendingPathComponent(Self.name(i))
@@ -52,13 +53,12 @@ struct BenchmarkRooms {
                 try fm.linkItem(at: source.appendingPathComponent(file), to: target.appendingPathComponent(file))
             }
             let video = videos("train").appendingPathComponent(Self.name(i))
-            geo.append(("geometric superpoints train/\(Self.name(i))", ["superpoints", target.path, "--mode", "geometric"], "geo-sp-\(Self.name(i))"))
-            geo.append(("lift train-geo/\(Self.name(i))", ["lift", target.path, "--video", video.path], "geo-lift-\(Self.name(i))"))
+            // Superpoints, then lift on them; rooms in parallel.
+            geo.append(RoomTask(name: "geometric copy train-geo/\(Self.name(i))",
+                                commands: [["superpoints", target.path, "--mode", "geometric"], ["lift", target.path, "--video", video.path]],
+                                log: "geo-\(Self.name(i))"))
         }
-        // Superpoints before lift, per room: run each room's pair in order, rooms in parallel.
-        try parallel(stride(from: 0, to: geo.count, by: 2).map { k in
-            (geo[k].0, geo[k].1 + ["&&"] + geo[k + 1].1, geo[k].2)
-        }, label: "geometric copy")
+        try parallel(geo, label: "geometric copy")
         for i in 0..<train.count {
             let marker = scenes("train-geo").appendingPathComponent(Self.name(i)).appendingPathComponent("geometric.json")
             if !fm.fileExists(atPath: marker.path) { try AtomicFile.write(Data(#"{"superpoints": "geometric"}"#.utf8), to: marker) }
@@ -71,9 +71,9 @@ struct BenchmarkRooms {
         return o["status"] as? String == "ok"
     }
 
-    /// Runs the tasks (label, arguments, log name), `jobs` at a time, with a progress bar; an argument list with
-    /// "&&" is two commands run in order. Output goes to OUT/logs/<log>.log.
-    func parallel(_ tasks: [(String, [String], String)], label: String) throws {
+    /// Runs the tasks, `jobs` at a time, with a progress bar; a task's commands run in order, and output goes to
+    /// OUT/logs/<log>.log.
+    func parallel(_ tasks: [RoomTask], label: String) throws {
         guard !tasks.isEmpty else { return }
         let bar = ProgressBar(label, unit: "tasks", enabled: isatty(STDERR_FILENO) != 0)
         bar.begin(at: 0)
@@ -81,11 +81,13 @@ struct BenchmarkRooms {
         let binary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         let logs = root.appendingPathComponent("logs")
         DispatchQueue.concurrentPerform(iterations: min(jobs, tasks.count)) { _ in
-            while let (name, arguments, log) = queue.next() {
+            while let task = queue.next() {
                 var failed: String?
-                for command in arguments.split(separator: "&&").map(Array.init) where failed == nil {
-                    let status = Self.runChild(binary, command, log: logs.appendingPathComponent(log + ".log"))
-                    if status != 0 { failed = "\(name) failed with exit status \(status); see \(logs.appendingPathComponent(log + ".log").path)" }
+                let log = logs.appendingPathComponent(task.log + ".log")
+                FileManager.default.createFile(atPath: log.path, contents: nil)
+                for command in task.commands where failed == nil {
+                    let status = Self.runChild(binary, command, log: log)
+                    if status != 0 { failed = "\(task.name) failed with exit status \(status); see \(log.path)" }
                 }
                 queue.finish(failed)
                 bar.update(queue.doneCount, of: tasks.count)
@@ -94,10 +96,11 @@ struct BenchmarkRooms {
         if let error = queue.error { throw ExperimentError.cannotLaunch(command: label, reason: error) }
     }
 
+    /// Runs `binary arguments…`, output appended to `log`; returns the exit status (−1 when it cannot start).
     static func runChild(_ binary: URL, _ arguments: [String], log: URL) -> Int32 {
-        FileManager.default.createFile(atPath: log.path, contents: nil)
         guard let handle = try? FileHandle(forWritingTo: log) else { return -1 }
         defer { try? handle.close() }
+        handle.seekToEndOfFile()
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
@@ -136,17 +139,24 @@ struct BenchmarkRooms {
     }
 }
 
+/// One unit of the build: child commands run in order, their output in one log.
+struct RoomTask: Sendable {
+    var name: String
+    var commands: [[String]]
+    var log: String
+}
+
 /// A shared list of tasks for worker threads; every access holds the lock.
 final class TaskQueue: @unchecked Sendable {
     private let lock = NSLock()
-    private var tasks: [(String, [String], String)]
+    private var tasks: [RoomTask]
     private var done = 0
     private var failure: String?
     var doneCount: Int { lock.withLock { done } }
     var error: String? { lock.withLock { failure } }
 
-    init(_ tasks: [(String, [String], String)]) { self.tasks = tasks }
+    init(_ tasks: [RoomTask]) { self.tasks = tasks }
 
-    func next() -> (String, [String], String)? { lock.withLock { failure == nil && !tasks.isEmpty ? tasks.removeFirst() : nil } }
+    func next() -> RoomTask? { lock.withLock { failure == nil && !tasks.isEmpty ? tasks.removeFirst() : nil } }
     func finish(_ failure: String?) { lock.withLock { done += 1; if self.failure == nil, let failure { self.failure = failure } } }
 }

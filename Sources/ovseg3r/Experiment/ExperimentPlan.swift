@@ -131,7 +131,7 @@ struct ExperimentPlan {
                 if let bad = TrainConfig.unknownKeys(in: config).first {
                     throw fail("\(at).config.\(bad.path)", "unknown training-config key" + (bad.suggestion.map { "; did you mean \($0)?" } ?? ""))
                 }
-                do { _ = try TrainConfig.decodeMerged(config) } catch { throw fail("\(at).config", "\(error)") }
+                do { _ = try TrainConfig.decode(config) } catch { throw fail("\(at).config", "\(error)") }
             }
             let armSeeds = kind == .fuse ? [0] : try seeds(a["seeds"] ?? planSeeds, "\(at).seeds")
             let armTrain = try a["train"].map { try path($0, "\(at).train") } ?? train
@@ -152,16 +152,6 @@ struct ExperimentPlan {
         return ExperimentPlan(train: train, test: test, steps: steps, curvePoints: curvePoints, arms: arms, compare: compare,
                               split: split, resamples: try int("resamples", default: 1000, min: 10),
                               bootstrapSeed: UInt64(try int("bootstrapSeed", default: 0, min: 0)), launcher: launcher)
-    }
-}
-
-extension TrainConfig {
-    /// Decodes a config JSON object merged over the defaults, then validates it.
-    static func decodeMerged(_ object: [String: Any]) throws -> TrainConfig {
-        let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainConfig()))
-        let config = try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: merge(defaults, object)))
-        try config.validate()
-        return config
     }
 }
 
