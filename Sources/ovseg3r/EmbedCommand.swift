@@ -46,7 +46,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         var phrases = texts
         if let file {
-            do { phrases += try PhraseFile.read(file) } catch { throw ValidationError(error.description) }
+            phrases += try PhraseFile.read(file)
         }
         guard !phrases.isEmpty else { throw ValidationError("no phrases: give them as arguments or with --file") }
         let loadStart = Date()
