@@ -6,13 +6,23 @@ import SceneIO
 /// Layout: `{"ap", "ap50", "ap25", "higher_is_better": true, "scene_count", "min_region_size",
 /// "iou_thresholds": [...], "groups": [{"name", "ap", "ap50", "ap25", "class_count",
 /// "evaluated_class_count", "unlisted_classes"}], "classes": [{"id", "name", "ap", "ap50", "ap25",
-/// "ap_by_threshold", "ground_truth_count", "prediction_count"}]}`.
+/// "ap_by_threshold", "ground_truth_count", "prediction_count"}], "class_agnostic": {"ap", "ap50", "ap25",
+/// "ground_truth_count", "prediction_count"} (only when computed)}`.
 extension EvaluationResult {
     static func number(_ value: Double) -> Any { value.isNaN ? NSNull() : value }
     static func double(_ value: Any?) -> Double { (value as? NSNumber)?.doubleValue ?? .nan }
 
     /// The result as a JSON object.
     public var jsonObject: [String: Any] {
+        var object = base
+        if let c = classAgnostic {
+            object["class_agnostic"] = ["ap": Self.number(c.ap), "ap50": Self.number(c.ap50), "ap25": Self.number(c.ap25),
+                                        "ground_truth_count": c.groundTruthCount, "prediction_count": c.predictionCount]
+        }
+        return object
+    }
+
+    private var base: [String: Any] {
         [
             "ap": Self.number(ap), "ap50": Self.number(ap50), "ap25": Self.number(ap25),
             "higher_is_better": true,
@@ -65,5 +75,11 @@ extension EvaluationResult {
         self.init(ap: Self.double(object["ap"]), ap50: Self.double(object["ap50"]), ap25: Self.double(object["ap25"]),
                   groups: groups, classes: classes, sceneCount: object["scene_count"] as? Int ?? 0,
                   minRegionSize: object["min_region_size"] as? Int ?? 0)
+        if let c = object["class_agnostic"] as? [String: Any] {
+            classAgnostic = ClassScore(id: 1, name: ClassAgnostic.name, ap: Self.double(c["ap"]), ap50: Self.double(c["ap50"]),
+                                       ap25: Self.double(c["ap25"]), apByThreshold: [],
+                                       groundTruthCount: c["ground_truth_count"] as? Int ?? 0,
+                                       predictionCount: c["prediction_count"] as? Int ?? 0)
+        }
     }
 }

@@ -27,6 +27,10 @@ extension EvaluationResult {
         for row in classRows { out.append(line(row.0, [Self.cell(row.1), Self.cell(row.2), Self.cell(row.3)])) }
         if !classRows.isEmpty { out.append(rule) }
         for row in summary { out.append(line(row.0, [Self.cell(row.1), Self.cell(row.2), Self.cell(row.3)])) }
+        if let c = classAgnostic {
+            out.append(rule)
+            out.append(line("class-agnostic", [Self.cell(c.ap), Self.cell(c.ap50), Self.cell(c.ap25)]))
+        }
         out.append("\(sceneCount) scenes, \(classes.filter(\.isEvaluated).count) of \(classes.count) classes with ground truth, min region \(minRegionSize) points; higher is better")
         return out.joined(separator: "\n") + "\n"
     }
@@ -36,6 +40,9 @@ extension EvaluationResult {
         let (summary, classRows) = rows(perClass: perClass)
         var out = ["| what | AP ↑ | AP50 ↑ | AP25 ↑ |", "|---|---:|---:|---:|"]
         for row in summary { out.append("| \(row.0) | \(Self.cell(row.1)) | \(Self.cell(row.2)) | \(Self.cell(row.3)) |") }
+        if let c = classAgnostic {
+            out.append("| class-agnostic (labels ignored) | \(Self.cell(c.ap)) | \(Self.cell(c.ap50)) | \(Self.cell(c.ap25)) |")
+        }
         out.append("")
         out.append("\(sceneCount) scenes; \(classes.filter(\.isEvaluated).count) of \(classes.count) classes have ground truth; minimum region \(minRegionSize) points.")
         if !classRows.isEmpty {

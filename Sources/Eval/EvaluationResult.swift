@@ -59,6 +59,8 @@ public struct EvaluationResult: Sendable, Equatable {
     public var sceneCount: Int
     /// The minimum region size used.
     public var minRegionSize: Int
+    /// The class-agnostic score (`ClassAgnostic`: labels ignored, one class "object") when it was computed.
+    public var classAgnostic: ClassScore?
 
     /// Summarises an AP table from `InstanceEvaluator.apTable`.
     public init(table: [[Double]], scenes: [SceneMatches], options: EvaluationOptions) {

@@ -112,11 +112,11 @@ public enum FolderEvaluation {
         return scenes
     }
 
-    /// The whole evaluation of a prediction folder.
+    /// The whole evaluation of a prediction folder, with the class-agnostic score (`ClassAgnostic`).
     public static func evaluate(predictions: URL, groundTruth: URL, options: EvaluationOptions,
                                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(EvalError) -> EvaluationResult {
-        let scenes = try matchScenes(predictions: predictions, groundTruth: groundTruth, options: options, threads: threads)
-        return InstanceEvaluator.evaluate(scenes, options: options)
+        let matched = try matchScenesBothWays(predictions: predictions, groundTruth: groundTruth, options: options, threads: threads)
+        return try InstanceEvaluator.evaluateBothWays(matched, options: options)
     }
 }
 

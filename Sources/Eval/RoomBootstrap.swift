@@ -59,9 +59,15 @@ public struct RoomBootstrap: Sendable {
         return ArmScores(estimate: estimate, samples: samples, level: level, seedCount: runs.count, roomCount: rooms.count)
     }
 
-    /// `all.ap`, `all.ap50`, `all.ap25` and the same for each class group (`base.ap`, `novel.ap50`, …).
+    /// `all.ap`, `all.ap50`, `all.ap25`, the same for each class group (`base.ap`, `novel.ap50`, …) and, when the
+    /// result has it, for the class-agnostic score (`agnostic.ap`, …).
     public static func metrics(_ r: EvaluationResult) -> [String: Double] {
         var m = ["all.ap": r.ap, "all.ap50": r.ap50, "all.ap25": r.ap25]
+        if let c = r.classAgnostic {
+            m["agnostic.ap"] = c.ap
+            m["agnostic.ap50"] = c.ap50
+            m["agnostic.ap25"] = c.ap25
+        }
         for g in r.groups {
             m[g.name + ".ap"] = g.ap
             m[g.name + ".ap50"] = g.ap50
@@ -96,6 +102,16 @@ public struct ArmScores: Sendable {
         let values = samples[metric] ?? []
         return Interval(estimate: estimate[metric] ?? .nan, low: percentile(values, (1 - level) / 2),
                         high: percentile(values, 1 - (1 - level) / 2))
+    }
+
+    /// Adds `other`'s `all.*` metrics under `prefix` (`agnostic.ap`, …): the class-agnostic scores of the same runs,
+    /// bootstrapped with the same resamples.
+    public mutating func add(_ other: ArmScores, allAs prefix: String) {
+        for (key, value) in other.estimate where key.hasPrefix("all.") {
+            let renamed = prefix + key.dropFirst(3)
+            estimate[renamed] = value
+            samples[renamed] = other.samples[key]
+        }
     }
 
     /// `self − other` on `metric`, resample by resample (both from the same `RoomBootstrap`).

@@ -24,6 +24,12 @@ public struct SceneGroundTruth: Sendable {
 
     public var pointCount: Int { instanceOfPoint.count }
 
+    /// Memberwise, for derived views of the same scene (`classAgnostic()`); callers keep the invariants.
+    init(instanceOfPoint: [Int32], instances: [GroundTruthInstance]) {
+        self.instanceOfPoint = instanceOfPoint
+        self.instances = instances
+    }
+
     /// From the benchmark encoding: one id per point, `label · 1000 + instance`, 0 = unannotated.
     ///
     /// A point is void when its label (`id / 1000`) is not an evaluated class. Every other distinct id

@@ -11,7 +11,10 @@ struct EvalCommand: ParsableCommand {
         discussion: """
         PRED/<scene>.txt lists predictions, one per line: <mask path relative to PRED> <label id> <confidence>; \
         each mask file holds one 0/1 per point. Ground truth per scene is GT/<scene>.txt (label*1000+instance per \
-        point, 0 = unannotated) or a scene folder GT/<scene>/ with semantic.npy and instance.npy.
+        point, 0 = unannotated) or a scene folder GT/<scene>/ with semantic.npy and instance.npy. \
+        Below the class-aware table, "class-agnostic" is the same AP with labels ignored: every ground-truth instance \
+        of an evaluated class and every prediction (whatever its label) count as one class, so it measures the masks \
+        alone.
         """)
 
     @Option(help: "Prediction folder in the ScanNet benchmark format.")
@@ -58,9 +61,10 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let options = try EvalCommand.options(classes: classes, splits: split, minRegion: minRegion, unseen: unseen)
-        let scenes = try FolderEvaluation.matchScenes(predictions: URL(fileURLWithPath: pred), groundTruth: URL(fileURLWithPath: gt),
-                                                      options: options, threads: max(1, threads))
-        let result = InstanceEvaluator.evaluate(scenes, options: options)
+        let matched = try FolderEvaluation.matchScenesBothWays(predictions: URL(fileURLWithPath: pred), groundTruth: URL(fileURLWithPath: gt),
+                                                               options: options, threads: max(1, threads))
+        let scenes = matched.classAware
+        let result = try InstanceEvaluator.evaluateBothWays(matched, options: options)
         print(result.terminalTable(perClass: perClass), terminator: "")
         if bootstrap > 0 {
             let scores = try RoomBootstrap(rooms: scenes.map(\.name), resamples: bootstrap).scores(runs: [scenes], options: options)
@@ -69,6 +73,9 @@ struct EvalCommand: ParsableCommand {
                 let cells = ["ap", "ap50", "ap25"].map { ExperimentTable.cell(scores.interval("\(group).\($0)")) }
                 print("  \(group.padding(toLength: 8, withPad: " ", startingAt: 0)) " + cells.joined(separator: " / "))
             }
+            let agnostic = try RoomBootstrap(rooms: scenes.map(\.name), resamples: bootstrap)
+                .scores(runs: [matched.classAgnostic], options: ClassAgnostic.options(from: options))
+            print("  agnostic " + ["ap", "ap50", "ap25"].map { ExperimentTable.cell(agnostic.interval("all.\($0)")) }.joined(separator: " / "))
         }
         if let json { try EvalCommand.write(result.jsonData(), to: json) }
         if let markdown { try EvalCommand.write(Data(result.markdown(perClass: perClass).utf8), to: markdown) }

@@ -28,15 +28,15 @@ extension ExperimentTable {
                          + "\(Self.cell(s.interval("all.ap25"))) | " + groups.map { Self.cell(s.interval("\($0).ap")) }.joined(separator: " | ")
                          + " | \(delta) | \(train) |")
         }
-        lines += ["", "AP50 and AP25 per group:", "",
-                  "| arm | " + groups.flatMap { ["\($0) AP50", "\($0) AP25"] }.joined(separator: " | ") + " |",
-                  "|---|" + groups.flatMap { _ in ["---|", "---|"] }.joined()]
+        lines += ["", "AP50 and AP25 per group, and class-agnostic AP (labels ignored: every mask against every ground-truth instance, see ClassAgnostic):", "",
+                  "| arm | " + groups.flatMap { ["\($0) AP50", "\($0) AP25"] }.joined(separator: " | ") + " | agnostic AP | agnostic AP50 |",
+                  "|---|" + groups.flatMap { _ in ["---|", "---|"] }.joined() + "---|---|"]
         for r in rows {
             lines.append("| \(r.arm) | " + groups.flatMap { [Self.cell(r.scores.interval("\($0).ap50")), Self.cell(r.scores.interval("\($0).ap25"))] }
-                .joined(separator: " | ") + " |")
+                .joined(separator: " | ") + " | \(Self.cell(r.scores.interval("agnostic.ap"))) | \(Self.cell(r.scores.interval("agnostic.ap50"))) |")
         }
         if !plan.compare.isEmpty {
-            let metrics = ["all.ap"] + groups.map { "\($0).ap" } + groups.map { "\($0).ap50" }
+            let metrics = ["all.ap"] + groups.map { "\($0).ap" } + groups.map { "\($0).ap50" } + ["agnostic.ap"]
             lines += ["", "Paired differences (first arm − second, AP points, same resamples for both arms); **bold** where the 95 % interval excludes 0, otherwise no difference is shown:", "",
                       "| comparison | " + metrics.joined(separator: " | ") + " |", "|---|" + metrics.map { _ in "---|" }.joined()]
             for (a, b) in plan.compare {

@@ -35,9 +35,11 @@ struct ExperimentTable {
                                                      folder: ExperimentJob.folder(out: out, arm: arm.name, seed: $0)) }.filter(\.isDone)
             guard !jobs.isEmpty else { continue }
             progress("bootstrapping \(arm.name) (\(jobs.count) runs × \(rooms.count) rooms × \(plan.resamples) resamples)")
-            let runs = try jobs.map { try FolderEvaluation.matchScenes(predictions: $0.predictions, groundTruth: plan.test, options: options, threads: 2) }
+            let matched = try jobs.map { try FolderEvaluation.matchScenesBothWays(predictions: $0.predictions, groundTruth: plan.test, options: options, threads: 2) }
+            let runs = matched.map(\.classAware)
             if instances.isEmpty, let first = runs.first { instances = Self.countInstances(first, options: options) }
-            let scores = try bootstrap.scores(runs: runs, options: options)
+            var scores = try bootstrap.scores(runs: runs, options: options)
+            scores.add(try bootstrap.scores(runs: matched.map(\.classAgnostic), options: ClassAgnostic.options(from: options)), allAs: "agnostic")
             rows.append(Row(arm: arm.name, kind: arm.kind, seeds: jobs.map(\.seed), scores: scores,
                             curve: try Self.curve(jobs), trainSeconds: Self.trainSeconds(jobs)))
         }
