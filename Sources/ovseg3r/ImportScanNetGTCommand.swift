@@ -16,8 +16,8 @@ struct ImportScanNetGTCommand: ParsableCommand {
           GT/<scene>.txt   one integer per mesh vertex: label·1000 + objectId+1, 0 = void (what ScanNet's \
         evaluate_semantic_instance.py reads and `ovseg3r eval --gt GT` scores);
           GT/<scene>/      a scene folder: coord/color (the mesh vertices), normal (area-weighted face normals), \
-        superpoints (ScanNet's over-segments renumbered 0..S-1), semantic (label id, 0 = void), instance (objectId, \
-        -1 = void), scene.json;
+        superpoints (ScanNet's over-segments renumbered 0..S-1), semantic (label id, 0 = void), instance \
+        (objectId+1, 0 = void), scene.json;
           GT/classes.json  the benchmark's instance classes (pass it as `eval --classes` for scannet20).
 
         Conventions, from ScanNet's BenchmarkScripts (export_train_mesh_for_evaluation.py, util_3d.py, \

@@ -39,7 +39,7 @@ struct ScanNetGroundTruthTests {
         #expect(mesh.vertexCount == Fixture.vertexCount)
         #expect(truth.benchmarkIDs == Self.expected(benchmark))
         #expect(truth.semantic == truth.benchmarkIDs.map { $0 / 1000 })
-        #expect(truth.instance == truth.benchmarkIDs.map { $0 == 0 ? -1 : $0 % 1000 - 1 })
+        #expect(truth.instance == truth.benchmarkIDs.map { $0 % 1000 })
         #expect(truth.superpoints == (0..<Fixture.vertexCount).map { Int32($0 / 100) })
         #expect(truth.unknownLabelObjects.map(\.label) == ["mystery thing"])
         #expect(truth.instanceCount == 3)

@@ -41,7 +41,8 @@ public struct ScanNetGroundTruth: Sendable {
     public var benchmarkIDs: [Int32]
     /// [V] benchmark label id, 0 = void.
     public var semantic: [Int32]
-    /// [V] ScanNet `objectId` (0-based), −1 = void (Pointcept's convention).
+    /// [V] instance number `objectId + 1`, 0 = void (the scene-folder convention `TrainScene` reads; the Pointcept
+    /// export turns 0 into −1).
     public var instance: [Int32]
     /// [V] the over-segmentation renumbered 0..<S in order of first appearance (usable as superpoints).
     public var superpoints: [Int32]
@@ -76,7 +77,7 @@ public struct ScanNetGroundTruth: Sendable {
         let classes = options.benchmark.classes
         var ids = [Int32](repeating: 0, count: n)
         var semantic = [Int32](repeating: 0, count: n)
-        var instance = [Int32](repeating: -1, count: n)
+        var instance = [Int32](repeating: 0, count: n)
         var covered = [Bool](repeating: false, count: n)
         var overlapping = 0
         var unknown: [ScanNetObjectReference] = []
@@ -106,7 +107,7 @@ public struct ScanNetGroundTruth: Sendable {
                     covered[v] = true
                     ids[v] = encoded
                     semantic[v] = Int32(label)
-                    instance[v] = label == 0 ? -1 : Int32(object.objectID)
+                    instance[v] = label == 0 ? 0 : Int32(object.objectID + 1)
                 }
             }
         }
