@@ -59,17 +59,21 @@ struct TransferCommand: ParsableCommand {
                 masks.append(BenchmarkMask(labelID: entry.labelID, score: entry.confidence, points: members))
             }
             let vertices = try Ply.read(meshURL).positions
+            let readSeconds = Date().timeIntervalSince(start)
             let options = MeshTransferOptions(radius: meshRadius, maxUnmatchedShare: maxUnmatched)
             let result = try MeshTransfer.match(vertices: vertices, points: points, options: options,
                                                 meshURL: meshURL, sceneURL: sceneURL)
             let moved = result.transfer(masks, pointCount: points.count)
+            let matchSeconds = Date().timeIntervalSince(start) - readSeconds
             let outName = name ?? sceneName
             try BenchmarkPredictionWriter.write(moved, scene: outName, pointCount: vertices.count, to: URL(fileURLWithPath: out))
             print(String(format: "%@: %d masks from %d points onto %d vertices of %@; %d vertices (%.1f %%) took no prediction "
-                         + "(no scene point within %.3f m; median vertex-point distance %.4f m) in %.2f s",
+                         + "(no scene point within %.3f m; median vertex-point distance %.4f m) in %.2f s "
+                         + "(read %.2f s, match + transfer %.2f s, write %.2f s)",
                          out, moved.count, points.count, vertices.count, mesh, result.unmatchedCount,
                          100 * result.unmatchedShare, Double(meshRadius), Double(result.medianDistance),
-                         Date().timeIntervalSince(start)))
+                         Date().timeIntervalSince(start), readSeconds, matchSeconds,
+                         Date().timeIntervalSince(start) - readSeconds - matchSeconds))
         } catch {
             FileHandle.standardError.write(Data("ovseg3r transfer: error: \(error)\n".utf8))
             throw ExitCode.failure

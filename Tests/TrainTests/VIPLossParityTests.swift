@@ -67,6 +67,7 @@ import _TestSupport
         let script = Self.repository.appendingPathComponent("tools/torch/check_parity.py").path
         let run = try runProcess("python3", [script, step.path, exported.path, "1e-4"])
         #expect(run.status == 0, "PyTorch loss differs: \(run.stdout) \(run.stderr)")
+        print("VIP loss parity: \(run.stdout)", terminator: "")
         // The checker must notice a different loss.
         var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: step)) as? [String: Any])
         json["loss"] = loss + 0.01

@@ -4,7 +4,9 @@
 mesh left unseen), and a prediction folder of 40 box-shaped masks over the scene's points.
 
 usage: gen_transfer_bench.py OUT [--vertices 150000] [--points 200000] [--seed 0]
-Writes OUT/mesh.ply, OUT/scene/ (scene.json + coord.npy), OUT/pred/ (scene.txt + pred_mask/).
+Writes OUT/mesh.ply, OUT/scene/ (scene.json + coord.npy), OUT/pred/ (scene.txt + pred_mask/), and the same mesh
+as a ScanNet scan for `import scannet-gt`: OUT/scans/scene0000_00/ (`_vh_clean_2.ply`, `segs.json` with 20 x 20-vertex
+segments, `aggregation.json` with 60 objects) and OUT/labels.tsv.
 """
 import argparse
 import json
@@ -63,6 +65,26 @@ def main():
         lines.append(f"pred_mask/scene_{k}.txt {2 + k % 5} {rng.uniform(0.3, 1):.6f}")
     with open(os.path.join(pred, "scene.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
+    scan = os.path.join(a.out, "scans", "scene0000_00")
+    os.makedirs(scan, exist_ok=True)
+    with open(os.path.join(a.out, "mesh.ply"), "rb") as f:
+        mesh_bytes = f.read()
+    with open(os.path.join(scan, "scene0000_00_vh_clean_2.ply"), "wb") as f:
+        f.write(mesh_bytes)
+    rows, cols = np.divmod(np.arange(width * height), width)
+    seg = (rows // 20) * ((width + 19) // 20) + cols // 20
+    with open(os.path.join(scan, "scene0000_00_vh_clean_2.0.010000.segs.json"), "w") as f:
+        json.dump({"sceneId": "scene0000_00", "segIndices": seg.tolist()}, f)
+    names = ["chair", "table", "door", "cabinet", "bed", "wall", "floor", "unknown thing"]
+    segments = rng.permutation(int(seg.max()) + 1)
+    groups = [{"id": k, "objectId": k, "label": names[k % len(names)], "segments": segments[3 * k:3 * k + 3].tolist()}
+              for k in range(60)]
+    with open(os.path.join(scan, "scene0000_00.aggregation.json"), "w") as f:
+        json.dump({"sceneId": "scannet.scene0000_00", "segGroups": groups}, f)
+    with open(os.path.join(a.out, "labels.tsv"), "w") as f:
+        f.write("id\traw_category\tcategory\tcount\tnyu40id\n1\twall\twall\t1\t1\n2\tchair\tchair\t1\t5\n"
+                "3\tfloor\tfloor\t1\t2\n4\ttable\ttable\t1\t7\n5\tdoor\tdoor\t1\t8\n7\tcabinet\tcabinet\t1\t3\n"
+                "11\tbed\tbed\t1\t4\n")
     print(f"{a.out}: mesh {len(v)} vertices / {len(faces)} faces, scene {len(p)} points, 40 masks")
 
 

@@ -106,3 +106,9 @@ def box_target(coord, segment, superpoints):
     points = coord[mask]
     lo, hi = points.min(0).values, points.max(0).values
     return (lo + hi) / 2, ((hi - lo) / extent).clamp(1e-3, 1 - 1e-3)
+
+
+def collate_scenes(batch):
+    """Scenes differ in size: a DataLoader batch is the plain list of scene dicts
+    (`DataLoader(OVSeg3RScenes(root), batch_size=4, collate_fn=collate_scenes)`)."""
+    return list(batch)
