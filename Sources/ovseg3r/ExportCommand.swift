@@ -49,6 +49,14 @@ struct ExportPointceptCommand: ParsableCommand {
             FileHandle.standardError.write(Data("ovseg3r export pointcept: error: no scene folders (scene.json) in \(scenes.joined(separator: ", "))\n".utf8))
             throw ExitCode.failure
         }
+        var seen: [String: URL] = [:]
+        for folder in folders {
+            if let other = seen.updateValue(folder, forKey: folder.lastPathComponent) {
+                FileHandle.standardError.write(Data(("ovseg3r export pointcept: error: \(other.path) and \(folder.path) have the same "
+                    + "scene name \(folder.lastPathComponent); export them to different --out folders\n").utf8))
+                throw ExitCode.failure
+            }
+        }
         let outURL = URL(fileURLWithPath: out)
         let options = PointceptExportOptions(superpointArray: superpoints, features: !noFeatures)
         let bar = ProgressBar("export", unit: "scenes")

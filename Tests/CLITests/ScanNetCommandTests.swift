@@ -100,5 +100,11 @@ import Testing
         #expect(semantic[0] == 2 && semantic[450] == -1)
         #expect(segment[0] == 0 && segment[599] == 5)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("export.json").path))
+        // Two scene folders of one name would overwrite each other: refused.
+        let other = dir.file("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: gt.appendingPathComponent(Fixture.scene), to: other.appendingPathComponent(Fixture.scene))
+        let clash = try cli.run(["export", "pointcept", gt.path, other.path, "--out", dir.file("clash").path])
+        #expect(clash.status != 0 && clash.stderr.contains("same scene name"))
     }
 }

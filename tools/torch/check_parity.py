@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ovseg3r_dataset import box_target, load_scene, scene_targets  # noqa: E402
-from vip_loss import LossWeights, SupervisionSet, Target, view_set, vip_loss  # noqa: E402
+from vip_loss import LossWeights, SupervisionSet, Target, set_loss, view_set, vip_loss  # noqa: E402
 
 
 def build_sets(scene, step):
@@ -58,8 +58,11 @@ def main(step_path, scene_folder, tolerance=1e-4):
     weights = LossWeights(w["classification"], w["maskBCE"], w["maskDice"], w["center"], w["size"], w["noObject"])
     loss = float(vip_loss(predictions, seeds, sets, weights))
     diff = abs(loss - step["loss"])
+    last = predictions[-1]
+    matches = sum(set_loss(last["class_logits"], last["mask_logits"], last["centers"], last["sizes"], seeds, s, weights)[1]
+                  for s in sets)
     print(f"swift={step['loss']:.7f} torch={loss:.7f} diff={diff:.2e} sets={len(sets)} "
-          f"views={sum(1 for s in sets if s.kind == 'view')}")
+          f"views={sum(1 for s in sets if s.kind == 'view')} layers={len(predictions)} matches(last layer)={matches}")
     return 0 if diff <= tolerance else 1
 
 
