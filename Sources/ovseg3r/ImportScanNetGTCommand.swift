@@ -33,7 +33,8 @@ struct ImportScanNetGTCommand: ParsableCommand {
           an aggregation object naming a segment no vertex has: an error naming the object (the export script \
         crashes, preprocess_scannet200.py silently ignores it). A segs.json whose length differs from the mesh's \
         vertex count is an error naming both files.
-        Nothing is written for a scan until all of it was read and checked; each file is renamed into place.
+        Nothing is written for a scan until all of it was read and checked; each file is renamed into place. \
+        `train` reads ScanNet200 ids from scene folders: import with --benchmark scannet200 to train on GT/<scene>/.
         """)
 
     @Argument(help: "ScanNet scan folder(s), e.g. scans/scene0011_00.")
