@@ -8,6 +8,7 @@ struct ImportCommand: ParsableCommand {
         subcommands: [
             ImportTUMCommand.self,
             ImportScanNetCommand.self,
+            ImportScanNetGTCommand.self,
         ]
     )
 }

@@ -27,6 +27,8 @@ struct OVSeg3R: ParsableCommand {
             PrepareCommand.self,
             ExperimentCommand.self,
             FuseCommand.self,
+            TransferCommand.self,
+            ExportCommand.self,
         ]
     )
 
