@@ -2,10 +2,9 @@ import Foundation
 import SegDINO3D
 import Tensor
 
-/// DITR's distillation pretraining (seed paper "DINO in the Room", /work/shared/seeds is not in the repository; the
-/// method is summarised in ARCHITECTURE.md): the encoder sees geometry and colour only and learns to predict each
-/// point's lifted 2D feature under a cosine loss, so that a model initialised from it (`--init`) carries 2D
-/// knowledge into scenes without images.
+/// DITR's distillation pretraining (the "DINO in the Room" paper): the encoder sees geometry and colour only and
+/// learns to predict each point's lifted 2D feature under a cosine loss, so that a model initialised from it
+/// (`ovseg3r train --init`) carries 2D knowledge into scenes without images.
 extension Trainer {
     /// Forward and backward of the distillation loss on one augmented `scene`; returns `loss` and `distill_cos`
     /// (the mean cosine over the supervised points, higher is better).
