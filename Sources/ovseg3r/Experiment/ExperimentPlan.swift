@@ -15,7 +15,9 @@ import Train
 ///  "compare": [["full", "no-vip"], ["full", "training-free"]],
 ///  "split": "base-novel", "resamples": 1000, "bootstrapSeed": 0}
 /// ```
-/// Relative paths resolve against the plan file's folder.
+/// Relative paths resolve against the plan file's folder. An arm may start its encoder from an earlier train arm's
+/// run of the same seed (`"initFrom": "ditr-distill"`, passed as `ovseg3r train --init`); its jobs wait for that
+/// arm's (see `tools/benchmark/plan-backbone.json`).
 struct ExperimentPlan {
     /// How an arm makes its predictions.
     enum ArmKind: String, CaseIterable {
