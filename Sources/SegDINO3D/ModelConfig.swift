@@ -32,6 +32,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Initial box size, in scene-normalised units (published: 0.5).
     public var initialBoxSize: Double = 0.5
 
+    /// The point encoder: the per-point MLP (`mlp`) or the sparse-convolution UNet (`sparseUNet`).
+    public var encoder: EncoderKind = .mlp
+    /// Voxel size, levels and widths of the sparse UNet (read when `encoder` is `sparseUNet`).
+    public var unet = SparseUNetConfig()
+
     public init() {}
 
     /// Throws `invalidConfiguration` naming the first bad field.
@@ -52,8 +57,48 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         guard logitScale >= 1, logitScale <= maxLogitScale else {
             throw .invalidConfiguration(field: "logitScale", value: String(logitScale), reason: "must lie in [1, maxLogitScale = \(maxLogitScale)]")
         }
+        if encoder == .sparseUNet { try unet.validate() }
         guard initialBoxSize > 0, initialBoxSize < 1 else {
             throw .invalidConfiguration(field: "initialBoxSize", value: String(initialBoxSize), reason: "must lie in (0, 1)")
+        }
+    }
+}
+
+/// The point encoders a model can be built with.
+public enum EncoderKind: String, Codable, Sendable, CaseIterable {
+    /// `SuperpointEncoder`: a per-point MLP (design.md §4).
+    case mlp
+    /// `SparseUNetEncoder`: a residual sparse-convolution UNet over voxels, as the published SegDINO3D backbone.
+    case sparseUNet
+}
+
+/// The sparse UNet's shape (the published backbone is MinkowskiEngine's Res16UNet34C at 2 cm; this default trains on
+/// 2 CPU cores).
+public struct SparseUNetConfig: Codable, Sendable, Equatable {
+    /// Voxel edge, metres.
+    public var voxelSize: Double = 0.04
+    /// Channels of each level, finest first; each further level halves the resolution.
+    public var widths: [Int] = [32, 64, 96, 128]
+    /// Residual blocks per level on the way down and on the way up.
+    public var blocksPerLevel: Int = 1
+    /// More occupied voxels than this is an error (`unet.voxelSize` too small for the scene).
+    public var maxVoxels: Int = 400_000
+
+    public init() {}
+
+    /// Throws `invalidConfiguration` naming the first bad field.
+    public func validate() throws(SegDINO3DError) {
+        guard voxelSize > 0, voxelSize.isFinite else {
+            throw .invalidConfiguration(field: "unet.voxelSize", value: String(voxelSize), reason: "must be > 0 metres")
+        }
+        guard !widths.isEmpty, widths.allSatisfy({ $0 >= 1 }) else {
+            throw .invalidConfiguration(field: "unet.widths", value: "\(widths)", reason: "need at least one level, each ≥ 1 channel")
+        }
+        guard blocksPerLevel >= 1 else {
+            throw .invalidConfiguration(field: "unet.blocksPerLevel", value: String(blocksPerLevel), reason: "must be ≥ 1")
+        }
+        guard maxVoxels >= 1 else {
+            throw .invalidConfiguration(field: "unet.maxVoxels", value: String(maxVoxels), reason: "must be ≥ 1")
         }
     }
 }

@@ -1,10 +1,14 @@
 import Tensor
 
-/// The backbone: anything that turns a scene into one feature row per superpoint. The CPU default is
-/// `SuperpointEncoder`; a sparse-conv UNet (as in the published model) would plug in here.
+/// The backbone: anything that turns a scene into one feature row per point and per superpoint. The CPU default is
+/// `SuperpointEncoder` (a per-point MLP); `SparseUNetEncoder` is the sparse-convolution UNet of the published model.
 public protocol PointEncoder: Module {
+    /// Width of `pointFeatures`' rows.
+    var pointFeatureWidth: Int { get }
+    /// Per-point features `[N, pointFeatureWidth]` (what DITR's distillation head reads).
+    func pointFeatures(_ input: ModelInput, geometry: SceneGeometry, tape: Tape) throws(SegDINO3DError) -> Var
     /// Superpoint features `[S, width]` for `input` (S = `input.superpointCount`).
-    func encode(_ input: ModelInput, geometry: SceneGeometry, tape: Tape) -> Var
+    func encode(_ input: ModelInput, geometry: SceneGeometry, tape: Tape) throws(SegDINO3DError) -> Var
 }
 
 /// Positions shared by the encoder and the decoder: superpoint centres and the scene box.
@@ -82,33 +86,47 @@ public final class SuperpointEncoder: PointEncoder {
             + blocks.enumerated().flatMap { prefixed("blocks.\($0.offset)", $0.element) }
     }
 
-    /// Per-point input rows `[N, 9 + C]`: normalised xyz, rgb, normal, 2D feature (zeros when absent).
-    func pointRows(_ input: ModelInput, geometry: SceneGeometry) -> Tensor {
-        let n = input.pointCount, c = config.feature2DWidth, w = 9 + c
-        let xyz = geometry.normalized(input.coords)
-        var rows = [Float](repeating: 0, count: n * w)
-        for i in 0..<n {
-            for a in 0..<3 {
-                rows[i * w + a] = xyz[i * 3 + a] * 2 - 1
-                rows[i * w + 3 + a] = input.colors[i * 3 + a] * 2 - 1
-                rows[i * w + 6 + a] = input.normals[i * 3 + a]
-            }
-            if !input.features2D.isEmpty { for k in 0..<c { rows[i * w + 9 + k] = input.features2D[i * c + k] } }
-        }
-        return (try? Tensor(rows, shape: [n, w])) ?? Tensor.zeros([n, w])
+    public var pointFeatureWidth: Int { config.pointHidden }
+
+    public func pointFeatures(_ input: ModelInput, geometry: SceneGeometry, tape: Tape) -> Var {
+        pointMLP(tape.constant(pointInputRows(input, geometry: geometry, feature2DWidth: config.feature2DWidth))).relu()
     }
 
     public func encode(_ input: ModelInput, geometry: SceneGeometry, tape: Tape) -> Var {
-        let h = pointMLP(tape.constant(pointRows(input, geometry: geometry))).relu()
-        let s = input.superpointCount
-        let pooled = Var.concat([h.scatterMean(segments: input.superpoints, segmentCount: s),
-                                 h.scatterMax(segments: input.superpoints, segmentCount: s)], axis: 1)
-        var x = poolProjection(pooled)
-        let pe = tape.constant(encoding(Tensor.from(geometry.normalized(geometry.superpointCenters), rows: s, cols: 3)))
-        let position = positionProjection(pe)
-        for b in blocks { x = b(x, position: position) }
-        return x
+        poolAndAttend(pointFeatures(input, geometry: geometry, tape: tape), input: input, geometry: geometry,
+                      poolProjection: poolProjection, positionProjection: positionProjection, blocks: blocks, encoding: encoding)
     }
+}
+
+/// Per-point input rows `[N, 9 + C]`: normalised xyz, rgb, normal, 2D feature (zeros when absent). The lifted 2D
+/// features enter every encoder here (DITR's injection).
+func pointInputRows(_ input: ModelInput, geometry: SceneGeometry, feature2DWidth c: Int) -> Tensor {
+    let n = input.pointCount, w = 9 + c
+    let xyz = geometry.normalized(input.coords)
+    var rows = [Float](repeating: 0, count: n * w)
+    for i in 0..<n {
+        for a in 0..<3 {
+            rows[i * w + a] = xyz[i * 3 + a] * 2 - 1
+            rows[i * w + 3 + a] = input.colors[i * 3 + a] * 2 - 1
+            rows[i * w + 6 + a] = input.normals[i * 3 + a]
+        }
+        if !input.features2D.isEmpty { for k in 0..<c { rows[i * w + 9 + k] = input.features2D[i * c + k] } }
+    }
+    return (try? Tensor(rows, shape: [n, w])) ?? Tensor.zeros([n, w])
+}
+
+/// Superpoint pooling of per-point features `h [N, P]` (scatter mean ‖ scatter max), a projection to the model
+/// width, then self-attention blocks over superpoints with a sine encoding of their centres → `[S, width]`.
+func poolAndAttend(_ h: Var, input: ModelInput, geometry: SceneGeometry, poolProjection: Linear, positionProjection: Linear,
+                   blocks: [SelfAttentionBlock], encoding: SinePositionalEncoding3D) -> Var {
+    let s = input.superpointCount
+    let pooled = Var.concat([h.scatterMean(segments: input.superpoints, segmentCount: s),
+                             h.scatterMax(segments: input.superpoints, segmentCount: s)], axis: 1)
+    var x = poolProjection(pooled)
+    let pe = h.tape.constant(encoding(Tensor.from(geometry.normalized(geometry.superpointCenters), rows: s, cols: 3)))
+    let position = positionProjection(pe)
+    for b in blocks { x = b(x, position: position) }
+    return x
 }
 
 extension Tensor {

@@ -15,13 +15,24 @@ public final class SegDINO3DModel: Module {
     /// `Linear(width → semanticClasses + 1)` on the last layer's normalised queries, or nil.
     let semanticHead: Linear?
     let encoding: SinePositionalEncoding3D
+    /// DITR distillation: `Linear(pointFeatureWidth → feature2DWidth)` predicting each point's lifted 2D feature
+    /// from the encoder's point features, or nil (models trained for segmentation).
+    public let distillHead: Linear?
 
-    /// A freshly initialised model; every weight drawn from `rng`.
-    public init(config: ModelConfig, using rng: inout some RandomNumberGenerator) throws(SegDINO3DError) {
+    /// A freshly initialised model; every weight drawn from `rng`. `distillation` adds `distillHead` (its weights are
+    /// drawn last, so the other weights are those of the same seed without it).
+    public init(config: ModelConfig, distillation: Bool = false, using rng: inout some RandomNumberGenerator) throws(SegDINO3DError) {
         try config.validate()
+        if distillation, config.feature2DWidth < 1 {
+            throw .invalidConfiguration(field: "feature2DWidth", value: String(config.feature2DWidth),
+                                        reason: "distillation predicts the lifted 2D features, so it needs a width ≥ 1")
+        }
         self.config = config
         let d = config.width
-        encoder = SuperpointEncoder(config: config, using: &rng)
+        switch config.encoder {
+        case .mlp: encoder = SuperpointEncoder(config: config, using: &rng)
+        case .sparseUNet: encoder = SparseUNetEncoder(config: config, using: &rng)
+        }
         inputProjection = Linear(d, d, using: &rng); inputNorm = LayerNorm(d)
         maskFeatures = MLP(widths: [d, d, d], using: &rng)
         queryProjection = MLP(widths: [d, d, d], using: &rng)
@@ -35,6 +46,17 @@ public final class SegDINO3DModel: Module {
         layers = ls
         head = PredictionHead(config: config, using: &rng)
         semanticHead = config.semanticClasses > 0 ? Linear(d, config.semanticClasses + 1, using: &rng) : nil
+        distillHead = distillation ? Linear(encoder.pointFeatureWidth, config.feature2DWidth, using: &rng) : nil
+    }
+
+    /// DITR distillation's prediction of the lifted 2D features, `[N, feature2DWidth]`, from geometry and colour
+    /// (`input.features2D` should be empty: the target must not be an input). Throws if the model has no head.
+    public func predictFeatures2D(_ input: ModelInput, tape: Tape) throws(SegDINO3DError) -> Var {
+        guard let distillHead else {
+            throw .invalidConfiguration(field: "distillHead", value: "none", reason: "the model was not built for distillation")
+        }
+        try input.validate(config)
+        return distillHead(try encoder.pointFeatures(input, geometry: SceneGeometry(input), tape: tape))
     }
 
     public var namedParameters: [(name: String, parameter: Parameter)] {
@@ -42,7 +64,7 @@ public final class SegDINO3DModel: Module {
             + prefixed("mask_feats", maskFeatures) + prefixed("query_proj", queryProjection)
             + prefixed("ref_point_head", referencePointHead) + (objectProjection.map { prefixed("object_proj", $0) } ?? [])
             + layers.enumerated().flatMap { prefixed("decoder.\($0.offset)", $0.element) } + prefixed("head", head)
-            + (semanticHead.map { prefixed("semantic_head", $0) } ?? [])
+            + (semanticHead.map { prefixed("semantic_head", $0) } ?? []) + (distillHead.map { prefixed("distill_head", $0) } ?? [])
     }
 
     /// Every prediction set, first (pre-decoder) to last (final). Throws if `input` does not fit the config.
@@ -50,7 +72,7 @@ public final class SegDINO3DModel: Module {
         try input.validate(config)
         let geometry = SceneGeometry(input)
         let qn = input.querySeeds.count
-        let features = encoder.encode(input, geometry: geometry, tape: tape)
+        let features = try encoder.encode(input, geometry: geometry, tape: tape)
         let instance = inputProjection(features).relu()
         let masks = maskFeatures(features)
         let context = makeContext(input, geometry: geometry, instance: inputNorm(instance), tape: tape)

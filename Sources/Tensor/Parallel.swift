@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// How many threads the tensor kernels may use outside BLAS (which stays at one thread, see `setBLASThreads`).
@@ -12,6 +13,15 @@ public enum TensorThreads {
     public static var workers: Int {
         get { storedWorkers.load(ordering: .relaxed) }
         set { storedWorkers.store(Swift.max(1, newValue), ordering: .relaxed) }
+    }
+
+    private static let storedSparseWorkers = Atomic<Int>(Swift.min(2, Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)))
+
+    /// Worker threads of the sparse convolutions (≥ 1; default both cores of the 2-vCPU machine). Each worker
+    /// owns a range of output rows, so the result does not depend on this number (see `Var.sparseConvolution`).
+    public static var sparseWorkers: Int {
+        get { storedSparseWorkers.load(ordering: .relaxed) }
+        set { storedSparseWorkers.store(Swift.max(1, newValue), ordering: .relaxed) }
     }
 }
 

@@ -13,4 +13,12 @@ public enum TensorError: Error, Equatable {
     case missingTensor(name: String, path: String)
     /// A safetensors dtype this library does not read (it reads F32, F16, BF16, F64).
     case unsupportedDType(name: String, dtype: String, path: String)
+    /// A sparse voxel set would be empty (no point inside the crop): `field` names what was voxelised.
+    case emptyVoxelSet(field: String)
+    /// Voxelising gave more voxels than the configured cap `field` allows.
+    case tooManyVoxels(field: String, voxels: Int, cap: Int)
+    /// A voxel coordinate lies outside the ±2²⁰ range the voxel hash packs (`field` names the input, `index` the point).
+    case voxelCoordinateOutOfRange(field: String, index: Int, value: Int)
+    /// A sparse convolution got features or weights whose channel counts do not fit.
+    case channelMismatch(op: String, expected: Int, actual: Int)
 }

@@ -43,7 +43,8 @@ public enum Checkpoint {
         let final = run.appendingPathComponent(name), temp = run.appendingPathComponent(".tmp-" + name)
         try? fm.removeItem(at: temp)
         try fm.createDirectory(at: temp, withIntermediateDirectories: true)
-        try model.saveParameters(to: temp.appendingPathComponent("model.safetensors").path, metadata: ["step": String(state.step)])
+        try model.saveParameters(to: temp.appendingPathComponent("model.safetensors").path, metadata: ["step": String(state.step), "encoder": state.config.model.encoder.rawValue,
+                                                                                                             "objective": state.config.objective.rawValue])
         try optimizer.saveState(to: temp.appendingPathComponent("optimizer.safetensors").path)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -107,7 +108,7 @@ public enum Checkpoint {
     public static func loadModel(from folder: URL) throws -> (model: SegDINO3DModel, state: TrainState) {
         let st = try state(at: folder)
         var rng = SeededGenerator(seed: 0)
-        let model = try SegDINO3DModel(config: st.config.model, using: &rng)
+        let model = try SegDINO3DModel(config: st.config.model, distillation: st.config.objective == .distill2D, using: &rng)
         try model.loadParameters(from: folder.appendingPathComponent("model.safetensors").path)
         return (model, st)
     }

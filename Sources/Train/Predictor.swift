@@ -15,6 +15,9 @@ public struct PredictOptions: Sendable {
     public var classes: ClassCatalog = .scanNet200Instances()
     public var postProcess = PostProcessOptions()
     public var embeddings: TextEmbeddings
+    /// Withhold the lifted 2D features and 2D objects even if the model was trained with them (DITR's "no images at
+    /// test time" rows); when false, the training config's `features2D` decides.
+    public var withholdFeatures2D = false
 
     public init(checkpoint: URL, scenes: [URL], out: URL, embeddings: TextEmbeddings) {
         self.checkpoint = checkpoint
@@ -53,7 +56,7 @@ public enum Predictor {
         for folder in options.scenes.flatMap(SceneList.folders) {
             let scene = try TrainScene.load(folder, superpointArray: spArray, baseClasses: nil)
             let instances = try predict(scene: scene, model: model, text: text, names: names, post: options.postProcess,
-                                        features2D: state.config.features2D).map {
+                                        features2D: state.config.features2D && !options.withholdFeatures2D).map {
                 PredictedInstance(className: $0.className, labelID: options.classes.entry(named: $0.className)?.id ?? 0,
                                   score: $0.score, points: $0.points)
             }

@@ -96,6 +96,10 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var keepCheckpointEvery: Int = 0
     /// Loss weights (method §5): class, mask BCE, mask Dice, centre L1, size L1; no-object class weight.
     public var weights = LossWeights()
+    /// What the run learns: instance segmentation, or DITR's distillation pretraining (`distill2D`: the encoder
+    /// predicts each point's lifted 2D feature from geometry and colour under a cosine loss; `feat2d` is the target,
+    /// never an input).
+    public var objective: TrainObjective = .segmentation
 
     public init() {}
 
@@ -163,10 +167,22 @@ public struct TrainConfig: Codable, Sendable, Equatable {
             throw .invalidConfiguration(field: "augment.elastic", value: "p \(e.probability), granularity \(e.granularity), magnitude \(e.magnitude), voxel \(e.voxelSize)",
                                         reason: "need p in [0, 1], one magnitude ≥ 0 per granularity > 0, voxelSize > 0")
         }
+        if objective == .distill2D, model.feature2DWidth < 1 {
+            throw .invalidConfiguration(field: "model.feature2DWidth", value: String(model.feature2DWidth),
+                                        reason: "objective distill2D predicts the lifted 2D features, so it needs their width (≥ 1)")
+        }
         guard augment.scaleRange.count == 2, augment.scaleRange[0] > 0, augment.scaleRange[0] <= augment.scaleRange[1] else {
             throw .invalidConfiguration(field: "augment.scaleRange", value: "\(augment.scaleRange)", reason: "must be [low, high], 0 < low ≤ high")
         }
     }
+}
+
+/// What a training run optimises.
+public enum TrainObjective: String, Codable, Sendable, CaseIterable {
+    /// Instance segmentation (the losses of method §5).
+    case segmentation
+    /// DITR distillation: 1 − cos(predicted, lifted 2D feature) averaged over the points some view saw.
+    case distill2D
 }
 
 /// Weights of the matching cost and of the loss (method §5; the same five weights for both).

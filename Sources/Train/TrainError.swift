@@ -20,6 +20,8 @@ public enum TrainError: Error, CustomStringConvertible {
     case incompatibleCheckpoint(path: String, formatVersion: Int?, expected: Int)
     /// `--resume` with a model configuration that differs from the run's (its weights would not fit).
     case resumeModelMismatch(run: String, field: String, stored: String, given: String)
+    /// `--init CKPT` whose encoder does not fit the configured one (its weights would not load).
+    case initModelMismatch(checkpoint: String, field: String, stored: String, given: String)
     /// `--resume` from a checkpoint whose format cannot continue the run exactly (format 2 kept one RNG stream).
     case cannotResume(path: String, formatVersion: Int, reason: String)
     /// The ranks' exchanged data could not be read back.
@@ -46,6 +48,8 @@ public enum TrainError: Error, CustomStringConvertible {
         case let .resumeModelMismatch(run, field, stored, given):
             return "train: cannot resume \(run): \(field) is \(given) but the run was trained with \(stored); "
                 + "the stored weights only fit the stored model (start a new run, or drop the change)"
+        case let .initModelMismatch(checkpoint, field, stored, given):
+            return "train: cannot initialise from \(checkpoint): \(field) is \(given) in this config but \(stored) in the checkpoint"
         case let .cannotResume(path, version, reason):
             return "train: cannot resume from \(path) (checkpoint format \(version)): \(reason)"
         case let .badExchange(reason): return "train: data exchanged between ranks is unreadable: \(reason)"

@@ -60,6 +60,7 @@ extension Trainer {
         let index = rng.nextIndex(below: scenes.count)
         var scene = scenes[index].transformed(SceneTransform.random(c.augment, using: &rng))
         if c.augment.enabled { scene = scene.elasticallyDistorted(c.augment.elastic, using: &rng) }
+        if c.objective == .distill2D { return try distillGradient(scene) }
         let seeds = sampleQueries(count: scene.superpointCount, using: &rng)
         let batch = try StepBatch.make(scene: scene, seeds: seeds, useViews: viewScenes.contains(index), config: c,
                                        embeddings: options.embeddings, rng: &rng)

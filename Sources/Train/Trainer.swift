@@ -20,6 +20,9 @@ public struct TrainOptions: Sendable {
     public var embeddings: TextEmbeddings
     /// With several ranks: compare the ranks' parameter checksums every this many steps (and at the end).
     public var checksumEvery = 50
+    /// A checkpoint (folder or run) whose encoder weights start a new run (DITR: a distilled backbone); ignored when
+    /// resuming from a checkpoint of this run.
+    public var initCheckpoint: URL?
     /// Test hook: throw `injectedFailure` on this rank when it starts this step (1-based).
     public var failAt: (rank: Int, step: Int)?
 
@@ -83,7 +86,7 @@ public final class Trainer {
         let nView = Int((c.supervision.reconstructedFraction * Double(scenes.count)).rounded())
         viewScenes = Set(0..<nView)
         var initRNG = SeededGenerator(seed: options.seed)
-        model = try SegDINO3DModel(config: c.model, using: &initRNG)
+        model = try SegDINO3DModel(config: c.model, distillation: c.objective == .distill2D, using: &initRNG)
         optimizer = Optimizer(AdamW(weightDecay: c.weightDecay))
         schedule = PolyLR(base: c.learningRate, totalSteps: c.steps, power: c.polyPower)
         layout = GradientLayout(model.parameters)
@@ -96,7 +99,7 @@ public final class Trainer {
                     + "start a new run, or predict from this checkpoint")
             }
             let stored = options.run.appendingPathComponent("config.json")
-            configChanges = ConfigChange.between(stored: (try? Data(contentsOf: stored)) ?? state.config.jsonData(), given: c)
+            configChanges = ConfigChange.between(stored: Self.overDefaults((try? Data(contentsOf: stored)) ?? state.config.jsonData()), given: c)
             if let shape = configChanges.first(where: { $0.field.hasPrefix("model.") }) {
                 // A different model cannot take the stored weights; say which field rather than which tensor.
                 throw TrainError.resumeModelMismatch(run: options.run.path, field: shape.field, stored: shape.stored, given: shape.given)
@@ -105,8 +108,19 @@ public final class Trainer {
             try optimizer.loadState(from: folder.appendingPathComponent("optimizer.safetensors").path, parameters: model.namedParameters)
             seed = storedSeed
             step = state.step
+        } else if let initCheckpoint = options.initCheckpoint {
+            try EncoderInit.load(from: initCheckpoint, into: model, config: c.model)
         }
         if isLead { try options.config.jsonData().write(to: options.run.appendingPathComponent("config.json"), options: .atomic) }
+    }
+
+    /// A stored config.json read over today's defaults, so keys added since (e.g. `model.encoder`) do not count as
+    /// changes on resume.
+    static func overDefaults(_ data: Data) -> Data {
+        guard let stored = try? JSONSerialization.jsonObject(with: data),
+              let defaults = try? JSONSerialization.jsonObject(with: TrainConfig().jsonData()),
+              let merged = try? JSONSerialization.data(withJSONObject: TrainConfig.merge(defaults, stored)) else { return data }
+        return merged
     }
 
     /// Runs the remaining steps (up to `stopAfter`), logging each and checkpointing every `checkpointEvery`.

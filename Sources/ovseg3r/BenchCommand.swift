@@ -9,6 +9,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchIOCommand.self,
             BenchTensorCommand.self,
+            BenchSparseCommand.self,
         ]
     )
 }

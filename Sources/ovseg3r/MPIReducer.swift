@@ -27,6 +27,7 @@ enum TrainLaunch {
         let group = try MPIProcessGroup()
         setBLASThreads(1)
         TensorThreads.workers = 1
+        TensorThreads.sparseWorkers = 1
         return .ranks(group)
     }
 

@@ -18,12 +18,18 @@ struct PredictCommand: ParsableCommand {
     var classes: String?
     @OptionGroup var embeddings: EmbeddingOptions
     @OptionGroup var post: PostProcessArguments
+    @Flag(name: .customLong("no-features2d"), help: """
+        Withhold the scenes' lifted 2D features and 2D objects (as for scenes without images), even if the model \
+        was trained with them.
+        """)
+    var noFeatures2D = false
 
     func run() throws {
         var o = PredictOptions(checkpoint: checkpoint.url, scenes: scene.map { URL(fileURLWithPath: $0) },
                                out: URL(fileURLWithPath: out), embeddings: try embeddings.load())
         if let classes { o.classes = try ClassCatalog.load(from: URL(fileURLWithPath: classes)) }
         o.postProcess = post.options
+        o.withholdFeatures2D = noFeatures2D
         let r = try Predictor.run(o)
         for name in r.scenes.keys.sorted() { print("\(name): \(r.scenes[name]?.count ?? 0) instances") }
         print(String(format: "wrote %@ in %.2f s", out, r.seconds))

@@ -40,6 +40,13 @@ struct TrainCommand: ParsableCommand {
     var failAt: String?
     @Option(name: .long, help: "Text embeddings stem (default data/text_embeddings or $OVSEG3R_TEXT_EMBEDDINGS).")
     var embeddings: String?
+    @Option(name: .customLong("init"), help: """
+        Start the encoder from this checkpoint (folder or run), e.g. a run with "objective": "distill2D" (DITR \
+        pretraining); its encoder fields (model.encoder, model.unet.widths, …) must match this config.
+        """)
+    var initFrom: String?
+    @Flag(name: .long, help: "Shortcut for config \"objective\": \"distill2D\": pretrain the encoder to predict the lifted 2D features.")
+    var distill = false
     @Flag(name: .long, help: "Print the effective config as JSON and exit.")
     var printConfig = false
     @OptionGroup var textModel: TextModelArguments
@@ -51,6 +58,7 @@ struct TrainCommand: ParsableCommand {
         var c = try config.map { try TrainConfig.load(from: URL(fileURLWithPath: $0), over: base) } ?? base
         if let steps { c.steps = steps }
         if let scenesPerStep { c.scenesPerStep = scenesPerStep }
+        if distill { c.objective = .distill2D }
         try c.validate()
         if printConfig {
             print(String(decoding: c.jsonData(), as: UTF8.self))
@@ -69,6 +77,7 @@ struct TrainCommand: ParsableCommand {
         var o = TrainOptions(data: URL(fileURLWithPath: data), run: URL(fileURLWithPath: out), config: c, embeddings: table)
         o.seed = seed
         o.resume = resume
+        o.initCheckpoint = initFrom.map { URL(fileURLWithPath: $0) }
         if let failAt {
             let parts = failAt.split(separator: ":").compactMap { Int($0) }
             guard parts.count == 2 else { throw ValidationError("--fail-at takes RANK:STEP, got \(failAt)") }

@@ -89,6 +89,9 @@ import Testing
             ("seeds", good.merging(["seeds": [Int]()]) { $1 }),
             ("arms[0].config", good.merging(["arms": [["name": "full", "config": ["learningRate": "fast"]]]]) { $1 }),
             ("compare[0]", good.merging(["compare": [["full", "nobody"]]]) { $1 }),
+            // initFrom must name an earlier train arm (here a later one).
+            ("arms[0].initFrom", good.merging(["arms": [["name": "full", "initFrom": "pre"], ["name": "pre"]]]) { $1 }),
+            ("unet.widths", good.merging(["arms": [["name": "full", "config": ["model": ["encoder": "sparseUNet", "unet": ["widths": [Int]()]]]]]]) { $1 }),
         ]
         for (field, object) in cases {
             let out = scratch.file("out-\(field)")

@@ -101,7 +101,7 @@ let gradCases: [OpCase] = [
 extension TensorTestSuite {
     @Suite struct GradCheck {
         /// Analytic gradients from the tape against central differences (h = 1e-6) in float64.
-        @Test(arguments: gradCases)
+        @Test(arguments: gradCases + sparseGradCases)
         func matchesFiniteDifferences(_ op: OpCase) throws {
             var rng = SeededGenerator(seed: 1234)
             let params = op.shapes.map { shape in

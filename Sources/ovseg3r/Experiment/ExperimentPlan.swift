@@ -15,7 +15,9 @@ import Train
 ///  "compare": [["full", "no-vip"], ["full", "training-free"]],
 ///  "split": "base-novel", "resamples": 1000, "bootstrapSeed": 0}
 /// ```
-/// Relative paths resolve against the plan file's folder.
+/// Relative paths resolve against the plan file's folder. An arm may start its encoder from an earlier train arm's
+/// run of the same seed (`"initFrom": "ditr-distill"`, passed as `ovseg3r train --init`); its jobs wait for that
+/// arm's (see `tools/benchmark/plan-backbone.json`).
 struct ExperimentPlan {
     /// How an arm makes its predictions.
     enum ArmKind: String, CaseIterable {
@@ -35,6 +37,9 @@ struct ExperimentPlan {
         var seeds: [UInt64]
         /// Extra arguments of `ovseg3r predict` (train arms) or `ovseg3r fuse` (fuse arms).
         var arguments: [String]
+        /// An earlier train arm whose run (same seed) starts this arm's encoder (`ovseg3r train --init`), e.g. a
+        /// DITR distillation arm; this arm's jobs wait for that arm's.
+        var initFrom: String?
     }
 
     var train: URL
@@ -54,7 +59,7 @@ struct ExperimentPlan {
 
     static let planKeys: Set<String> = ["train", "test", "steps", "curvePoints", "seeds", "config", "arms", "compare",
                                         "split", "resamples", "bootstrapSeed", "launcher", "predict"]
-    static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments"]
+    static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments", "initFrom"]
 
     /// Reads and checks a plan; throws `ExperimentError.invalidPlan` naming the field.
     static func load(_ url: URL) throws -> ExperimentPlan {
@@ -136,7 +141,14 @@ struct ExperimentPlan {
             let armSeeds = kind == .fuse ? [0] : try seeds(a["seeds"] ?? planSeeds, "\(at).seeds")
             let armTrain = try a["train"].map { try path($0, "\(at).train") } ?? train
             let arguments = try a["arguments"].map { try strings($0, "\(at).arguments") } ?? (kind == .train ? predict : [])
-            arms.append(Arm(name: name, kind: kind, config: config, train: armTrain, seeds: armSeeds, arguments: arguments))
+            let initFrom = a["initFrom"] as? String
+            if let initFrom {
+                guard kind == .train, let source = arms.first(where: { $0.name == initFrom }), source.kind == .train,
+                      Set(armSeeds).isSubset(of: source.seeds) else {
+                    throw fail("\(at).initFrom", "must name an earlier train arm that has every seed of this arm, got \(initFrom)")
+                }
+            }
+            arms.append(Arm(name: name, kind: kind, config: config, train: armTrain, seeds: armSeeds, arguments: arguments, initFrom: initFrom))
         }
         var compare: [(String, String)] = []
         for (i, pair) in ((o["compare"] as? [Any]) ?? []).enumerated() {

@@ -42,6 +42,7 @@ final class ExperimentRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: [ExperimentJob] = []
     private var failures: [Error] = []
+    private var failedJobs: Set<String> = []
     private var finished = 0
 
     init(plan: ExperimentPlan, out: URL, parallelJobs: Int) {
@@ -77,7 +78,7 @@ final class ExperimentRunner: @unchecked Sendable {
                     say("[\(n)/\(total)] \(job.name): done")
                 } catch {
                     say("\(job.name): FAILED: \(error)")
-                    lock.withLock { failures.append(error) }
+                    lock.withLock { failures.append(error); failedJobs.insert(job.folder.path) }
                 }
             }
         }
@@ -88,8 +89,26 @@ final class ExperimentRunner: @unchecked Sendable {
         return total
     }
 
+    /// The next job whose `initFrom` source is done (or failed: the job then fails naming the missing run);
+    /// waits while only dependent jobs remain.
     private func next() -> ExperimentJob? {
-        lock.withLock { pending.isEmpty ? nil : pending.removeFirst() }
+        while true {
+            let (job, waiting) = lock.withLock { () -> (ExperimentJob?, Bool) in
+                if pending.isEmpty { return (nil, false) }
+                if let i = pending.firstIndex(where: { job in
+                    initSource(job).map { $0.isDone || failedJobs.contains($0.folder.path) } ?? true
+                }) { return (pending.remove(at: i), false) }
+                return (nil, true)
+            }
+            if !waiting { return job }
+            Thread.sleep(forTimeInterval: 2)
+        }
+    }
+
+    /// The job of the same seed in the arm this job's arm initialises from, if any.
+    func initSource(_ job: ExperimentJob) -> ExperimentJob? {
+        guard let source = plan.arms.first(where: { $0.name == job.armName })?.initFrom else { return nil }
+        return ExperimentJob(armName: source, kind: .train, seed: job.seed, folder: ExperimentJob.folder(out: out, arm: source, seed: job.seed))
     }
 
     func say(_ text: String) {
@@ -113,7 +132,8 @@ final class ExperimentRunner: @unchecked Sendable {
                 say("\(job.name): train \(plan.steps) steps\(resume ? " (resuming)" : "")")
                 record.trainSeconds = try child(job, "train", plan.launcher,
                                                 ["train", "--data", arm.train.path, "--out", job.run.path, "--config", config.path,
-                                                 "--seed", "\(job.seed)"] + (resume ? ["--resume"] : []))
+                                                 "--seed", "\(job.seed)"] + (resume ? ["--resume"] : [])
+                                                    + (initSource(job).map { ["--init", $0.run.path] } ?? []))
             }
             var steps = Array(stride(from: plan.curveStep, through: plan.steps, by: plan.curveStep))
             if steps.last != plan.steps { steps.append(plan.steps) }

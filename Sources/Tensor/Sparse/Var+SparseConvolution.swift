@@ -1,0 +1,131 @@
+// Sparse 3D convolution as gather → GEMM per kernel offset → scatter-add, on `TensorThreads.sparseWorkers`
+// threads. Each worker owns a contiguous block of the rows it writes (outputs in the forward pass, inputs in the
+// input-gradient pass, whole offsets in the weight-gradient pass), so no two threads write the same row and every
+// row sums its offsets in the same order (k = 0, 1, …) whatever the number of workers.
+
+/// Per-worker scratch for the gathered rows and the GEMM result, sized for the largest block of pairs.
+private func withScratch<T: TensorScalar, R>(_: T.Type, rows: Int, width: Int, _ body: (UnsafeMutablePointer<T>) -> R) -> R {
+    let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, rows * width))
+    defer { p.deallocate() }
+    return body(p)
+}
+
+/// dst[r] = src[rows[r]] for `count` rows of `width`.
+@inline(__always)
+private func gather<T: TensorScalar>(_ src: UnsafePointer<T>, _ rows: UnsafePointer<Int32>, _ count: Int, width: Int,
+                                     into dst: UnsafeMutablePointer<T>) {
+    for r in 0..<count { (dst + r * width).update(from: src + Int(rows[r]) * width, count: width) }
+}
+
+/// dst[rows[r]] += src[r] for `count` rows of `width`.
+@inline(__always)
+private func scatterAdd<T: TensorScalar>(_ src: UnsafePointer<T>, _ rows: UnsafePointer<Int32>, _ count: Int, width: Int,
+                                         into dst: UnsafeMutablePointer<T>) {
+    for r in 0..<count {
+        let d = dst + Int(rows[r]) * width, s = src + r * width
+        for j in 0..<width { d[j] += s[j] }
+    }
+}
+
+/// For every offset k and pair p of `order` in the owned block of `worker`: owned[p] += (other[p] as a row of
+/// `source`) · op(W_k), where op(W_k) is `[cSource, cOwned]` (W_k, or W_kᵀ when `transposeW`).
+private func accumulateOffsets<T: TensorScalar>(_: T.Type, order: PairOrder, ownedIsOutput: Bool, worker: Int,
+                                                source: UnsafePointer<T>, cSource: Int, weight: UnsafePointer<T>,
+                                                transposeW: Bool, owned: UnsafeMutablePointer<T>, cOwned: Int) {
+    var largest = 0
+    for s in order.splits { largest = max(largest, s[worker + 1] - s[worker]) }
+    guard largest > 0 else { return }
+    withScratch(T.self, rows: largest, width: cSource + cOwned) { scratch in
+        let a = scratch, c = scratch + largest * cSource
+        for k in order.inputs.indices {
+            let lo = order.splits[k][worker], count = order.splits[k][worker + 1] - lo
+            if count == 0 { continue }
+            let from = ownedIsOutput ? order.inputs[k] : order.outputs[k]
+            let to = ownedIsOutput ? order.outputs[k] : order.inputs[k]
+            from.withUnsafeBufferPointer { f in
+                guard let fb = f.baseAddress else { return }
+                gather(source, fb + lo, count, width: cSource, into: a)
+            }
+            // W_k is [cIn, cOut] row-major; the forward pass multiplies by W_k, the input gradient by W_kᵀ.
+            T.gemm(transA: false, transB: transposeW, m: count, n: cOwned, k: cSource, alpha: 1,
+                   a: a, lda: cSource, b: weight + k * cSource * cOwned, ldb: transposeW ? cSource : cOwned,
+                   beta: 0, c: c, ldc: cOwned)
+            to.withUnsafeBufferPointer { t in
+                guard let tb = t.baseAddress else { return }
+                scatterAdd(c, tb + lo, count, width: cOwned, into: owned)
+            }
+        }
+    }
+}
+
+extension Var {
+    /// Sparse 3D convolution of voxel features `self [inputCount, Cin]` with `weight [K, Cin, Cout]` over the pairs
+    /// of `map`: `y[o] = Σ_k Σ_{(i, o) ∈ pairs_k} x[i]·W_k` → `[outputCount, Cout]` (no bias). Throws
+    /// `channelMismatch` when the shapes do not fit the map or each other.
+    public func sparseConvolution(weight: Var, map: KernelMap) throws(TensorError) -> Var {
+        let x = value, w = weight.value
+        guard x.rank == 2, x.shape[0] == map.inputCount else {
+            throw .shapeMismatch(op: "sparseConvolution(\(map.kind)) features", expected: [map.inputCount, -1], actual: x.shape)
+        }
+        guard w.rank == 3, w.shape[0] == map.kind.offsetCount else {
+            throw .shapeMismatch(op: "sparseConvolution(\(map.kind)) weight", expected: [map.kind.offsetCount, -1, -1], actual: w.shape)
+        }
+        guard w.shape[1] == x.shape[1] else { throw .channelMismatch(op: "sparseConvolution(\(map.kind))", expected: w.shape[1], actual: x.shape[1]) }
+        guard w.dtype == x.dtype else { throw .shapeMismatch(op: "sparseConvolution dtype", expected: x.shape, actual: w.shape) }
+        let cIn = x.shape[1], cOut = w.shape[2], workers = map.workers
+        let y = Tensor.zeros([map.outputCount, cOut], dtype: x.dtype)
+        func fwd<T: TensorScalar>(_ t: T.Type) {
+            let xp = Int(bitPattern: x.pointer(T.self)), wp = Int(bitPattern: w.pointer(T.self)), yp = Int(bitPattern: y.pointer(T.self))
+            parallelWorkers(workers) { worker in
+                guard let src = UnsafePointer<T>(bitPattern: xp), let wt = UnsafePointer<T>(bitPattern: wp),
+                      let out = UnsafeMutablePointer<T>(bitPattern: yp) else { return }
+                accumulateOffsets(t, order: map.byOutput, ownedIsOutput: true, worker: worker, source: src, cSource: cIn,
+                                  weight: wt, transposeW: false, owned: out, cOwned: cOut)
+            }
+        }
+        dispatch(x.dtype, { fwd(Float.self) }, { fwd(Double.self) })
+        let ix = id, iw = weight.id
+        // y_o = Σ_k Σ_{(i,o)∈P_k} x_i W_k, G = ∂L/∂y. Then
+        //   ∂L/∂x_i = Σ_k Σ_{(i,o)∈P_k} G_o W_kᵀ   (the same pairs read from the output side: a transposed convolution),
+        //   ∂L/∂W_k = Σ_{(i,o)∈P_k} x_iᵀ G_o = X_kᵀ G_k with X_k, G_k the rows gathered by the pairs of offset k.
+        return tape.record(y, inputs: [self, weight]) { g, tape in
+            func back<T: TensorScalar>(_ t: T.Type) {
+                let gp = Int(bitPattern: g.pointer(T.self)), xp = Int(bitPattern: x.pointer(T.self))
+                let wp = Int(bitPattern: w.pointer(T.self))
+                if tape.nodes[ix].requiresGrad {
+                    let dx = Tensor.zeros(x.shape, dtype: x.dtype)
+                    let dp = Int(bitPattern: dx.pointer(T.self))
+                    parallelWorkers(workers) { worker in
+                        guard let grad = UnsafePointer<T>(bitPattern: gp), let wt = UnsafePointer<T>(bitPattern: wp),
+                              let out = UnsafeMutablePointer<T>(bitPattern: dp) else { return }
+                        accumulateOffsets(t, order: map.byInput, ownedIsOutput: false, worker: worker, source: grad, cSource: cOut,
+                                          weight: wt, transposeW: true, owned: out, cOwned: cIn)
+                    }
+                    tape.accumulate(ix, dx)
+                }
+                if tape.nodes[iw].requiresGrad {
+                    let dw = Tensor.zeros(w.shape, dtype: w.dtype)
+                    let dp = Int(bitPattern: dw.pointer(T.self))
+                    let order = map.byOutput, offsets = order.inputs.count
+                    parallelWorkers(workers) { worker in
+                        guard let src = UnsafePointer<T>(bitPattern: xp), let grad = UnsafePointer<T>(bitPattern: gp),
+                              let out = UnsafeMutablePointer<T>(bitPattern: dp) else { return }
+                        for k in stride(from: worker, to: offsets, by: workers) {
+                            let count = order.inputs[k].count
+                            if count == 0 { continue }
+                            withScratch(T.self, rows: count, width: cIn + cOut) { a in
+                                let gk = a + count * cIn
+                                order.inputs[k].withUnsafeBufferPointer { if let b = $0.baseAddress { gather(src, b, count, width: cIn, into: a) } }
+                                order.outputs[k].withUnsafeBufferPointer { if let b = $0.baseAddress { gather(grad, b, count, width: cOut, into: gk) } }
+                                T.gemm(transA: true, transB: false, m: cIn, n: cOut, k: count, alpha: 1, a: a, lda: cIn,
+                                       b: gk, ldb: cOut, beta: 0, c: out + k * cIn * cOut, ldc: cOut)
+                            }
+                        }
+                    }
+                    tape.accumulate(iw, dw)
+                }
+            }
+            dispatch(x.dtype, { back(Float.self) }, { back(Double.self) })
+        }
+    }
+}
