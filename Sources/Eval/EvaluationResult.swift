@@ -59,6 +59,8 @@ public struct EvaluationResult: Sendable, Equatable {
     public var sceneCount: Int
     /// The minimum region size used.
     public var minRegionSize: Int
+    /// Ground-truth scenes evaluated without a prediction file (their instances count as missed), sorted.
+    public var scenesWithoutPredictions: [String] = []
 
     /// Summarises an AP table from `InstanceEvaluator.apTable`.
     public init(table: [[Double]], scenes: [SceneMatches], options: EvaluationOptions) {
@@ -95,11 +97,12 @@ public struct EvaluationResult: Sendable, Equatable {
         }
         sceneCount = scenes.count
         minRegionSize = options.minRegionSize
+        scenesWithoutPredictions = scenes.filter(\.withoutPredictionFile).map(\.name).sorted()
     }
 
     /// Memberwise, for decoding and tests.
     public init(ap: Double, ap50: Double, ap25: Double, groups: [GroupScore], classes: [ClassScore],
-                sceneCount: Int, minRegionSize: Int) {
+                sceneCount: Int, minRegionSize: Int, scenesWithoutPredictions: [String] = []) {
         self.ap = ap
         self.ap50 = ap50
         self.ap25 = ap25
@@ -107,6 +110,7 @@ public struct EvaluationResult: Sendable, Equatable {
         self.classes = classes
         self.sceneCount = sceneCount
         self.minRegionSize = minRegionSize
+        self.scenesWithoutPredictions = scenesWithoutPredictions
     }
 
     /// numpy's `nanmean` over the selected cells: NaN when every cell is NaN.
