@@ -6,8 +6,12 @@ import PackageDescription
 
 // MARK: - Build settings shared by the numeric targets
 
-/// Hot numeric kernels run without bounds checks in release builds; debug builds keep every check.
-let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+/// Only the hot numeric kernels run without bounds and overflow checks in release builds: tensor kernels, the
+/// superpoint graph, and the geometry and reconstruction loops (kNN, normals, odometry front end, correspondences),
+/// which BENCHMARKS.md ("-Ounchecked only where it pays") shows need it. Readers and writers (SceneIO), training
+/// and evaluation orchestration, the model, VIP and the executable keep their checks, so a bad index in untrusted
+/// input traps instead of corrupting memory. Debug builds keep every check everywhere.
+let uncheckedKernels: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 let package = Package(
     name: "ovseg3r",
@@ -38,36 +42,36 @@ let package = Package(
 
         // MARK: - The base of both layer stacks (seeded RNG, terminal progress)
 
-        .target(name: "Support", swiftSettings: fastMath),
+        .target(name: "Support"),
 
         // MARK: - Geometry and file formats
 
-        .target(name: "Geometry", dependencies: ["CBridge", "Support"], swiftSettings: fastMath),
-        .target(name: "SceneIO", dependencies: ["Geometry", "CImageCodecs"], swiftSettings: fastMath),
-        .target(name: "SceneSynth", dependencies: ["Geometry", "SceneIO"], swiftSettings: fastMath),
+        .target(name: "Geometry", dependencies: ["CBridge", "Support"], swiftSettings: uncheckedKernels),
+        .target(name: "SceneIO", dependencies: ["Geometry", "CImageCodecs"]),
+        .target(name: "SceneSynth", dependencies: ["Geometry", "SceneIO"]),
 
         // MARK: - Reconstruction
 
-        .target(name: "Recon", dependencies: ["Geometry", "SceneIO", "CBridge"], swiftSettings: fastMath),
+        .target(name: "Recon", dependencies: ["Geometry", "SceneIO", "CBridge"], swiftSettings: uncheckedKernels),
 
         // MARK: - Superpoints and lifting
 
         // Header-only C helpers of IBSp (software prefetch for the union–find).
         .target(name: "CFastPaths", path: "Sources/CFastPaths"),
-        .target(name: "IBSp", dependencies: ["Geometry", "SceneIO", "CFastPaths"], swiftSettings: fastMath),
-        .target(name: "VIP", dependencies: ["Geometry", "SceneIO", "IBSp"], swiftSettings: fastMath),
+        .target(name: "IBSp", dependencies: ["Geometry", "SceneIO", "CFastPaths"], swiftSettings: uncheckedKernels),
+        .target(name: "VIP", dependencies: ["Geometry", "SceneIO", "IBSp"]),
 
         // MARK: - Learning
 
-        .target(name: "Tensor", dependencies: ["COpenBLAS", "Support"], swiftSettings: fastMath),
-        .target(name: "SegDINO3D", dependencies: ["Tensor"], swiftSettings: fastMath),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "Support"], swiftSettings: uncheckedKernels),
+        .target(name: "SegDINO3D", dependencies: ["Tensor"]),
         // all-MiniLM-L6-v2 inference (tokenizer + encoder) on memory-mapped weights.
-        .target(name: "TextEncoder", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: fastMath),
-        .target(name: "Train", dependencies: ["SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry"], swiftSettings: fastMath),
+        .target(name: "TextEncoder", dependencies: ["Tensor", "COpenBLAS"]),
+        .target(name: "Train", dependencies: ["SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry"]),
 
         // MARK: - Evaluation
 
-        .target(name: "Eval", dependencies: ["Geometry", "SceneIO"], swiftSettings: fastMath),
+        .target(name: "Eval", dependencies: ["Geometry", "SceneIO"]),
 
         // MARK: - The command
 

@@ -25,7 +25,7 @@ done
 run() {  # name superpoint-mode config-json
   local name=$1 mode=$2 cfg=$3
   echo "$cfg" > "$W/$name.json"
-  /usr/bin/time -f "%e s wall, %M KB peak" $B train --data "$W/train_$mode" --out "$W/run_$name" --config "$W/$name.json" --seed 1 2> "$W/$name.time" | tail -1
+  /usr/bin/time -f "%e s wall, %M KB peak" $B train --data "$W/train_$mode" --out "$W/run_$name" --config "$W/$name.json" --seed 1 --force 2> "$W/$name.time" | tail -1
   $B predict --checkpoint "$W/run_$name" --scene "$W/held_$mode" --out "$W/pred_$name" >/dev/null
   $B eval --pred "$W/pred_$name" --gt "$W/held_$mode" --split base-novel --json "$W/eval_$name.json" | tail -4
 }

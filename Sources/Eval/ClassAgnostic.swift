@@ -41,10 +41,11 @@ public struct MatchedScenes: Sendable {
 
 extension FolderEvaluation {
     /// Reads one scene's predictions once and counts their intersections for both evaluations.
-    public static func matchSceneBothWays(_ scene: String, predictions: URL, groundTruth: URL,
-                                          options: EvaluationOptions) throws(EvalError) -> (aware: SceneMatches, agnostic: SceneMatches) {
+    /// A scene without a prediction file (`hasPredictionFile` false) has its ground truth and no predictions.
+    public static func matchSceneBothWays(_ scene: String, predictions: URL, groundTruth: URL, options: EvaluationOptions,
+                                          hasPredictionFile: Bool = true) throws(EvalError) -> (aware: SceneMatches, agnostic: SceneMatches) {
         let truth = try Self.groundTruth(scene: scene, in: groundTruth, classes: options.classes)
-        let entries = try PredictionFile.read(predictions.appendingPathComponent(scene + ".txt"), root: predictions)
+        let entries = hasPredictionFile ? try PredictionFile.read(predictions.appendingPathComponent(scene + ".txt"), root: predictions) : []
         var aware = SceneMatchBuilder(name: scene, groundTruth: truth, minRegionSize: options.minRegionSize)
         var agnostic = SceneMatchBuilder(name: scene, groundTruth: truth.classAgnostic(), minRegionSize: options.minRegionSize)
         for entry in entries {
@@ -54,19 +55,29 @@ extension FolderEvaluation {
             }
             agnostic.add(classIndex: 0, confidence: entry.confidence, points: points)
         }
-        return (aware.matches, agnostic.matches)
+        var pair = (aware: aware.matches, agnostic: agnostic.matches)
+        pair.aware.withoutPredictionFile = !hasPredictionFile
+        pair.agnostic.withoutPredictionFile = !hasPredictionFile
+        return pair
     }
 
-    /// `matchScenes` for both evaluations, on `threads` threads, in scene-name order.
+    /// `matchScenes` for both evaluations, on `threads` threads, in scene-name order: the predicted scenes and the
+    /// ground-truth scenes without predictions (`EvaluationOptions.missingPredictions`).
     public static func matchScenesBothWays(predictions: URL, groundTruth: URL, options: EvaluationOptions,
                                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(EvalError) -> MatchedScenes {
         let options = try options.validated()
-        let names = try sceneNames(in: predictions)
+        let predicted = try sceneNames(in: predictions)
+        let missing = try scenesWithoutPredictions(predictions: predictions, groundTruth: groundTruth)
+        if options.missingPredictions == .error && !missing.isEmpty {
+            throw .scenesWithoutPredictions(folder: predictions, scenes: missing)
+        }
+        let names = (predicted + missing).sorted(), unpredicted = Set(missing)
         let slots = Slots<Result<(aware: SceneMatches, agnostic: SceneMatches), EvalError>>(count: names.count)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, names.count))) { _ in
             while let i = slots.claim() {
                 slots.store(Result { () throws(EvalError) -> (aware: SceneMatches, agnostic: SceneMatches) in
-                    try matchSceneBothWays(names[i], predictions: predictions, groundTruth: groundTruth, options: options)
+                    try matchSceneBothWays(names[i], predictions: predictions, groundTruth: groundTruth, options: options,
+                                           hasPredictionFile: !unpredicted.contains(names[i]))
                 }, at: i)
             }
         }

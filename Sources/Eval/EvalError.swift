@@ -13,6 +13,8 @@ public enum EvalError: Error, Equatable, CustomStringConvertible {
     case missingGroundTruth(scene: String, expectedAt: URL)
     /// A prediction folder without any `<scene>.txt` file.
     case noPredictions(folder: URL)
+    /// Ground-truth scenes without a prediction file, under `MissingPredictions.error`.
+    case scenesWithoutPredictions(folder: URL, scenes: [String])
     /// A class list or class group that cannot be used, e.g. an id below 1.
     case invalidClasses(source: String, reason: String)
     /// A command-line or options value out of range.
@@ -32,6 +34,10 @@ public enum EvalError: Error, Equatable, CustomStringConvertible {
             return "scene \(scene): no ground truth at \(expectedAt.path) (expected <scene>.txt or <scene>/instance.npy + semantic.npy)"
         case let .noPredictions(folder):
             return "\(folder.path): no prediction files <scene>.txt found"
+        case let .scenesWithoutPredictions(folder, scenes):
+            let shown = scenes.prefix(5).joined(separator: ", ") + (scenes.count > 5 ? ", …" : "")
+            return "\(folder.path): no predictions for \(scenes.count) ground-truth scene(s) (\(shown)); "
+                + "predict them, or evaluate them as scenes without predictions (--missing count)"
         case let .invalidClasses(source, reason):
             return "\(source): \(reason)"
         case let .invalidOption(name, value, expected):

@@ -1,6 +1,14 @@
 import Foundation
 import SceneIO
 
+/// What `eval` does with ground-truth scenes that have no prediction file.
+public enum MissingPredictions: String, Sendable, CaseIterable {
+    /// Evaluate them with no predictions (every instance a miss) and list them in the result.
+    case count
+    /// Stop with `EvalError.scenesWithoutPredictions`.
+    case error
+}
+
 /// Settings of one instance evaluation, with the ScanNet benchmark's defaults.
 ///
 /// Invariants (checked by `validated()`): every class id is at least 1, because the benchmark
@@ -12,6 +20,9 @@ public struct EvaluationOptions: Sendable {
     public var groups: ClassGroups
     /// Ground-truth instances and predicted masks with fewer points are left out (benchmark: 100).
     public var minRegionSize: Int
+    /// Ground-truth scenes that have no prediction file: evaluated as scenes without predictions and listed in
+    /// the result (`count`, the default), or an error (`error`). Never left out: that would inflate AP.
+    public var missingPredictions: MissingPredictions = .count
 
     public init(classes: ClassCatalog = .scanNet200Instances(),
                 groups: ClassGroups = ClassGroups(groups: []),

@@ -4,6 +4,7 @@ import SceneIO
 /// JSON form of `EvaluationResult`. NaN (class without ground truth) is written as `null`.
 ///
 /// Layout: `{"ap", "ap50", "ap25", "higher_is_better": true, "scene_count", "min_region_size",
+/// "scenes_without_predictions": [names], "scenes_without_predictions_count",
 /// "iou_thresholds": [...], "groups": [{"name", "ap", "ap50", "ap25", "class_count",
 /// "evaluated_class_count", "unlisted_classes"}], "classes": [{"id", "name", "ap", "ap50", "ap25",
 /// "ap_by_threshold", "ground_truth_count", "prediction_count"}], "class_agnostic": {"ap", "ap50", "ap25",
@@ -27,6 +28,8 @@ extension EvaluationResult {
             "ap": Self.number(ap), "ap50": Self.number(ap50), "ap25": Self.number(ap25),
             "higher_is_better": true,
             "scene_count": sceneCount, "min_region_size": minRegionSize,
+            "scenes_without_predictions": scenesWithoutPredictions,
+            "scenes_without_predictions_count": scenesWithoutPredictions.count,
             "iou_thresholds": EvaluationOptions.apThresholds,
             "groups": groups.map { g -> [String: Any] in
                 ["name": g.name, "ap": Self.number(g.ap), "ap50": Self.number(g.ap50), "ap25": Self.number(g.ap25),
@@ -74,7 +77,8 @@ extension EvaluationResult {
         }
         self.init(ap: Self.double(object["ap"]), ap50: Self.double(object["ap50"]), ap25: Self.double(object["ap25"]),
                   groups: groups, classes: classes, sceneCount: object["scene_count"] as? Int ?? 0,
-                  minRegionSize: object["min_region_size"] as? Int ?? 0)
+                  minRegionSize: object["min_region_size"] as? Int ?? 0,
+                  scenesWithoutPredictions: object["scenes_without_predictions"] as? [String] ?? [])
         if let c = object["class_agnostic"] as? [String: Any] {
             classAgnostic = ClassScore(id: 1, name: ClassAgnostic.name, ap: Self.double(c["ap"]), ap50: Self.double(c["ap50"]),
                                        ap25: Self.double(c["ap25"]), apByThreshold: [],

@@ -14,6 +14,13 @@ extension EvaluationResult {
         return (summary, classRows)
     }
 
+    /// The warning about ground-truth scenes without predictions (nil when there are none).
+    public var missingNote: String? {
+        guard !scenesWithoutPredictions.isEmpty else { return nil }
+        let shown = scenesWithoutPredictions.prefix(5).joined(separator: ", ") + (scenesWithoutPredictions.count > 5 ? ", …" : "")
+        return "warning: \(scenesWithoutPredictions.count) ground-truth scene(s) without predictions, counted as all missed: \(shown)"
+    }
+
     /// A fixed-width table for the terminal. AP values: higher is better.
     public func terminalTable(perClass: Bool) -> String {
         let (summary, classRows) = rows(perClass: perClass)
@@ -32,6 +39,7 @@ extension EvaluationResult {
             out.append(line("class-agnostic", [Self.cell(c.ap), Self.cell(c.ap50), Self.cell(c.ap25)]))
         }
         out.append("\(sceneCount) scenes, \(classes.filter(\.isEvaluated).count) of \(classes.count) classes with ground truth, min region \(minRegionSize) points; higher is better")
+        if let note = missingNote { out.append(note) }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -45,6 +53,7 @@ extension EvaluationResult {
         }
         out.append("")
         out.append("\(sceneCount) scenes; \(classes.filter(\.isEvaluated).count) of \(classes.count) classes have ground truth; minimum region \(minRegionSize) points.")
+        if let note = missingNote { out.append(""); out.append(note) }
         if !classRows.isEmpty {
             out += ["", "| class | id | AP ↑ | AP50 ↑ | AP25 ↑ | GT | pred |", "|---|---:|---:|---:|---:|---:|---:|"]
             for c in classes {

@@ -61,6 +61,8 @@ public struct EvaluationResult: Sendable, Equatable {
     public var minRegionSize: Int
     /// The class-agnostic score (`ClassAgnostic`: labels ignored, one class "object") when it was computed.
     public var classAgnostic: ClassScore?
+    /// Ground-truth scenes evaluated without a prediction file (their instances count as missed), sorted.
+    public var scenesWithoutPredictions: [String] = []
 
     /// Summarises an AP table from `InstanceEvaluator.apTable`.
     public init(table: [[Double]], scenes: [SceneMatches], options: EvaluationOptions) {
@@ -97,11 +99,12 @@ public struct EvaluationResult: Sendable, Equatable {
         }
         sceneCount = scenes.count
         minRegionSize = options.minRegionSize
+        scenesWithoutPredictions = scenes.filter(\.withoutPredictionFile).map(\.name).sorted()
     }
 
     /// Memberwise, for decoding and tests.
     public init(ap: Double, ap50: Double, ap25: Double, groups: [GroupScore], classes: [ClassScore],
-                sceneCount: Int, minRegionSize: Int) {
+                sceneCount: Int, minRegionSize: Int, scenesWithoutPredictions: [String] = []) {
         self.ap = ap
         self.ap50 = ap50
         self.ap25 = ap25
@@ -109,6 +112,7 @@ public struct EvaluationResult: Sendable, Equatable {
         self.classes = classes
         self.sceneCount = sceneCount
         self.minRegionSize = minRegionSize
+        self.scenesWithoutPredictions = scenesWithoutPredictions
     }
 
     /// numpy's `nanmean` over the selected cells: NaN when every cell is NaN.

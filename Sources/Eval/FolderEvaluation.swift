@@ -27,6 +27,25 @@ public enum FolderEvaluation {
         return scenes
     }
 
+    /// Scenes with ground truth in `folder`: `<scene>.txt` files and `<scene>/` folders with `semantic.npy` and
+    /// `instance.npy`, sorted.
+    public static func groundTruthSceneNames(in folder: URL) -> [String] {
+        let fm = FileManager.default
+        let names = (try? fm.contentsOfDirectory(atPath: folder.path)) ?? []
+        return Set(names.compactMap { name -> String? in
+            if name.hasSuffix(".txt") { return name == benchmarkOutputName ? nil : String(name.dropLast(4)) }
+            let scene = folder.appendingPathComponent(name)
+            return fm.fileExists(atPath: scene.appendingPathComponent("semantic.npy").path)
+                && fm.fileExists(atPath: scene.appendingPathComponent("instance.npy").path) ? name : nil
+        }).sorted()
+    }
+
+    /// Ground-truth scenes of `groundTruth` that have no `<scene>.txt` in `predictions`, sorted.
+    public static func scenesWithoutPredictions(predictions: URL, groundTruth: URL) throws(EvalError) -> [String] {
+        let predicted = Set(try sceneNames(in: predictions))
+        return groundTruthSceneNames(in: groundTruth).filter { !predicted.contains($0) }
+    }
+
     /// Reads one scene's ground truth from `GT/<scene>.txt` or `GT/<scene>/{semantic,instance}.npy`.
     public static func groundTruth(scene: String, in folder: URL, classes: ClassCatalog) throws(EvalError) -> SceneGroundTruth {
         let text = folder.appendingPathComponent(scene + ".txt")
@@ -61,10 +80,11 @@ public enum FolderEvaluation {
     }
 
     /// Reads one scene's predictions and counts their intersections with its ground truth.
+    /// A scene without a prediction file (`hasPredictionFile` false) has its ground truth and no predictions.
     public static func matchScene(_ scene: String, predictions: URL, groundTruth: URL,
-                                  options: EvaluationOptions) throws(EvalError) -> SceneMatches {
+                                  options: EvaluationOptions, hasPredictionFile: Bool = true) throws(EvalError) -> SceneMatches {
         let truth = try Self.groundTruth(scene: scene, in: groundTruth, classes: options.classes)
-        let entries = try PredictionFile.read(predictions.appendingPathComponent(scene + ".txt"), root: predictions)
+        let entries = hasPredictionFile ? try PredictionFile.read(predictions.appendingPathComponent(scene + ".txt"), root: predictions) : []
         var builder = SceneMatchBuilder(name: scene, groundTruth: truth, minRegionSize: options.minRegionSize)
         for entry in entries {
             // Predictions of classes that are not evaluated are skipped before their mask is read.
@@ -72,7 +92,9 @@ public enum FolderEvaluation {
             let points = try maskPoints(entry.mask, expectedCount: truth.pointCount)
             builder.add(classIndex: classIndex, confidence: entry.confidence, points: points)
         }
-        return builder.matches
+        var matches = builder.matches
+        matches.withoutPredictionFile = !hasPredictionFile
+        return matches
     }
 
     /// A predicted mask's point indices: a benchmark text mask, or a `.npy` array [N] (bool or integer,
@@ -86,17 +108,24 @@ public enum FolderEvaluation {
         return points
     }
 
-    /// Reads and intersects every scene on `threads` threads, in scene-name order.
+    /// Reads and intersects every scene on `threads` threads, in scene-name order: the predicted scenes and the
+    /// ground-truth scenes without predictions (`EvaluationOptions.missingPredictions`).
     public static func matchScenes(predictions: URL, groundTruth: URL, options: EvaluationOptions,
                                    threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(EvalError) -> [SceneMatches] {
         let options = try options.validated()
-        let names = try sceneNames(in: predictions)
+        let predicted = try sceneNames(in: predictions)
+        let missing = try scenesWithoutPredictions(predictions: predictions, groundTruth: groundTruth)
+        if options.missingPredictions == .error && !missing.isEmpty {
+            throw .scenesWithoutPredictions(folder: predictions, scenes: missing)
+        }
+        let names = (predicted + missing).sorted(), unpredicted = Set(missing)
         let slots = Slots<Result<SceneMatches, EvalError>>(count: names.count)
         let workers = max(1, min(threads, names.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = slots.claim() {
                 let result = Result { () throws(EvalError) -> SceneMatches in
-                    try matchScene(names[i], predictions: predictions, groundTruth: groundTruth, options: options)
+                    try matchScene(names[i], predictions: predictions, groundTruth: groundTruth, options: options,
+                                   hasPredictionFile: !unpredicted.contains(names[i]))
                 }
                 slots.store(result, at: i)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One line of a benchmark prediction file: `<relative mask path> <label id> <confidence>`.
 public struct PredictionEntry: Sendable, Equatable {
@@ -26,7 +27,7 @@ public enum PredictionFile {
         var entries: [PredictionEntry] = []
         var position: [String: Int] = [:]
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in TextLines.split(text) {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }

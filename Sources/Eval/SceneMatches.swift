@@ -34,6 +34,8 @@ public struct SceneMatches: Sendable {
     public var name: String
     public var groundTruth: [GroundTruthInstance]
     public var predictions: [PredictedInstance]
+    /// The prediction folder has no file for this ground-truth scene: its instances all count as missed.
+    public var withoutPredictionFile = false
 
     public init(name: String, groundTruth: [GroundTruthInstance], predictions: [PredictedInstance]) {
         self.name = name

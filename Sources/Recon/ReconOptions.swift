@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// How camera poses are obtained.
 public enum PoseMode: String, Codable, Sendable, CaseIterable {
@@ -325,6 +326,11 @@ extension ReconOptions {
             guard let baseDictionary = baseObject as? [String: Any], let presetDictionary = presetObject as? [String: Any] else {
                 throw ReconError.malformedFile(url: url, line: nil, reason: "a preset must be a JSON object")
             }
+            // `_comment` and other "_" keys are notes; any other key must be an option (nearest one suggested).
+            if let unknown = JSONKeys.unknown(in: presetDictionary, reference: keyReference, ignored: { $0.hasPrefix("_") }).first {
+                let hint = unknown.suggestion.map { "did you mean \"\($0)\"?" } ?? "`ovseg3r recon --print-options` lists the keys"
+                throw ReconError.malformedFile(url: url, line: nil, reason: "unknown key \"\(unknown.path)\" in a recon preset; \(hint)")
+            }
             let merged = merge(baseDictionary, presetDictionary.filter { !$0.key.hasPrefix("_") })
             let data = try JSONSerialization.data(withJSONObject: merged)
             return try JSONDecoder().decode(ReconOptions.self, from: data)
@@ -333,6 +339,17 @@ extension ReconOptions {
         } catch {
             throw .malformedFile(url: url, line: nil, reason: "\(error)")
         }
+    }
+
+    /// Every key a preset may name: the defaults' JSON with the optional fields (nil by default) filled in.
+    static var keyReference: Any {
+        var o = ReconOptions()
+        o.poseMode = .track
+        o.frames.end = 0
+        o.input.intrinsics = []
+        o.input.depthScale = 1
+        o.fusion.pointSpacing = 1
+        return (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(o))) ?? [String: Any]()
     }
 
     private static func merge(_ base: [String: Any], _ overrides: [String: Any]) -> [String: Any] {

@@ -30,41 +30,17 @@ struct ViewRecord: Codable {
     var cy: Double
 }
 
-/// Writes a scene folder atomically: everything goes into a hidden temporary sibling
-/// (`.NAME.partial-UUID`), which is renamed into place only when complete. An existing folder at the
-/// destination is first renamed aside and deleted only after the new folder is in place, so a failing run
-/// leaves either the old folder or the new one, never a mixture.
+/// Writes a scene folder atomically through `StagedFolder`: a hidden temporary sibling renamed into place when
+/// complete, an existing folder moved aside and deleted only after the new one is in place, so a failing run
+/// leaves either the old folder or the new one, never a mixture (and a killed run's leftovers are removed).
 enum SceneWriter {
     static func write(_ scene: SceneContents, summary: ReconSummary, to output: URL) throws(ReconError) {
-        let manager = FileManager.default
-        let parent = output.deletingLastPathComponent()
-        let name = output.lastPathComponent
-        let temporary = parent.appendingPathComponent(".\(name).partial-\(UUID().uuidString)")
         do {
-            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-            try fill(temporary, scene: scene, summary: summary)
+            try StagedFolder.write(to: output) { temporary in try fill(temporary, scene: scene, summary: summary) }
+        } catch let error as ReconError {
+            throw error
         } catch {
-            try? manager.removeItem(at: temporary)
             throw .unwritableOutput(url: output, reason: "\(error)")
-        }
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: output.path, isDirectory: &isDirectory) {
-            let aside = parent.appendingPathComponent(".\(name).old-\(UUID().uuidString)")
-            do { try manager.moveItem(at: output, to: aside) } catch {
-                try? manager.removeItem(at: temporary)
-                throw .unwritableOutput(url: output, reason: "cannot move the existing folder aside: \(error.localizedDescription)")
-            }
-            do { try manager.moveItem(at: temporary, to: output) } catch {
-                try? manager.moveItem(at: aside, to: output)
-                try? manager.removeItem(at: temporary)
-                throw .unwritableOutput(url: output, reason: "cannot rename the new scene into place: \(error.localizedDescription)")
-            }
-            try? manager.removeItem(at: aside)
-        } else {
-            do { try manager.moveItem(at: temporary, to: output) } catch {
-                try? manager.removeItem(at: temporary)
-                throw .unwritableOutput(url: output, reason: "cannot rename the new scene into place: \(error.localizedDescription)")
-            }
         }
     }
 

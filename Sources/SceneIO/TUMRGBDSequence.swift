@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A sequence in the TUM RGB-D benchmark layout: `rgb.txt` and `depth.txt` (lines
 /// `timestamp filename`), `rgb/*.png`, `depth/*.png` (uint16, 5000 units per metre, registered to
@@ -68,7 +69,7 @@ public struct TUMRGBDSequence: Sendable {
         }
         let text = String(decoding: try PosixFile(reading: url).readAll(), as: UTF8.self)
         var entries: [ListEntry] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in TextLines.split(text).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })

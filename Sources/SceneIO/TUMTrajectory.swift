@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One line of a TUM RGB-D trajectory: the pose `world_from_camera` at `timestamp`.
 public struct TUMPose: Sendable, Equatable {
@@ -39,7 +40,7 @@ public struct TUMTrajectory: Sendable, Equatable {
     public static func parse(_ text: String, url: URL) throws(SceneIOError) -> TUMTrajectory {
         var poses: [TUMPose] = []
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in TextLines.split(text) {
             number += 1
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }

@@ -146,7 +146,7 @@ extension Tensor {
 }
 
 /// A scalar function and its derivative, the latter in terms of the input x and the output y = f(x).
-protocol PointwiseFunction {
+protocol PointwiseFunction: SendableMetatype {
     static func value<T: TensorScalar>(_ x: T) -> T
     static func derivative<T: TensorScalar>(x: T, y: T) -> T
 }

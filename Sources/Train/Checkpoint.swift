@@ -35,8 +35,7 @@ public enum Checkpoint {
     /// The formats it reads: 2 for prediction, 3 for prediction and resume.
     public static let readableVersions = 2...3
 
-    /// Writes the checkpoint for `state.step` and points `latest.json` at it; keeps the two newest and those at
-    /// multiples of `state.config.keepCheckpointEvery`.
+    /// Writes the checkpoint for `state.step` and points `latest.json` at it; then prunes (`prune`).
     public static func save(run: URL, model: SegDINO3DModel, optimizer: Optimizer<AdamW>, state: TrainState) throws {
         let fm = FileManager.default
         let name = String(format: "checkpoint-%06d", state.step)
@@ -52,13 +51,65 @@ public enum Checkpoint {
         try? fm.removeItem(at: final)
         try fm.moveItem(at: temp, to: final)
         try enc.encode(Latest(checkpoint: name, step: state.step)).write(to: run.appendingPathComponent("latest.json"), options: .atomic)
-        // Keep the newest two checkpoints, and the ones the learning curves need.
-        let keep = state.config.keepCheckpointEvery
-        let old = ((try? fm.contentsOfDirectory(atPath: run.path)) ?? []).filter { $0.hasPrefix("checkpoint-") }.sorted().dropLast(2)
-        for o in old {
-            if keep > 0, let step = Int(o.dropFirst("checkpoint-".count)), step % keep == 0 { continue }
-            try? fm.removeItem(at: run.appendingPathComponent(o))
+        prune(run: run, saved: state.step, keepEvery: state.config.keepCheckpointEvery)
+    }
+
+    /// Keeps the checkpoint just saved, the newest one before it and those at multiples of `keepEvery`; removes
+    /// the other checkpoints of lower steps and half-written `.tmp-checkpoint-*` folders. Checkpoints of higher
+    /// steps (another run's, in a folder reused without `--force`) are never what makes a new one vanish.
+    static func prune(run: URL, saved: Int, keepEvery: Int) {
+        let fm = FileManager.default
+        let names = (try? fm.contentsOfDirectory(atPath: run.path)) ?? []
+        for name in names where name.hasPrefix(".tmp-checkpoint-") { try? fm.removeItem(at: run.appendingPathComponent(name)) }
+        let older = names.compactMap { n in step(ofFolderNamed: n).map { (name: n, step: $0) } }
+            .filter { $0.step < saved }.sorted { $0.step < $1.step }.dropLast(1)
+        for o in older where !(keepEvery > 0 && o.step % keepEvery == 0) {
+            try? fm.removeItem(at: run.appendingPathComponent(o.name))
         }
+    }
+
+    /// The step of a folder named `checkpoint-<digits>`, else nil.
+    public static func step(ofFolderNamed name: String) -> Int? {
+        guard name.hasPrefix("checkpoint-") else { return nil }
+        let digits = name.dropFirst("checkpoint-".count)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+
+    /// Whether `folder` holds all three files of a checkpoint.
+    public static func isComplete(_ folder: URL) -> Bool {
+        ["model.safetensors", "optimizer.safetensors", "state.json"].allSatisfy {
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+        }
+    }
+
+    /// The complete checkpoint folders of `run`, by step.
+    public static func completeCheckpoints(in run: URL) -> [(step: Int, folder: URL)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? []
+        return names.compactMap { n in step(ofFolderNamed: n).map { (step: $0, folder: run.appendingPathComponent(n)) } }
+            .filter { isComplete($0.folder) }.sorted { $0.step < $1.step }
+    }
+
+    /// Where `--resume` continues: the checkpoint `latest.json` names when it is complete; otherwise the newest
+    /// complete checkpoint, with a note saying why (for the user); with neither, `nothingToResume`.
+    public static func resumePoint(in run: URL) throws(TrainError) -> (folder: URL, note: String?) {
+        let problem: String
+        if let data = try? Data(contentsOf: run.appendingPathComponent("latest.json")) {
+            if let l = try? JSONDecoder().decode(Latest.self, from: data) {
+                let folder = run.appendingPathComponent(l.checkpoint)
+                if isComplete(folder) { return (folder, nil) }
+                problem = "latest.json names \(l.checkpoint), which is missing or incomplete"
+            } else {
+                problem = "latest.json is unreadable"
+            }
+        } else {
+            problem = "there is no latest.json"
+        }
+        guard let newest = completeCheckpoints(in: run).last else {
+            throw .nothingToResume(run: run.path, reason: problem + " and no complete checkpoint-NNNNNN folder "
+                                   + "(model.safetensors, optimizer.safetensors, state.json)")
+        }
+        return (newest.folder, "\(problem); resuming from the newest complete checkpoint, \(newest.folder.lastPathComponent)")
     }
 
     /// The newest complete checkpoint folder of `run`, if any.
@@ -71,8 +122,8 @@ public enum Checkpoint {
     /// Resolves a checkpoint argument: a checkpoint folder, or a run folder (its latest checkpoint).
     public static func resolve(_ url: URL) throws(TrainError) -> URL {
         if FileManager.default.fileExists(atPath: url.appendingPathComponent("state.json").path) { return url }
-        if let l = latest(in: url) { return l }
-        throw .badCheckpoint(path: url.path, reason: "neither a checkpoint folder (state.json) nor a run with latest.json")
+        if let l = try? resumePoint(in: url).folder { return l }
+        throw .badCheckpoint(path: url.path, reason: "neither a checkpoint folder (state.json) nor a run with a complete checkpoint")
     }
 
     /// Reads `state.json` of a checkpoint folder; a format outside `readableVersions` is `incompatibleCheckpoint`.

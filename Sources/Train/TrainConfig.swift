@@ -147,6 +147,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         guard scenesPerStep >= 1 else {
             throw .invalidConfiguration(field: "scenesPerStep", value: String(scenesPerStep), reason: "must be ≥ 1")
         }
+        try validateRates()
         guard textCount >= 2 else { throw .invalidConfiguration(field: "textCount", value: String(textCount), reason: "must be ≥ 2") }
         guard (0...1).contains(minQueryFraction), minQueryFraction > 0 else {
             throw .invalidConfiguration(field: "minQueryFraction", value: String(minQueryFraction), reason: "must lie in (0, 1]")
@@ -183,6 +184,31 @@ public enum TrainObjective: String, Codable, Sendable, CaseIterable {
     case segmentation
     /// DITR distillation: 1 − cos(predicted, lifted 2D feature) averaged over the points some view saw.
     case distill2D
+}
+
+extension TrainConfig {
+    /// The optimiser, schedule, sampling and weight ranges: each refusal names the key and the value.
+    func validateRates() throws(TrainError) {
+        func need(_ ok: Bool, _ field: String, _ value: Double, _ rule: String) throws(TrainError) {
+            guard ok, value.isFinite else { throw .invalidConfiguration(field: field, value: String(value), reason: rule) }
+        }
+        try need(learningRate > 0, "learningRate", learningRate, "must be > 0")
+        try need(weightDecay >= 0, "weightDecay", weightDecay, "must be ≥ 0")
+        try need(polyPower >= 0, "polyPower", polyPower, "must be ≥ 0")
+        try need(clipNorm > 0, "clipNorm", clipNorm, "must be > 0")
+        try need((0..<1).contains(objectDropout), "objectDropout", objectDropout, "must lie in [0, 1)")
+        guard supervision.viewsPerStep >= 1 else {
+            throw .invalidConfiguration(field: "supervision.viewsPerStep", value: String(supervision.viewsPerStep), reason: "must be ≥ 1")
+        }
+        try need((0...1).contains(augment.flipProbability), "augment.flipProbability", augment.flipProbability, "must lie in [0, 1]")
+        try need(augment.maxRotation >= 0, "augment.maxRotation", augment.maxRotation, "must be ≥ 0 (radians)")
+        try need(augment.translationStd >= 0, "augment.translationStd", augment.translationStd, "must be ≥ 0 (metres)")
+        let w = weights
+        for (name, value) in [("classification", w.classification), ("maskBCE", w.maskBCE), ("maskDice", w.maskDice),
+                              ("center", w.center), ("size", w.size), ("noObject", w.noObject), ("semantic", w.semantic)] {
+            try need(value >= 0, "weights." + name, value, "must be ≥ 0")
+        }
+    }
 }
 
 /// Weights of the matching cost and of the loss (method §5; the same five weights for both).

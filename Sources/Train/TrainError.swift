@@ -24,6 +24,12 @@ public enum TrainError: Error, CustomStringConvertible {
     case initModelMismatch(checkpoint: String, field: String, stored: String, given: String)
     /// `--resume` from a checkpoint whose format cannot continue the run exactly (format 2 kept one RNG stream).
     case cannotResume(path: String, formatVersion: Int, reason: String)
+    /// `--resume` in a folder with no checkpoint to continue from.
+    case nothingToResume(run: String, reason: String)
+    /// A new run (no `--resume`) pointed at a folder that already holds files.
+    case runFolderInUse(path: String, entries: [String])
+    /// A label of the training data has no text embedding, and none could be made.
+    case labelWithoutEmbedding(label: String, scene: String, embeddings: String, reason: String)
     /// The ranks' exchanged data could not be read back.
     case badExchange(reason: String)
     /// The ranks' parameters differ after the same updates (checked every `TrainOptions.checksumEvery` steps).
@@ -52,6 +58,14 @@ public enum TrainError: Error, CustomStringConvertible {
             return "train: cannot initialise from \(checkpoint): \(field) is \(given) in this config but \(stored) in the checkpoint"
         case let .cannotResume(path, version, reason):
             return "train: cannot resume from \(path) (checkpoint format \(version)): \(reason)"
+        case let .nothingToResume(run, reason):
+            return "train: cannot resume \(run): \(reason); start a new run without --resume (add --force to reuse the folder)"
+        case let .runFolderInUse(path, entries):
+            let shown = entries.prefix(4).joined(separator: ", ") + (entries.count > 4 ? ", … (\(entries.count) entries)" : "")
+            return "train: \(path) already holds files (\(shown)); continue that run with --resume, choose an empty folder, "
+                + "or pass --force to start over (removes its checkpoints, latest.json, log.jsonl and config.json)"
+        case let .labelWithoutEmbedding(label, scene, embeddings, reason):
+            return "train: label \"\(label)\" (scene \(scene)) has no text embedding in \(embeddings): \(reason)"
         case let .badExchange(reason): return "train: data exchanged between ranks is unreadable: \(reason)"
         case let .ranksDiverged(step, checksums):
             return "train: the ranks' parameters differ after step \(step) (checksums by rank: "

@@ -12,7 +12,7 @@ public struct TrainOptions: Sendable {
     public var run: URL
     public var config: TrainConfig
     public var seed: UInt64 = 0
-    /// Continue from the run's latest checkpoint.
+    /// Continue from the run's latest checkpoint (`Checkpoint.resumePoint`); without one, `init` throws.
     public var resume = false
     /// Stop after this many steps of the schedule (simulates a killed run); nil = `config.steps`.
     public var stopAfter: Int?
@@ -67,6 +67,8 @@ public final class Trainer {
     /// On resume: the fields where `options.config` differs from the run's stored config.json (empty otherwise).
     /// Training continues with the given config; `ovseg3r train` prints these as a warning.
     public private(set) var configChanges: [ConfigChange] = []
+    /// On resume: why the run continues from another checkpoint than `latest.json` names (nil when it does not).
+    public private(set) var resumeNote: String?
 
     /// A trainer for `options`; `reducer` says which rank this is and exchanges gradients (one process by default).
     /// Under N > 1 ranks a `scenesPerStep` of 1 becomes N, and any other value must be a multiple of N.
@@ -85,13 +87,16 @@ public final class Trainer {
         scenes = try SceneList.load(options.data, superpointArray: c.superpointArray, gtClasses: c.supervision.sceneGTClasses)
         let nView = Int((c.supervision.reconstructedFraction * Double(scenes.count)).rounded())
         viewScenes = Set(0..<nView)
+        try Self.checkEmbeddings(scenes: scenes, viewScenes: viewScenes, supervision: c.supervision, embeddings: options.embeddings)
         var initRNG = SeededGenerator(seed: options.seed)
         model = try SegDINO3DModel(config: c.model, distillation: c.objective == .distill2D, using: &initRNG)
         optimizer = Optimizer(AdamW(weightDecay: c.weightDecay))
         schedule = PolyLR(base: c.learningRate, totalSteps: c.steps, power: c.polyPower)
         layout = GradientLayout(model.parameters)
         try FileManager.default.createDirectory(at: options.run, withIntermediateDirectories: true)
-        if options.resume, let folder = Checkpoint.latest(in: options.run) {
+        if options.resume {
+            let (folder, note) = try Checkpoint.resumePoint(in: options.run)
+            resumeNote = note
             let state = try Checkpoint.state(at: folder)
             guard state.formatVersion >= 3, let storedSeed = state.seed else {
                 throw TrainError.cannotResume(path: folder.path, formatVersion: state.formatVersion, reason:
@@ -123,6 +128,21 @@ public final class Trainer {
         return merged
     }
 
+    /// Every name that supervises training (scene-level targets, view labels of the view-supervised scenes) must
+    /// have a text embedding: one without would be dropped from every step, so it is an error naming the label.
+    static func checkEmbeddings(scenes: [TrainScene], viewScenes: Set<Int>, supervision: SupervisionOptions,
+                                embeddings: TextEmbeddings) throws(TrainError) {
+        for (i, scene) in scenes.enumerated() {
+            let targets = supervision.sceneGT ? scene.sceneTargets.map(\.name) : []
+            let views = supervision.viewLabels && viewScenes.contains(i) ? scene.views.flatMap { $0.instances.map(\.name) } : []
+            if let missing = (targets + views).first(where: { !embeddings.contains($0) }) {
+                throw .labelWithoutEmbedding(label: missing, scene: scene.name, embeddings: embeddings.source,
+                                             reason: "`ovseg3r train` embeds view labels with the text model (--text-model); "
+                                                 + "add scene classes to the table with `python3 tools/embed_text.py --add`")
+            }
+        }
+    }
+
     /// Runs the remaining steps (up to `stopAfter`), logging each and checkpointing every `checkpointEvery`.
     public func run() throws -> TrainResult {
         let c = options.config, end = min(options.stopAfter ?? c.steps, c.steps)
@@ -138,7 +158,7 @@ public final class Trainer {
             values["step_ms"] = Date().timeIntervalSince(stepStart) * 1000
             step += 1
             if reducer.size > 1 && (step % options.checksumEvery == 0 || step == end) { try checkRanksAgree() }
-            log?.append(step: step, values: values)
+            try log?.append(step: step, values: values)
             losses.append(values["loss"] ?? .nan)
             bar.update(step, of: c.steps, fields: [ProgressField("loss", values["loss"] ?? .nan, format: "%.4f"),
                                                    ProgressField("lr", values["lr"] ?? 0, format: "%.2e")])

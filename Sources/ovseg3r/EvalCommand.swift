@@ -3,6 +3,8 @@ import Eval
 import Foundation
 import SceneIO
 
+extension MissingPredictions: ExpressibleByArgument {}
+
 /// `ovseg3r eval`: ScanNet-benchmark instance AP of a prediction folder, with class-group means.
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,6 +48,12 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Ground-truth instances and predicted masks with fewer points are ignored.")
     var minRegion = 100
 
+    @Option(help: ArgumentHelp("""
+        Ground-truth scenes without a prediction file: count (evaluate them with no predictions, so their instances \
+        are misses, and list them) or error (stop naming them).
+        """, valueName: "count|error"))
+    var missing: MissingPredictions = .count
+
     @Option(help: "Scenes read in parallel (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
@@ -60,12 +68,14 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = try EvalCommand.options(classes: classes, splits: split, minRegion: minRegion, unseen: unseen)
+        var options = try EvalCommand.options(classes: classes, splits: split, minRegion: minRegion, unseen: unseen)
+        options.missingPredictions = missing
         let matched = try FolderEvaluation.matchScenesBothWays(predictions: URL(fileURLWithPath: pred), groundTruth: URL(fileURLWithPath: gt),
                                                                options: options, threads: max(1, threads))
         let scenes = matched.classAware
         let result = try InstanceEvaluator.evaluateBothWays(matched, options: options)
         print(result.terminalTable(perClass: perClass), terminator: "")
+        if let note = result.missingNote { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         if bootstrap > 0 {
             let scores = try RoomBootstrap(rooms: scenes.map(\.name), resamples: bootstrap).scores(runs: [scenes], options: options)
             print("95 % bootstrap intervals over \(scenes.count) scenes (\(bootstrap) resamples), AP / AP50 / AP25 in %:")

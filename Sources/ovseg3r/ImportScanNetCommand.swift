@@ -35,7 +35,7 @@ struct ImportScanNetCommand: ParsableCommand {
     func run() throws {
         do {
             let file = try ScanNetSensFile(URL(fileURLWithPath: sens))
-            let video = try file.writeVideoFolder(to: URL(fileURLWithPath: out), stride: stride, jpegQuality: jpegQuality)
+            let video = try ImportCommand.staged(out) { try file.writeVideoFolder(to: $0, stride: stride, jpegQuality: jpegQuality) }
             print("\(out): \(video.frames.count) frames of \(video.intrinsics.width)x\(video.intrinsics.height) "
                   + "from \(file.frames.count) in \(sens)")
         } catch {

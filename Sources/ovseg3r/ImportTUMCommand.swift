@@ -38,7 +38,7 @@ struct ImportTUMCommand: ParsableCommand {
         guard let intrinsics = TUMRGBDSequence.intrinsics(camera: camera) else { throw ExitCode.validationFailure }
         do {
             let input = try TUMRGBDSequence(URL(fileURLWithPath: sequence), maxDifference: maxDifference)
-            let video = try input.writeVideoFolder(to: URL(fileURLWithPath: out), intrinsics: intrinsics)
+            let video = try ImportCommand.staged(out) { try input.writeVideoFolder(to: $0, intrinsics: intrinsics) }
             let dropped = input.frames.count - video.frames.count
             print("\(out): \(video.frames.count) frames from \(input.frames.count) color/depth pairs"
                   + (dropped > 0 ? " (\(dropped) without ground truth dropped)" : "")

@@ -16,14 +16,14 @@ enum LabelEmbeddings {
         var dims: Int
     }
 
-    /// Distinct labels of every scene's `view_labels.json` under `data`, sorted.
-    static func labels(data: URL) throws -> [String] {
+    /// Distinct labels of every scene's `view_labels.json` under `data`, each with the first scene that uses it.
+    static func labels(data: URL) throws -> [String: String] {
         struct File: Decodable {
             struct View: Decodable { var instances: [Instance] }
             struct Instance: Decodable { var label: String }
             var views: [View]
         }
-        var names = Set<String>()
+        var names: [String: String] = [:]
         for folder in SceneList.folders(data) {
             let url = folder.appendingPathComponent("view_labels.json")
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
@@ -31,15 +31,16 @@ enum LabelEmbeddings {
             do { file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url)) } catch {
                 throw TrainError.unreadable(path: url.path, reason: String(describing: error))
             }
-            for v in file.views { for i in v.instances { names.insert(i.label) } }
+            for v in file.views { for i in v.instances where names[i.label] == nil { names[i.label] = folder.lastPathComponent } }
         }
-        return names.sorted()
+        return names
     }
 
     /// `table` plus a row for every label of `data` it lacks; returns the extended table and how many were added
     /// (embedded now or read from the run's cache).
     static func extend(_ table: TextEmbeddings, data: URL, run: URL, textModel: TextModelArguments) throws -> (TextEmbeddings, added: Int) {
-        let missing = try labels(data: data).filter { !table.contains($0) }
+        let used = try labels(data: data)
+        let missing = used.keys.filter { !table.contains($0) }.sorted()
         guard !missing.isEmpty else { return (table, 0) }
         let base = run.appendingPathComponent(stem)
         var cached: [String: [Float]] = [:]
@@ -50,7 +51,14 @@ enum LabelEmbeddings {
         }
         let toEmbed = missing.filter { cached[$0] == nil }
         if !toEmbed.isEmpty {
-            let encoder = try textModel.load()
+            let encoder: MiniLMEncoder
+            do { encoder = try textModel.load() } catch {
+                // Without the model these labels would have no vector: stop here, naming the first (and the count).
+                let first = toEmbed[0]
+                let more = toEmbed.count > 1 ? " (and \(toEmbed.count - 1) more label(s))" : ""
+                throw TrainError.labelWithoutEmbedding(label: first, scene: used[first] ?? "?", embeddings: table.source,
+                                                       reason: "the text model that would embed it\(more) is unavailable: \(error)")
+            }
             guard encoder.config.width == table.dims else {
                 throw TrainError.unreadable(path: table.source, reason: "embeddings are \(table.dims)-wide, the text encoder's \(encoder.config.width)")
             }

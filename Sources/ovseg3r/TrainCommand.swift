@@ -20,7 +20,10 @@ struct TrainCommand: ParsableCommand {
 
     @Option(name: .long, help: "Folder of scene folders (scene.json + superpoints.npy; GT and/or lifted view labels).")
     var data: String
-    @Option(name: .long, help: "Run folder: config.json, log.jsonl, checkpoint-*/, latest.json.")
+    @Option(name: .long, help: """
+        Run folder: config.json, log.jsonl, checkpoint-*/, latest.json. It belongs to one run: a folder that already \
+        holds files needs --resume (continue it) or --force (start over).
+        """)
     var out: String
     @Option(name: .long, help: "JSON config (any subset of the keys of RUN/config.json; the rest keep defaults, or the run's values on --resume).")
     var config: String?
@@ -30,6 +33,11 @@ struct TrainCommand: ParsableCommand {
         (a different model is refused).
         """)
     var resume = false
+    @Flag(name: .long, help: """
+        Start a new run in a non-empty --out: removes the previous run's checkpoint-*/, latest.json, log.jsonl and \
+        config.json first (other files stay).
+        """)
+    var force = false
     @Option(name: .long, help: "Seed of initialisation, sampling and augmentation (on --resume the run's stored seed continues).")
     var seed: UInt64 = 0
     @Option(name: .long, help: "Override config.steps.")
@@ -69,6 +77,16 @@ struct TrainCommand: ParsableCommand {
     }
 
     func train(config c: TrainConfig, launch: TrainLaunch) throws {
+        let run = URL(fileURLWithPath: out)
+        // Before anything is written to the folder: it must be this run's (rank 0 decides; it alone writes).
+        if launch.isLead {
+            if resume {
+                if let note = try Checkpoint.resumePoint(in: run).note { warn(note) }
+            } else {
+                let removed = try RunFolder.claim(run, force: force)
+                if !removed.isEmpty { warn("--force: removed the previous run's \(removed.joined(separator: ", ")) from \(out)") }
+            }
+        }
         let stem = embeddings.map { URL(fileURLWithPath: $0) } ?? TextEmbeddings.defaultStem()
         // Labels the 2D model used in its own words get vectors from the built-in text encoder (cached in the run).
         let (table, added) = try LabelEmbeddings.extend(try TextEmbeddings.load(stem: stem), data: URL(fileURLWithPath: data),
@@ -98,5 +116,9 @@ struct TrainCommand: ParsableCommand {
         print(String(format: "trained to step %d: %.2f steps/s, %.3f scenes/s (%d per step, %d rank(s)), last loss %.4f, peak memory %.0f MB",
                      r.steps, r.stepsPerSecond, r.stepsPerSecond * Double(k), k, launch.reducer.size, r.losses.last ?? .nan, Double(r.peakMemoryBytes ?? 0) / 1e6))
         if let ck = r.lastCheckpoint { print("checkpoint: \(ck.path)") }
+    }
+
+    private func warn(_ text: String) {
+        FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
     }
 }

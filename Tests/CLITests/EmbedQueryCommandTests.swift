@@ -112,7 +112,7 @@ struct EmbedQueryCommandTests {
         let dir = try scratch("train-labels")
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("scenes")
-        try TextModelSupport.writeTinyScene(in: data, viewLabels: ["swivel chair", "desk", "desk", "Coffee Mugs"])
+        _ = try TextModelSupport.writeTinyScene(in: data, viewLabels: ["swivel chair", "desk", "desk", "Coffee Mugs"])
         let config = dir.appendingPathComponent("tiny.json")
         try Data(TextModelSupport.tinyConfig.replacingOccurrences(of: "\"steps\": 40", with: "\"steps\": 2").utf8).write(to: config)
         let cli = try CLIRunner()

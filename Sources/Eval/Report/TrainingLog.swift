@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A run's training log: `RUN/log.jsonl`, one JSON object per line with an integer or numeric `step`
 /// and any numeric fields (loss terms, learning rate, AP, …). Non-numeric fields are ignored.
@@ -26,7 +27,7 @@ public struct TrainingLog: Sendable, Equatable {
         }
         var order: [String] = []
         var points: [String: [SIMD2<Double>]] = [:]
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (n, line) in TextLines.split(text).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             guard let object = (try? JSONSerialization.jsonObject(with: Data(trimmed.utf8))) as? [String: Any],

@@ -105,7 +105,7 @@ struct DemoCommand: ParsableCommand {
             name: "train (\(plan.trainSteps) steps × \(plan.scenesPerStep) scenes)",
             arguments: ["train", "--data", layout.sceneSet("train").path, "--out", layout.run.path,
                         "--seed", "\(plan.seed)", "--steps", "\(plan.trainSteps)",
-                        "--scenes-per-step", "\(plan.scenesPerStep)", "--config", layout.trainConfig.path] + (resume ? ["--resume"] : []),
+                        "--scenes-per-step", "\(plan.scenesPerStep)", "--config", layout.trainConfig.path] + (resume ? ["--resume"] : ["--force"]),
             output: layout.run.appendingPathComponent(String(format: "checkpoint-%06d", plan.trainSteps))))
         stages.append(DemoStage(
             name: "predict held-out rooms",

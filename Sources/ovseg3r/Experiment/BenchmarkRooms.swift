@@ -84,7 +84,7 @@ struct BenchmarkRooms {
             while let task = queue.next() {
                 var failed: String?
                 let log = logs.appendingPathComponent(task.log + ".log")
-                FileManager.default.createFile(atPath: log.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
                 for command in task.commands where failed == nil {
                     let status = Self.runChild(binary, command, log: log)
                     if status != 0 { failed = "\(task.name) failed with exit status \(status); see \(log.path)" }

@@ -132,7 +132,7 @@ final class ExperimentRunner: @unchecked Sendable {
                 say("\(job.name): train \(plan.steps) steps\(resume ? " (resuming)" : "")")
                 record.trainSeconds = try child(job, "train", plan.launcher,
                                                 ["train", "--data", arm.train.path, "--out", job.run.path, "--config", config.path,
-                                                 "--seed", "\(job.seed)"] + (resume ? ["--resume"] : [])
+                                                 "--seed", "\(job.seed)"] + (resume ? ["--resume"] : ["--force"])
                                                     + (initSource(job).map { ["--init", $0.run.path] } ?? []))
             }
             var steps = Array(stride(from: plan.curveStep, through: plan.steps, by: plan.curveStep))
@@ -172,7 +172,7 @@ final class ExperimentRunner: @unchecked Sendable {
     /// Runs `launcher + [ovseg3r] + arguments`, output appended to `<folder>/<log>.log`; returns the wall seconds.
     func child(_ job: ExperimentJob, _ log: String, _ launcher: [String], _ arguments: [String]) throws -> Double {
         let logURL = job.folder.appendingPathComponent(log + ".log")
-        if !FileManager.default.fileExists(atPath: logURL.path) { FileManager.default.createFile(atPath: logURL.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logURL.path) { _ = FileManager.default.createFile(atPath: logURL.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: logURL)
         defer { try? handle.close() }
         handle.seekToEndOfFile()

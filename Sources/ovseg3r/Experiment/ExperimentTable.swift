@@ -1,5 +1,6 @@
 import Eval
 import Foundation
+import Support
 import SceneIO
 import Train
 
@@ -82,7 +83,7 @@ struct ExperimentTable {
         let times = jobs.compactMap { job -> Double? in
             guard let text = try? String(contentsOf: job.run.appendingPathComponent("log.jsonl"), encoding: .utf8) else { return nil }
             var sum = 0.0
-            for line in text.split(separator: "\n") {
+            for line in TextLines.split(text) {
                 if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let ms = (o["step_ms"] as? NSNumber)?.doubleValue { sum += ms }
             }
             return sum / 1000

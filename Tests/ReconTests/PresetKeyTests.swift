@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import Recon
+
+/// Recon presets refuse keys the options do not have, naming the key and the nearest valid one.
+struct PresetKeyTests {
+    static let presets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("recon/presets")
+
+    func write(_ json: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("preset-\(UUID().uuidString).json")
+        try Data(json.utf8).write(to: url)
+        return url
+    }
+
+    @Test func everyShippedPresetLoads() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.presets.path).filter { $0.hasSuffix(".json") }
+        try #require(files.count >= 4)
+        for f in files { _ = try ReconOptions.load(preset: Self.presets.appendingPathComponent(f)) }
+    }
+
+    @Test(arguments: [
+        (#"{"fusion": {"voxelSzie": 0.02}}"#, "fusion.voxelSzie", "fusion.voxelSize"),
+        (#"{"trackign": {}}"#, "trackign", "tracking"),
+        (#"{"input": {"intrinsic": [1, 1, 1, 1]}}"#, "input.intrinsic", "input.intrinsics"),
+        (#"{"_comment": "notes are fine", "zzzzzzzzzz": 1}"#, "zzzzzzzzzz", nil),
+    ] as [(String, String, String?)])
+    func unknownKeysAreRefused(json: String, key: String, suggestion: String?) throws {
+        let url = try write(json)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let error = #expect(throws: ReconError.self, "\(json) was accepted") { try ReconOptions.load(preset: url) }
+        guard case let .malformedFile(u, _, reason)? = error else { return }
+        #expect(u == url)
+        #expect(reason.contains("\"\(key)\""), "\(reason)")
+        if let suggestion { #expect(reason.contains("did you mean \"\(suggestion)\""), "\(reason)") }
+    }
+
+    @Test func optionalKeysAbsentFromTheDefaultsAreValid() throws {
+        let url = try write(#"{"poseMode": "track", "frames": {"end": 10}, "input": {"depthScale": 1000}, "fusion": {"pointSpacing": null}}"#)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let o = try ReconOptions.load(preset: url)
+        #expect(o.poseMode == .track && o.frames.end == 10 && o.input.depthScale == 1000 && o.fusion.pointSpacing == nil)
+    }
+}
