@@ -84,6 +84,12 @@ struct HostileArray: Sendable, CustomStringConvertible {
             nonFinite("coord", coordsInf, index: 7, shape: [6, 3]),
             nonFinite("coord", [Float](repeating: .nan, count: 18), index: 0, shape: [6, 3]),
             nonFinite("corr_uv", uvNaN, index: 3, shape: [6, 2]),
+            HostileArray(name: "coord", values: .f32([Float](repeating: 1, count: 17) + [1e30]), shape: [6, 3]) { url, error in
+                error == .tooLarge(file: url, index: 17, value: 1e30, limit: 1e4)
+            },
+            HostileArray(name: "corr_uv", values: .f32([Float](repeating: 1, count: 11) + [-3e9]), shape: [6, 2]) { url, error in
+                error == .tooLarge(file: url, index: 11, value: -3e9, limit: 1e6)
+            },
             offsets("corr_offsets", [0, -3, 6], index: 1),
             offsets("corr_offsets", [0, 4, 3, 6], index: 2),
             offsets("corr_offsets", [0, 3, 9], index: 2),

@@ -24,6 +24,21 @@ enum ContractCheck {
         if bad >= 0 { throw .nonFinite(file: file, index: bad, value: values[bad]) }
     }
 
+    /// Largest coordinate magnitude in metres: a room is metres wide; 1e30 would overflow voxel and grid indices.
+    static let coordinateLimit: Float = 1e4
+    /// Largest pixel coordinate magnitude (images are at most 65536 wide).
+    static let pixelLimit: Float = 1e6
+
+    /// Throws at the first NaN, infinity or value beyond ±`limit`.
+    static func bounded(_ values: [Float], limit: Float, file: URL) throws(SceneContractError) {
+        try finite(values, file: file)
+        var bad = -1
+        values.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices where abs(buffer[i]) > limit { bad = i; break }
+        }
+        if bad >= 0 { throw .tooLarge(file: file, index: bad, value: values[bad], limit: limit) }
+    }
+
     /// Throws at the first value outside `lower..<upper`.
     static func range(_ values: [Int32], _ lower: Int64, _ upper: Int64, file: URL) throws(SceneContractError) {
         var bad = -1

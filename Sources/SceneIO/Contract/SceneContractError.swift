@@ -15,6 +15,8 @@ public enum SceneContractError: Error, Equatable, CustomStringConvertible {
     case outOfRange(file: URL, index: Int, value: Int64, valid: String)
     /// A float at flat index `index` is NaN or infinite.
     case nonFinite(file: URL, index: Int, value: Float)
+    /// A finite float at flat index `index` exceeds the contract's magnitude `limit` (coordinates: 1e4 m, pixels: 1e6).
+    case tooLarge(file: URL, index: Int, value: Float, limit: Float)
     /// An offsets array decreases at `index` (or does not start at 0 / end at the row total).
     case notMonotone(file: URL, index: Int, value: Int64, previous: Int64)
     /// Superpoint ids must be 0..<S with every id used; `missingID` has no point.
@@ -38,6 +40,8 @@ public enum SceneContractError: Error, Equatable, CustomStringConvertible {
             return "\(file.path)[\(index)] = \(value) is outside \(valid)"
         case let .nonFinite(file, index, value):
             return "\(file.path)[\(index)] = \(value) is not finite"
+        case let .tooLarge(file, index, value, limit):
+            return "\(file.path)[\(index)] = \(value) exceeds ±\(limit)"
         case let .notMonotone(file, index, value, previous):
             return "\(file.path)[\(index)] = \(value) breaks the offsets (previous \(previous); offsets start at 0, never decrease and end at the row total)"
         case let .notDense(file, missingID, count):

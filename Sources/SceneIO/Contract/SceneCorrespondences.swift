@@ -62,14 +62,14 @@ public struct SceneCorrespondences: Sendable, Equatable {
         try ContractCheck.offsets(offsets, total: points.count, file: folder.url(of: .corrOffsets))
         try ContractCheck.range(points, 0, Int64(n), file: folder.url(of: .corrPoint))
         try ContractCheck.length(uv.count, 2 * points.count, file: folder.url(of: .corrUV), against: "2 × entries of corr_point")
-        try ContractCheck.finite(uv, file: folder.url(of: .corrUV))
+        try ContractCheck.bounded(uv, limit: ContractCheck.pixelLimit, file: folder.url(of: .corrUV))
         if !sourceView.isEmpty {
             try ContractCheck.length(sourceView.count, n, file: folder.url(of: .sourceView), against: "points in coord")
             try ContractCheck.range(sourceView, -1, Int64(viewCount), file: folder.url(of: .sourceView))
         }
         if !sourceUV.isEmpty {
             try ContractCheck.length(sourceUV.count, 2 * n, file: folder.url(of: .sourceUV), against: "2 × points in coord")
-            try ContractCheck.finite(sourceUV, file: folder.url(of: .sourceUV))
+            try ContractCheck.bounded(sourceUV, limit: ContractCheck.pixelLimit, file: folder.url(of: .sourceUV))
         }
     }
 

@@ -96,7 +96,7 @@ public struct SceneLiftedLabels: Sendable, Equatable {
         try ContractCheck.range(visibleSuperpoints, 0, Int64(s), file: folder.url(of: .spView))
         try labels.validate(file: folder.url(of: .viewLabels), viewCount: viewCount, maskCount: maskCount, objectCount: objectCount)
         try ContractCheck.length(objectCenters.count, 3 * objectCount, file: folder.url(of: .objects2dCenter), against: "3 × rows of objects2d_view")
-        try ContractCheck.finite(objectCenters, file: folder.url(of: .objects2dCenter))
+        try ContractCheck.bounded(objectCenters, limit: ContractCheck.coordinateLimit, file: folder.url(of: .objects2dCenter))
         try ContractCheck.range(objectViews, 0, Int64(viewCount), file: folder.url(of: .objects2dView))
         try ContractCheck.length(objectFeatures.count, objectChannels * objectCount, file: folder.url(of: .objects2dFeat), against: "objects × channels")
         try ContractCheck.finite(objectFeatures, file: folder.url(of: .objects2dFeat))

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The point cloud of a scene (written by `recon`): `coord.npy` f32 [N, 3] (world metres, +z up, finite),
-/// `color.npy` u8 [N, 3] (optional), `normal.npy` f32 [N, 3] (optional, finite).
+/// `color.npy` u8 [N, 3] (optional), `normal.npy` f32 [N, 3] (optional, finite). Coordinates beyond ±1e4 m are
+/// refused (a room is metres wide; huge values overflow voxel and grid indices downstream).
 public struct ScenePoints: Sendable, Equatable {
     /// `[N·3]` positions.
     public var coords: [Float]
@@ -24,7 +25,7 @@ public struct ScenePoints: Sendable, Equatable {
         let coord = try folder.contractArray(.coord, of: .points)
         let n = try ContractCheck.shape(coord, [nil, 3], dtypes: [.float32], file: coordURL)[0]
         let coords = try ContractCheck.values { () throws(SceneIOError) in try coord.floats() }
-        try ContractCheck.finite(coords, file: coordURL)
+        try ContractCheck.bounded(coords, limit: ContractCheck.coordinateLimit, file: coordURL)
         var points = ScenePoints(coords: coords)
         if folder.has(.color) {
             let color = try folder.contractArray(.color, of: .points)
@@ -35,7 +36,7 @@ public struct ScenePoints: Sendable, Equatable {
             let normal = try folder.contractArray(.normal, of: .points)
             try ContractCheck.shape(normal, [n, 3], dtypes: [.float32], file: folder.url(of: .normal))
             let normals = try ContractCheck.values { () throws(SceneIOError) in try normal.floats() }
-            try ContractCheck.finite(normals, file: folder.url(of: .normal))
+            try ContractCheck.bounded(normals, limit: ContractCheck.coordinateLimit, file: folder.url(of: .normal))
             points.normals = normals
         }
         return points
