@@ -73,7 +73,11 @@ extension SceneFolder {
     /// counts as changed, so an old record never hides a new option.
     public func status(of stage: SceneStage, options: [String: String]) -> SceneStageStatus {
         guard stage.artefacts.allSatisfy({ isComplete($0) }) else { return .missing }
-        guard let recorded = stageRecords().stages[stage.rawValue] else { return .done }
+        guard let recorded = stageRecords().stages[stage.rawValue] else {
+            // A folder with stage records whose record of this stage is missing was interrupted before the stage
+            // recorded itself; without any records an older build made it, and its files are taken as they are.
+            return FileManager.default.fileExists(atPath: url(of: .stages).path) ? .missing : .done
+        }
         for key in options.keys.sorted() where recorded[key] != options[key] {
             return .optionsChanged(option: key, recorded: recorded[key] ?? "(not recorded)", requested: options[key] ?? "")
         }
