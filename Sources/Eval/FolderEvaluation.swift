@@ -53,8 +53,8 @@ public enum FolderEvaluation {
             return SceneGroundTruth(benchmarkIDs: try IntegerLines.values(of: text), classes: classes)
         }
         let sceneFolder = folder.appendingPathComponent(scene)
-        let semanticURL = sceneFolder.appendingPathComponent("semantic.npy")
-        let instanceURL = sceneFolder.appendingPathComponent("instance.npy")
+        let semanticURL = sceneFolder.appendingPathComponent(SceneFile.semantic.fileName)
+        let instanceURL = sceneFolder.appendingPathComponent(SceneFile.instance.fileName)
         guard FileManager.default.fileExists(atPath: semanticURL.path),
               FileManager.default.fileExists(atPath: instanceURL.path) else {
             throw .missingGroundTruth(scene: scene, expectedAt: text)

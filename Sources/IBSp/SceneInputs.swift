@@ -37,37 +37,31 @@ public struct SceneInputs: Sendable {
     public var pointCount: Int { positions.count }
     public var viewCount: Int { corrOffsets.count - 1 }
 
-    /// Reads and checks the arrays of the scene folder at `url`.
+    /// Reads the arrays of the scene folder at `url` through the scene contract (`ScenePoints`,
+    /// `SceneCorrespondences`), which checks lengths, index ranges, monotone offsets and finite values.
     public static func load(_ url: URL) throws(IBSpError) -> SceneInputs {
         do {
             let folder = try SceneFolder(url)
-            let coord = try folder.read("coord")
-            let n = try coord.requireShape([nil, 3])[0]
-            let positions = triples(try coord.floats(), as: Float.self)
-            let normal = try folder.read("normal")
-            try normal.requireShape([n, 3])
-            let normals = triples(try normal.floats(), as: Float.self)
-            var colours: [SIMD3<UInt8>] = []
-            if folder.manifest.arrays["color"] != nil {
-                let color = try folder.read("color")
-                try color.requireShape([n, 3])
-                colours = triples(try color.uint8s(), as: UInt8.self)
+            let points = try ScenePoints.read(from: folder)
+            guard let normals = points.normals else {
+                throw SceneContractError.missing(folder: url, file: SceneFile.normal.fileName, producedBy: "recon")
             }
-            let offsets = try folder.read("corr_offsets").int64s()
-            let points = try folder.read("corr_point").int32s()
-            let uvArray = try folder.read("corr_uv")
-            try uvArray.requireShape([points.count, 2])
-            let sourceView = try folder.read("source_view").int32s()
-            guard sourceView.count == n else { throw IBSpError.sizeMismatch(field: "source_view", expected: n, actual: sourceView.count) }
-            guard offsets.first == 0, offsets.last.map(Int.init) == points.count else {
-                throw IBSpError.sizeMismatch(field: "corr_offsets (last entry)", expected: points.count, actual: Int(offsets.last ?? -1))
+            let n = points.count
+            let table = try SceneCorrespondences.read(from: folder, pointCount: n)
+            guard table.sourceView.count == n else {
+                throw IBSpError.sizeMismatch(field: SceneFile.sourceView.fileName, expected: n, actual: table.sourceView.count)
             }
-            let views = try JSONFile.read([SceneView].self, from: folder.fileURL("views.json"))
-            guard views.count == offsets.count - 1 else {
-                throw IBSpError.sizeMismatch(field: "views.json", expected: offsets.count - 1, actual: views.count)
+            let views = try JSONFile.read([SceneView].self, from: folder.url(of: .views))
+            guard views.count == table.viewCount else {
+                throw IBSpError.sizeMismatch(field: SceneFile.views.fileName, expected: table.viewCount, actual: views.count)
             }
-            return SceneInputs(folder: folder, positions: positions, normals: normals, colours: colours, corrOffsets: offsets,
-                               corrPoint: points, corrUV: try uvArray.floats(), sourceView: sourceView, views: views)
+            for (v, view) in views.enumerated() where view.width < 1 || view.height < 1 || view.width > 1 << 16 || view.height > 1 << 16 {
+                throw IBSpError.sizeMismatch(field: "\(SceneFile.views.fileName)[\(v)] width×height", expected: 1, actual: min(view.width, view.height))
+            }
+            return SceneInputs(folder: folder, positions: triples(points.coords, as: Float.self), normals: triples(normals, as: Float.self),
+                               colours: points.colors.map { triples($0, as: UInt8.self) } ?? [],
+                               corrOffsets: table.offsets, corrPoint: table.points, corrUV: table.uv,
+                               sourceView: table.sourceView, views: views)
         } catch let error as IBSpError {
             throw error
         } catch {
@@ -108,7 +102,7 @@ public struct SceneInputs: Sendable {
 
     /// Mesh faces when the scene's points are exactly the vertices of `mesh.ply`, else nil.
     public func meshFacesIfPointsAreVertices() -> [Int32]? {
-        let url = folder.fileURL("mesh.ply")
+        let url = folder.url(of: .mesh)
         guard FileManager.default.fileExists(atPath: url.path), let mesh = try? Ply.read(url),
               mesh.vertexCount == pointCount, mesh.positions == positions else { return nil }
         return mesh.faces

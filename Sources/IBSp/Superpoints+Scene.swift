@@ -33,17 +33,18 @@ extension Superpoints {
                                  meshFaces: faces, labels: labels, sourceView: inputs.sourceView, options: options)
         var folder = inputs.folder
         do {
-            try folder.write(result.labels, shape: [result.labels.count], named: "superpoints")
-            // Lifted masks refer to superpoint ids; after re-segmentation they are stale, so they go (re-run lift).
-            for name in ["vl_offsets", "vl_superpoints", "sp_view_offsets", "sp_view"] where folder.manifest.arrays[name] != nil {
-                try folder.remove(name)
+            // Lifted masks name superpoint ids; the contract removes them (re-run lift) before the new ids land.
+            try SceneSuperpoints(ids: result.labels, file: folder.url(of: .superpoints)).write(to: &folder)
+            var record = ["mode": options.mode.rawValue]
+            if options.mode == .ibsp {
+                let used = try pred2d ?? inputs.videoURL(override: video).appendingPathComponent("pred2d")
+                record["pred2d"] = used.standardizedFileURL.path
             }
-            try? FileManager.default.removeItem(at: folder.fileURL("view_labels.json"))
-            try folder.setCount("superpoints", result.count)
+            try folder.recordStage(.superpoints, options: record)
             try folder.setProvenance("superpoints", "mode=\(options.mode.rawValue) graph=\(result.graph.rawValue) "
                                      + "k=\(options.kThresh) min_size=\(options.minSize) knn=\(options.knn.k) rule=\(options.cutRule)")
         } catch {
-            throw .unwritableOutput(url: folder.arrayURL("superpoints"), reason: "\(error)")
+            throw .unwritableOutput(url: folder.url(of: .superpoints), reason: "\(error)")
         }
         result.seconds["total"] = Date().timeIntervalSince(start)
         return result

@@ -58,39 +58,36 @@ enum SceneWriter {
         provenance["summary.text"] = summary.text
         var folder = try SceneFolder.create(at: url, provenance: provenance)
         let n = scene.cloud.positions.count
-        try folder.write(scene.cloud.positions.flatMap { [$0.x, $0.y, $0.z] }, shape: [n, 3], named: "coord")
-        try folder.write(scene.cloud.colors.flatMap { [$0.x, $0.y, $0.z] }, shape: [n, 3], named: "color")
-        try folder.write(scene.cloud.normals.flatMap { [$0.x, $0.y, $0.z] }, shape: [n, 3], named: "normal")
+        try ScenePoints(coords: scene.cloud.positions.flatMap { [$0.x, $0.y, $0.z] },
+                        colors: scene.cloud.colors.flatMap { [$0.x, $0.y, $0.z] },
+                        normals: scene.cloud.normals.flatMap { [$0.x, $0.y, $0.z] }).write(to: &folder)
         let table = scene.table
-        try folder.write(table.offsets, shape: [table.offsets.count], named: "corr_offsets")
-        try folder.write(table.points, shape: [table.count], named: "corr_point")
-        try folder.write(table.uv, shape: [table.count, 2], named: "corr_uv")
-        try folder.write(table.sourceView, shape: [n], named: "source_view")
-        try folder.write(table.sourceUV, shape: [n, 2], named: "source_uv")
+        try SceneCorrespondences(offsets: table.offsets, points: table.points, uv: table.uv,
+                                 sourceView: table.sourceView, sourceUV: table.sourceUV).write(to: &folder, pointCount: n)
         if let labels = scene.labels {
-            try folder.write(labels.instance, shape: [n], named: "instance")
-            try folder.write(labels.semantic, shape: [n], named: "semantic")
+            try SceneGroundTruthLabels(instance: labels.instance, semantic: labels.semantic).write(to: &folder)
         }
         if let instances = source.instancesFile {
-            try FileManager.default.copyItem(at: instances, to: folder.fileURL("instances.json"))
+            try FileManager.default.copyItem(at: instances, to: folder.url(of: .instances))
         }
         let mesh = scene.mesh
         try Ply.write(PlyMesh(positions: mesh.positions, colors: mesh.colors, normals: mesh.normals, faces: mesh.triangles,
                               comments: ["ovseg3r recon TSDF mesh (marching tetrahedra), metres, world frame"]),
-                      to: folder.fileURL("mesh.ply"))
+                      to: folder.url(of: .mesh))
         let trajectory = TUMTrajectory(poses: zip(scene.viewFrames, scene.poses).map { frame, pose in
             var q = pose.rotation
             if q.w < 0 { q = Quaternion(x: -q.x, y: -q.y, z: -q.z, w: -q.w) }
             return TUMPose(timestamp: source.timestamp(of: frame), translation: pose.translation, rotationXYZW: q.xyzw)
         })
-        try trajectory.write(to: folder.fileURL("poses.txt"))
+        try trajectory.write(to: folder.url(of: .poses))
         let k = scene.intrinsics
         let views = scene.viewFrames.enumerated().map { view, frame in
             ViewRecord(index: view, frame: frame, timestamp: source.timestamp(of: frame), color: source.colorPath(of: frame),
                        width: k.width, height: k.height, fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy)
         }
-        try JSONFile.write(views, to: folder.fileURL("views.json"))
-        try JSONFile.write(summary, to: folder.fileURL("recon_summary.json"))
+        try JSONFile.write(views, to: folder.url(of: .views))
+        try folder.recordStage(.recon, options: SceneStageRecords.flatten(json: scene.options.jsonString()))
+        try JSONFile.write(summary, to: folder.url(of: .reconSummary))
         try folder.setCount("points", n)
         try folder.setCount("views", scene.viewFrames.count)
         try folder.setCount("correspondences", table.count)

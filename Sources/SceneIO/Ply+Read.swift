@@ -16,6 +16,7 @@ extension Ply {
         let header = try bytes.withUnsafeBytes { raw in
             Result { () throws(SceneIOError) in try PlyHeader.parse(raw, url: url) }
         }.get()
+        try header.checkCounts(bodyBytes: max(0, bytes.count - header.bodyOffset), url: url)
         guard let vertex = header.element(named: "vertex") else {
             throw .plyMissingProperty(url: url, element: "vertex", property: "element vertex")
         }

@@ -160,6 +160,32 @@ public struct PlyHeader: Sendable, Equatable, Codable {
         return PlyHeader(format: format, elements: elements, comments: comments, bodyOffset: bodyOffset)
     }
 
+    /// Checks every element's record count against `bodyBytes` before anything is allocated: a binary record
+    /// takes at least its scalars' and list counts' bytes, an ASCII value at least a digit and a separator, and
+    /// every record at least one byte. Overflowing products are reported, never wrapped.
+    func checkCounts(bodyBytes: Int, url: URL) throws(SceneIOError) {
+        var total = 0
+        for element in elements {
+            let perValue = format == .ascii ? 2 : 0
+            var record = 0
+            for property in element.properties {
+                record += perValue > 0 ? perValue : (property.listCountType?.size ?? property.type.size)
+            }
+            record = max(record, 1)
+            let (bytes, overflow) = element.count.multipliedReportingOverflow(by: record)
+            let (sum, overflowSum) = total.addingReportingOverflow(bytes)
+            guard !overflow, !overflowSum else {
+                throw .plyElementTooLarge(url: url, element: element.name, count: element.count,
+                                          minimumBytes: "\(element.count) × \(record) (overflows)", bodyBytes: bodyBytes)
+            }
+            // The same error the body walk would give once it ran out of bytes, before it allocates anything.
+            guard sum <= bodyBytes else {
+                throw .plyTruncated(url: url, element: element.name, record: max(0, bodyBytes - total) / record, of: element.count)
+            }
+            total = sum
+        }
+    }
+
     private static func parseProperty(_ words: [String], line: Int, url: URL) throws(SceneIOError) -> PlyProperty {
         if words.count == 5, words[1] == "list" {
             guard let countType = PlyScalarType(plyName: words[2]), countType.isInteger,

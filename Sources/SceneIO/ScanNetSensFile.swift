@@ -90,6 +90,15 @@ public struct ScanNetSensFile: Sendable {
         guard sizes.allSatisfy({ $0 > 0 && $0 <= 16384 }), depthShift.isFinite, depthShift > 0 else {
             throw .sensMalformed(url: url, reason: "image sizes \(sizes) or depth_shift \(depthShift) out of range")
         }
+        for (name, k) in [("color", matrices[0]), ("depth", matrices[2])] {
+            // fx, fy divide every unprojection; NaN, infinite or non-positive values would poison (or crash) recon.
+            for (field, index) in [("fx", 0), ("fy", 5), ("cx", 2), ("cy", 6)] {
+                let value = k[index]
+                guard value.isFinite, value > 0 || index == 2 || index == 6 else {
+                    throw .sensMalformed(url: url, reason: "\(name) intrinsics \(field) (matrix entry \(index)) is \(value); expected a finite\(index == 0 || index == 5 ? " positive" : "") number")
+                }
+            }
+        }
         let count = try cursor.u64()
         // Each frame needs at least 96 bytes, so a count beyond that is corruption, not a big file.
         guard count <= UInt64(max(0, fileSize - cursor.offset) / 96) else {

@@ -4,17 +4,17 @@ import Foundation
 /// point count N of `coord`.
 public enum SceneArray {
     /// Point positions, float32 [N, 3], metres, +z up.
-    public static let coord = "coord"
+    public static let coord = SceneFile.coord.stem
     /// Point colors, uint8 [N, 3], RGB.
-    public static let color = "color"
+    public static let color = SceneFile.color.stem
     /// Unit normals, float32 [N, 3].
-    public static let normal = "normal"
+    public static let normal = SceneFile.normal.stem
     /// Superpoint id per point, int32 [N].
-    public static let superpoints = "superpoints"
+    public static let superpoints = SceneFile.superpoints.stem
     /// Ground-truth instance id per point, int32 or int64 [N] (where known).
-    public static let instance = "instance"
+    public static let instance = SceneFile.instance.stem
     /// Ground-truth semantic label id per point, int32 or int64 [N] (where known).
-    public static let semantic = "semantic"
+    public static let semantic = SceneFile.semantic.stem
 
     struct Convention {
         let dtypes: [NpyDType]

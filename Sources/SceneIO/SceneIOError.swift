@@ -43,6 +43,8 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
     case plyUnsupported(url: URL, reason: String)
     /// The body ends before record `record` of element `element` is complete.
     case plyTruncated(url: URL, element: String, record: Int, of: Int)
+    /// The header declares more records than the body's bytes can hold (checked before any allocation).
+    case plyElementTooLarge(url: URL, element: String, count: Int, minimumBytes: String, bodyBytes: Int)
     /// An ASCII value could not be parsed as the declared type.
     case plyBadValue(url: URL, element: String, record: Int, property: String, token: String)
     /// A face refers to a vertex that does not exist.
@@ -137,6 +139,8 @@ public enum SceneIOError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): malformed PLY header at line \(line): \(reason)"
         case let .plyUnsupported(url, reason):
             return "\(url.path): unsupported PLY content: \(reason)"
+        case let .plyElementTooLarge(url, element, count, minimumBytes, bodyBytes):
+            return "\(url.path): element '\(element)' declares \(count) records, which need at least \(minimumBytes) bytes; the body has \(bodyBytes)"
         case let .plyTruncated(url, element, record, total):
             return "\(url.path): truncated PLY body: file ends in \(element) \(record) of \(total)"
         case let .plyBadValue(url, element, record, property, token):

@@ -52,7 +52,7 @@ public enum Predictor {
         let names = options.classes.names
         let text = try options.embeddings.matrix(for: names)
         var out: [String: [PredictedInstance]] = [:]
-        let spArray = "superpoints"
+        let spArray = SceneFile.superpoints.stem
         for folder in options.scenes.flatMap(SceneList.folders) {
             let scene = try TrainScene.load(folder, superpointArray: spArray, baseClasses: nil)
             let instances = try predict(scene: scene, model: model, text: text, names: names, post: options.postProcess,

@@ -1,4 +1,5 @@
 import Foundation
+import SceneIO
 import SegDINO3D
 
 /// Augmentation ranges (method §4.6), applied alike to points, normals, boxes and 2D object centres.
@@ -88,7 +89,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var features2D: Bool = true
     /// Superpoint array to read: `superpoints` (IBSp when the scene was lifted with it) or another, e.g. a
     /// geometry-only `superpoints_geo` for the w/o-IBSp ablation.
-    public var superpointArray: String = "superpoints"
+    public var superpointArray: String = SceneFile.superpoints.stem
     /// Save a checkpoint every this many steps (and at the end).
     public var checkpointEvery: Int = 50
     /// Checkpoints at multiples of this step count are kept (0: keep only the newest two); the learning

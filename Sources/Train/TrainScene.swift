@@ -51,46 +51,38 @@ public struct TrainScene: Sendable {
 
     public var pointCount: Int { superpoints.count }
 
-    /// Loads `folder`. `baseClasses` restricts the 3D ground truth (nil: every ScanNet200 instance class).
-    public static func load(_ folder: URL, superpointArray: String = "superpoints", baseClasses: Set<String>?) throws -> TrainScene {
+    /// Loads `folder` through the scene contract, which validates every array (lengths against the point count,
+    /// index ranges, monotone offsets, finite values) before training touches it. `baseClasses` restricts the 3D
+    /// ground truth (nil: every ScanNet200 instance class).
+    public static func load(_ folder: URL, superpointArray: String = SceneFile.superpoints.stem, baseClasses: Set<String>?) throws -> TrainScene {
         let scene = try SceneFolder(folder)
         let name = folder.lastPathComponent
-        func need(_ a: String) throws -> NpyArray {
-            guard FileManager.default.fileExists(atPath: scene.arrayURL(a).path) else { throw TrainError.missingArray(scene: name, name: a) }
-            return try scene.read(a)
-        }
-        func has(_ a: String) -> Bool { FileManager.default.fileExists(atPath: scene.arrayURL(a).path) }
-        let coords = try need(SceneArray.coord).floats()
-        let n = coords.count / 3
-        let colors = has(SceneArray.color) ? try scene.read(SceneArray.color).uint8s().map { Float($0) / 255 } : [Float](repeating: 0.5, count: n * 3)
-        let normals = has(SceneArray.normal) ? try scene.read(SceneArray.normal).floats() : [Float](repeating: 0, count: n * 3)
-        let sp = try need(superpointArray).int32s()
-        guard sp.count == n, colors.count == n * 3, normals.count == n * 3 else {
-            throw TrainError.inconsistentScene(scene: name, reason: "coord has \(n) points, \(superpointArray) \(sp.count), color \(colors.count / 3), normal \(normals.count / 3)")
-        }
-        let s = Int(sp.max() ?? -1) + 1
-        var out = TrainScene(name: name, coords: coords, colors: colors, normals: normals, superpoints: sp, superpointCount: s,
+        let points = try ScenePoints.read(from: scene)
+        let n = points.count
+        let colors = points.colors.map { $0.map { Float($0) / 255 } } ?? [Float](repeating: 0.5, count: n * 3)
+        let normals = points.normals ?? [Float](repeating: 0, count: n * 3)
+        let superpoints = try SceneSuperpoints.read(from: scene, pointCount: n, array: superpointArray)
+        let sp = superpoints.ids, s = superpoints.count
+        var out = TrainScene(name: name, coords: points.coords, colors: colors, normals: normals, superpoints: sp, superpointCount: s,
                              features2D: [], feature2DWidth: 0, objectFeatures: [], objectCenters: [], sceneTargets: [], views: [])
-        if has("feat2d") {
-            let f = try scene.read("feat2d")
-            out.features2D = try f.floats()
-            out.feature2DWidth = f.shape.count == 2 ? f.shape[1] : 0
-        }
-        if has("objects2d_feat"), has("objects2d_center") {
-            out.objectFeatures = try scene.read("objects2d_feat").floats()
-            out.objectCenters = try scene.read("objects2d_center").floats()
-        }
-        if has(SceneArray.instance), has(SceneArray.semantic) {
-            out.sceneTargets = try Self.sceneTargets(instance: scene.read(SceneArray.instance).int32s(),
-                                                     semantic: scene.read(SceneArray.semantic).int32s(),
-                                                     superpoints: sp, count: s, baseClasses: baseClasses)
+        if scene.isComplete(.groundTruth) {
+            let truth = try SceneGroundTruthLabels.read(from: scene, pointCount: n)
+            out.sceneTargets = Self.sceneTargets(instance: truth.instance, semantic: truth.semantic,
+                                                 superpoints: sp, count: s, baseClasses: baseClasses)
             // The stuff classes carry 3D labels wherever the base classes do (ScanNet20 has wall and floor).
-            out.superpointSemantics = try semanticTargets(semantic: scene.read(SceneArray.semantic).int32s(), superpoints: sp, count: s,
-                                                              labelled: baseClasses.map { $0.union(["wall", "floor"]) })
+            out.superpointSemantics = semanticTargets(semantic: truth.semantic, superpoints: sp, count: s,
+                                                      labelled: baseClasses.map { $0.union(["wall", "floor"]) })
         }
-        let labels = folder.appendingPathComponent("view_labels.json")
-        if FileManager.default.fileExists(atPath: labels.path), has("vl_offsets"), has("sp_view_offsets") {
-            out.views = try ViewLabelLoader.load(scene: scene, labelsURL: labels)
+        if scene.isComplete(.liftedLabels) {
+            let lifted = try SceneLiftedLabels.read(from: scene, pointCount: n, superpointCount: s)
+            out.features2D = lifted.pointFeatures
+            out.feature2DWidth = lifted.featureChannels
+            // Objects enter the model beside the point features, so only with the same width.
+            if lifted.objectChannels > 0, lifted.objectChannels == lifted.featureChannels {
+                out.objectFeatures = lifted.objectFeatures
+                out.objectCenters = lifted.objectCenters
+            }
+            out.views = ViewLabelLoader.targets(lifted)
         }
         return out
     }

@@ -71,57 +71,32 @@ public struct FuseInputs: Sendable, Equatable {
         self.pointsPerSuperpoint = counts
     }
 
-    /// Reads `view_labels.json`, `vl_offsets/vl_superpoints`, `sp_view_offsets/sp_view`, `superpoints` and the
-    /// point count of `coord` from a lifted scene folder, naming the file and index of anything out of range.
+    /// The masks, visibility and superpoints of a lifted scene folder, read and validated through the scene
+    /// contract (`SceneSuperpoints`, `SceneLiftedLabels`), which names the file and index of anything out of range.
     public static func load(scene url: URL) throws(VIPError) -> FuseInputs {
         let folder: SceneFolder
         do { folder = try SceneFolder(url) } catch { throw .unreadableInput(url: url, reason: "\(error)") }
-        guard folder.manifest.arrays["superpoints"] != nil else {
-            throw .missingStage(url: url, file: "superpoints.npy", run: "ovseg3r superpoints \(url.path)")
+        guard folder.has(.superpoints) else {
+            throw .missingStage(url: url, file: SceneFile.superpoints.fileName, run: "ovseg3r superpoints \(url.path)")
         }
-        let labelsURL = folder.fileURL("view_labels.json")
-        for array in ["vl_offsets", "vl_superpoints", "sp_view_offsets", "sp_view"] where folder.manifest.arrays[array] == nil {
-            throw .missingStage(url: url, file: array + ".npy", run: "ovseg3r lift \(url.path)")
+        for file in SceneArtefact.liftedLabels.requiredFiles where !folder.has(file) {
+            throw .missingStage(url: url, file: file.fileName, run: "ovseg3r lift \(url.path)")
         }
-        guard FileManager.default.fileExists(atPath: labelsURL.path) else {
-            throw .missingStage(url: url, file: "view_labels.json", run: "ovseg3r lift \(url.path)")
-        }
-        let file: ViewLabelsFile
-        let offsets: [Int64], flat: [Int32], visibility: SuperpointVisibility, superpoints: [Int32]
+        let superpoints: SceneSuperpoints, lifted: SceneLiftedLabels
         do {
-            file = try JSONFile.read(ViewLabelsFile.self, from: labelsURL)
-            offsets = try folder.read("vl_offsets").int64s()
-            flat = try folder.read("vl_superpoints").int32s()
-            visibility = SuperpointVisibility(offsets: try folder.read("sp_view_offsets").int64s(),
-                                              superpoints: try folder.read("sp_view").int32s())
-            superpoints = try folder.read("superpoints").int32s()
+            let n = ScenePoints.recordedCount(in: folder) ?? folder.manifest.arrays[SceneFile.superpoints.stem]?.shape.first ?? 0
+            superpoints = try SceneSuperpoints.read(from: folder, pointCount: n)
+            lifted = try SceneLiftedLabels.read(from: folder, pointCount: n, superpointCount: superpoints.count)
         } catch { throw .unreadableInput(url: url, reason: "\(error)") }
-        if let coord = folder.manifest.arrays[SceneArray.coord], coord.shape.first != superpoints.count {
-            throw .sizeMismatch(field: "\(url.path)/superpoints.npy", expected: coord.shape.first ?? 0, actual: superpoints.count)
-        }
-        guard visibility.viewCount > 0 else { throw .noViews(url: url) }
-        let s = Int(superpoints.max() ?? -1) + 1
-        for (i, id) in flat.enumerated() where id < 0 || Int(id) >= s {
-            throw .indexOutOfRange(field: "\(url.path)/vl_superpoints.npy[\(i)]", index: Int(id), count: s)
-        }
+        guard lifted.viewCount > 0 else { throw .noViews(url: url) }
         var masks: [Mask] = []
-        for (k, view) in file.views.enumerated() {
-            for (j, instance) in view.instances.enumerated() {
-                let field = "\(labelsURL.path) views[\(k)].instances[\(j)].mask"
-                guard instance.mask >= 0, instance.mask + 1 < offsets.count else {
-                    throw .indexOutOfRange(field: field, index: instance.mask, count: max(offsets.count - 1, 0))
-                }
-                let lo = Int(offsets[instance.mask]), hi = Int(offsets[instance.mask + 1])
-                guard lo >= 0, lo <= hi, hi <= flat.count else {
-                    throw .indexOutOfRange(field: "\(url.path)/vl_offsets.npy[\(instance.mask + 1)]", index: hi, count: flat.count + 1)
-                }
-                guard view.view >= 0, view.view < visibility.viewCount else {
-                    throw .indexOutOfRange(field: "\(labelsURL.path) views[\(k)].view", index: view.view, count: visibility.viewCount)
-                }
-                guard hi > lo else { continue }
-                masks.append(Mask(view: view.view, label: instance.label, score: instance.score, superpoints: Array(flat[lo..<hi])))
+        for view in lifted.labels.views {
+            for instance in view.instances where !lifted.mask(instance.mask).isEmpty {
+                masks.append(Mask(view: view.view, label: instance.label, score: instance.score,
+                                  superpoints: Array(lifted.mask(instance.mask))))
             }
         }
-        return try FuseInputs(masks: masks, visibility: visibility, pointSuperpoints: superpoints, source: url)
+        let visibility = SuperpointVisibility(offsets: lifted.visibleOffsets, superpoints: lifted.visibleSuperpoints)
+        return try FuseInputs(masks: masks, visibility: visibility, pointSuperpoints: superpoints.ids, source: url)
     }
 }

@@ -22,15 +22,14 @@ public enum Lift {
             throw .unreadableInput(url: url, reason: "\(error)")
         }
         var folder = inputs.folder
-        guard folder.manifest.arrays["superpoints"] != nil else {
-            throw .missingStage(url: url, file: "superpoints.npy", run: "ovseg3r superpoints \(url.path)")
+        let superpoints: [Int32], superpointCount: Int
+        do {
+            let read = try SceneSuperpoints.read(from: folder, pointCount: inputs.pointCount)
+            (superpoints, superpointCount) = (read.ids, read.count)
+        } catch {
+            if case .missing = error { throw .missingStage(url: url, file: SceneFile.superpoints.fileName, run: "ovseg3r superpoints \(url.path)") }
+            throw .unreadableInput(url: url, reason: "\(error)")
         }
-        let superpoints: [Int32]
-        do { superpoints = try folder.read("superpoints").int32s() } catch { throw .unreadableInput(url: url, reason: "\(error)") }
-        guard superpoints.count == inputs.pointCount else {
-            throw .sizeMismatch(field: "superpoints.npy", expected: inputs.pointCount, actual: superpoints.count)
-        }
-        let superpointCount = Int((superpoints.max() ?? -1) + 1)
         let videoURL: URL
         let videoFolder: VideoFolder
         do {
@@ -58,23 +57,21 @@ public enum Lift {
         }
         let lifted = accumulator.finish()
         do {
-            try JSONFile.write(ViewLabelsFile(formatVersion: 1, views: lifted.views), to: folder.fileURL("view_labels.json"))
-            try folder.write(lifted.maskOffsets, shape: [lifted.maskOffsets.count], named: "vl_offsets")
-            try folder.write(lifted.maskSuperpoints, shape: [lifted.maskSuperpoints.count], named: "vl_superpoints")
-            try folder.write(visibility.offsets, shape: [visibility.offsets.count], named: "sp_view_offsets")
-            try folder.write(visibility.superpoints, shape: [visibility.superpoints.count], named: "sp_view")
-            let o = lifted.objectCenters.count
-            try folder.write(lifted.objectCenters.flatMap { [$0.x, $0.y, $0.z] }, shape: [o, 3], named: "objects2d_center")
-            try folder.write(lifted.objectViews, shape: [o], named: "objects2d_view")
-            let objectChannels = objects?.channels ?? 0
-            try writeFloat16(&folder, lifted.objectFeatures, shape: [o, objectChannels], named: "objects2d_feat")
-            let c = accumulator.featureChannels
-            if c > 0 {
-                try writeFloat16(&folder, lifted.pointFeatures, shape: [inputs.pointCount, c], named: "feat2d")
-                try folder.write(lifted.featureCounts, shape: [inputs.pointCount], named: "feat2d_count")
+            var output = SceneLiftedLabels(labels: ViewLabelsFile(formatVersion: 1, views: lifted.views),
+                                           maskOffsets: lifted.maskOffsets, maskSuperpoints: lifted.maskSuperpoints,
+                                           visibleOffsets: visibility.offsets, visibleSuperpoints: visibility.superpoints)
+            output.objectCenters = lifted.objectCenters.flatMap { [$0.x, $0.y, $0.z] }
+            output.objectViews = lifted.objectViews
+            output.objectFeatures = lifted.objectFeatures
+            output.objectChannels = objects?.channels ?? 0
+            if accumulator.featureChannels > 0 {
+                output.pointFeatures = lifted.pointFeatures
+                output.featureChannels = accumulator.featureChannels
+                output.featureCounts = lifted.featureCounts
             }
-            try folder.setCount("view_instances", lifted.maskOffsets.count - 1)
-            try folder.setCount("objects2d", o)
+            try output.write(to: &folder, pointCount: inputs.pointCount, superpointCount: superpointCount)
+            try folder.recordStage(.lift, options: ["pred2d": videoFolder.pred2dURL.standardizedFileURL.path,
+                                                    "majority": "\(options.majority)", "features": "\(options.features)"])
             try folder.setProvenance("lift", "video=\(videoURL.path) pred2d=\(videoFolder.pred2dURL.path) majority=\(options.majority)")
             try folder.setProvenance("pred2d", videoFolder.pred2dURL.path)
         } catch { throw .unwritableOutput(url: url, reason: "\(error)") }
@@ -92,13 +89,12 @@ public enum Lift {
         do {
             let array = try Npy.read(url)
             let shape = try array.requireShape([nil, nil])
-            return (try array.floats(), shape[1])
+            let values = try array.floats()
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw VIPError.unreadableInput(url: url, reason: "value \(values[bad]) at flat index \(bad) is not finite")
+            }
+            return (values, shape[1])
         } catch { throw .unreadableInput(url: url, reason: "\(error)") }
-    }
-
-    static func writeFloat16(_ folder: inout SceneFolder, _ values: [Float], shape: [Int], named name: String) throws {
-        let bits = values.map(HalfFloat.bits(from:))
-        try folder.write(try NpyArray(shape: shape, storage: .float16(bits: bits)), named: name)
     }
 }
 
@@ -117,7 +113,15 @@ struct ViewFrameInputs {
         if features, FileManager.default.fileExists(atPath: url.path) {
             let array = try Npy.read(url)
             let shape = try array.requireShape([nil, nil, nil])
-            map = (try array.floats(), shape[0], shape[1], shape[2])
+            // An empty map has nothing to sample (the bilinear read would index past it); NaN would spread into feat2d.
+            guard shape.allSatisfy({ $0 >= 1 }) else {
+                throw VIPError.unreadableInput(url: url, reason: "feature map of shape \(shape); every extent must be at least 1")
+            }
+            let values = try array.floats()
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw VIPError.unreadableInput(url: url, reason: "value \(values[bad]) at flat index \(bad) is not finite")
+            }
+            map = (values, shape[0], shape[1], shape[2])
         }
         return ViewFrameInputs(mask: mask, instances: instances, features: map)
     }

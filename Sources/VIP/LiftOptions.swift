@@ -37,30 +37,4 @@ public struct LiftResult: Sendable, Equatable {
     public var secondsPerView: Double
 }
 
-/// One lifted view-level instance of `view_labels.json`.
-public struct LiftedInstance: Codable, Sendable, Equatable {
-    public var label: String
-    public var score: Double
-    /// Row in `objects2d_*`, or −1.
-    public var object: Int
-    /// Row in the `vl_offsets` / `vl_superpoints` CSR.
-    public var mask: Int
-}
-
-/// One view of `view_labels.json`.
-public struct LiftedView: Codable, Sendable, Equatable {
-    public var view: Int
-    public var frame: Int
-    public var instances: [LiftedInstance]
-}
-
-/// The file `view_labels.json`.
-public struct ViewLabelsFile: Codable, Sendable, Equatable {
-    public var formatVersion: Int
-    public var views: [LiftedView]
-
-    enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version"
-        case views
-    }
-}
+// `view_labels.json` (`ViewLabelsFile`, `LiftedView`, `LiftedInstance`) is part of the scene contract in SceneIO.

@@ -41,51 +41,41 @@ public struct ViewLabels: Sendable, Equatable {
         Array(Set(views.flatMap { $0.instances.map(\.label) })).sorted()
     }
 
-    /// Reads `view_labels.json`, `vl_*`, `sp_view*`, `objects2d_*` and `superpoints.npy` of the scene folder.
+    /// The labels of a lifted scene folder, read (and validated) through the scene contract's `SceneLiftedLabels`,
+    /// the one reader of `lift`'s output.
     public static func load(scene url: URL) throws(VIPError) -> ViewLabels {
+        let lifted: SceneLiftedLabels, superpoints: SceneSuperpoints
         do {
             let folder = try SceneFolder(url)
-            guard folder.manifest.arrays["vl_offsets"] != nil else {
-                throw VIPError.missingStage(url: url, file: "vl_offsets.npy", run: "ovseg3r lift \(url.path)")
+            guard folder.isComplete(.liftedLabels) else {
+                throw VIPError.missingStage(url: url, file: SceneFile.vlOffsets.fileName, run: "ovseg3r lift \(url.path)")
             }
-            let file = try JSONFile.read(ViewLabelsFile.self, from: folder.fileURL("view_labels.json"))
-            let offsets = try folder.read("vl_offsets").int64s()
-            let masks = try folder.read("vl_superpoints").int32s()
-            let visibility = SuperpointVisibility(offsets: try folder.read("sp_view_offsets").int64s(),
-                                                  superpoints: try folder.read("sp_view").int32s())
-            let superpoints = try folder.read("superpoints").int32s()
-            let centersFlat = try folder.read("objects2d_center").floats()
-            let featureArray = try folder.read("objects2d_feat")
-            let channels = featureArray.shape.count == 2 ? featureArray.shape[1] : 0
-            let objects = Objects(features: try featureArray.floats(), channels: channels,
-                                  centers: (0..<(centersFlat.count / 3)).map {
-                                      SIMD3(centersFlat[3 * $0], centersFlat[3 * $0 + 1], centersFlat[3 * $0 + 2]) },
-                                  views: try folder.read("objects2d_view").int32s())
-            guard offsets.last.map(Int.init) == masks.count else {
-                throw VIPError.sizeMismatch(field: "vl_offsets (last entry)", expected: masks.count, actual: Int(offsets.last ?? -1))
-            }
-            var views: [View] = []
-            for v in file.views {
-                var instances: [Instance] = []
-                for i in v.instances {
-                    guard i.mask >= 0, i.mask + 1 < offsets.count else {
-                        throw VIPError.indexOutOfRange(field: "view_labels.json views[\(v.view)].mask", index: i.mask, count: offsets.count - 1)
-                    }
-                    guard i.object < objects.centers.count else {
-                        throw VIPError.indexOutOfRange(field: "view_labels.json views[\(v.view)].object", index: i.object,
-                                                       count: objects.centers.count)
-                    }
-                    instances.append(Instance(label: i.label, score: i.score, object: i.object >= 0 ? i.object : nil,
-                                              superpoints: Array(masks[Int(offsets[i.mask])..<Int(offsets[i.mask + 1])])))
-                }
-                views.append(View(view: v.view, frame: v.frame, instances: instances))
-            }
-            return ViewLabels(views: views, visibility: visibility, objects: objects,
-                              superpointCount: Int((superpoints.max() ?? -1) + 1))
+            let n = ScenePoints.recordedCount(in: folder) ?? folder.manifest.arrays[SceneFile.superpoints.stem]?.shape.first ?? 0
+            superpoints = try SceneSuperpoints.read(from: folder, pointCount: n)
+            lifted = try SceneLiftedLabels.read(from: folder, pointCount: n, superpointCount: superpoints.count)
         } catch let error as VIPError {
             throw error
         } catch {
             throw .unreadableInput(url: url, reason: "\(error)")
         }
+        return ViewLabels(lifted, superpointCount: superpoints.count)
+    }
+}
+
+extension ViewLabels {
+    /// Regroups validated contract arrays as per-view instances with their superpoint lists.
+    public init(_ lifted: SceneLiftedLabels, superpointCount: Int) {
+        let c = lifted.objectChannels
+        objects = Objects(features: lifted.objectFeatures, channels: c,
+                          centers: (0..<lifted.objectCount).map {
+                              SIMD3(lifted.objectCenters[3 * $0], lifted.objectCenters[3 * $0 + 1], lifted.objectCenters[3 * $0 + 2]) },
+                          views: lifted.objectViews)
+        visibility = SuperpointVisibility(offsets: lifted.visibleOffsets, superpoints: lifted.visibleSuperpoints)
+        views = lifted.labels.views.map { v in
+            View(view: v.view, frame: v.frame, instances: v.instances.map { i in
+                Instance(label: i.label, score: i.score, object: i.object >= 0 ? i.object : nil, superpoints: Array(lifted.mask(i.mask)))
+            })
+        }
+        self.superpointCount = superpointCount
     }
 }

@@ -18,17 +18,12 @@ enum LabelEmbeddings {
 
     /// Distinct labels of every scene's `view_labels.json` under `data`, each with the first scene that uses it.
     static func labels(data: URL) throws -> [String: String] {
-        struct File: Decodable {
-            struct View: Decodable { var instances: [Instance] }
-            struct Instance: Decodable { var label: String }
-            var views: [View]
-        }
         var names: [String: String] = [:]
         for folder in SceneList.folders(data) {
-            let url = folder.appendingPathComponent("view_labels.json")
+            let url = folder.appendingPathComponent(SceneFile.viewLabels.fileName)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
-            let file: File
-            do { file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url)) } catch {
+            let file: ViewLabelsFile
+            do { file = try JSONFile.read(ViewLabelsFile.self, from: url) } catch {
                 throw TrainError.unreadable(path: url.path, reason: String(describing: error))
             }
             for v in file.views { for i in v.instances where names[i.label] == nil { names[i.label] = folder.lastPathComponent } }

@@ -17,9 +17,10 @@ struct PrepareCommand: ParsableCommand {
         VIDEO/pred2d (or --pred2d DIR). Convert a TUM folder or a ScanNet .sens first with `ovseg3r import`, and a \
         2D model's COCO-RLE or PNG output with tools/adapters (README, "Your own 2D model").
 
-        Resumable: recon is done when SCENE/scene.json exists, superpoints when scene.json records superpoints.npy, \
-        lift when scene.json records the lift; a stage that runs makes every later stage run again. When all three \
-        are done, SCENE/prepare.json holds the summary (--json prints it). --force re-runs everything.
+        Resumable: a stage is done when the scene contract finds its files and SCENE/stages.json records the same \
+        options (recon: --voxel, --poses and the preset; superpoints: --mode and, for ibsp, --pred2d; lift: --pred2d). \
+        A stage whose options changed runs again, and a stage that runs makes every later stage run again. When all \
+        three are done, SCENE/prepare.json holds the summary (--json prints it). --force re-runs everything.
         """)
 
     @Argument(help: "Video folder.")
@@ -56,17 +57,21 @@ struct PrepareCommand: ParsableCommand {
             try PrepareInputs.check(video: videoURL, pred2d: pred2dURL)
             let progress = isatty(STDERR_FILENO) != 0 && !json
             var stages = PrepareStages(scene: sceneURL, force: force)
-            try stages.run("recon", into: &summary) {
+            var reconRecord = SceneStageRecords.flatten(json: reconOptions.jsonString())
+            reconRecord["threads"] = nil  // how fast, not what
+            try stages.run(.recon, options: reconRecord, into: &summary) {
                 let r = try Reconstruction.run(input: videoURL, output: sceneURL, options: reconOptions,
                                                progress: ProgressBar("recon", unit: "frames", enabled: progress))
                 return "\(r.summary.framesUsed) views, \(r.summary.points) points"
             }
-            try stages.run("superpoints", into: &summary) {
+            var superpointRecord = ["mode": superpoints.mode.rawValue]
+            if superpoints.mode == .ibsp { superpointRecord["pred2d"] = pred2dURL.path }
+            try stages.run(.superpoints, options: superpointRecord, into: &summary) {
                 let r = try Superpoints.run(scene: sceneURL, video: videoURL, pred2d: pred2dURL, options: superpoints,
                                             progress: progress)
                 return "\(r.count) superpoints (\(superpoints.mode.rawValue))"
             }
-            try stages.run("lift", into: &summary) {
+            try stages.run(.lift, options: ["pred2d": pred2dURL.path], into: &summary) {
                 let r = try Lift.run(scene: sceneURL, video: videoURL, pred2d: pred2dURL, options: LiftOptions(progress: progress))
                 return "\(r.instances) view-level instances from \(r.detections) detections"
             }
@@ -113,28 +118,30 @@ struct PrepareStages {
         self.force = force
     }
 
-    /// Whether `stage`'s outputs are complete. Recon renames a finished scene into place, superpoints and lift record
-    /// themselves in scene.json after writing their arrays, so an interrupted stage never looks done.
-    static func isDone(_ stage: String, scene: URL) -> Bool {
-        guard let folder = try? SceneFolder(scene) else { return false }
-        let m = folder.manifest
-        switch stage {
-        case "recon": return m.arrays["coord"] != nil && m.arrays["corr_offsets"] != nil
-        case "superpoints": return m.arrays["superpoints"] != nil
-        case "lift":
-            return m.provenance["lift"] != nil && m.arrays["vl_offsets"] != nil
-                && FileManager.default.fileExists(atPath: folder.fileURL("view_labels.json").path)
-        default: return false
-        }
+    /// What the scene contract says of `stage` with `options`. Recon renames a finished scene into place, superpoints
+    /// and lift write their arrays before recording themselves, so an interrupted stage never looks done.
+    static func status(_ stage: SceneStage, options: [String: String], scene: URL) -> SceneStageStatus {
+        guard let folder = try? SceneFolder(scene) else { return .missing }
+        return folder.status(of: stage, options: options)
     }
 
-    mutating func run(_ stage: String, into summary: inout PrepareSummary, _ body: () throws -> String) throws {
-        if !force, !ranEarlier, Self.isDone(stage, scene: scene) {
-            summary.stages.append(PrepareSummary.Stage(name: stage, status: "skipped", seconds: 0, detail: "done already"))
-            FileHandle.standardError.write(Data("prepare: \(stage): done already\n".utf8))
-            return
+    mutating func run(_ sceneStage: SceneStage, options: [String: String], into summary: inout PrepareSummary,
+                      _ body: () throws -> String) throws {
+        let stage = sceneStage.rawValue
+        var reason = ""
+        if !force, !ranEarlier {
+            switch Self.status(sceneStage, options: options, scene: scene) {
+            case .done:
+                summary.stages.append(PrepareSummary.Stage(name: stage, status: "skipped", seconds: 0, detail: "done already"))
+                FileHandle.standardError.write(Data("prepare: \(stage): done already\n".utf8))
+                return
+            case let .optionsChanged(option, recorded, requested):
+                reason = " (again: \(option) was \(recorded), now \(requested))"
+            case .missing:
+                break
+            }
         }
-        FileHandle.standardError.write(Data("prepare: \(stage)\n".utf8))
+        FileHandle.standardError.write(Data("prepare: \(stage)\(reason)\n".utf8))
         let start = Date()
         do {
             let detail = try body()

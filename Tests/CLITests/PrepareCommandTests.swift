@@ -34,17 +34,22 @@ import Testing
         let again = try #require(try PrepareTestSupport.lastJSONObject(second.stdout)["stages"] as? [[String: Any]])
         #expect(again.allSatisfy { $0["status"] as? String == "skipped" }, "\(again)")
 
-        // A scene whose lift never finished (its record removed from scene.json) re-runs only the lift.
-        var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.fileURL("scene.json"))) as? [String: Any] ?? [:]
-        var provenance = manifest["provenance"] as? [String: Any] ?? [:]
-        provenance["lift"] = nil
-        manifest["provenance"] = provenance
-        try JSONSerialization.data(withJSONObject: manifest).write(to: folder.fileURL("scene.json"))
+        // A scene whose lift never finished (its record missing from stages.json) re-runs only the lift.
+        var records = folder.stageRecords()
+        records.stages["lift"] = nil
+        try JSONFile.write(records, to: folder.url(of: .stages))
         let third = try cli.run(["prepare", video.path, "--out", scene.path])
         try #require(third.status == 0, "third prepare failed: \(third.stderr.suffix(3000))")
         let lines = third.stdout.split(separator: "\n")
         #expect(lines.filter { $0.hasPrefix("ran ") }.count == 1 && lines.contains { $0.hasPrefix("ran ") && $0.contains("lift") },
                 "\(third.stdout)")
+
+        // A changed --mode re-runs superpoints (and so lift), naming the option.
+        let fourth = try cli.run(["prepare", video.path, "--out", scene.path, "--mode", "geometric"])
+        try #require(fourth.status == 0, "fourth prepare failed: \(fourth.stderr.suffix(3000))")
+        #expect(fourth.stderr.contains("superpoints (again: mode was ibsp, now geometric)"), "\(fourth.stderr)")
+        #expect(fourth.stdout.split(separator: "\n").filter { $0.hasPrefix("ran ") }.count == 2, "\(fourth.stdout)")
+        #expect(try SceneFolder(scene).stageRecords().stages["superpoints"]?["mode"] == "geometric")
     }
 
     @Test func rejectsInputsItCannotPrepareNamingTheFix() throws {

@@ -68,7 +68,7 @@ struct FuseFileTests {
             do { _ = try FuseInputs.load(scene: scene); return "no error" } catch { return error.description }
         }
         let outOfRange = try Self.makeScene(in: root, name: "a") { arrays, _, _ in arrays["vl_superpoints"]?[3] = 6 }
-        #expect(message(outOfRange).contains("vl_superpoints.npy[3] refers to index 6, valid 0..<6"), "\(message(outOfRange))")
+        #expect(message(outOfRange).contains("vl_superpoints.npy[3] = 6 is outside 0..<6"), "\(message(outOfRange))")
 
         let noLabels = try Self.makeScene(in: root, name: "b")
         try FileManager.default.removeItem(at: noLabels.appendingPathComponent("view_labels.json"))
@@ -78,13 +78,13 @@ struct FuseFileTests {
             arrays["sp_view"] = []
             viewOffsets = [0]
         }
-        #expect(message(noViews).contains("c: sp_view_offsets.npy lists no views"), "\(message(noViews))")
+        #expect(message(noViews).contains("view_labels.json: views[0].view = 0, expected 0..<0"), "\(message(noViews))")
 
         let badRow = try Self.makeScene(in: root, name: "d") { _, vlOffsets, _ in vlOffsets.removeLast(2) }
-        #expect(message(badRow).contains("views[2].instances[0].mask refers to index 4, valid 0..<4"), "\(message(badRow))")
+        #expect(message(badRow).contains("vl_offsets.npy[4] = 8 breaks the offsets"), "\(message(badRow))")
 
         let badView = try Self.makeScene(in: root, name: "e") { arrays, _, _ in arrays["sp_view"]?[5] = -1 }
-        #expect(message(badView).contains("sp_view.npy[5] refers to index -1"), "\(message(badView))")
+        #expect(message(badView).contains("sp_view.npy[5] = -1 is outside 0..<6"), "\(message(badView))")
 
         var options = FuseOptions(scenes: [], out: root.appendingPathComponent("pred"))
         options.thresholds.consensus = 1.5

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SceneIO
 
 /// `ovseg3r demo`: the whole method end to end on generated data, resumable stage by stage.
 struct DemoCommand: ParsableCommand {
@@ -88,15 +89,18 @@ struct DemoCommand: ParsableCommand {
                     name: "recon \(split.name)/\(name)",
                     arguments: ["recon", video.path, "--out", scene.path, "--poses", "refine",
                                 "--preset", layout.reconPreset.path],
-                    output: scene.appendingPathComponent("scene.json")))
+                    output: scene.appendingPathComponent(SceneFile.manifest.fileName),
+                    sceneStage: (scene, .recon, ["poseMode": "\"refine\""])))
                 stages.append(DemoStage(
                     name: "superpoints \(split.name)/\(name)",
                     arguments: ["superpoints", scene.path, "--mode", "ibsp"],
-                    output: scene.appendingPathComponent("superpoints.npy")))
+                    output: scene.appendingPathComponent(SceneFile.superpoints.fileName),
+                    sceneStage: (scene, .superpoints, ["mode": "ibsp"])))
                 stages.append(DemoStage(
                     name: "lift \(split.name)/\(name)",
                     arguments: ["lift", scene.path],
-                    output: scene.appendingPathComponent("view_labels.json")))
+                    output: scene.appendingPathComponent(SceneFile.viewLabels.fileName),
+                    sceneStage: (scene, .lift, [:])))
             }
         }
         let unseen = plan.heldOut.map { ["--unseen", $0] } ?? []

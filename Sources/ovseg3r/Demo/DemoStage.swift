@@ -1,6 +1,8 @@
 import Foundation
+import SceneIO
 
-/// One step of the demo: a child `ovseg3r` invocation and the file whose presence means it is done.
+/// One step of the demo: a child `ovseg3r` invocation and the file whose presence means it is done, or, for the
+/// scene stages, the scene contract's verdict (the rule `prepare` uses: files present and the same options).
 struct DemoStage: Sendable {
     let name: String
     let arguments: [String]
@@ -8,7 +10,16 @@ struct DemoStage: Sendable {
     /// A launcher and its arguments that start the executable (e.g. `mpirun -np 2`); empty: run it directly.
     var launcher: [String] = []
 
-    var isDone: Bool { FileManager.default.fileExists(atPath: output.path) }
+    /// For a scene stage: the scene folder, the stage and the options it must have been made with.
+    var sceneStage: (scene: URL, stage: SceneStage, options: [String: String])?
+
+    var isDone: Bool {
+        if let sceneStage {
+            guard let folder = try? SceneFolder(sceneStage.scene) else { return false }
+            return folder.status(of: sceneStage.stage, options: sceneStage.options) == .done
+        }
+        return FileManager.default.fileExists(atPath: output.path)
+    }
 }
 
 /// The outcome of one stage, for the closing summary.

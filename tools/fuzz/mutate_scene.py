@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Mutation run over a tiny scene folder and its PLY mesh against the ovseg3r binary (release build).
+
+Each run copies a freshly generated tiny scene, damages one file, and runs one command on it:
+  train (2 steps), fuse, superpoints --mode geometric, info (scene folder or mesh.ply).
+Damage is either random bit flips anywhere in the file (header included) or a structured bad value written into
+an array's data (negative / huge ids, NaN / inf floats, broken offsets, -1e6, 5e6, INT32 extremes) or into a PLY
+header (element counts near 2**62, huge face counts).
+
+A run "crashes" when the process dies from a signal (or exits >= 128), and "hangs" when it outlives --timeout.
+Any other exit (0 or a typed error, status 1..127) is fine. Prints a JSON summary; --keep DIR keeps crashing inputs.
+
+usage: tools/fuzz/mutate_scene.py --binary .build/release/ovseg3r --runs 2000 --seed 1 [--timeout 60] [--keep DIR]
+"""
+import argparse, json, os, random, shutil, struct, subprocess, sys, tempfile, time
+import numpy as np
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TINY_CONFIG = {"model": {"width": 16, "heads": 2, "decoderLayers": 1, "encoderLayers": 1, "pointHidden": 16, "ffnHidden": 32},
+               "steps": 2, "textCount": 4, "checkpointEvery": 1000}
+
+
+def npy_save(folder, manifest, name, array):
+    np.save(os.path.join(folder, name + ".npy"), array)
+    manifest["arrays"][name] = {"dtype": str(array.dtype), "shape": list(array.shape)}
+
+
+def tiny_scene(folder, rng):
+    """A 12x12 floor and three boxes (chair, table, lamp), 2 views, superpoints, GT and lifted labels."""
+    os.makedirs(folder)
+    manifest = {"format_version": 1, "units": "m", "up_axis": "+z", "provenance": {}, "counts": {}, "arrays": {}}
+    coord, sp, inst, sem = [], [], [], []
+    for i in range(12):
+        for j in range(12):
+            coord.append([i * 0.25, j * 0.25, 0.0]); sp.append((i // 6) * 2 + j // 6); inst.append(0); sem.append(3)
+    origins = [(0.3, 0.3), (1.6, 0.4), (0.8, 2.0)]
+    semantic_ids = [2, 4, 28]  # chair, table, lamp (ScanNet200 raw ids)
+    for k, (x, y) in enumerate(origins):
+        for a in range(6):
+            for b in range(5):
+                for c in range(4):
+                    coord.append([x + a * 0.08, y + b * 0.08, 0.05 + c * 0.1])
+                    sp.append(4 + 2 * k + (0 if a < 3 else 1)); inst.append(k + 1); sem.append(semantic_ids[k])
+    coord = np.array(coord, np.float32) + rng.normal(0, 0.002, (len(coord), 3)).astype(np.float32)
+    n = len(coord)
+    npy_save(folder, manifest, "coord", coord)
+    npy_save(folder, manifest, "color", np.full((n, 3), 120, np.uint8))
+    normal = np.zeros((n, 3), np.float32); normal[:, 2] = 1
+    npy_save(folder, manifest, "normal", normal)
+    npy_save(folder, manifest, "superpoints", np.array(sp, np.int32))
+    npy_save(folder, manifest, "instance", np.array(inst, np.int32))
+    npy_save(folder, manifest, "semantic", np.array(sem, np.int32))
+    # Two views that each see about two thirds of the points.
+    v0 = np.arange(0, n, 1)[: 2 * n // 3]; v1 = np.arange(n // 3, n)
+    points = np.concatenate([v0, v1]).astype(np.int32)
+    npy_save(folder, manifest, "corr_offsets", np.array([0, len(v0), len(points)], np.int64))
+    npy_save(folder, manifest, "corr_point", points)
+    npy_save(folder, manifest, "corr_uv", (rng.random((len(points), 2)) * [63, 47]).astype(np.float32))
+    source = np.where(np.arange(n) < 2 * n // 3, 0, 1).astype(np.int32)
+    npy_save(folder, manifest, "source_view", source)
+    npy_save(folder, manifest, "source_uv", np.zeros((n, 2), np.float32))
+    views = [{"index": v, "frame": 5 * v, "width": 64, "height": 48} for v in range(2)]
+    json.dump(views, open(os.path.join(folder, "views.json"), "w"))
+    npy_save(folder, manifest, "sp_view_offsets", np.array([0, 6, 12], np.int64))
+    npy_save(folder, manifest, "sp_view", np.array([0, 1, 4, 5, 6, 7, 1, 3, 6, 7, 8, 9], np.int32))
+    npy_save(folder, manifest, "vl_offsets", np.array([0, 2, 4, 6, 8], np.int64))
+    npy_save(folder, manifest, "vl_superpoints", np.array([4, 5, 6, 7, 6, 7, 8, 9], np.int32))
+    npy_save(folder, manifest, "objects2d_center", np.array([[0.5, 0.5, 0.2]], np.float32))
+    npy_save(folder, manifest, "objects2d_view", np.array([0], np.int32))
+    npy_save(folder, manifest, "objects2d_feat", np.ones((1, 4), np.float16))
+    npy_save(folder, manifest, "feat2d", np.full((n, 4), 0.5, np.float16))
+    npy_save(folder, manifest, "feat2d_count", np.ones(n, np.uint16))
+    labels = {"format_version": 1, "views": [
+        {"view": 0, "frame": 0, "instances": [{"label": "chair", "score": 0.9, "object": 0, "mask": 0},
+                                              {"label": "table", "score": 0.8, "object": -1, "mask": 1}]},
+        {"view": 1, "frame": 5, "instances": [{"label": "table", "score": 0.9, "object": -1, "mask": 2},
+                                              {"label": "lamp", "score": 0.7, "object": -1, "mask": 3}]}]}
+    json.dump(labels, open(os.path.join(folder, "view_labels.json"), "w"))
+    # A small binary mesh over the first points.
+    faces = np.array([[3 * i, 3 * i + 1, 3 * i + 2] for i in range(30)], np.int32)
+    with open(os.path.join(folder, "mesh.ply"), "wb") as f:
+        f.write(("ply\nformat binary_little_endian 1.0\nelement vertex %d\nproperty float x\nproperty float y\n"
+                 "property float z\nelement face %d\nproperty list uchar int vertex_indices\nend_header\n" % (n, len(faces))).encode())
+        f.write(coord.tobytes())
+        for face in faces:
+            f.write(struct.pack("<B3i", 3, *face))
+    manifest["counts"] = {"points": n, "superpoints": 10}
+    json.dump(manifest, open(os.path.join(folder, "scene.json"), "w"))
+
+
+ARRAYS = ["coord", "normal", "superpoints", "instance", "semantic", "corr_offsets", "corr_point", "corr_uv",
+          "source_view", "sp_view_offsets", "sp_view", "vl_offsets", "vl_superpoints", "objects2d_center",
+          "objects2d_view", "objects2d_feat", "feat2d"]
+BAD_INTS = [-1, -5, -1_000_000, 5_000_000, 2**31 - 1, -2**31, 10**6, 1 << 40, -(1 << 40)]
+BAD_FLOATS = [float("nan"), float("inf"), -float("inf"), 1e38, -1e38, 1e30]
+
+
+def mutate_structured(scene, rng):
+    """Writes a bad value (or a whole bad array) into one array's data, keeping the .npy header valid."""
+    name = rng.choice(ARRAYS)
+    path = os.path.join(scene, name + ".npy")
+    a = np.load(path)
+    flat = a.reshape(-1).copy()
+    kind = rng.randrange(4)
+    if flat.size == 0:
+        return name + ":empty"
+    if np.issubdtype(a.dtype, np.integer):
+        info = np.iinfo(a.dtype)
+        values = [v for v in BAD_INTS if info.min <= v <= info.max]
+        if kind == 0:
+            flat[rng.randrange(flat.size)] = rng.choice(values)
+        elif kind == 1:
+            flat[:] = rng.choice(values)
+        elif kind == 2:
+            rng.shuffle(flat)
+        else:
+            flat[rng.randrange(flat.size)] = flat[rng.randrange(flat.size)] + rng.choice([-1, 1, 3])
+    else:
+        if kind == 1:
+            flat[:] = rng.choice(BAD_FLOATS)
+        else:
+            for _ in range(1 + rng.randrange(3)):
+                flat[rng.randrange(flat.size)] = rng.choice(BAD_FLOATS)
+    np.save(path, flat.reshape(a.shape).astype(a.dtype))
+    return name + ":structured%d" % kind
+
+
+def mutate_bits(path, rng):
+    data = bytearray(open(path, "rb").read())
+    flips = 1 + rng.randrange(8)
+    for _ in range(flips):
+        i = rng.randrange(len(data)); data[i] ^= 1 << rng.randrange(8)
+    open(path, "wb").write(bytes(data))
+    return os.path.basename(path) + ":bits%d" % flips
+
+
+def mutate_ply_header(path, rng):
+    text = open(path, "rb").read()
+    end = text.index(b"end_header\n")
+    header, body = text[:end].decode(), text[end:]
+    huge = rng.choice([2**62, 2**62 + 7, 2**63 - 1, 4_000_000_000_000, 2**40, 10**18, 2**31])
+    element = rng.choice(["vertex", "face"])
+    lines = [("element %s %d" % (element, huge)) if l.startswith("element " + element) else l for l in header.split("\n")]
+    open(path, "wb").write("\n".join(lines).encode() + body)
+    return "mesh.ply:%s=%d" % (element, huge)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--binary", required=True)
+    p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--keep", help="folder for inputs that crashed or hung")
+    args = p.parse_args()
+    binary = os.path.abspath(args.binary)
+    rng = random.Random(args.seed)
+    work = tempfile.mkdtemp(prefix="mutate-scene-")
+    base = os.path.join(work, "base", "scene_0000")
+    tiny_scene(base, np.random.default_rng(args.seed))
+    config = os.path.join(work, "tiny.json")
+    json.dump(TINY_CONFIG, open(config, "w"))
+    counts = {"runs": 0, "ok": 0, "errors": 0, "crashes": 0, "hangs": 0}
+    by_command = {}
+    failures = []
+    start = time.time()
+    for run in range(args.runs):
+        data = os.path.join(work, "run", "data")
+        shutil.rmtree(os.path.join(work, "run"), ignore_errors=True)
+        scene = os.path.join(data, "scene_0000")
+        shutil.copytree(base, scene)
+        command = rng.choice(["train", "train", "fuse", "superpoints", "info", "info-ply"])
+        if command == "info-ply" or (command != "train" and rng.random() < 0.1):
+            what = mutate_ply_header(os.path.join(scene, "mesh.ply"), rng) if rng.random() < 0.5 \
+                else mutate_bits(os.path.join(scene, "mesh.ply"), rng)
+        elif rng.random() < 0.5:
+            what = mutate_structured(scene, rng)
+        else:
+            target = rng.choice([a + ".npy" for a in ARRAYS] + ["scene.json", "view_labels.json"])
+            what = mutate_bits(os.path.join(scene, target), rng)
+        out = os.path.join(work, "run", "out")
+        argv = {"train": ["train", "--data", data, "--out", out, "--config", config, "--steps", "2"],
+                "fuse": ["fuse", "--scene", scene, "--out", out],
+                "superpoints": ["superpoints", scene, "--mode", "geometric"],
+                "info": ["info", scene],
+                "info-ply": ["info", os.path.join(scene, "mesh.ply")]}[command]
+        if command == "info-ply" and rng.random() < 0.5:
+            argv = ["superpoints", scene, "--mode", "geometric", "--graph", "mesh"]
+        try:
+            r = subprocess.run([binary] + argv, cwd=REPO, capture_output=True, timeout=args.timeout)
+            status = r.returncode
+            verdict = "crash" if status < 0 or status >= 128 else ("ok" if status == 0 else "error")
+            detail = r.stderr.decode(errors="replace")[-300:]
+        except subprocess.TimeoutExpired:
+            verdict, status, detail = "hang", None, ""
+        counts["runs"] += 1
+        counts[{"ok": "ok", "error": "errors", "crash": "crashes", "hang": "hangs"}[verdict]] += 1
+        by_command.setdefault(command, {"runs": 0, "crashes": 0, "hangs": 0})
+        by_command[command]["runs"] += 1
+        if verdict in ("crash", "hang"):
+            by_command[command]["crashes" if verdict == "crash" else "hangs"] += 1
+            failures.append({"run": run, "command": argv[0], "mutation": what, "status": status, "stderr": detail})
+            print("%s run %d: %s on %s (status %s)\n%s" % (verdict, run, argv[0], what, status, detail), file=sys.stderr)
+            if args.keep:
+                shutil.copytree(scene, os.path.join(args.keep, "run-%05d" % run))
+        if (run + 1) % 50 == 0:
+            print("%d/%d runs, %d crashes, %d hangs, %.0f s" % (run + 1, args.runs, counts["crashes"], counts["hangs"],
+                                                          time.time() - start), file=sys.stderr)
+    shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps({"counts": counts, "by_command": by_command, "seconds": round(time.time() - start, 1),
+                      "failures": failures[:20]}, indent=1))
+    return 1 if counts["crashes"] or counts["hangs"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
