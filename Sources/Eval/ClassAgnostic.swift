@@ -66,12 +66,7 @@ extension FolderEvaluation {
     public static func matchScenesBothWays(predictions: URL, groundTruth: URL, options: EvaluationOptions,
                                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(EvalError) -> MatchedScenes {
         let options = try options.validated()
-        let predicted = try sceneNames(in: predictions)
-        let missing = try scenesWithoutPredictions(predictions: predictions, groundTruth: groundTruth)
-        if options.missingPredictions == .error && !missing.isEmpty {
-            throw .scenesWithoutPredictions(folder: predictions, scenes: missing)
-        }
-        let names = (predicted + missing).sorted(), unpredicted = Set(missing)
+        let (names, unpredicted) = try scenesToEvaluate(predictions: predictions, groundTruth: groundTruth, options: options)
         let slots = Slots<Result<(aware: SceneMatches, agnostic: SceneMatches), EvalError>>(count: names.count)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, names.count))) { _ in
             while let i = slots.claim() {

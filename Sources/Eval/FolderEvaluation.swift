@@ -108,17 +108,24 @@ public enum FolderEvaluation {
         return points
     }
 
-    /// Reads and intersects every scene on `threads` threads, in scene-name order: the predicted scenes and the
-    /// ground-truth scenes without predictions (`EvaluationOptions.missingPredictions`).
-    public static func matchScenes(predictions: URL, groundTruth: URL, options: EvaluationOptions,
-                                   threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(EvalError) -> [SceneMatches] {
-        let options = try options.validated()
+    /// The scenes an evaluation visits, sorted: the predicted ones and the ground-truth scenes without predictions
+    /// (returned as `unpredicted` too); throws when `options.missingPredictions` is `.error` and there are such scenes.
+    static func scenesToEvaluate(predictions: URL, groundTruth: URL,
+                                 options: EvaluationOptions) throws(EvalError) -> (names: [String], unpredicted: Set<String>) {
         let predicted = try sceneNames(in: predictions)
         let missing = try scenesWithoutPredictions(predictions: predictions, groundTruth: groundTruth)
         if options.missingPredictions == .error && !missing.isEmpty {
             throw .scenesWithoutPredictions(folder: predictions, scenes: missing)
         }
-        let names = (predicted + missing).sorted(), unpredicted = Set(missing)
+        return ((predicted + missing).sorted(), Set(missing))
+    }
+
+    /// Reads and intersects every scene on `threads` threads, in scene-name order: the predicted scenes and the
+    /// ground-truth scenes without predictions (`EvaluationOptions.missingPredictions`).
+    public static func matchScenes(predictions: URL, groundTruth: URL, options: EvaluationOptions,
+                                   threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(EvalError) -> [SceneMatches] {
+        let options = try options.validated()
+        let (names, unpredicted) = try scenesToEvaluate(predictions: predictions, groundTruth: groundTruth, options: options)
         let slots = Slots<Result<SceneMatches, EvalError>>(count: names.count)
         let workers = max(1, min(threads, names.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
