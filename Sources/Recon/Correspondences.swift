@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import SceneIO
 
 extension PinholeIntrinsics {
     /// The row-major index of the pixel nearest to `pixel` (which must satisfy `contains`).
@@ -16,21 +17,15 @@ extension PinholeIntrinsics {
 /// pixel centres at integers; the exact projection, not rounded). A point is seen by a view when it projects
 /// inside the image, in front of the camera, and the depth image there agrees with its depth:
 /// `|D(u,v) − z| < toleranceVoxels·voxel + toleranceFraction·z` (D at the nearest pixel).
-public struct CorrespondenceTable: Sendable, Equatable {
-    /// `[V + 1]`, `offsets[0] = 0`, non-decreasing.
-    public var offsets: [Int64]
-    /// `[M]` point indices, increasing within each view.
-    public var points: [Int32]
-    /// `[M · 2]` pixel coordinates.
-    public var uv: [Float]
-    /// `[N]` the view each point is seen best from (largest |cos(normal, ray)| / depth), −1 if never seen.
-    public var sourceView: [Int32]
-    /// `[N · 2]` the pixel in that view, (−1, −1) if never seen.
-    public var sourceUV: [Float]
+///
+/// The table is SceneIO's `SceneCorrespondences` (the scene contract's type, docs/SCENE_FORMAT.md), so the same value
+/// runs from reconstruction to the scene folder and on to IBSp, VIP and Train: `offsets` `[V + 1]` from 0,
+/// non-decreasing; `points` `[M]` increasing within each view; `uv` `[M · 2]`; `sourceView` `[N]` the view each point
+/// is seen best from (largest |cos(normal, ray)| / depth), −1 if never seen; `sourceUV` `[N · 2]` its pixel there,
+/// (−1, −1) if never seen.
+public typealias CorrespondenceTable = SceneCorrespondences
 
-    public var viewCount: Int { offsets.count - 1 }
-    public var count: Int { points.count }
-
+extension CorrespondenceTable {
     /// One view's contribution.
     struct ViewEntries: Sendable {
         var points: [Int32] = []

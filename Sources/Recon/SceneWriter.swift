@@ -61,9 +61,7 @@ enum SceneWriter {
         try ScenePoints(coords: scene.cloud.positions.flatMap { [$0.x, $0.y, $0.z] },
                         colors: scene.cloud.colors.flatMap { [$0.x, $0.y, $0.z] },
                         normals: scene.cloud.normals.flatMap { [$0.x, $0.y, $0.z] }).write(to: &folder)
-        let table = scene.table
-        try SceneCorrespondences(offsets: table.offsets, points: table.points, uv: table.uv,
-                                 sourceView: table.sourceView, sourceUV: table.sourceUV).write(to: &folder, pointCount: n)
+        try scene.table.write(to: &folder, pointCount: n)
         if let labels = scene.labels {
             try SceneGroundTruthLabels(instance: labels.instance, semantic: labels.semantic).write(to: &folder)
         }
@@ -90,7 +88,7 @@ enum SceneWriter {
         try JSONFile.write(summary, to: folder.url(of: .reconSummary))
         try folder.setCount("points", n)
         try folder.setCount("views", scene.viewFrames.count)
-        try folder.setCount("correspondences", table.count)
+        try folder.setCount("correspondences", scene.table.count)
         try folder.setCount("mesh_vertices", mesh.vertexCount)
         try folder.setCount("mesh_triangles", mesh.triangleCount)
         try folder.setCount("frames_input", summary.framesInput)
