@@ -34,8 +34,10 @@ struct OVSeg3R: ParsableCommand {
 
     /// OpenBLAS starts one spinning worker per core at load time; the toolkit's matrices are mid-sized,
     /// where one thread is as fast (BENCHMARKS.md, Tensor), so the second core stays free for our own loops.
+    /// `OVSEG3R_THREADS` caps our own loops' threads too (`ThreadLimit`).
     static func main() {
         setBLASThreads(1)
+        ThreadLimit.applyFromEnvironment()
         main(nil)
     }
 }

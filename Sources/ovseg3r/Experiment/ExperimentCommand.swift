@@ -10,10 +10,12 @@ struct ExperimentCommand: ParsableCommand {
         ovseg3r experiment rooms --out bench-data          # 48 training + 24 held-out SceneSynth rooms, prepared like the demo's
         ovseg3r experiment run PLAN.json --out bench-runs  # train, predict and evaluate every (arm, seed); resumable
         ovseg3r experiment table PLAN.json --out bench-runs  # the table again from finished runs (run ends with it too)
+        ovseg3r experiment jobs PLAN.json --out bench-runs   # every (arm, seed) and how far it got (--json for scripts)
+        python3 tools/ray_experiment.py PLAN.json --out bench-runs   # the same jobs as tasks on a Ray cluster
 
         See tools/benchmark/plan.json for the plan of RESULTS.md and `ovseg3r experiment run --help` for its format.
         """,
-        subcommands: [RoomsCommand.self, RunCommand.self, TableCommand.self])
+        subcommands: [RoomsCommand.self, RunCommand.self, TableCommand.self, JobsCommand.self])
 }
 
 extension ExperimentCommand {
@@ -44,18 +46,25 @@ extension ExperimentCommand {
         var jobs = 2
         @Option(name: .long, help: "Run only these arms (comma-separated names); the table still shows every finished arm.")
         var arms: String?
+        @Option(name: .customLong("job"), help: ArgumentHelp(
+            "Run only this (arm, seed), as ARM:SEED (a training-free arm as ARM); repeatable.",
+            discussion: "What tools/ray_experiment.py gives each Ray task; `experiment jobs` lists the names."))
+        var selectedJobs: [String] = []
+        @Flag(name: .long, help: "Do not write the table at the end (a Ray task leaves it to the driver).")
+        var noTable = false
 
         func run() throws {
             let plan = try ExperimentPlan.load(URL(fileURLWithPath: plan))
             let out = URL(fileURLWithPath: out).standardizedFileURL
+            let selection = try JobSelection(arms: arms, jobs: selectedJobs, plan: plan)
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
             let runner = ExperimentRunner(plan: plan, out: out, parallelJobs: jobs)
             let start = Date()
-            let only = arms.map { Set($0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }) }
-            if let only, let bad = only.first(where: { name in !plan.arms.contains { $0.name == name } }) {
-                throw ValidationError("--arms: no arm named \(bad) in the plan (arms: \(plan.arms.map(\.name).joined(separator: ", ")))")
+            let ran = try runner.run(selection)
+            if noTable {
+                print(String(format: "ran %d jobs in %.0f s", ran, Date().timeIntervalSince(start)))
+                return
             }
-            let ran = try runner.run(only: only)
             let table = try ExperimentTable.build(plan: plan, out: out, progress: runner.say)
             let files = try table.write(to: out)
             print(table.markdown)

@@ -173,6 +173,8 @@ enum ExperimentError: Error, CustomStringConvertible {
     case jobFailed(job: String, command: String, status: Int32, log: String)
     case cannotLaunch(command: String, reason: String)
     case noResults(folder: String)
+    case invalidSelection(option: String, text: String, reason: String)
+    case initSourceNotDone(job: String, source: String, folder: String)
 
     var description: String {
         switch self {
@@ -181,6 +183,9 @@ enum ExperimentError: Error, CustomStringConvertible {
             return "experiment: \(job) failed with exit status \(status); its output is in \(log); the command was:\n  \(command)"
         case let .cannotLaunch(command, reason): return "experiment: cannot start \(command): \(reason)"
         case let .noResults(folder): return "experiment: no finished run under \(folder) (run `ovseg3r experiment run` first)"
+        case let .invalidSelection(option, text, reason): return "experiment: \(option) \(text): \(reason)"
+        case let .initSourceNotDone(job, source, folder):
+            return "experiment: \(job) starts its encoder from \(source), which is not done (no done.json in \(folder)); run that job first"
         }
     }
 }

@@ -63,10 +63,10 @@ final class ExperimentRunner: @unchecked Sendable {
         }
     }
 
-    /// Runs the unfinished jobs (of the arms named in `only`, or all); returns how many ran. A failed job does not
-    /// stop the others; the first failure is thrown at the end.
-    func run(only: Set<String>? = nil) throws -> Int {
-        let jobs = allJobs.filter { only?.contains($0.armName) ?? true }
+    /// Runs the unfinished jobs of `selection`; returns how many ran. A failed job does not stop the others; the
+    /// first failure is thrown at the end.
+    func run(_ selection: JobSelection = .all) throws -> Int {
+        let jobs = allJobs.filter(selection.contains)
         pending = jobs.filter { !$0.isDone }
         let total = pending.count
         say("\(jobs.count) jobs, \(jobs.count - total) finished already, \(total) to run, \(parallelJobs) at a time")
@@ -89,14 +89,16 @@ final class ExperimentRunner: @unchecked Sendable {
         return total
     }
 
-    /// The next job whose `initFrom` source is done (or failed: the job then fails naming the missing run);
-    /// waits while only dependent jobs remain.
+    /// The next job whose `initFrom` source is done (or failed, or not among this run's jobs: the job then fails
+    /// naming the missing run); waits while only dependent jobs remain.
     private func next() -> ExperimentJob? {
         while true {
             let (job, waiting) = lock.withLock { () -> (ExperimentJob?, Bool) in
                 if pending.isEmpty { return (nil, false) }
                 if let i = pending.firstIndex(where: { job in
-                    initSource(job).map { $0.isDone || failedJobs.contains($0.folder.path) } ?? true
+                    initSource(job).map { source in
+                        source.isDone || failedJobs.contains(source.folder.path) || !pending.contains { $0.folder == source.folder }
+                    } ?? true
                 }) { return (pending.remove(at: i), false) }
                 return (nil, true)
             }
@@ -124,6 +126,9 @@ final class ExperimentRunner: @unchecked Sendable {
         var record = JobRecord(arm: arm.name, seed: job.seed, trainSeconds: 0, predictSeconds: 0)
         switch arm.kind {
         case .train:
+            if let source = initSource(job), !source.isDone {
+                throw ExperimentError.initSourceNotDone(job: job.name, source: "\(source.armName):\(source.seed)", folder: source.folder.path)
+            }
             let config = job.folder.appendingPathComponent("config.json")
             try AtomicWrite.json(arm.config, to: config)
             let final = job.run.appendingPathComponent(String(format: "checkpoint-%06d", plan.steps))
@@ -169,6 +174,17 @@ final class ExperimentRunner: @unchecked Sendable {
         try AtomicWrite.json(["step": step, "metrics": RoomBootstrap.metrics(result).mapValues { $0.isFinite ? $0 as Any : NSNull() }] as [String: Any], to: url)
     }
 
+    /// The children's environment: ours, plus `OVSEG3R_THREADS` = cores / parallel jobs (at least 1) unless it is
+    /// set already, so `--jobs 2` on two cores runs two single-threaded processes instead of two that each split their
+    /// sparse convolutions over both cores.
+    var childEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if environment[ThreadLimit.variable] == nil {
+            environment[ThreadLimit.variable] = String(max(1, ProcessInfo.processInfo.activeProcessorCount / parallelJobs))
+        }
+        return environment
+    }
+
     /// Runs `launcher + [ovseg3r] + arguments`, output appended to `<folder>/<log>.log`; returns the wall seconds.
     func child(_ job: ExperimentJob, _ log: String, _ launcher: [String], _ arguments: [String]) throws -> Double {
         let logURL = job.folder.appendingPathComponent(log + ".log")
@@ -188,6 +204,7 @@ final class ExperimentRunner: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        process.environment = childEnvironment
         handle.write(Data("$ \(full.joined(separator: " "))\n".utf8))
         let start = Date()
         do { try process.run() } catch { throw ExperimentError.cannotLaunch(command: full.joined(separator: " "), reason: error.localizedDescription) }
