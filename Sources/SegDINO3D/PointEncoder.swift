@@ -59,31 +59,21 @@ public final class SelfAttentionBlock: Module {
 }
 
 /// The CPU point encoder of design.md §4: a per-point MLP over [xyz (scene-normalised), rgb, normal, lifted 2D
-/// feature], superpoint pooling (scatter mean ‖ scatter max), a projection to `width`, then self-attention
-/// blocks over superpoints with a sine encoding of their centres.
+/// feature], then the `SuperpointHead` (pooling, projection, self-attention over superpoints).
 public final class SuperpointEncoder: PointEncoder {
     let config: ModelConfig
     let pointMLP: MLP
-    let poolProjection: Linear
-    let positionProjection: Linear
-    let blocks: [SelfAttentionBlock]
-    let encoding: SinePositionalEncoding3D
+    let head: SuperpointHead
 
     public init(config: ModelConfig, using rng: inout some RandomNumberGenerator) {
         self.config = config
         let inWidth = 9 + config.feature2DWidth
         pointMLP = MLP(widths: [inWidth, config.pointHidden, config.pointHidden], using: &rng)
-        poolProjection = Linear(2 * config.pointHidden, config.width, using: &rng)
-        positionProjection = Linear(config.width, config.width, using: &rng)
-        blocks = (0..<config.encoderLayers).map { _ in
-            SelfAttentionBlock(width: config.width, heads: config.heads, ffnHidden: config.ffnHidden, using: &rng)
-        }
-        encoding = SinePositionalEncoding3D(channels: config.width, temperature: 20)
+        head = SuperpointHead(pointWidth: config.pointHidden, config: config, using: &rng)
     }
 
     public var namedParameters: [(name: String, parameter: Parameter)] {
-        prefixed("point_mlp", pointMLP) + prefixed("pool_proj", poolProjection) + prefixed("pos_proj", positionProjection)
-            + blocks.enumerated().flatMap { prefixed("blocks.\($0.offset)", $0.element) }
+        prefixed("point_mlp", pointMLP) + head.namedParameters
     }
 
     public var pointFeatureWidth: Int { config.pointHidden }
@@ -93,8 +83,43 @@ public final class SuperpointEncoder: PointEncoder {
     }
 
     public func encode(_ input: ModelInput, geometry: SceneGeometry, tape: Tape) -> Var {
-        poolAndAttend(pointFeatures(input, geometry: geometry, tape: tape), input: input, geometry: geometry,
-                      poolProjection: poolProjection, positionProjection: positionProjection, blocks: blocks, encoding: encoding)
+        head(pointFeatures(input, geometry: geometry, tape: tape), input: input, geometry: geometry)
+    }
+}
+
+/// What every point encoder ends with: superpoint pooling of per-point features `[N, pointWidth]` (scatter mean ‖
+/// scatter max), a projection to the model width, then self-attention blocks over superpoints with a sine encoding
+/// of their centres → `[S, width]`. Its parameters (`pool_proj`, `pos_proj`, `blocks.N`) sit at the encoder's top
+/// level, so checkpoints name them as before the head was shared.
+public final class SuperpointHead: Module {
+    let poolProjection: Linear
+    let positionProjection: Linear
+    let blocks: [SelfAttentionBlock]
+    let encoding: SinePositionalEncoding3D
+
+    public init(pointWidth: Int, config: ModelConfig, using rng: inout some RandomNumberGenerator) {
+        poolProjection = Linear(2 * pointWidth, config.width, using: &rng)
+        positionProjection = Linear(config.width, config.width, using: &rng)
+        blocks = (0..<config.encoderLayers).map { _ in
+            SelfAttentionBlock(width: config.width, heads: config.heads, ffnHidden: config.ffnHidden, using: &rng)
+        }
+        encoding = SinePositionalEncoding3D(channels: config.width, temperature: 20)
+    }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        prefixed("pool_proj", poolProjection) + prefixed("pos_proj", positionProjection)
+            + blocks.enumerated().flatMap { prefixed("blocks.\($0.offset)", $0.element) }
+    }
+
+    public func callAsFunction(_ h: Var, input: ModelInput, geometry: SceneGeometry) -> Var {
+        let s = input.superpointCount
+        let pooled = Var.concat([h.scatterMean(segments: input.superpoints, segmentCount: s),
+                                 h.scatterMax(segments: input.superpoints, segmentCount: s)], axis: 1)
+        var x = poolProjection(pooled)
+        let pe = h.tape.constant(encoding(Tensor.from(geometry.normalized(geometry.superpointCenters), rows: s, cols: 3)))
+        let position = positionProjection(pe)
+        for b in blocks { x = b(x, position: position) }
+        return x
     }
 }
 
@@ -113,20 +138,6 @@ func pointInputRows(_ input: ModelInput, geometry: SceneGeometry, feature2DWidth
         if !input.features2D.isEmpty { for k in 0..<c { rows[i * w + 9 + k] = input.features2D[i * c + k] } }
     }
     return (try? Tensor(rows, shape: [n, w])) ?? Tensor.zeros([n, w])
-}
-
-/// Superpoint pooling of per-point features `h [N, P]` (scatter mean ‖ scatter max), a projection to the model
-/// width, then self-attention blocks over superpoints with a sine encoding of their centres → `[S, width]`.
-func poolAndAttend(_ h: Var, input: ModelInput, geometry: SceneGeometry, poolProjection: Linear, positionProjection: Linear,
-                   blocks: [SelfAttentionBlock], encoding: SinePositionalEncoding3D) -> Var {
-    let s = input.superpointCount
-    let pooled = Var.concat([h.scatterMean(segments: input.superpoints, segmentCount: s),
-                             h.scatterMax(segments: input.superpoints, segmentCount: s)], axis: 1)
-    var x = poolProjection(pooled)
-    let pe = h.tape.constant(encoding(Tensor.from(geometry.normalized(geometry.superpointCenters), rows: s, cols: 3)))
-    let position = positionProjection(pe)
-    for b in blocks { x = b(x, position: position) }
-    return x
 }
 
 extension Tensor {

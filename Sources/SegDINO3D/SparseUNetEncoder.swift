@@ -2,30 +2,20 @@ import Tensor
 
 /// The published SegDINO3D's kind of backbone at CPU scale: points → voxels of `unet.voxelSize` (each voxel the
 /// mean of its points' input rows: xyz, rgb, normal, lifted 2D feature) → `SparseUNet` → each point takes its
-/// voxel's feature → superpoint pooling, projection and self-attention blocks as in `SuperpointEncoder`.
+/// voxel's feature → the `SuperpointHead` shared with `SuperpointEncoder`.
 public final class SparseUNetEncoder: PointEncoder {
     let config: ModelConfig
     let unet: SparseUNet
-    let poolProjection: Linear
-    let positionProjection: Linear
-    let blocks: [SelfAttentionBlock]
-    let encoding: SinePositionalEncoding3D
+    let head: SuperpointHead
 
     public init(config: ModelConfig, using rng: inout some RandomNumberGenerator) {
         self.config = config
         unet = SparseUNet(inWidth: 9 + config.feature2DWidth, config: config.unet, using: &rng)
-        let w0 = config.unet.widths.first ?? 1
-        poolProjection = Linear(2 * w0, config.width, using: &rng)
-        positionProjection = Linear(config.width, config.width, using: &rng)
-        blocks = (0..<config.encoderLayers).map { _ in
-            SelfAttentionBlock(width: config.width, heads: config.heads, ffnHidden: config.ffnHidden, using: &rng)
-        }
-        encoding = SinePositionalEncoding3D(channels: config.width, temperature: 20)
+        head = SuperpointHead(pointWidth: config.unet.widths.first ?? 1, config: config, using: &rng)
     }
 
     public var namedParameters: [(name: String, parameter: Parameter)] {
-        prefixed("unet", unet) + prefixed("pool_proj", poolProjection) + prefixed("pos_proj", positionProjection)
-            + blocks.enumerated().flatMap { prefixed("blocks.\($0.offset)", $0.element) }
+        prefixed("unet", unet) + head.namedParameters
     }
 
     public var pointFeatureWidth: Int { config.unet.widths.first ?? 1 }
@@ -62,7 +52,6 @@ public final class SparseUNetEncoder: PointEncoder {
     }
 
     public func encode(_ input: ModelInput, geometry: SceneGeometry, tape: Tape) throws(SegDINO3DError) -> Var {
-        poolAndAttend(try pointFeatures(input, geometry: geometry, tape: tape), input: input, geometry: geometry,
-                      poolProjection: poolProjection, positionProjection: positionProjection, blocks: blocks, encoding: encoding)
+        head(try pointFeatures(input, geometry: geometry, tape: tape), input: input, geometry: geometry)
     }
 }
