@@ -77,16 +77,16 @@ struct PrepareCommand: ParsableCommand {
             }
             try summary.readCounts(scene: sceneURL)
             summary.seconds = Date().timeIntervalSince(start)
-            summary.status = "ok"
+            summary.status = .ok
             // A run that only skipped keeps the summary of the run that did the work.
             let marker = sceneURL.appendingPathComponent(PrepareSummary.fileName)
-            if summary.stages.contains(where: { $0.status == "ran" }) || !FileManager.default.fileExists(atPath: marker.path) {
+            if summary.stages.contains(where: { $0.status == .ran }) || !FileManager.default.fileExists(atPath: marker.path) {
                 try summary.write(to: marker)
             }
             print(json ? summary.jsonString() : summary.text)
         } catch {
             summary.seconds = Date().timeIntervalSince(start)
-            summary.status = "failed"
+            summary.status = .failed
             summary.error = "\(error)"
             if json { print(summary.jsonString()) } else { FileHandle.standardError.write(Data((summary.text + "\n").utf8)) }
             throw error
@@ -132,7 +132,7 @@ struct PrepareStages {
         if !force, !ranEarlier {
             switch Self.status(sceneStage, options: options, scene: scene) {
             case .done:
-                summary.stages.append(PrepareSummary.Stage(name: stage, status: "skipped", seconds: 0, detail: "done already"))
+                summary.stages.append(PrepareSummary.Stage(name: stage, status: .skipped, seconds: 0, detail: "done already"))
                 FileHandle.standardError.write(Data("prepare: \(stage): done already\n".utf8))
                 return
             case let .optionsChanged(option, recorded, requested):
@@ -145,11 +145,11 @@ struct PrepareStages {
         let start = Date()
         do {
             let detail = try body()
-            summary.stages.append(PrepareSummary.Stage(name: stage, status: "ran", seconds: Date().timeIntervalSince(start),
+            summary.stages.append(PrepareSummary.Stage(name: stage, status: .ran, seconds: Date().timeIntervalSince(start),
                                                        detail: detail))
             ranEarlier = true
         } catch {
-            summary.stages.append(PrepareSummary.Stage(name: stage, status: "failed", seconds: Date().timeIntervalSince(start),
+            summary.stages.append(PrepareSummary.Stage(name: stage, status: .failed, seconds: Date().timeIntervalSince(start),
                                                        detail: "\(error)"))
             throw PrepareError.stageFailed(stage: stage, scene: scene, reason: "\(error)")
         }

@@ -4,11 +4,21 @@ import SceneIO
 /// What `ovseg3r prepare` did: printed at the end (text or `--json`) and, after a complete run, stored as
 /// `SCENE/prepare.json` (the marker `tools/ray_prepare.py` uses to skip prepared videos).
 struct PrepareSummary: Codable, Sendable {
+    /// What became of one stage (written as its raw value).
+    enum StageStatus: String, Codable, Sendable {
+        case ran, skipped, failed
+    }
+
+    /// How the whole command ended (written as its raw value; `tools/ray_prepare.py` skips a video whose
+    /// `prepare.json` says "ok").
+    enum RunStatus: String, Codable, Sendable {
+        case running, ok, failed
+    }
+
     struct Stage: Codable, Sendable {
         /// recon, superpoints or lift.
         var name: String
-        /// ran, skipped or failed.
-        var status: String
+        var status: StageStatus
         /// Wall-clock seconds (0 when skipped).
         var seconds: Double
         /// A one-line result, or the error of a failed stage.
@@ -21,8 +31,7 @@ struct PrepareSummary: Codable, Sendable {
     var video: String
     var scene: String
     var pred2d: String
-    /// ok or failed.
-    var status = "running"
+    var status = RunStatus.running
     var stages: [Stage] = []
     /// Wall-clock seconds of the whole command.
     var seconds = 0.0
@@ -65,14 +74,14 @@ struct PrepareSummary: Codable, Sendable {
     var text: String {
         var lines = ["", "Prepare summary: \(video) → \(scene)", String(repeating: "─", count: 60)]
         for stage in stages {
-            let time = stage.status == "ran" ? String(format: "%7.1f s", stage.seconds) : "       –"
-            lines.append("\(stage.status.padding(toLength: 8, withPad: " ", startingAt: 0)) \(time)  "
+            let time = stage.status == .ran ? String(format: "%7.1f s", stage.seconds) : "       –"
+            lines.append("\(stage.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(time)  "
                          + "\(stage.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(stage.detail)")
         }
         if let points, let superpoints, let viewInstances {
             lines.append("scene: \(points) points, \(superpoints) superpoints, \(viewInstances) view-level instances")
         }
-        lines.append(String(format: "total %.1f s, %@", seconds, status))
+        lines.append(String(format: "total %.1f s, %@", seconds, status.rawValue))
         if let error { lines.append("error: \(error)") }
         return lines.joined(separator: "\n")
     }
