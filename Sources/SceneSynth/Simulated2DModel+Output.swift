@@ -3,7 +3,8 @@ import Foundation
 extension Simulated2DModel {
     /// Final mask ids, labels, scores and features from the segment label image.
     func finish(label: [Int32], segments: [(sources: [UInt16], kind: DetectionKind)], stats: FrameGroundTruth,
-                instances: [SynthInstance], width: Int, height: Int, minPixels: Int, rng: inout SynthRNG) -> Frame2D {
+                instances: [SynthInstance], width: Int, height: Int, minPixels: Int, faults: [ObjectFaults?]?,
+                rng: inout SynthRNG) -> Frame2D {
         var count = [Int](repeating: 0, count: segments.count)
         for s in label where s >= 0 { count[Int(s)] += 1 }
         var finalID = [UInt16](repeating: 0, count: segments.count)
@@ -12,7 +13,8 @@ extension Simulated2DModel {
         let heldOut = Set(options.heldOutCategories ?? [])
         for (s, segment) in segments.enumerated() where count[s] >= minPixels {
             var truth: String
-            if let first = segment.sources.max(by: { stats.area[Int($0)] < stats.area[Int($1)] }),
+            let largest = segment.sources.max(by: { stats.area[Int($0)] < stats.area[Int($1)] })
+            if let first = largest,
                let name = instances.first(where: { $0.id == first })?.category.name {
                 truth = name
             } else {
@@ -34,7 +36,13 @@ extension Simulated2DModel {
             case .part: score = 0.35 + 0.3 * size
             case .falsePositive: score = 0.15 + 0.3 * rng.unit()
             }
-            if segment.kind != .falsePositive && rng.chance(options.labelNoiseRate) {
+            if segment.kind != .falsePositive, let id = largest, let f = ObjectFaults.lookup(faults, Int(id)) {
+                // The object's fixed confusion, named in every frame (unless the 2D model does not know that name).
+                if f.labelDraw < options.labelNoiseRate && !heldOut.contains(f.confusedName) && !heldOut.contains(truth) {
+                    name = f.confusedName
+                }
+                if name != truth { score -= 0.12 }
+            } else if segment.kind != .falsePositive && rng.chance(options.labelNoiseRate) {
                 let confused = LabelConfusion.confuse(truth, &rng)
                 if !heldOut.contains(confused) { name = confused }
                 if name != truth { score -= 0.12 }

@@ -65,6 +65,8 @@ public struct Simulated2DModel: Sendable {
         let stats = FrameGroundTruth(instance: instance, part: part, width: width, height: height,
                                      instanceCount: instances.count)
         let eligible = stats.eligible(instances: instances, minPixels: minPixels)
+        // View-consistent faults: nil (the default) leaves every draw below exactly as it was.
+        let faults = o.viewConsistency.map { ObjectFaults.table(seed: seed, instances: instances, consistency: $0) }
 
         // Missed detections.
         var detected = [Bool](repeating: false, count: instances.count + 1)
@@ -75,7 +77,11 @@ public struct Simulated2DModel: Sendable {
             if area < o.smallAreaFraction * imageArea { p = max(p, o.smallMissRate) }
             let silhouette = Double(max(1, silhouetteArea.indices.contains(Int(id)) ? silhouetteArea[Int(id)] : 1))
             if area / silhouette < o.occludedVisibleFraction { p = max(p, o.occludedMissRate) }
-            detected[Int(id)] = !rng.chance(p)
+            if let f = ObjectFaults.lookup(faults, Int(id)) {
+                detected[Int(id)] = !(f.missDraw < p)
+            } else {
+                detected[Int(id)] = !rng.chance(p)
+            }
         }
 
         // Segments: lists of (instance, part group) that form one predicted mask.
@@ -86,7 +92,8 @@ public struct Simulated2DModel: Sendable {
         for pair in stats.adjacentPairs(eligible: eligible, minShared: o.minSharedBoundary) {
             let (a, b) = (Int(pair.0), Int(pair.1))
             guard detected[a], detected[b], !merged[a], !merged[b] else { continue }
-            if rng.chance(o.mergeRate) {
+            let fixedPair = ObjectFaults.lookup(faults, a) != nil && ObjectFaults.lookup(faults, b) != nil
+            if fixedPair ? ObjectFaults.pairDraw(seed: seed, pair.0, pair.1) < o.mergeRate : rng.chance(o.mergeRate) {
                 merged[a] = true; merged[b] = true
                 let s = Int32(segments.count)
                 segmentOf[a] = s; segmentOf[b] = s
@@ -96,7 +103,18 @@ public struct Simulated2DModel: Sendable {
         let minPart = max(3, minPixels / 2)
         for id in eligible where detected[Int(id)] && !merged[Int(id)] {
             let visibleParts = stats.visibleParts(id, minPixels: minPart)
-            if visibleParts.count >= 2 && rng.chance(o.splitRate) {
+            if let f = ObjectFaults.lookup(faults, Int(id)) {
+                // Fixed seams: the object's visible groups, each one mask, whenever two or more are visible.
+                let groups = Array(Set(visibleParts.map { f.groupOfPart[Int($0)] })).sorted()
+                if groups.count >= 2 && f.splitDraw < o.splitRate {
+                    let first = Int32(segments.count)
+                    for _ in groups { segments.append(([id], .part)) }
+                    splitSegment[Int(id)] = f.groupOfPart.map { g in first + Int32(groups.firstIndex(of: g) ?? 0) }
+                } else {
+                    segmentOf[Int(id)] = Int32(segments.count)
+                    segments.append(([id], .object))
+                }
+            } else if visibleParts.count >= 2 && rng.chance(o.splitRate) {
                 // Granularity drawn per frame: k groups of parts, each non-empty.
                 let k = rng.int(2...visibleParts.count)
                 var order = visibleParts
@@ -133,6 +151,6 @@ public struct Simulated2DModel: Sendable {
             }
         }
         return finish(label: label, segments: segments, stats: stats, instances: instances, width: width, height: height,
-                      minPixels: minPixels, rng: &rng)
+                      minPixels: minPixels, faults: faults, rng: &rng)
     }
 }

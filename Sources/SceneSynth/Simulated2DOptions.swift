@@ -33,6 +33,10 @@ public struct Simulated2DOptions: Codable, Sendable, Equatable {
     /// or named as another, known class, so neither a 2D label nor (being novel) 3D ground truth ever reaches
     /// training; only the text space can find them. nil (the default) changes nothing.
     public var heldOutCategories: [String]? = nil
+    /// Share of objects whose faults (miss, label confusion, merge with a neighbour, split seams) are drawn once per
+    /// video instead of per frame, as a real 2D model errs alike from nearby viewpoints (`ObjectFaults`). nil (the
+    /// default, and every preset) redraws every fault per frame and leaves the random stream exactly as before.
+    public var viewConsistency: Double? = nil
     /// Smallest mask in pixels, as a fraction of the image area (at least 4 pixels).
     public var minAreaFraction: Double = 0.0004
     /// Shared boundary, in pixels, for two objects to count as adjacent (merge candidates).

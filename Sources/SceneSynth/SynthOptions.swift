@@ -50,6 +50,7 @@ public struct SynthOptions: Codable, Sendable, Equatable {
                       "a novel category the synthesiser places (so that it has no 3D ground truth in training)")
         }
         if let rate = model2D.freeFormRate { try check((0...1).contains(rate), "model2D.freeFormRate", rate, "0…1") }
+        if let share = model2D.viewConsistency { try check((0...1).contains(share), "model2D.viewConsistency", share, "0…1") }
         try check(model2D.falsePositivesPerFrame >= 0 && model2D.falsePositivesPerFrame <= 20,
                   "model2D.falsePositivesPerFrame", model2D.falsePositivesPerFrame, "0…20")
     }

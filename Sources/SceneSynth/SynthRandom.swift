@@ -76,7 +76,7 @@ struct SynthRNG: RandomNumberGenerator {
 
 /// Stream tags that keep the random streams of different stages apart.
 enum SynthStream: UInt64 {
-    case layout = 1, trajectory, odometry, exposure, depthNoise, colourNoise, model2D, features, falsePositive
+    case layout = 1, trajectory, odometry, exposure, depthNoise, colourNoise, model2D, features, falsePositive, objectFaults
 }
 
 /// A stable 64-bit hash of a string (FNV-1a), used to give each category its own fixed embedding.

@@ -37,6 +37,12 @@ struct SynthCommand: ParsableCommand {
     var freeFormLabels: Double?
 
     @Option(name: .long, help: ArgumentHelp(
+        "Share of objects whose 2D-model faults (miss, label confusion, merge with a neighbour, split seams) are drawn "
+        + "once per video instead of per frame, as a real 2D model errs alike from nearby viewpoints; such errors "
+        + "survive fusion across views. Off by default (every preset redraws faults per frame).", valueName: "share"))
+    var viewConsistency: Double?
+
+    @Option(name: .long, help: ArgumentHelp(
         "Zero-shot split: comma-separated novel categories the simulated 2D model does not know (missed or named as "
         + "another class); evaluate them with `eval --unseen` the same list.", valueName: "names"))
     var holdOut: String?
@@ -54,6 +60,7 @@ struct SynthCommand: ParsableCommand {
         var o = try options.map { try SynthOptions.load(URL(fileURLWithPath: $0)) } ?? SynthPreset.named(preset).options
         if let frames { o.frames = frames }
         if let freeFormLabels { o.model2D.freeFormRate = freeFormLabels }
+        if let viewConsistency { o.model2D.viewConsistency = viewConsistency }
         if let holdOut {
             o.model2D.heldOutCategories = holdOut.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }

@@ -10,6 +10,8 @@ struct BenchmarkRooms {
     let preset: String
     let pointSpacing: Double
     let jobs: Int
+    /// Extra `ovseg3r synth` arguments (e.g. `--view-consistency 0.7`).
+    var synthArguments: [String] = []
     let splits: [(name: String, count: Int, seed: UInt64)]
 
     var reconPreset: URL { root.appendingPathComponent("recon-preset.json") }
@@ -26,7 +28,7 @@ struct BenchmarkRooms {
         let synth = splits.filter { !fm.fileExists(atPath: videos($0.name).appendingPathComponent(Self.name($0.count - 1)).appendingPathComponent("synth.json").path) }
         try parallel(synth.map { s in
             RoomTask(name: "synth \(s.name) (\(s.count) rooms)", commands: [["synth", "--out", videos(s.name).path, "--scenes", "\(s.count)",
-                     "--frames", "\(frames)", "--seed", "\(s.seed)", "--preset", preset]], log: "synth-\(s.name)")
+                     "--frames", "\(frames)", "--seed", "\(s.seed)", "--preset", preset] + synthArguments], log: "synth-\(s.name)")
         }, label: "synth")
         // 2. Scenes: prepare (recon + IBSp + lift); prepare itself skips finished stages.
         var tasks: [RoomTask] = []

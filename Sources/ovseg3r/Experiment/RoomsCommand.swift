@@ -32,6 +32,10 @@ struct RoomsCommand: ParsableCommand {
     var seed: UInt64 = 100
     @Option(name: .long, help: "Rooms prepared at the same time (child processes).")
     var jobs = 2
+    @Option(name: .long, help: ArgumentHelp(
+        "Share of objects whose simulated 2D faults repeat in every frame (`synth --view-consistency`); a harder "
+        + "benchmark for training-free fusion. Give it its own --out: rooms are built once per folder.", valueName: "share"))
+    var viewConsistency: Double?
     @Flag(name: .long, help: "Skip the geometric-superpoint copy of the training rooms (the w/o-IBSp arm).")
     var noGeometric = false
 
@@ -40,11 +44,15 @@ struct RoomsCommand: ParsableCommand {
         guard frames >= 2 else { throw ValidationError("--frames must be ≥ 2 (got \(frames))") }
         guard pointSpacing > 0, pointSpacing.isFinite else { throw ValidationError("--point-spacing must be > 0 (got \(pointSpacing))") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1 (got \(jobs))") }
+        if let viewConsistency, !(0...1).contains(viewConsistency) {
+            throw ValidationError("--view-consistency must be in 0…1 (got \(viewConsistency))")
+        }
     }
 
     func run() throws {
         let root = URL(fileURLWithPath: out).standardizedFileURL
         let rooms = BenchmarkRooms(root: root, frames: frames, preset: preset, pointSpacing: pointSpacing, jobs: jobs,
+                                   synthArguments: viewConsistency.map { ["--view-consistency", "\($0)"] } ?? [],
                                    splits: [("train", train, seed &* 2 &+ 1), ("test", test, seed &* 2 &+ 1_000_003)])
         let start = Date()
         try rooms.build(geometric: !noGeometric)
