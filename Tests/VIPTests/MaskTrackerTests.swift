@@ -32,6 +32,14 @@ struct MaskTrackerTests {
         #expect(merged.tracks.count == 2 && merged.merges == 1)
         #expect(Set([0, 1, 3, 5].map { merged.detectionTrack[$0] }).count == 1, "\(merged.detectionTrack)")
         #expect(merged.detectionTrack[0] != merged.detectionTrack[2])
+
+        // One under-segmenting view (A and B as one mask) does not fuse two objects the other views keep apart.
+        let bridged = F.twoObjects(views: 4, masks: [
+            (0, "chair", 0.9, F.a), (0, "table", 0.8, F.b), (1, "chair", 0.9, F.a), (1, "table", 0.8, F.b),
+            (2, "chair", 0.9, F.a), (2, "table", 0.8, F.b), (3, "chair", 0.9, F.a + F.b)])
+        let apart = MaskTracker.track(try bridged.inputs(), thresholds: TrackThresholds())
+        #expect(apart.tracks.count == 2 && apart.merges == 0)
+        #expect(apart.detectionTrack[0] != apart.detectionTrack[1] && apart.instances[apart.detectionTrack[1]] == F.b)
     }
 
     @Test("a dormant object that reappears keeps its id; after `patience` misses it is terminated")

@@ -22,31 +22,44 @@ public struct TrackedScene: Sendable, Equatable {
 /// 1. Redundant masks: in every view, a mask whose containment rate (intersection over the smaller mask, over the
 ///    view's observed points) with a larger kept mask reaches `containment` is removed (the larger one stays, so
 ///    objects are kept at object granularity rather than as parts).
-/// 2. At each keyframe (every `stride`-th view) every live track's 3D support (the superpoints of its matched
-///    masks) is propagated: what of it the keyframe observes through C. A track is *observed* when `visibleShare`
+/// 2. At each keyframe (every `stride`-th view) every live track's 3D support (the superpoints of the masks it was
+///    matched to at its latest matching keyframe) is propagated: what of it the keyframe observes through C. A track is *observed* when `visibleShare`
 ///    of its support's points are visible. Observed tracks and the keyframe's masks are matched one-to-one greedily
 ///    by descending IoU over the keyframe's observed points (ties: older track, then lower mask), IoU ≥ `iou`.
 /// 3. An unmatched mask inside an observed track's propagated support (containment ≥ `containment`) joins that
 ///    track (a part of an object seen whole before); otherwise it starts a new active track. An unmatched observed
-///    track inside a matched mask merges into that mask's track (parts seen whole now). Other unmatched observed
-///    tracks miss: they become dormant, and are terminated after `patience` consecutive misses; a dormant track
-///    that matches again is revived with its id. Tracks a keyframe does not observe keep their state.
-/// 4. Masks of non-keyframe views are matched to the finished tracks the same way, without changing them.
-/// 5. Each track becomes a pseudo-instance (`MaskTracker.instances`).
+///    track inside a matched mask counts one view for joining that mask's track (parts seen whole now); two tracks
+///    matched in the same keyframe count one view against joining them. Other unmatched observed tracks miss: they
+///    become dormant, and are terminated after `patience` consecutive misses; a dormant track that matches again
+///    is revived with its id. Tracks a keyframe does not observe keep their state.
+/// 4. After the last keyframe, tracks with more views for joining than against are merged (`MergeEvidence`), so
+///    a single under-segmenting view does not fuse two objects that other views keep apart.
+/// 5. Masks of non-keyframe views are matched to the finished tracks the same way, without changing them.
+/// 6. Each track becomes a pseudo-instance (`MaskTracker.instances`).
 /// Everything is a function of the inputs and thresholds alone.
 public enum MaskTracker {
-    enum State: Equatable { case active, dormant, terminated, merged(into: Int) }
+    enum State: Equatable { case active, dormant, terminated }
 
     struct Track {
-        /// Superpoint → number of matched masks containing it.
+        /// Superpoint → number of matched masks containing it (every view).
         var support: [Int32: Int] = [:]
+        /// The superpoints of the masks matched at the latest keyframe that matched the track: what is propagated
+        /// to the next keyframe (the paper propagates the previous frame's mask, not the union of all of them, so
+        /// a mask that once bridged two objects does not keep pulling the second one in).
+        var current: Set<Int32> = []
+        var currentView = -1
         var members: [Int] = []
         var state = State.active
         var misses = 0
 
-        mutating func absorb(_ detection: Int, _ superpoints: [Int32]) {
+        mutating func absorb(_ detection: Int, _ superpoints: [Int32], view: Int) {
             members.append(detection)
             for s in superpoints { support[s, default: 0] += 1 }
+            if view != currentView {
+                current = []
+                currentView = view
+            }
+            current.formUnion(superpoints)
         }
     }
 
@@ -57,7 +70,7 @@ public enum MaskTracker {
         for (d, detection) in detections.enumerated() { byView[detection.view].append(d) }
         var weight = [Int](repeating: 0, count: inputs.superpointCount)
         var removed = [Bool](repeating: false, count: detections.count)
-        var tracks: [Track] = []
+        var tracks: [Track] = [], evidence = MergeEvidence()
         var out = TrackedScene(detectionTrack: [], tracks: [], instances: [])
         let keyframes = Set(stride(from: 0, to: inputs.viewCount, by: t.stride))
         out.keyframes = keyframes.count
@@ -75,7 +88,7 @@ public enum MaskTracker {
             var observed: [(track: Int, points: Int)] = []
             for (k, track) in tracks.enumerated() where track.state == .active || track.state == .dormant {
                 var all = 0, visible = 0, points = 0
-                for s in track.support.keys {
+                for s in track.current {
                     all += sizes[Int(s)]
                     if weight[Int(s)] > 0 { visible += sizes[Int(s)]; points += weight[Int(s)] }
                 }
@@ -84,7 +97,7 @@ public enum MaskTracker {
             let massOf = kept.map { detections[$0].superpoints.reduce(0) { $0 + weight[Int($1)] } }
             // inter[i][j]: observed points of track observed[i] inside kept mask j.
             let inter = observed.map { o in kept.map { d in
-                detections[d].superpoints.reduce(0) { tracks[o.track].support[$1] != nil ? $0 + weight[Int($1)] : $0 }
+                detections[d].superpoints.reduce(0) { tracks[o.track].current.contains($1) ? $0 + weight[Int($1)] : $0 }
             } }
             var pairs: [(iou: Double, i: Int, j: Int)] = []
             for i in observed.indices {
@@ -117,19 +130,19 @@ public enum MaskTracker {
                 if tracks[k].state == .dormant { out.dormantRevivals += 1 }
                 tracks[k].state = .active
                 tracks[k].misses = 0
-                tracks[k].absorb(kept[j], detections[kept[j]].superpoints)
+                tracks[k].absorb(kept[j], detections[kept[j]].superpoints, view: v)
             }
-            // Unmatched observed tracks merge into the mask that contains them, or miss.
+            // Tracks matched in this keyframe were told apart by the 2D model; an unmatched observed track inside a
+            // matched mask was seen as part of that mask's track; other unmatched observed tracks miss.
+            let matched = observed.indices.filter { hit[$0] }.map { observed[$0].track }
+            for (x, a) in matched.enumerated() { for b in matched[(x + 1)...] { evidence.apart[TrackPair(a, b), default: 0] += 1 } }
             for i in observed.indices where !hit[i] {
                 let k = observed[i].track
                 let best = kept.indices.filter { Double(inter[i][$0]) >= t.containment * Double(observed[i].points) }
                     .max { inter[i][$0] != inter[i][$1] ? inter[i][$0] < inter[i][$1] : $0 > $1 }
-                if let best, trackOfMask[best] != k {
-                    let into = trackOfMask[best]
-                    for d in tracks[k].members { tracks[into].members.append(d) }
-                    for (s, c) in tracks[k].support { tracks[into].support[s, default: 0] += c }
-                    tracks[k] = Track(state: .merged(into: into))
-                    out.merges += 1
+                if let best {
+                    evidence.together[TrackPair(k, trackOfMask[best]), default: 0] += 1
+                    tracks[k].misses = 0
                 } else {
                     tracks[k].misses += 1
                     tracks[k].state = tracks[k].misses >= t.patience ? .terminated : .dormant
@@ -137,16 +150,16 @@ public enum MaskTracker {
                 }
             }
         }
-        // Dense ids for the surviving tracks, in order of creation.
-        var id = [Int](repeating: -1, count: tracks.count), survivors: [Int] = []
-        for k in tracks.indices {
-            if case .merged = tracks[k].state { continue }
-            id[k] = survivors.count
-            survivors.append(k)
+        let groups = evidence.groups(trackCount: tracks.count)
+        out.merges += tracks.count - groups.count
+        let finished = groups.map { group in
+            group.dropFirst().reduce(into: tracks[group[0]]) { merged, k in
+                merged.members += tracks[k].members
+                for (s, c) in tracks[k].support { merged.support[s, default: 0] += c }
+            }
         }
         var detectionTrack = [Int](repeating: -1, count: detections.count)
-        for (n, k) in survivors.enumerated() { for d in tracks[k].members { detectionTrack[d] = n } }
-        let finished = survivors.map { tracks[$0] }
+        for (n, track) in finished.enumerated() { for d in track.members { detectionTrack[d] = n } }
         for v in 0..<inputs.viewCount where !keyframes.contains(v) {
             fill(v) { Int($0) }
             let candidates = byView[v].filter { !removed[$0] }
