@@ -30,16 +30,17 @@ extension SupervisionOptions {
     /// The label stages that supervise step `step` (0-based). Without a curriculum: stage `views` when
     /// `viewLabels` is on, as before curricula existed; with one, the curriculum alone decides.
     public func stages(atStep step: Int) -> Set<CurriculumStage> {
-        guard !curriculum.isEmpty else { return viewLabels ? [.views] : [] }
-        return Set(curriculum.filter { step >= $0.fromStep && step < ($0.untilStep ?? .max) }.map(\.stage))
+        let phases = curriculum ?? []
+        guard !phases.isEmpty else { return viewLabels ? [.views] : [] }
+        return Set(phases.filter { step >= $0.fromStep && step < ($0.untilStep ?? .max) }.map(\.stage))
     }
 
     /// Whether any step uses the tracked labels (stages `tracked` or `pseudo`).
-    public var needsTrackedLabels: Bool { curriculum.contains { $0.stage != .views } }
+    public var needsTrackedLabels: Bool { (curriculum ?? []).contains { $0.stage != .views } }
 
     /// Throws `invalidConfiguration` naming the first bad entry.
     func validateCurriculum() throws(TrainError) {
-        for (k, phase) in curriculum.enumerated() {
+        for (k, phase) in (curriculum ?? []).enumerated() {
             guard phase.fromStep >= 0 else {
                 throw .invalidConfiguration(field: "supervision.curriculum[\(k)].fromStep", value: String(phase.fromStep), reason: "must be ≥ 0")
             }

@@ -89,7 +89,7 @@ public final class Trainer {
         viewScenes = Set(0..<nView)
         let loaded = scenes
         if c.supervision.needsTrackedLabels, let lacking = loaded.prefix(nView).first(where: { !$0.hasTrackedLabels }) {
-            let stage = c.supervision.curriculum.first { $0.stage != .views }?.stage.rawValue ?? ""
+            let stage = (c.supervision.curriculum ?? []).first { $0.stage != .views }?.stage.rawValue ?? ""
             throw TrainError.missingCurriculumLabels(scene: lacking.name, stage: stage, file: SceneFile.tracks.fileName)
         }
         try Self.checkEmbeddings(scenes: scenes, viewScenes: viewScenes, supervision: c.supervision, embeddings: options.embeddings)
