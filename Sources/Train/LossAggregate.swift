@@ -2,7 +2,8 @@ import SegDINO3D
 import Tensor
 
 /// The whole loss of a step: for every prediction set (pre-decoder and after each layer, the aux losses),
-/// the scene-level set's loss plus the mean over the view sets' losses.
+/// the scene-level sets' losses (`scene`, the curriculum's `pseudo`) plus the mean over the view sets' losses of each
+/// per-view kind (`view`, the curriculum's `tracked`).
 public enum LossAggregate {
     /// The scalar loss and the logged values (`loss`, per-term sums over layers, `matches` of the final layer).
     /// `semanticTargets [Q]` adds `weights.semantic` × the semantic head's cross-entropy on the last prediction
@@ -11,11 +12,12 @@ public enum LossAggregate {
                              semanticTargets: [Int32]? = nil, tape: Tape) -> (Var, [String: Double]) {
         var total = tape.constant(Tensor(scalar: 0))
         var values: [String: Double] = [:]
-        let viewCount = Double(max(1, sets.filter { $0.kind == "view" }.count))
+        let perView: Set<String> = ["view", "tracked"]
+        let kindCount = Dictionary(sets.map { ($0.kind, 1) }, uniquingKeysWith: +)
         for (layer, p) in predictions.enumerated() {
             for set in sets {
                 let t = InstanceLoss.terms(p, set: set, seeds: seeds, weights: weights)
-                let scale = set.kind == "view" ? 1 / viewCount : 1
+                let scale = perView.contains(set.kind) ? 1 / Double(max(1, kindCount[set.kind] ?? 1)) : 1
                 total = total + t.total * scale
                 for (key, v) in [("cls", t.classification), ("bce", t.maskBCE), ("dice", t.maskDice), ("center", t.center), ("size", t.size)] {
                     if let v { values["\(set.kind).\(key)", default: 0] += v.value.scalar * scale }

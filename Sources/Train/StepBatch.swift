@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import SceneIO
 import SegDINO3D
 import Tensor
 import VIP
@@ -14,20 +15,32 @@ public struct StepBatch {
     public var semanticTargets: [Int32]?
 
     /// Builds the step for an (already augmented) scene. `seeds` are the query superpoints; `useViews` says
-    /// whether this scene is in the view-supervised ("reconstructed") share.
+    /// whether this scene is in the view-supervised ("reconstructed") share; `step` (0-based) selects the
+    /// curriculum's stages (`SupervisionOptions.stages(atStep:)`).
     public static func make(scene: TrainScene, seeds: [Int32], useViews: Bool, config: TrainConfig,
-                            embeddings: TextEmbeddings, rng: inout SeededGenerator) throws -> StepBatch {
+                            embeddings: TextEmbeddings, step: Int = 0, rng: inout SeededGenerator) throws -> StepBatch {
         let sup = config.supervision
         // Which targets supervise this step.
+        let stages = useViews ? sup.stages(atStep: step) : []
+        if let stage = stages.first(where: { $0 != .views }), !scene.hasTrackedLabels {
+            throw TrainError.missingCurriculumLabels(scene: scene.name, stage: stage.rawValue, file: SceneFile.tracks.fileName)
+        }
         var sceneTargets = sup.sceneGT ? scene.sceneTargets : []
-        var views = (useViews && sup.viewLabels) ? scene.views.filter { !$0.instances.isEmpty } : []
+        var views = stages.contains(.views) ? scene.views.filter { !$0.instances.isEmpty } : []
         if views.count > sup.viewsPerStep {
             views.shuffle(using: &rng)
             views = Array(views.prefix(sup.viewsPerStep))
         }
+        var trackedViews = stages.contains(.tracked) ? scene.trackedViews.filter { !$0.instances.isEmpty } : []
+        if trackedViews.count > sup.viewsPerStep {
+            trackedViews.shuffle(using: &rng)
+            trackedViews = Array(trackedViews.prefix(sup.viewsPerStep))
+        }
+        let pseudo = stages.contains(.pseudo) ? scene.pseudoInstances : []
         sceneTargets = sceneTargets.filter { embeddings.contains($0.name) }
         // Vocabulary: the names used here, padded with random negatives to `textCount`.
-        let positives = Set(sceneTargets.map(\.name)).union(views.flatMap { $0.instances.map(\.name) }).filter(embeddings.contains).sorted()
+        let positives = Set(sceneTargets.map(\.name)).union((views + trackedViews).flatMap { $0.instances.map(\.name) })
+            .union(pseudo.map(\.name)).filter(embeddings.contains).sorted()
         var negatives = embeddings.names.filter { !positives.contains($0) }
         negatives.shuffle(using: &rng)
         let vocabulary = positives + negatives.prefix(max(0, config.textCount - positives.count))
@@ -61,7 +74,12 @@ public struct StepBatch {
                 boxes.target($0, columns: nil, labelOf: labelOf)
             }, kind: "scene"))
         }
-        for v in views {
+        if !pseudo.isEmpty {
+            sets.append(SupervisionSet(rows: all, columns: nil, targets: pseudo.compactMap {
+                boxes.target($0, columns: nil, labelOf: labelOf)
+            }, kind: "pseudo"))
+        }
+        for (v, kind) in views.map({ ($0, "view") }) + trackedViews.map({ ($0, "tracked") }) {
             // VIP truncates to the view; without it the view's labels supervise the whole scene prediction.
             let rows: [Int32], columns: [Int32]?
             if sup.vip {
@@ -72,7 +90,7 @@ public struct StepBatch {
             guard !rows.isEmpty else { continue }
             sets.append(SupervisionSet(rows: rows, columns: columns, targets: v.instances.compactMap {
                 boxes.target($0, columns: columns, labelOf: labelOf)
-            }, kind: "view"))
+            }, kind: kind))
         }
         return StepBatch(input: input, vocabulary: vocabulary, sets: sets, semanticTargets: semantic)
     }

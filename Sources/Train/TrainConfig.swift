@@ -51,6 +51,12 @@ public struct SupervisionOptions: Codable, Sendable, Equatable {
     /// Which classes the scene-level 3D ground truth covers: the base classes (the open-vocabulary setting) or
     /// every class (the supervised ceiling of the learning benchmark).
     public var sceneGTClasses: SceneGTClasses = .base
+    /// Which 2D-derived labels supervise which steps (Curriculum.swift); empty: stage `views` throughout when
+    /// `viewLabels` is on. E.g. `[{"stage": "views", "fromStep": 0, "untilStep": 2000}, {"stage": "tracked",
+    /// "fromStep": 2000}]`; stages `tracked` and `pseudo` need `ovseg3r track-masks` to have run on the scenes.
+    /// Optional only so that configs written before curricula existed still decode (a missing key reads as nil,
+    /// which means the same as `[]`).
+    public var curriculum: [CurriculumPhase]? = []
     public init() {}
 }
 
@@ -149,6 +155,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
             throw .invalidConfiguration(field: "scenesPerStep", value: String(scenesPerStep), reason: "must be ≥ 1")
         }
         try validateRates()
+        try supervision.validateCurriculum()
         guard textCount >= 2 else { throw .invalidConfiguration(field: "textCount", value: String(textCount), reason: "must be ≥ 2") }
         guard (0...1).contains(minQueryFraction), minQueryFraction > 0 else {
             throw .invalidConfiguration(field: "minQueryFraction", value: String(minQueryFraction), reason: "must lie in (0, 1]")

@@ -2,6 +2,8 @@
 public enum TrainError: Error, CustomStringConvertible {
     /// A scene folder lacks an array training needs.
     case missingArray(scene: String, name: String)
+    /// The curriculum uses a stage whose labels a scene lacks (tracked labels: run `ovseg3r track-masks`).
+    case missingCurriculumLabels(scene: String, stage: String, file: String)
     /// A scene's arrays disagree in size.
     case inconsistentScene(scene: String, reason: String)
     /// The data folder holds no usable scene.
@@ -40,6 +42,8 @@ public enum TrainError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .missingArray(scene, name): return "train: scene \(scene) has no \(name).npy"
+        case let .missingCurriculumLabels(scene, stage, file):
+            return "train: supervision.curriculum uses stage \(stage) but scene \(scene) has no \(file); run `ovseg3r track-masks \(scene)` first"
         case let .inconsistentScene(scene, reason): return "train: scene \(scene): \(reason)"
         case let .noScenes(folder): return "train: no scene folders (with scene.json and superpoints.npy) under \(folder)"
         case let .invalidConfiguration(field, value, reason): return "train: \(field) = \(value) is invalid: \(reason)"

@@ -43,6 +43,11 @@ public struct TrainScene: Sendable {
     public var sceneTargets: [InstanceTarget]
     /// Lifted view-level labels (empty when the scene was not lifted).
     public var views: [ViewTargets]
+    /// Curriculum targets from the tracked labels (`TrackedLabelLoader`): stage 2 per view, stage 3 scene-wide;
+    /// `hasTrackedLabels` says whether the scene had them at all.
+    public var trackedViews: [ViewTargets] = []
+    public var pseudoInstances: [InstanceTarget] = []
+    public var hasTrackedLabels = false
     /// Semantic target of each superpoint `[S]` (`ignoredSemantic` where unknown), or empty without 3D labels.
     public var superpointSemantics: [Int32] = []
     /// `coords` and `objectCenters` before elastic distortion, or empty when the scene is not distorted.
@@ -83,6 +88,12 @@ public struct TrainScene: Sendable {
                 out.objectCenters = lifted.objectCenters
             }
             out.views = ViewLabelLoader.targets(lifted)
+            if scene.isComplete(.trackedLabels) {
+                let tracked = try SceneTrackedLabels.read(from: scene, maskCount: lifted.maskCount, viewCount: lifted.viewCount,
+                                                          superpointCount: s)
+                (out.trackedViews, out.pseudoInstances) = TrackedLabelLoader.targets(tracked, lifted: lifted)
+                out.hasTrackedLabels = true
+            }
         }
         return out
     }

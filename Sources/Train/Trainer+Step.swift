@@ -63,7 +63,7 @@ extension Trainer {
         if c.objective == .distill2D { return try distillGradient(scene) }
         let seeds = sampleQueries(count: scene.superpointCount, using: &rng)
         let batch = try StepBatch.make(scene: scene, seeds: seeds, useViews: viewScenes.contains(index), config: c,
-                                       embeddings: options.embeddings, rng: &rng)
+                                       embeddings: options.embeddings, step: step, rng: &rng)
         let tape = Tape()
         let predictions = try model.forward(batch.input, tape: tape)
         let (loss, values) = LossAggregate.total(predictions, sets: batch.sets, seeds: seeds, weights: c.weights,

@@ -87,6 +87,11 @@ public final class Trainer {
         scenes = try SceneList.load(options.data, superpointArray: c.superpointArray, gtClasses: c.supervision.sceneGTClasses)
         let nView = Int((c.supervision.reconstructedFraction * Double(scenes.count)).rounded())
         viewScenes = Set(0..<nView)
+        let loaded = scenes
+        if c.supervision.needsTrackedLabels, let lacking = loaded.prefix(nView).first(where: { !$0.hasTrackedLabels }) {
+            let stage = (c.supervision.curriculum ?? []).first { $0.stage != .views }?.stage.rawValue ?? ""
+            throw TrainError.missingCurriculumLabels(scene: lacking.name, stage: stage, file: SceneFile.tracks.fileName)
+        }
         try Self.checkEmbeddings(scenes: scenes, viewScenes: viewScenes, supervision: c.supervision, embeddings: options.embeddings)
         var initRNG = SeededGenerator(seed: options.seed)
         model = try SegDINO3DModel(config: c.model, distillation: c.objective == .distill2D, using: &initRNG)

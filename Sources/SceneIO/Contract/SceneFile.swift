@@ -22,6 +22,9 @@ public enum SceneFile: String, CaseIterable, Sendable {
     case spViewOffsets = "sp_view_offsets.npy", spView = "sp_view.npy"
     case objects2dFeat = "objects2d_feat.npy", objects2dCenter = "objects2d_center.npy", objects2dView = "objects2d_view.npy"
     case feat2d = "feat2d.npy", feat2dCount = "feat2d_count.npy"
+    // tracked labels
+    case tracks = "tracks.json", trackViewMask = "track_view_mask.npy"
+    case trackOffsets = "track_offsets.npy", trackSuperpoints = "track_superpoints.npy"
 
     /// The file name inside the scene folder.
     public var fileName: String { rawValue }
@@ -32,9 +35,11 @@ public enum SceneFile: String, CaseIterable, Sendable {
 }
 
 /// The artefacts of a scene folder, one per stage output; each has a contract type that reads (validating) and
-/// writes it: `ScenePoints`, `SceneCorrespondences`, `SceneGroundTruth`, `SceneSuperpoints`, `SceneLiftedLabels`.
+/// writes it: `ScenePoints`, `SceneCorrespondences`, `SceneGroundTruth`, `SceneSuperpoints`, `SceneLiftedLabels`,
+/// `SceneTrackedLabels`.
 public enum SceneArtefact: String, CaseIterable, Sendable, Codable {
     case points, correspondences, groundTruth = "ground_truth", superpoints, liftedLabels = "lifted_labels"
+    case trackedLabels = "tracked_labels"
 
     /// The files that make up the artefact (optional ones included).
     public var files: [SceneFile] {
@@ -46,6 +51,7 @@ public enum SceneArtefact: String, CaseIterable, Sendable, Codable {
         case .liftedLabels:
             return [.viewLabels, .vlOffsets, .vlSuperpoints, .spViewOffsets, .spView,
                     .objects2dFeat, .objects2dCenter, .objects2dView, .feat2d, .feat2dCount]
+        case .trackedLabels: return [.tracks, .trackViewMask, .trackOffsets, .trackSuperpoints]
         }
     }
 
@@ -57,16 +63,18 @@ public enum SceneArtefact: String, CaseIterable, Sendable, Codable {
         case .groundTruth: return [.instance, .semantic]
         case .superpoints: return [.superpoints]
         case .liftedLabels: return [.viewLabels, .vlOffsets, .vlSuperpoints, .spViewOffsets, .spView]
+        case .trackedLabels: return [.tracks, .trackViewMask, .trackOffsets, .trackSuperpoints]
         }
     }
 
     /// Artefacts computed from this one, which are stale once it is rewritten (transitively).
     public var invalidates: [SceneArtefact] {
         switch self {
-        case .points: return [.correspondences, .groundTruth, .superpoints, .liftedLabels]
-        case .correspondences: return [.superpoints, .liftedLabels]
-        case .superpoints: return [.liftedLabels]
-        case .groundTruth, .liftedLabels: return []
+        case .points: return [.correspondences, .groundTruth, .superpoints, .liftedLabels, .trackedLabels]
+        case .correspondences: return [.superpoints, .liftedLabels, .trackedLabels]
+        case .superpoints: return [.liftedLabels, .trackedLabels]
+        case .liftedLabels: return [.trackedLabels]
+        case .groundTruth, .trackedLabels: return []
         }
     }
 
@@ -76,6 +84,7 @@ public enum SceneArtefact: String, CaseIterable, Sendable, Codable {
         case .points, .correspondences, .groundTruth: return "recon"
         case .superpoints: return "superpoints"
         case .liftedLabels: return "lift"
+        case .trackedLabels: return "track-masks"
         }
     }
 }

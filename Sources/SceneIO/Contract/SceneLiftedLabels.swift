@@ -112,9 +112,11 @@ public struct SceneLiftedLabels: Sendable, Equatable {
         }
     }
 
-    /// Writes every file (temporary name, then rename) after validating against the scene's counts.
+    /// Writes every file (temporary name, then rename) after validating against the scene's counts, and removes
+    /// the tracked labels built on older lifted masks.
     public func write(to folder: inout SceneFolder, pointCount n: Int, superpointCount s: Int) throws(SceneContractError) {
         try validate(folder: folder, pointCount: n, superpointCount: s)
+        try folder.invalidate(dependentsOf: .liftedLabels)
         do {
             try JSONFile.write(labels, to: folder.url(of: .viewLabels))
             try folder.write(maskOffsets, shape: [maskOffsets.count], named: SceneFile.vlOffsets.stem)

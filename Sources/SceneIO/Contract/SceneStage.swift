@@ -3,7 +3,7 @@ import Foundation
 /// The stages that write a scene folder, and the record (`stages.json`) of the options each ran with, so that
 /// `prepare` and `demo` can tell "done" from "done with other options".
 public enum SceneStage: String, CaseIterable, Sendable, Codable {
-    case recon, superpoints, lift
+    case recon, superpoints, lift, trackMasks = "track_masks"
 
     /// The artefacts the stage writes; it is done when all their required files are present.
     public var artefacts: [SceneArtefact] {
@@ -11,6 +11,7 @@ public enum SceneStage: String, CaseIterable, Sendable, Codable {
         case .recon: return [.points, .correspondences]
         case .superpoints: return [.superpoints]
         case .lift: return [.liftedLabels]
+        case .trackMasks: return [.trackedLabels]
         }
     }
 
@@ -20,6 +21,7 @@ public enum SceneStage: String, CaseIterable, Sendable, Codable {
         case .points, .correspondences, .groundTruth: self = .recon
         case .superpoints: self = .superpoints
         case .liftedLabels: self = .lift
+        case .trackedLabels: self = .trackMasks
         }
     }
 }
