@@ -10,6 +10,10 @@ public enum InputKind: String, Codable, Sendable {
     case tum
     /// A ScanNet `.sens` file (SensorData version 4).
     case scanNetSens = "scannet_sens"
+    /// ScanNet's exported frame folders (SensReader: `color/`, `depth/`, `pose/`, `intrinsic/`).
+    case scanNetFrames = "scannet_frames"
+    /// An Open3D / Redwood RGB-D folder (`color/` or `image/`, `depth/`, camera intrinsic JSON, `trajectory.log`).
+    case open3D = "open3d"
 }
 
 /// One RGB-D frame, colour registered to the depth image (same size).
@@ -57,9 +61,12 @@ public protocol RGBDSource: Sendable {
     func labels(_ index: Int) throws(ReconError) -> FrameLabels?
     /// `gt/instances.json` when the input has one.
     var instancesFile: URL? { get }
+    /// The file frame `index`'s device pose comes from (relative to the input), for messages; nil when unknown.
+    func poseFile(of index: Int) -> String?
 }
 
 extension RGBDSource {
+    public func poseFile(of index: Int) -> String? { nil }
     public func labels(_ index: Int) throws(ReconError) -> FrameLabels? { nil }
     public var instancesFile: URL? { nil }
 }
@@ -85,7 +92,11 @@ public enum RGBDInput {
            manager.fileExists(atPath: url.appendingPathComponent("depth.txt").path) {
             return try TUMSource(url)
         }
-        throw .unrecognizedInput(url: url, reason: "a folder without intrinsics.json or rgb.txt + depth.txt")
+        if let layout = RGBDFrameFolder.detect(url) {
+            return try FrameFolderSource(url, layout: layout)
+        }
+        throw .unrecognizedInput(url: url, reason: "a folder without intrinsics.json, rgb.txt + depth.txt, "
+                                 + "intrinsic/intrinsic_depth.txt (ScanNet frames) or a camera intrinsic JSON (Open3D)")
     }
 }
 

@@ -51,15 +51,16 @@ public enum Reconstruction {
                 throw .sizeMismatch(url: source.url, frame: index, expected: "\(intrinsics.width)×\(intrinsics.height)",
                                     actual: "\(frame.color.width)×\(frame.color.height) colour, \(frame.depth.count) depth pixels")
             }
+            if n == 0 { try DepthUnitCheck.check(frame, source: source, index: index, depthScale: depthScale) }
             let prepared = PreparedFrame(frame, intrinsics: intrinsics, depthScale: depthScale, depthRange: depthRange)
             guard prepared.validDepthFraction >= options.input.minValidDepthFraction else {
-                summary.framesDropped["no_depth", default: 0] += 1
+                summary.skip(source: source, index: index, reason: .noDepth)
                 continue
             }
             let device = source.devicePoses?[index]
             if mode == .given {
                 guard let device else {
-                    summary.framesDropped["no_pose", default: 0] += 1
+                    summary.skip(source: source, index: index, reason: .noPose)
                     continue
                 }
                 let start = Date()
@@ -68,7 +69,7 @@ public enum Reconstruction {
                 givenPoses.append(device)
             } else if let estimator {
                 if mode == .refine, device == nil, estimator.keyframes.isEmpty {
-                    summary.framesDropped["no_pose", default: 0] += 1
+                    summary.skip(source: source, index: index, reason: .noPose)
                     continue
                 }
                 let start = Date()
