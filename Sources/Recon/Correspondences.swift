@@ -37,16 +37,40 @@ extension CorrespondenceTable {
     public static func build(points: [SIMD3<Float>], normals: [SIMD3<Float>], worldFromCamera: [RigidTransform],
                              depths: [[UInt16]], intrinsics: PinholeIntrinsics, depthScale: Double,
                              tolerance: (absolute: Double, fraction: Double), threads: Int) -> CorrespondenceTable {
+        let table = try? build(points: points, normals: normals, worldFromCamera: worldFromCamera,
+                               depth: { (view) throws(ReconError) in depths[view] }, intrinsics: intrinsics,
+                               depthScale: depthScale, tolerance: tolerance, threads: threads)
+        return table ?? CorrespondenceTable(offsets: [0], points: [], uv: [], sourceView: [], sourceUV: [])
+    }
+
+    /// The same table with each view's depth fetched when its worker reaches it (`depth(view)`, e.g. re-read from
+    /// the input), so no more than `threads` depth frames are held at once: memory no longer grows with the
+    /// frame count. Identical to the array form for the same depths; the first failing view's error is thrown.
+    public static func build(points: [SIMD3<Float>], normals: [SIMD3<Float>], worldFromCamera: [RigidTransform],
+                             depth: @escaping @Sendable (Int) throws(ReconError) -> [UInt16], intrinsics: PinholeIntrinsics,
+                             depthScale: Double, tolerance: (absolute: Double, fraction: Double),
+                             threads: Int) throws(ReconError) -> CorrespondenceTable {
         let viewCount = worldFromCamera.count
         let box = ResultBox<ViewEntries>(count: viewCount)
+        let failures = ResultBox<ReconError>(count: viewCount)
         let workers = max(1, min(threads, viewCount))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for view in stride(from: worker, to: viewCount, by: workers) {
+                let raw: [UInt16]
+                do throws(ReconError) { raw = try depth(view) } catch {
+                    failures.set(view, error)
+                    return
+                }
+                guard raw.count == intrinsics.pixelCount else {
+                    failures.set(view, .sizeMismatch(url: URL(fileURLWithPath: "view \(view)"), frame: view,
+                                                     expected: "\(intrinsics.pixelCount) depth pixels", actual: "\(raw.count)"))
+                    return
+                }
                 box.set(view, entries(points: points, normals: normals, worldFromCamera: worldFromCamera[view],
-                                      depth: depths[view], intrinsics: intrinsics, depthScale: depthScale,
-                                      tolerance: tolerance))
+                                      depth: raw, intrinsics: intrinsics, depthScale: depthScale, tolerance: tolerance))
             }
         }
+        if let failure = failures.values.compactMap({ $0 }).first { throw failure }
         var table = CorrespondenceTable(offsets: [0], points: [], uv: [],
                                         sourceView: [Int32](repeating: -1, count: points.count),
                                         sourceUV: [Float](repeating: -1, count: 2 * points.count))

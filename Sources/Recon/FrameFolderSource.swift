@@ -77,6 +77,15 @@ public struct FrameFolderSource: RGBDSource {
         return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 
+    public func depth(_ index: Int) throws(ReconError) -> [UInt16] {
+        guard folder.frames.indices.contains(index) else {
+            throw .unreadableFrame(url: url, index: index, reason: "no such frame (the folder has \(frameCount))")
+        }
+        do { return try folder.depth(index).pixels } catch {
+            throw frameError(error, url: folder.frames[index].depthURL, index: folder.frames[index].index)
+        }
+    }
+
     public func frame(_ index: Int) throws(ReconError) -> RGBDFrame {
         guard folder.frames.indices.contains(index) else {
             throw .unreadableFrame(url: url, index: index, reason: "no such frame (the folder has \(frameCount))")

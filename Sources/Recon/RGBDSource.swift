@@ -53,6 +53,8 @@ public protocol RGBDSource: Sendable {
     /// The colour image of frame `index` relative to the input (a path, or `FILE.sens#color/N`).
     func colorPath(of index: Int) -> String
     func frame(_ index: Int) throws(ReconError) -> RGBDFrame
+    /// The raw depth of frame `index` alone (what the correspondence pass re-reads); by default from `frame(_:)`.
+    func depth(_ index: Int) throws(ReconError) -> [UInt16]
     /// Device/odometry poses per frame (nil entries: unknown or non-finite), or nil when the input has none.
     var devicePoses: [RigidTransform?]? { get }
     /// Ground-truth poses per frame, or nil.
@@ -67,6 +69,7 @@ public protocol RGBDSource: Sendable {
 
 extension RGBDSource {
     public func poseFile(of index: Int) -> String? { nil }
+    public func depth(_ index: Int) throws(ReconError) -> [UInt16] { try frame(index).depth }
     public func labels(_ index: Int) throws(ReconError) -> FrameLabels? { nil }
     public var instancesFile: URL? { nil }
 }
@@ -186,6 +189,13 @@ public struct VideoFolderSource: RGBDSource {
         do { color = try folder.color(index) } catch { throw frameError(error, url: frame.colorURL, index: index) }
         do { depth = try folder.depth(index) } catch { throw frameError(error, url: frame.depthURL, index: index) }
         return RGBDFrame(index: index, color: color, depth: depth.pixels)
+    }
+
+    public func depth(_ index: Int) throws(ReconError) -> [UInt16] {
+        guard folder.frames.indices.contains(index) else {
+            throw .unreadableFrame(url: url, index: index, reason: "no such frame (the video has \(frameCount))")
+        }
+        do { return try folder.depth(index).pixels } catch { throw frameError(error, url: folder.frames[index].depthURL, index: index) }
     }
 
     public func labels(_ index: Int) throws(ReconError) -> FrameLabels? {

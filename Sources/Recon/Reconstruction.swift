@@ -41,7 +41,7 @@ public enum Reconstruction {
                                     truncation: options.fusion.truncationVoxels * options.fusion.voxelSize,
                                     depthRange: depthRange, maxWeight: options.fusion.maxWeight, threads: options.threads)
         let estimator = mode == .given ? nil : PoseEstimator(options: options, mode: mode)
-        var viewFrames: [Int] = [], depths: [[UInt16]] = [], givenPoses: [RigidTransform] = []
+        var viewFrames: [Int] = [], givenPoses: [RigidTransform] = []
         var poseSeconds = 0.0, fusionSeconds = 0.0
         progress?.begin(mode == .given ? "fusion" : "tracking")
         for (n, index) in selected.enumerated() {
@@ -77,7 +77,6 @@ public enum Reconstruction {
                 poseSeconds += Date().timeIntervalSince(start)
             }
             viewFrames.append(index)
-            depths.append(frame.depth)
             progress?.update(n + 1, of: selected.count)
         }
         summary.framesUsed = viewFrames.count
@@ -117,9 +116,12 @@ public enum Reconstruction {
         summary.points = cloud.positions.count
 
         let tolerance = (options.correspondences.toleranceVoxels * options.fusion.voxelSize, options.correspondences.toleranceFraction)
-        let table = clock.time("correspondences") {
-            CorrespondenceTable.build(points: cloud.positions, normals: cloud.normals, worldFromCamera: poses, depths: depths,
-                                      intrinsics: intrinsics, depthScale: depthScale, tolerance: tolerance, threads: options.threads)
+        // Streaming: each view's depth is re-read when a worker reaches it (no frame count's worth of depth in memory).
+        let usedFrames = viewFrames
+        let table = try clock.time("correspondences") { () throws(ReconError) in
+            try CorrespondenceTable.build(points: cloud.positions, normals: cloud.normals, worldFromCamera: poses,
+                                          depth: { (view) throws(ReconError) in try source.depth(usedFrames[view]) },
+                                          intrinsics: intrinsics, depthScale: depthScale, tolerance: tolerance, threads: options.threads)
         }
         summary.correspondences = table.count
         summary.pointsSeenFraction = Double(table.sourceView.filter { $0 >= 0 }.count) / Double(max(cloud.positions.count, 1))
