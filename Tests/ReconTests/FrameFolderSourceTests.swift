@@ -101,6 +101,34 @@ enum ScanNetExportFixture {
         #expect(result.summary.framesUsed == 3)
     }
 
+    @Test func open3DFolderReconstructsWithItsTrajectory() throws {
+        let folder = try TemporaryFolder("open3d")
+        let url = folder.path("livingroom")
+        for dir in ["color", "depth"] { try FileManager.default.createDirectory(at: url.appendingPathComponent(dir), withIntermediateDirectories: true) }
+        let k = ScanNetExportFixture.depthCamera
+        let json = #"{"width": \#(k.width), "height": \#(k.height), "intrinsic_matrix": [\#(k.fx), 0, 0, 0, \#(k.fy), 0, \#(k.cx), \#(k.cy), 1]}"#
+        try json.write(to: url.appendingPathComponent("camera_intrinsic.json"), atomically: true, encoding: .utf8)
+        var log = ""
+        for n in 0..<4 {
+            let frame = BoxRoom.render(worldFromCamera: ScanNetExportFixture.pose(n), intrinsics: k)
+            let stem = String(format: "%06d", n)
+            try PNG.write(frame.color, to: url.appendingPathComponent("color/\(stem).png"))
+            try PNG.write(try GrayImage16(width: k.width, height: k.height, pixels: frame.depth), to: url.appendingPathComponent("depth/\(stem).png"))
+            let m = n == 1 ? [Double](repeating: .nan, count: 16) : ScanNetExportFixture.pose(n).matrix4x4
+            log += "\(n) \(n) \(n + 1)\n" + ScanNetExportFixture.text(m)
+        }
+        try log.write(to: url.appendingPathComponent("trajectory.log"), atomically: true, encoding: .utf8)
+        let source = try RGBDInput.open(url)
+        #expect(source.kind == .open3D && source.intrinsics == k)
+        var options = fastOptions()
+        options.poseMode = .given
+        let result = try Reconstruction.run(source: source, output: folder.path("scene"), options: options)
+        #expect(result.viewFrames == [0, 2, 3])
+        #expect(result.summary.skippedFrames.map(\.file) == ["trajectory.log"])
+        let expected = ScanNetExportFixture.pose(2)
+        #expect(result.poses[1].translationDistance(to: expected) < 1e-9)
+    }
+
     @Test func badCaptureFoldersNameTheFileAndFrame() throws {
         let folder = try TemporaryFolder("bad-frames")
         let fewer = try ScanNetExportFixture.write(to: folder.path("fewer"), frames: 3)
