@@ -37,22 +37,52 @@ extension CorrespondenceTable {
     public static func build(points: [SIMD3<Float>], normals: [SIMD3<Float>], worldFromCamera: [RigidTransform],
                              depths: [[UInt16]], intrinsics: PinholeIntrinsics, depthScale: Double,
                              tolerance: (absolute: Double, fraction: Double), threads: Int) -> CorrespondenceTable {
+        let table = try? build(points: points, normals: normals, worldFromCamera: worldFromCamera,
+                               depth: { (view) throws(ReconError) in depths[view] }, intrinsics: intrinsics,
+                               depthScale: depthScale, tolerance: tolerance, threads: threads)
+        return table ?? CorrespondenceTable(offsets: [0], points: [], uv: [], sourceView: [], sourceUV: [])
+    }
+
+    /// The same table with each view's depth fetched when its worker reaches it (`depth(view)`, e.g. re-read from
+    /// the input), so no more than `threads` depth frames are held at once: memory no longer grows with the
+    /// frame count. Identical to the array form for the same depths; the first failing view's error is thrown.
+    public static func build(points: [SIMD3<Float>], normals: [SIMD3<Float>], worldFromCamera: [RigidTransform],
+                             depth: @escaping @Sendable (Int) throws(ReconError) -> [UInt16], intrinsics: PinholeIntrinsics,
+                             depthScale: Double, tolerance: (absolute: Double, fraction: Double),
+                             threads: Int) throws(ReconError) -> CorrespondenceTable {
         let viewCount = worldFromCamera.count
         let box = ResultBox<ViewEntries>(count: viewCount)
+        let failures = ResultBox<ReconError>(count: viewCount)
         let workers = max(1, min(threads, viewCount))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for view in stride(from: worker, to: viewCount, by: workers) {
+                let raw: [UInt16]
+                do throws(ReconError) { raw = try depth(view) } catch {
+                    failures.set(view, error)
+                    return
+                }
+                guard raw.count == intrinsics.pixelCount else {
+                    failures.set(view, .sizeMismatch(url: URL(fileURLWithPath: "view \(view)"), frame: view,
+                                                     expected: "\(intrinsics.pixelCount) depth pixels", actual: "\(raw.count)"))
+                    return
+                }
                 box.set(view, entries(points: points, normals: normals, worldFromCamera: worldFromCamera[view],
-                                      depth: depths[view], intrinsics: intrinsics, depthScale: depthScale,
-                                      tolerance: tolerance))
+                                      depth: raw, intrinsics: intrinsics, depthScale: depthScale, tolerance: tolerance))
             }
         }
+        if let failure = failures.values.compactMap({ $0 }).first { throw failure }
         var table = CorrespondenceTable(offsets: [0], points: [], uv: [],
                                         sourceView: [Int32](repeating: -1, count: points.count),
                                         sourceUV: [Float](repeating: -1, count: 2 * points.count))
         var best = [Float](repeating: -1, count: points.count)
+        // Exact capacity, and each view's entries released once copied: the table never re-allocates while it grows,
+        // and the per-view lists (16 bytes a row) shrink as the table (12 bytes a row) fills.
+        let total = box.values.reduce(0) { $0 + ($1?.points.count ?? 0) }
+        table.points.reserveCapacity(total)
+        table.uv.reserveCapacity(2 * total)
+        table.offsets.reserveCapacity(viewCount + 1)
         for view in 0..<viewCount {
-            let e = box.values[view] ?? ViewEntries()
+            let e = box.take(view) ?? ViewEntries()
             table.points += e.points
             table.uv += e.uv
             table.offsets.append(Int64(table.points.count))
@@ -138,5 +168,14 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
         lock.lock()
         values[index] = value
         lock.unlock()
+    }
+
+    /// The value at `index`, which the box then forgets (frees its memory once the caller is done).
+    func take(_ index: Int) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = values[index]
+        values[index] = nil
+        return value
     }
 }

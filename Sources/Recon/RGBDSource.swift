@@ -10,6 +10,10 @@ public enum InputKind: String, Codable, Sendable {
     case tum
     /// A ScanNet `.sens` file (SensorData version 4).
     case scanNetSens = "scannet_sens"
+    /// ScanNet's exported frame folders (SensReader: `color/`, `depth/`, `pose/`, `intrinsic/`).
+    case scanNetFrames = "scannet_frames"
+    /// An Open3D / Redwood RGB-D folder (`color/` or `image/`, `depth/`, camera intrinsic JSON, `trajectory.log`).
+    case open3D = "open3d"
 }
 
 /// One RGB-D frame, colour registered to the depth image (same size).
@@ -49,6 +53,8 @@ public protocol RGBDSource: Sendable {
     /// The colour image of frame `index` relative to the input (a path, or `FILE.sens#color/N`).
     func colorPath(of index: Int) -> String
     func frame(_ index: Int) throws(ReconError) -> RGBDFrame
+    /// The raw depth of frame `index` alone (what the correspondence pass re-reads); by default from `frame(_:)`.
+    func depth(_ index: Int) throws(ReconError) -> [UInt16]
     /// Device/odometry poses per frame (nil entries: unknown or non-finite), or nil when the input has none.
     var devicePoses: [RigidTransform?]? { get }
     /// Ground-truth poses per frame, or nil.
@@ -57,9 +63,13 @@ public protocol RGBDSource: Sendable {
     func labels(_ index: Int) throws(ReconError) -> FrameLabels?
     /// `gt/instances.json` when the input has one.
     var instancesFile: URL? { get }
+    /// The file frame `index`'s device pose comes from (relative to the input), for messages; nil when unknown.
+    func poseFile(of index: Int) -> String?
 }
 
 extension RGBDSource {
+    public func poseFile(of index: Int) -> String? { nil }
+    public func depth(_ index: Int) throws(ReconError) -> [UInt16] { try frame(index).depth }
     public func labels(_ index: Int) throws(ReconError) -> FrameLabels? { nil }
     public var instancesFile: URL? { nil }
 }
@@ -85,7 +95,11 @@ public enum RGBDInput {
            manager.fileExists(atPath: url.appendingPathComponent("depth.txt").path) {
             return try TUMSource(url)
         }
-        throw .unrecognizedInput(url: url, reason: "a folder without intrinsics.json or rgb.txt + depth.txt")
+        if let layout = RGBDFrameFolder.detect(url) {
+            return try FrameFolderSource(url, layout: layout)
+        }
+        throw .unrecognizedInput(url: url, reason: "a folder without intrinsics.json, rgb.txt + depth.txt, "
+                                 + "intrinsic/intrinsic_depth.txt (ScanNet frames) or a camera intrinsic JSON (Open3D)")
     }
 }
 
@@ -175,6 +189,13 @@ public struct VideoFolderSource: RGBDSource {
         do { color = try folder.color(index) } catch { throw frameError(error, url: frame.colorURL, index: index) }
         do { depth = try folder.depth(index) } catch { throw frameError(error, url: frame.depthURL, index: index) }
         return RGBDFrame(index: index, color: color, depth: depth.pixels)
+    }
+
+    public func depth(_ index: Int) throws(ReconError) -> [UInt16] {
+        guard folder.frames.indices.contains(index) else {
+            throw .unreadableFrame(url: url, index: index, reason: "no such frame (the video has \(frameCount))")
+        }
+        do { return try folder.depth(index).pixels } catch { throw frameError(error, url: folder.frames[index].depthURL, index: index) }
     }
 
     public func labels(_ index: Int) throws(ReconError) -> FrameLabels? {

@@ -20,13 +20,16 @@ public enum ReconError: Error, Equatable, CustomStringConvertible {
     case noUsableFrames(url: URL, reason: String)
     /// A CBridge call (fusion, odometry, pose graph) failed.
     case bridgeFailure(function: String, status: Int32, message: String)
+    /// The depth of frame `frame` in metres (raw / depth scale) is not an indoor capture's: the depth unit is not
+    /// what the input states (pass `--depth-scale`).
+    case implausibleDepth(url: URL, frame: Int, medianMetres: Double, depthScale: Double)
     /// Writing the scene failed; the previous contents of `url` (if any) are untouched.
     case unwritableOutput(url: URL, reason: String)
 
     public var description: String {
         switch self {
         case let .unrecognizedInput(url, reason):
-            return "\(url.path): not a recognised RGB-D input (\(reason)); expected a video folder (intrinsics.json, color/, depth/), a TUM RGB-D folder (rgb.txt, depth.txt) or a ScanNet .sens file"
+            return "\(url.path): not a recognised RGB-D input (\(reason)); expected a video folder (intrinsics.json, color/, depth/), a TUM RGB-D folder (rgb.txt, depth.txt), a ScanNet .sens file, a ScanNet frame export (color/, depth/, pose/, intrinsic/) or an Open3D RGB-D folder (color/ or image/, depth/, camera intrinsic JSON)"
         case let .unreadableFrame(url, index, reason):
             return "\(url.path): frame \(index) cannot be read: \(reason)"
         case let .sizeMismatch(url, frame, expected, actual):
@@ -43,6 +46,10 @@ public enum ReconError: Error, Equatable, CustomStringConvertible {
             return "\(url.path): no usable frames: \(reason)"
         case let .bridgeFailure(function, status, message):
             return "\(function) failed with status \(status): \(message)"
+        case let .implausibleDepth(url, frame, median, scale):
+            let suggested = pow(10, (log10(scale * median / 2.5)).rounded())
+            return "\(url.path): frame \(frame): median depth \(String(format: "%.1f", median)) m at depth scale \(scale) units per metre "
+                + "is not a room; the depth is in another unit (e.g. --depth-scale \(String(format: "%g", suggested)) for a 2.5 m median)"
         case let .unwritableOutput(url, reason):
             return "\(url.path): cannot write the scene: \(reason)"
         }

@@ -12,6 +12,8 @@ public struct ReconSummary: Codable, Sendable, Equatable {
     public var framesUsed = 0
     /// Dropped frames by reason ("no_depth": too few valid depth pixels; "no_pose": unknown/non-finite pose).
     public var framesDropped: [String: Int] = [:]
+    /// Every dropped frame: the input's frame number, the file that made it unusable, and why.
+    public var skippedFrames: [SkippedFrame] = []
     /// Pose-stage counts (track/refine only).
     public var poses: PoseEstimationReport?
     /// ATE RMSE (metres) of the output poses against ground truth, when the input has it; lower is better.
@@ -40,6 +42,13 @@ public struct ReconSummary: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// One dropped frame, named.
+    public struct SkippedFrame: Codable, Sendable, Equatable {
+        public var frame: Int
+        public var file: String
+        public var reason: String
+    }
+
     /// A human-readable multi-line summary.
     public var text: String {
         var lines: [String] = []
@@ -47,6 +56,8 @@ public struct ReconSummary: Codable, Sendable, Equatable {
         let dropped = framesDropped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         lines.append("  frames: \(framesUsed) used of \(framesSelected) selected (\(framesInput) in input)"
                      + (dropped.isEmpty ? "" : "; dropped: \(dropped)"))
+        for skip in skippedFrames.prefix(5) { lines.append("  skipped frame \(skip.frame) (\(skip.file)): \(skip.reason)") }
+        if skippedFrames.count > 5 { lines.append("  … and \(skippedFrames.count - 5) more skipped frames (recon_summary.json)") }
         if let p = poses {
             lines.append("  tracking: \(p.keyframes) keyframes, \(p.trackingFailures) failures (fallback pose), mean inlier ratio "
                          + String(format: "%.2f", p.meanInlierRatio))

@@ -41,7 +41,7 @@ public enum Reconstruction {
                                     truncation: options.fusion.truncationVoxels * options.fusion.voxelSize,
                                     depthRange: depthRange, maxWeight: options.fusion.maxWeight, threads: options.threads)
         let estimator = mode == .given ? nil : PoseEstimator(options: options, mode: mode)
-        var viewFrames: [Int] = [], depths: [[UInt16]] = [], givenPoses: [RigidTransform] = []
+        var viewFrames: [Int] = [], givenPoses: [RigidTransform] = []
         var poseSeconds = 0.0, fusionSeconds = 0.0
         progress?.begin(mode == .given ? "fusion" : "tracking")
         for (n, index) in selected.enumerated() {
@@ -51,15 +51,16 @@ public enum Reconstruction {
                 throw .sizeMismatch(url: source.url, frame: index, expected: "\(intrinsics.width)×\(intrinsics.height)",
                                     actual: "\(frame.color.width)×\(frame.color.height) colour, \(frame.depth.count) depth pixels")
             }
+            if n == 0 { try DepthUnitCheck.check(frame, source: source, index: index, depthScale: depthScale) }
             let prepared = PreparedFrame(frame, intrinsics: intrinsics, depthScale: depthScale, depthRange: depthRange)
             guard prepared.validDepthFraction >= options.input.minValidDepthFraction else {
-                summary.framesDropped["no_depth", default: 0] += 1
+                summary.skip(source: source, index: index, reason: .noDepth)
                 continue
             }
             let device = source.devicePoses?[index]
             if mode == .given {
                 guard let device else {
-                    summary.framesDropped["no_pose", default: 0] += 1
+                    summary.skip(source: source, index: index, reason: .noPose)
                     continue
                 }
                 let start = Date()
@@ -68,7 +69,7 @@ public enum Reconstruction {
                 givenPoses.append(device)
             } else if let estimator {
                 if mode == .refine, device == nil, estimator.keyframes.isEmpty {
-                    summary.framesDropped["no_pose", default: 0] += 1
+                    summary.skip(source: source, index: index, reason: .noPose)
                     continue
                 }
                 let start = Date()
@@ -76,7 +77,6 @@ public enum Reconstruction {
                 poseSeconds += Date().timeIntervalSince(start)
             }
             viewFrames.append(index)
-            depths.append(frame.depth)
             progress?.update(n + 1, of: selected.count)
         }
         summary.framesUsed = viewFrames.count
@@ -116,9 +116,12 @@ public enum Reconstruction {
         summary.points = cloud.positions.count
 
         let tolerance = (options.correspondences.toleranceVoxels * options.fusion.voxelSize, options.correspondences.toleranceFraction)
-        let table = clock.time("correspondences") {
-            CorrespondenceTable.build(points: cloud.positions, normals: cloud.normals, worldFromCamera: poses, depths: depths,
-                                      intrinsics: intrinsics, depthScale: depthScale, tolerance: tolerance, threads: options.threads)
+        // Streaming: each view's depth is re-read when a worker reaches it (no frame count's worth of depth in memory).
+        let usedFrames = viewFrames
+        let table = try clock.time("correspondences") { () throws(ReconError) in
+            try CorrespondenceTable.build(points: cloud.positions, normals: cloud.normals, worldFromCamera: poses,
+                                          depth: { (view) throws(ReconError) in try source.depth(usedFrames[view]) },
+                                          intrinsics: intrinsics, depthScale: depthScale, tolerance: tolerance, threads: options.threads)
         }
         summary.correspondences = table.count
         summary.pointsSeenFraction = Double(table.sourceView.filter { $0 >= 0 }.count) / Double(max(cloud.positions.count, 1))

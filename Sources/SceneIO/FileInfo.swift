@@ -1,4 +1,5 @@
 import Foundation
+import Geometry
 
 /// A summary of any toolkit file or folder (and of the ScanNet / TUM RGB-D inputs it imports), as `ovseg3r info` prints it. Reading it touches only
 /// headers (array data, PLY bodies and image pixels are not decoded).
@@ -10,6 +11,10 @@ public enum FileInfo: Sendable, Equatable {
     case scene(path: String, manifest: SceneManifest)
     case scanNetSens(path: String, header: ScanNetSensFile.Header, frames: Int, framesWithPose: Int)
     case tumRGBD(path: String, pairs: Int, groundTruth: Bool)
+    /// A ScanNet frame export or an Open3D RGB-D folder: both cameras (sizes from the first frame's images), the
+    /// number of poses and how many of them are non-finite.
+    case frameFolder(path: String, layout: RGBDFrameFolder.Layout, frames: Int, depth: CameraIntrinsicsFile,
+                     color: PinholeIntrinsics, poses: Int?, nonFinitePoses: Int)
 
     /// Describes the file or folder at `url`, choosing the reader from its contents.
     public static func describe(_ url: URL) throws(SceneIOError) -> FileInfo {
@@ -34,8 +39,14 @@ public enum FileInfo: Sendable, Equatable {
                 let sequence = try TUMRGBDSequence(url)
                 return .tumRGBD(path: path, pairs: sequence.frames.count, groundTruth: sequence.hasGroundTruth)
             }
+            if RGBDFrameFolder.detect(url) != nil {
+                let folder = try RGBDFrameFolder(url)
+                return .frameFolder(path: path, layout: folder.layout, frames: folder.frames.count, depth: folder.depthCamera,
+                                    color: folder.colorCamera, poses: folder.poses?.count, nonFinitePoses: folder.framesWithoutPose.count)
+            }
             throw .missingFile(url: url.appendingPathComponent("scene.json"),
-                               purpose: "neither a scene folder (scene.json) nor a video folder (intrinsics.json)")
+                               purpose: "neither a scene folder (scene.json), a video folder (intrinsics.json), a TUM RGB-D folder, "
+                               + "a ScanNet frame export nor an Open3D RGB-D folder")
         }
         let magic = try PosixFile(reading: url).readBytes(count: 8, at: 0)
         if magic.starts(with: NpyHeader.magic) || url.pathExtension.lowercased() == "npy" {
@@ -96,6 +107,14 @@ public enum FileInfo: Sendable, Equatable {
             """
         case let .tumRGBD(path, pairs, groundTruth):
             return "\(path): TUM RGB-D sequence, \(pairs) color/depth pairs, groundtruth.txt \(groundTruth ? "present" : "absent")"
+        case let .frameFolder(path, layout, frames, d, c, poses, nonFinite):
+            let name = layout == .scanNetFrames ? "ScanNet frame export" : "Open3D RGB-D folder"
+            return """
+            \(path): \(name), \(frames) frames
+              depth \(d.width)x\(d.height): fx \(d.fx) fy \(d.fy) cx \(d.cx) cy \(d.cy) depth_scale \(d.depthScale)
+              color \(c.width)x\(c.height): fx \(c.fx) fy \(c.fy) cx \(c.cx) cy \(c.cy)\(c == d.camera ? "" : " (registered into the depth camera)")
+              poses: \(poses.map { "\($0) (\(nonFinite) non-finite, skipped where a pose is needed)" } ?? "absent")
+            """
         }
     }
 
@@ -140,6 +159,12 @@ public enum FileInfo: Sendable, Equatable {
             ]
         case let .tumRGBD(path, pairs, groundTruth):
             object = ["kind": "tum_rgbd", "path": path, "pairs": pairs, "groundtruth": groundTruth]
+        case let .frameFolder(path, layout, frames, d, c, poses, nonFinite):
+            object = [
+                "kind": layout.rawValue, "path": path, "frames": frames, "poses": poses ?? 0, "non_finite_poses": nonFinite,
+                "depth": ["width": d.width, "height": d.height, "fx": d.fx, "fy": d.fy, "cx": d.cx, "cy": d.cy, "depth_scale": d.depthScale],
+                "color": ["width": c.width, "height": c.height, "fx": c.fx, "fy": c.fy, "cx": c.cx, "cy": c.cy],
+            ]
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

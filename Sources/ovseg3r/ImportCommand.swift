@@ -9,6 +9,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Convert a public RGB-D data set sequence into a video folder.",
         subcommands: [
             ImportTUMCommand.self,
+            ImportFramesCommand.self,
             ImportScanNetCommand.self,
             ImportScanNetGTCommand.self,
         ]

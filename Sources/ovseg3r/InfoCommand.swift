@@ -6,12 +6,14 @@ import SceneIO
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Describe a .npy, .ply, .sens, PNG/JPEG image, video folder, scene folder or TUM RGB-D sequence.",
+        abstract: "Describe a .npy, .ply, .sens, PNG/JPEG image, video folder, scene folder, TUM RGB-D sequence, ScanNet frame export or Open3D RGB-D folder.",
         discussion: """
         .npy: dtype and shape. .ply: format, elements, counts and properties. Video folder: frames, image \
         size, intrinsics, whether poses.txt and pred2d/ are present (the folder is validated). Scene folder: \
         every array's dtype and shape from scene.json, checked against the files. ScanNet .sens: sensor, \
-        frames, image sizes. TUM RGB-D folder: associated color/depth pairs, ground truth present.
+        frames, image sizes. TUM RGB-D folder: associated color/depth pairs, ground truth present. ScanNet \
+        frame export / Open3D RGB-D folder: frames, the depth and colour cameras (sizes from the first frame's \
+        images), poses and how many are non-finite.
         """)
 
     @Argument(help: "File or folder to describe.")

@@ -22,6 +22,15 @@ import Testing
         let evaluation = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run/eval.json")))
         let groups = try #require((evaluation as? [String: Any])?["groups"] as? [[String: Any]])
         #expect(Set(groups.compactMap { $0["name"] as? String }) == ["base", "novel"])
+        // The quick demo's 2 cm points keep the 1 cm mesh voxel (half the spacing) and the 2 cm correspondence tolerance.
+        let preset = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("recon-preset.json")))
+        let fusion = (preset as? [String: Any])?["fusion"] as? [String: Any]
+        let correspondences = (preset as? [String: Any])?["correspondences"] as? [String: Any]
+        #expect(fusion?["voxelSize"] as? Double == 0.01 && fusion?["pointSpacing"] as? Double == 0.02)
+        #expect(correspondences?["toleranceVoxels"] as? Double == 2.0)
+        let summary = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: out.appendingPathComponent("scenes/test/scene_0000/recon_summary.json"))) as? [String: Any]
+        #expect((summary?["meshVertices"] as? Int ?? 0) > 0)
 
         // An interrupted demo resumes: remove the last two stages' outputs and only those run again.
         try FileManager.default.removeItem(at: out.appendingPathComponent("report.html"))

@@ -133,8 +133,7 @@ struct DemoCommand: ParsableCommand {
     /// The demo's reconstruction preset: any subset of `ovseg3r recon --print-options`, like the files in recon/presets.
     private func writeReconPreset(plan: DemoPlan, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let preset = #"{"fusion": {"pointSpacing": \#(plan.pointSpacing)}}"# + "\n"
-        try Data(preset.utf8).write(to: url, options: .atomic)
+        try Data(plan.reconPresetJSON.utf8).write(to: url, options: .atomic)
     }
 
     /// The demo's training config: the lifted 2D features as input (C = 16, what `lift` writes). The learning

@@ -36,6 +36,20 @@ struct DemoPlan: Sendable {
                  pointSpacing: 0.02)
     }
 
+    /// The TSDF voxel of the demo's recon: half the point spacing. The demo uses the mesh only as the source of
+    /// its points (voxel means at `pointSpacing`; superpoints run on the kNN graph of those points), so a finer
+    /// mesh only costs time: at 4 cm points the 1 cm default extracted 2.2–3.0 M vertices per room and took longer
+    /// than tracking (BENCHMARKS.md, "The demo's mesh").
+    var meshVoxel: Double { max(0.01, pointSpacing / 2) }
+
+    /// The demo's recon preset (any subset of `ovseg3r recon --print-options`): the point spacing, the mesh voxel,
+    /// and the correspondence depth tolerance kept at the default's 2 cm (+ 1 % of depth) whatever the voxel.
+    var reconPresetJSON: String {
+        let tolerance = 0.02 / meshVoxel
+        return #"{"fusion": {"pointSpacing": \#(pointSpacing), "voxelSize": \#(meshVoxel)}, "#
+            + #""correspondences": {"toleranceVoxels": \#(tolerance)}}"# + "\n"
+    }
+
     /// Training and held-out scenes come from different top-level seeds, so no held-out room is ever trained on.
     var trainSeed: UInt64 { seed &* 2 &+ 1 }
     var testSeed: UInt64 { seed &* 2 &+ 1_000_003 }

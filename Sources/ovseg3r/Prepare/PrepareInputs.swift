@@ -15,8 +15,13 @@ enum PrepareError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case let .notAVideoFolder(url, reason):
-            return "\(url.path): not a video folder (\(reason)); convert a TUM folder or a ScanNet .sens first with "
-                + "`ovseg3r import tum|scannet INPUT --out VIDEO`"
+            if let layout = RGBDFrameFolder.detect(url) {
+                let name = layout == .scanNetFrames ? "a ScanNet frame export" : "an Open3D RGB-D folder"
+                return "\(url.path): \(name), not a video folder; `recon` reads it directly, and `prepare` needs the 2D model's "
+                    + "masks at the video's resolution: convert it first with `ovseg3r import frames \(url.path) --out VIDEO`"
+            }
+            return "\(url.path): not a video folder (\(reason)); convert a TUM folder, a ScanNet .sens, a ScanNet frame "
+                + "export or an Open3D folder first with `ovseg3r import tum|scannet|frames INPUT --out VIDEO`"
         case let .missingPred2D(url, expected):
             return "\(url.path): no 2D model output (expected \(expected)); run your 2D model on VIDEO/color and convert "
                 + "its output with tools/adapters (README, \"Your own 2D model\"), or pass --pred2d DIR"
