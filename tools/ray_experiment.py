@@ -18,7 +18,6 @@ shared file system).
 """
 
 import argparse
-import concurrent.futures
 import datetime
 import json
 import os
@@ -26,8 +25,9 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
+
+from ray_tasks import Executor, default_binary, write_atomic
 
 FORMAT_VERSION = 1
 
@@ -67,53 +67,10 @@ def list_jobs(binary, plan, out):
     return json.loads(done.stdout)
 
 
-class Executor:
-    """submit(job) -> handle; wait_one(handles) -> (handle, result) of one finished task."""
-
-    def __init__(self, args):
-        self.args = args
-        if args.local:
-            self.kind = "local"
-            self.pool = concurrent.futures.ProcessPoolExecutor(max_workers=args.workers or os.cpu_count() or 1)
-            return
-        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        try:
-            import ray
-        except ImportError:
-            raise SystemExit("ray_experiment: cannot import ray (pip install ray), or run with --local")
-        self.kind, self.ray = "ray", ray
-        options = {"address": args.address} if args.address else {"num_cpus": args.workers or None,
-                                                                   "include_dashboard": False}
-        ray.init(log_to_driver=False, **options)
-        self.remote = ray.remote(num_cpus=args.cpus_per_task, max_retries=1)(run_job)
-
-    def submit(self, job):
-        a = self.args
-        call = (a.ovseg3r, a.plan, a.out, job, a.threads, a.timeout)
-        if self.kind == "local":
-            return self.pool.submit(run_job, *call)
-        return self.remote.remote(*call)
-
-    def wait_one(self, handles):
-        if self.kind == "local":
-            done, _ = concurrent.futures.wait(handles, return_when=concurrent.futures.FIRST_COMPLETED)
-            handle = next(iter(done))
-            return handle, handle.result()
-        ready, _ = self.ray.wait(list(handles), num_returns=1)
-        handle = ready[0]
-        try:
-            return handle, self.ray.get(handle)
-        except Exception as e:  # the worker died: a failed attempt like any other
-            return handle, {"ok": False, "exit_status": -1, "seconds": 0.0, "error": f"worker failure: {e}", "node": None}
-
-    def close(self):
-        if self.kind == "local":
-            self.pool.shutdown()
-        else:
-            self.ray.shutdown()
-
-
 def run(args):
+    def task(job):
+        return (args.ovseg3r, args.plan, args.out, job, args.threads, args.timeout)
+
     every = list_jobs(args.ovseg3r, args.plan, args.out)
     done_on_disk = {j["job"] for j in every if j["status"] == "done"}
     jobs = every
@@ -132,7 +89,8 @@ def run(args):
         if r["status"] == "skipped":
             log(f"skip    {name} (done already)")
     start = time.time()
-    executor = Executor(args) if todo else None
+    failure = {"ok": False, "exit_status": -1, "seconds": 0.0, "error": None, "node": None}
+    executor = Executor(args, run_job, failure, "ray_experiment") if todo else None
     handles, waiting, finished = {}, list(todo), 0
     try:
         while waiting or handles:
@@ -140,7 +98,7 @@ def run(args):
                 after = records[name]["after"]
                 if after is None or after in done_on_disk:
                     waiting.remove(name)
-                    handles[executor.submit(name)] = name
+                    handles[executor.submit(*task(name))] = name
                 elif after not in records or records[after]["status"] == "failed":
                     waiting.remove(name)
                     r = records[name]
@@ -166,7 +124,7 @@ def run(args):
                 r["error"] = result["error"]
                 if r["attempts"] <= args.retries:
                     log(f"retry   {name} (attempt {r['attempts']} failed: {last_lines(result['error'], 1)})")
-                    handles[executor.submit(name)] = name
+                    handles[executor.submit(*task(name))] = name
                     continue
                 r["status"] = "failed"
             finished += 1
@@ -195,24 +153,8 @@ def run(args):
     return 1 if counts["failed"] else 0
 
 
-def write_atomic(path, text):
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", dir=os.path.dirname(path))
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 def log(message):
     print(f"ray_experiment: {message}", file=sys.stderr, flush=True)
-
-
-def default_binary():
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    for build in ("release", "debug"):
-        candidate = os.path.join(here, ".build", build, "ovseg3r")
-        if os.access(candidate, os.X_OK):
-            return candidate
-    return "ovseg3r"
 
 
 def parse(argv):

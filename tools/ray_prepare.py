@@ -16,7 +16,6 @@ have the ovseg3r binary at the same path (--ovseg3r). Each task asks Ray for --c
 """
 
 import argparse
-import concurrent.futures
 import datetime
 import json
 import os
@@ -24,8 +23,9 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
+
+from ray_tasks import Executor, default_binary, write_atomic
 
 FORMAT_VERSION = 1
 
@@ -102,53 +102,10 @@ def is_prepared(scene):
         return False
 
 
-class Executor:
-    """submit(video, scene) -> handle; wait(handles) -> (handle, result) of one finished task."""
-
-    def __init__(self, args):
-        self.args = args
-        if args.local:
-            self.kind = "local"
-            self.pool = concurrent.futures.ProcessPoolExecutor(max_workers=args.workers or os.cpu_count() or 1)
-            return
-        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        try:
-            import ray
-        except ImportError:
-            raise SystemExit("ray_prepare: cannot import ray (pip install ray), or run with --local")
-        self.kind, self.ray = "ray", ray
-        options = {"address": args.address} if args.address else {"num_cpus": args.workers or None,
-                                                                   "include_dashboard": False}
-        ray.init(log_to_driver=False, **options)
-        self.remote = ray.remote(num_cpus=args.cpus_per_task, max_retries=1)(prepare_video)
-
-    def submit(self, video, scene):
-        a = self.args
-        if self.kind == "local":
-            return self.pool.submit(prepare_video, a.ovseg3r, video, scene, a.prepare_args, a.timeout)
-        return self.remote.remote(a.ovseg3r, video, scene, a.prepare_args, a.timeout)
-
-    def wait_one(self, handles):
-        if self.kind == "local":
-            done, _ = concurrent.futures.wait(handles, return_when=concurrent.futures.FIRST_COMPLETED)
-            handle = next(iter(done))
-            return handle, handle.result()
-        ready, _ = self.ray.wait(list(handles), num_returns=1)
-        handle = ready[0]
-        try:
-            return handle, self.ray.get(handle)
-        except Exception as e:  # the worker died: a failed attempt like any other
-            return handle, {"ok": False, "exit_status": -1, "seconds": 0.0, "error": f"worker failure: {e}",
-                            "summary": None, "node": None}
-
-    def close(self):
-        if self.kind == "local":
-            self.pool.shutdown()
-        else:
-            self.ray.shutdown()
-
-
 def run(args):
+    def task(video, scene):
+        return (args.ovseg3r, video, scene, args.prepare_args, args.timeout)
+
     videos = find_videos(args.videos)
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
@@ -164,9 +121,10 @@ def run(args):
             log(f"skip    {os.path.basename(video)} (prepared already)")
         else:
             todo.append(video)
-    executor = Executor(args) if todo else None
+    failure = {"ok": False, "exit_status": -1, "seconds": 0.0, "error": None, "summary": None, "node": None}
+    executor = Executor(args, prepare_video, failure, "ray_prepare") if todo else None
     try:
-        handles = {executor.submit(v, records[v]["scene"]): v for v in todo} if executor else {}
+        handles = {executor.submit(*task(v, records[v]["scene"])): v for v in todo} if executor else {}
         finished = 0
         while handles:
             handle, result = executor.wait_one(handles)
@@ -184,7 +142,7 @@ def run(args):
                 record["error"] = result["error"]
                 if record["attempts"] <= args.retries:
                     log(f"retry   {name} (attempt {record['attempts']} failed: {last_line(result['error'])})")
-                    handles[executor.submit(video, record["scene"])] = video
+                    handles[executor.submit(*task(video, record["scene"]))] = video
                     continue
                 record["status"] = "failed"
             finished += 1
@@ -210,24 +168,8 @@ def last_line(text):
     return (text or "").strip().splitlines()[-1] if (text or "").strip() else ""
 
 
-def write_atomic(path, text):
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", dir=os.path.dirname(path))
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 def log(message):
     print(f"ray_prepare: {message}", file=sys.stderr, flush=True)
-
-
-def default_binary():
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    for build in ("release", "debug"):
-        candidate = os.path.join(here, ".build", build, "ovseg3r")
-        if os.access(candidate, os.X_OK):
-            return candidate
-    return "ovseg3r"
 
 
 def parse(argv):
