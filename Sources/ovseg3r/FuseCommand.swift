@@ -51,16 +51,9 @@ struct FuseCommand: ParsableCommand {
         thresholds.minViews = minViews
         thresholds.minPoints = minPoints
         if let bad = thresholds.invalidField {
-            let flag = "--" + bad.name.replacingOccurrences(of: "([A-Z])", with: "-$1", options: .regularExpression).lowercased()
-            throw ValidationError("\(flag) must be in \(bad.allowed); got \(bad.value)")
+            throw ValidationError("\(SceneFolderArguments.flag(ofField: bad.name)) must be in \(bad.allowed); got \(bad.value)")
         }
-        var folders: [URL] = []
-        for path in scene {
-            let url = URL(fileURLWithPath: path)
-            let found = SceneList.folders(url)
-            guard !found.isEmpty else { throw ValidationError("--scene \(path): no scene folder (scene.json) there or below") }
-            folders += found
-        }
+        let folders = try SceneFolderArguments.gather(scene, flag: "--scene")
         var options = FuseOptions(scenes: folders, out: URL(fileURLWithPath: out))
         if let classes { options.classes = try ClassCatalog.load(from: URL(fileURLWithPath: classes)) }
         options.thresholds = thresholds

@@ -66,15 +66,9 @@ struct TrackMasksCommand: ParsableCommand {
         t.minViews = minViews
         t.minPoints = minPoints
         if let bad = t.invalidField {
-            let flag = "--" + bad.name.replacingOccurrences(of: "([A-Z])", with: "-$1", options: .regularExpression).lowercased()
-            throw ValidationError("\(flag) must be \(bad.allowed); got \(bad.value)")
+            throw ValidationError("\(SceneFolderArguments.flag(ofField: bad.name)) must be \(bad.allowed); got \(bad.value)")
         }
-        var folders: [URL] = []
-        for path in scenes {
-            let found = SceneList.folders(URL(fileURLWithPath: path))
-            guard !found.isEmpty else { throw ValidationError("\(path): no scene folder (scene.json) there or below") }
-            folders += found
-        }
+        let folders = try SceneFolderArguments.gather(scenes)
         var options = TrackOptions(scenes: folders)
         options.thresholds = t
         options.predictions = pred.map { URL(fileURLWithPath: $0) }

@@ -68,6 +68,38 @@ import Testing
         #expect(resumedLog.contains("--resume"))
         #expect(fm.fileExists(atPath: job.appendingPathComponent("run/checkpoint-000004/state.json").path))
         #expect(fm.fileExists(atPath: out.appendingPathComponent("full/seed-1/pred/scene_0000.txt").path))
+        // The resumed job's training time counts both segments: every logged step's wall time, not the last child's.
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: job.appendingPathComponent("done.json"))) as? [String: Any])
+        let logged = try String(contentsOf: job.appendingPathComponent("run/log.jsonl"), encoding: .utf8)
+            .split(separator: "\n").compactMap { line -> Double? in
+                ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["step_ms"] as? Double
+            }
+        #expect(logged.count >= 4, "the log should hold the steps of both segments")
+        let seconds = try #require(record["trainSeconds"] as? Double)
+        #expect(abs(seconds - logged.reduce(0, +) / 1000) < 1e-6)
+
+        // A plan whose arms evaluate the runs trained above (trainedIn) trains nothing and scores the same checkpoints.
+        let reuse = scratch.file("runs-reused")
+        let reusePlan = try Self.plan([
+            "train": data.appendingPathComponent("scenes/train").path, "test": data.appendingPathComponent("scenes/test").path,
+            "steps": 4, "curvePoints": 2, "seeds": [1], "config": ["model": ["width": 32, "heads": 2, "decoderLayers": 1]],
+            "arms": [["name": "full", "trainedIn": out.path], ["name": "no-vip", "seeds": [1, 2], "trainedIn": out.path]],
+            "resamples": 20,
+        ], in: scratch.url)
+        let reused = try cli.run(["experiment", "run", reusePlan.path, "--out", reuse.path])
+        try #require(reused.status == 0, "trainedIn experiment failed: \(reused.stderr.suffix(3000))")
+        #expect(!reused.stderr.contains("train 4 steps"))
+        #expect(!fm.fileExists(atPath: reuse.appendingPathComponent("full/seed-1/run").path))
+        for step in [2, 4] {
+            let original = try Data(contentsOf: out.appendingPathComponent("no-vip/seed-2/curve/eval-\(step).json"))
+            let again = try Data(contentsOf: reuse.appendingPathComponent("no-vip/seed-2/curve/eval-\(step).json"))
+            #expect(original == again, "step \(step): the same checkpoint scored differently")
+        }
+        // Evaluating a checkpoint the trained run did not keep is refused, naming it.
+        var denser = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reusePlan)) as? [String: Any])
+        denser["curvePoints"] = 4
+        let missing = try cli.run(["experiment", "run", try Self.plan(denser, in: scratch.url).path, "--out", scratch.file("runs-denser").path])
+        #expect(missing.status != 0 && missing.stderr.contains("checkpoint-000001") && missing.stderr.contains("trainedIn"), "\(missing.stderr.suffix(2000))")
     }
 
     @Test func badPlansAreRefusedBeforeAnythingRuns() throws {
@@ -91,6 +123,8 @@ import Testing
             ("compare[0]", good.merging(["compare": [["full", "nobody"]]]) { $1 }),
             // initFrom must name an earlier train arm (here a later one).
             ("arms[0].initFrom", good.merging(["arms": [["name": "full", "initFrom": "pre"], ["name": "pre"]]]) { $1 }),
+            // trainedIn must hold a run of every seed.
+            ("arms[0].trainedIn", good.merging(["arms": [["name": "full", "trainedIn": scratch.file("nowhere").path]]]) { $1 }),
             ("unet.widths", good.merging(["arms": [["name": "full", "config": ["model": ["encoder": "sparseUNet", "unet": ["widths": [Int]()]]]]]]) { $1 }),
         ]
         for (field, object) in cases {

@@ -26,7 +26,9 @@ extension ExperimentCommand {
             discussion: """
             PLAN.json keys: train, test (scene folders; relative to the plan's folder), steps, curvePoints (checkpoints \
             evaluated for the AP-versus-step curves, default 5), seeds, config (training-config keys shared by every arm), \
-            predict (extra `ovseg3r predict` arguments), arms (each: name, kind train|fuse, config, train, seeds, arguments), \
+            predict (extra `ovseg3r predict` arguments), arms (each: name, kind train|fuse, config, train, seeds, arguments, initFrom (an earlier arm whose run starts \
+            this arm's encoder), trainedIn (an experiment folder whose <arm>/seed-<s>/run this arm evaluates instead of \
+            training, e.g. the same models on other held-out rooms)), \
             compare (pairs of arm names whose paired difference is reported), split (base-novel | head-common-tail), \
             resamples (bootstrap, default 1000), bootstrapSeed, launcher (prefix of every train command, e.g. \
             ["mpirun", "-np", "2"]). Unknown keys, unknown training-config keys, missing scene folders and empty seed lists \

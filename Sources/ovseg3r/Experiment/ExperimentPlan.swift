@@ -17,7 +17,9 @@ import Train
 /// ```
 /// Relative paths resolve against the plan file's folder. An arm may start its encoder from an earlier train arm's
 /// run of the same seed (`"initFrom": "ditr-distill"`, passed as `ovseg3r train --init`); its jobs wait for that
-/// arm's (see `tools/benchmark/plan-backbone.json`).
+/// arm's (see `tools/benchmark/plan-backbone.json`). An arm may instead evaluate the runs an earlier experiment
+/// trained (`"trainedIn": "../../bench-runs"`: that folder's `<arm>/seed-<s>/run`), for example the same models on
+/// another set of held-out rooms (`tools/benchmark/plan-vc.json`).
 struct ExperimentPlan {
     /// How an arm makes its predictions.
     enum ArmKind: String, CaseIterable {
@@ -40,6 +42,8 @@ struct ExperimentPlan {
         /// An earlier train arm whose run (same seed) starts this arm's encoder (`ovseg3r train --init`), e.g. a
         /// DITR distillation arm; this arm's jobs wait for that arm's.
         var initFrom: String?
+        /// An experiment folder whose `<name>/seed-<s>/run` this arm evaluates instead of training one.
+        var trainedIn: URL?
     }
 
     var train: URL
@@ -59,7 +63,7 @@ struct ExperimentPlan {
 
     static let planKeys: Set<String> = ["train", "test", "steps", "curvePoints", "seeds", "config", "arms", "compare",
                                         "split", "resamples", "bootstrapSeed", "launcher", "predict"]
-    static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments", "initFrom"]
+    static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments", "initFrom", "trainedIn"]
 
     /// Reads and checks a plan; throws `ExperimentError.invalidPlan` naming the field.
     static func load(_ url: URL) throws -> ExperimentPlan {
@@ -148,7 +152,22 @@ struct ExperimentPlan {
                     throw fail("\(at).initFrom", "must name an earlier train arm that has every seed of this arm, got \(initFrom)")
                 }
             }
-            arms.append(Arm(name: name, kind: kind, config: config, train: armTrain, seeds: armSeeds, arguments: arguments, initFrom: initFrom))
+            var trainedIn: URL?
+            if let value = a["trainedIn"] {
+                guard kind == .train, initFrom == nil, let s = value as? String, !s.isEmpty else {
+                    throw fail("\(at).trainedIn", "must be an experiment folder (a train arm without initFrom), got \(value)")
+                }
+                let url = (s.hasPrefix("/") ? URL(fileURLWithPath: s) : folder.appendingPathComponent(s)).standardizedFileURL
+                for seed in armSeeds {
+                    let run = ExperimentJob.folder(out: url, arm: name, seed: seed).appendingPathComponent("run")
+                    guard FileManager.default.fileExists(atPath: run.appendingPathComponent("latest.json").path) else {
+                        throw fail("\(at).trainedIn", "\(run.path) holds no training run (latest.json) for seed \(seed)")
+                    }
+                }
+                trainedIn = url
+            }
+            arms.append(Arm(name: name, kind: kind, config: config, train: armTrain, seeds: armSeeds, arguments: arguments,
+                            initFrom: initFrom, trainedIn: trainedIn))
         }
         var compare: [(String, String)] = []
         for (i, pair) in ((o["compare"] as? [Any]) ?? []).enumerated() {
@@ -175,6 +194,7 @@ enum ExperimentError: Error, CustomStringConvertible {
     case noResults(folder: String)
     case invalidSelection(option: String, text: String, reason: String)
     case initSourceNotDone(job: String, source: String, folder: String)
+    case trainedRunIncomplete(job: String, checkpoint: String)
 
     var description: String {
         switch self {
@@ -186,6 +206,9 @@ enum ExperimentError: Error, CustomStringConvertible {
         case let .invalidSelection(option, text, reason): return "experiment: \(option) \(text): \(reason)"
         case let .initSourceNotDone(job, source, folder):
             return "experiment: \(job) starts its encoder from \(source), which is not done (no done.json in \(folder)); run that job first"
+        case let .trainedRunIncomplete(job, checkpoint):
+            return "experiment: \(job) evaluates a run trained elsewhere (trainedIn), but \(checkpoint) is missing; finish that run "
+                + "or give this plan the same steps and curvePoints as the plan that trained it"
         }
     }
 }

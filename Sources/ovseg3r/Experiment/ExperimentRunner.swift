@@ -11,9 +11,25 @@ struct ExperimentJob: Sendable {
     let kind: ExperimentPlan.ArmKind
     let seed: UInt64
     let folder: URL
+    /// The training run when another experiment trained it (the arm's `trainedIn`), else nil: `folder/run`.
+    var trainedRun: URL? = nil
+
+    init(armName: String, kind: ExperimentPlan.ArmKind, seed: UInt64, folder: URL, trainedRun: URL? = nil) {
+        self.armName = armName
+        self.kind = kind
+        self.seed = seed
+        self.folder = folder
+        self.trainedRun = trainedRun
+    }
+
+    /// The job of `arm` and `seed` in the experiment folder `out`.
+    init(out: URL, arm: ExperimentPlan.Arm, seed: UInt64) {
+        self.init(armName: arm.name, kind: arm.kind, seed: seed, folder: Self.folder(out: out, arm: arm.name, seed: seed),
+                  trainedRun: arm.trainedIn.map { Self.folder(out: $0, arm: arm.name, seed: seed).appendingPathComponent("run") })
+    }
 
     var name: String { kind == .fuse ? armName : "\(armName) seed \(seed)" }
-    var run: URL { folder.appendingPathComponent("run") }
+    var run: URL { trainedRun ?? folder.appendingPathComponent("run") }
     var predictions: URL { folder.appendingPathComponent("pred") }
     var curves: URL { folder.appendingPathComponent("curve") }
     var done: URL { folder.appendingPathComponent("done.json") }
@@ -57,8 +73,7 @@ final class ExperimentRunner: @unchecked Sendable {
         let maxSeeds = plan.arms.map(\.seeds.count).max() ?? 0
         return (0..<maxSeeds).flatMap { i in
             plan.arms.compactMap { arm in
-                i < arm.seeds.count ? ExperimentJob(armName: arm.name, kind: arm.kind, seed: arm.seeds[i],
-                                                    folder: ExperimentJob.folder(out: out, arm: arm.name, seed: arm.seeds[i])) : nil
+                i < arm.seeds.count ? ExperimentJob(out: out, arm: arm, seed: arm.seeds[i]) : nil
             }
         }
     }
@@ -109,8 +124,9 @@ final class ExperimentRunner: @unchecked Sendable {
 
     /// The job of the same seed in the arm this job's arm initialises from, if any.
     func initSource(_ job: ExperimentJob) -> ExperimentJob? {
-        guard let source = plan.arms.first(where: { $0.name == job.armName })?.initFrom else { return nil }
-        return ExperimentJob(armName: source, kind: .train, seed: job.seed, folder: ExperimentJob.folder(out: out, arm: source, seed: job.seed))
+        guard let name = plan.arms.first(where: { $0.name == job.armName })?.initFrom,
+              let source = plan.arms.first(where: { $0.name == name }) else { return nil }
+        return ExperimentJob(out: out, arm: source, seed: job.seed)
     }
 
     func say(_ text: String) {
@@ -129,10 +145,14 @@ final class ExperimentRunner: @unchecked Sendable {
             if let source = initSource(job), !source.isDone {
                 throw ExperimentError.initSourceNotDone(job: job.name, source: "\(source.armName):\(source.seed)", folder: source.folder.path)
             }
-            let config = job.folder.appendingPathComponent("config.json")
-            try AtomicWrite.json(arm.config, to: config)
             let final = job.run.appendingPathComponent(String(format: "checkpoint-%06d", plan.steps))
-            if !fm.fileExists(atPath: final.appendingPathComponent("state.json").path) {
+            let config = job.folder.appendingPathComponent("config.json")
+            if job.trainedRun == nil { try AtomicWrite.json(arm.config, to: config) }
+            if job.trainedRun != nil {
+                guard fm.fileExists(atPath: final.appendingPathComponent("state.json").path) else {
+                    throw ExperimentError.trainedRunIncomplete(job: job.name, checkpoint: final.path)
+                }
+            } else if !fm.fileExists(atPath: final.appendingPathComponent("state.json").path) {
                 let resume = fm.fileExists(atPath: job.run.appendingPathComponent("latest.json").path)
                 say("\(job.name): train \(plan.steps) steps\(resume ? " (resuming)" : "")")
                 record.trainSeconds = try child(job, "train", plan.launcher,
@@ -140,6 +160,8 @@ final class ExperimentRunner: @unchecked Sendable {
                                                  "--seed", "\(job.seed)"] + (resume ? ["--resume"] : ["--force"])
                                                     + (initSource(job).map { ["--init", $0.run.path] } ?? []))
             }
+            // Every segment of a resumed run counts: the run's log holds each step's wall time.
+            record.trainSeconds = ExperimentTable.trainSeconds([job]) ?? record.trainSeconds
             var steps = Array(stride(from: plan.curveStep, through: plan.steps, by: plan.curveStep))
             if steps.last != plan.steps { steps.append(plan.steps) }
             for step in steps {
@@ -147,6 +169,9 @@ final class ExperimentRunner: @unchecked Sendable {
                 let isFinal = step == plan.steps
                 if fm.fileExists(atPath: curve.path) && (!isFinal || fm.fileExists(atPath: job.predictions.path)) { continue }
                 let checkpoint = job.run.appendingPathComponent(String(format: "checkpoint-%06d", step))
+                if job.trainedRun != nil, !fm.fileExists(atPath: checkpoint.appendingPathComponent("state.json").path) {
+                    throw ExperimentError.trainedRunIncomplete(job: job.name, checkpoint: checkpoint.path)
+                }
                 let target = isFinal ? job.predictions : job.folder.appendingPathComponent("pred-\(step)")
                 try? fm.removeItem(at: target)
                 say("\(job.name): predict and evaluate step \(step)")

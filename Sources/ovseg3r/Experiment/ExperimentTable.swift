@@ -32,8 +32,7 @@ struct ExperimentTable {
         var rows: [Row] = []
         var instances: [String: Int] = [:]
         for arm in plan.arms {
-            let jobs = arm.seeds.map { ExperimentJob(armName: arm.name, kind: arm.kind, seed: $0,
-                                                     folder: ExperimentJob.folder(out: out, arm: arm.name, seed: $0)) }.filter(\.isDone)
+            let jobs = arm.seeds.map { ExperimentJob(out: out, arm: arm, seed: $0) }.filter(\.isDone)
             guard !jobs.isEmpty else { continue }
             progress("bootstrapping \(arm.name) (\(jobs.count) runs × \(rooms.count) rooms × \(plan.resamples) resamples)")
             let matched = try jobs.map { try FolderEvaluation.matchScenesBothWays(predictions: $0.predictions, groundTruth: plan.test, options: options, threads: 2) }
