@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SceneIO
+import Train
 
 /// What the commands that take scene folders on the command line share: expanding each path into the scene folders
 /// at or below it, and naming a threshold's flag in an error.
