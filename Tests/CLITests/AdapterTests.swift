@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 
@@ -26,7 +27,7 @@ import Testing
 
     @Test func cocoAndPNGExportsConvertBackExactlyAndLift() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let frames = 4
         let video = try PrepareTestSupport.synthVideos(cli, in: scratch.file("videos"), count: 1, frames: frames, seed: 9)[0]
         let original = video.appendingPathComponent("pred2d")
@@ -66,7 +67,7 @@ import Testing
     /// 3066 = 26 + 31·32 + 2·1024 → groups 'j' 'o' '2', and 1 − 2 = −1 → 'O'. Pixels (x 0, y 3), (0, 4), (63, 47).
     @Test func decodesAHandEncodedCompressedRLEAndNamesBadFiles() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let video = try PrepareTestSupport.synthVideos(cli, in: scratch.file("videos"), count: 1, frames: 3)[0]
         func annotation(_ file: String, size: [Int], counts: String) -> [String: Any] {
             ["file_name": file, "label": "desk lamp", "score": 0.5, "segmentation": ["size": size, "counts": counts]]

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 
@@ -30,7 +31,7 @@ private func writeScanNetExport(_ url: URL) throws {
 @Suite struct CaptureFolderCommandTests {
     @Test func infoImportAndReconDetectAScanNetExport() throws {
         let cli = try CLIRunner()
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryDirectory("cli-tests")
         let export = dir.file("scene0000_00")
         try writeScanNetExport(export)
         let info = try cli.succeed(["info", export.path])

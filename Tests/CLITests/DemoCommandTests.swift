@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Testing
 
 /// `ovseg3r demo --quick` end to end: every stage runs, the closing summary prints the AP table, and a second
@@ -6,7 +7,7 @@ import Testing
 @Suite(.serialized) struct DemoCommandTests {
     @Test func quickDemoRunsEveryStageAndResumes() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let out = scratch.file("demo")
 
         let first = try cli.run(["demo", "--quick", "--out", out.path])

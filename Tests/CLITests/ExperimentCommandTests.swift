@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Testing
 
 /// `ovseg3r experiment`: rooms → run → table end to end on tiny rooms, resuming after a "kill", and plans that are
@@ -12,7 +13,7 @@ import Testing
 
     @Test func roomsRunTableAndResume() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let data = scratch.file("bench-data"), out = scratch.file("runs")
         let rooms = try cli.run(["experiment", "rooms", "--out", data.path, "--train", "2", "--test", "1", "--frames", "8",
                                  "--preset", "tiny", "--point-spacing", "0.02", "--seed", "3"])
@@ -104,7 +105,7 @@ import Testing
 
     @Test func badPlansAreRefusedBeforeAnythingRuns() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         // Folders that look like scene folders are enough: the plan is refused before any scene is read.
         for split in ["train/scene_0000", "test/scene_0000"] {
             let folder = scratch.file(split)

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Testing
 
 /// `ovseg3r experiment jobs`, `experiment run --job ARM:SEED --no-table`, `OVSEG3R_THREADS`, and
@@ -8,7 +9,7 @@ import Testing
 
     /// Two training rooms and one held-out room, and a plan with two train arms (one of them two seeds), the
     /// training-free arm and an arm whose encoder starts from another's run.
-    static func roomsAndPlan(_ cli: CLIRunner, _ scratch: ScratchDirectory) throws -> (plan: URL, out: URL) {
+    static func roomsAndPlan(_ cli: CLIRunner, _ scratch: TemporaryDirectory) throws -> (plan: URL, out: URL) {
         let data = scratch.file("bench-data")
         _ = try cli.succeed(["experiment", "rooms", "--out", data.path, "--train", "2", "--test", "1", "--frames", "8",
                          "--preset", "tiny", "--point-spacing", "0.02", "--seed", "3"])
@@ -34,7 +35,7 @@ import Testing
 
     @Test func jobsListOneJobRunsAndBadNamesAreRefused() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let (plan, out) = try Self.roomsAndPlan(cli, scratch)
 
         var jobs = try Self.listing(cli, plan: plan, out: out)
@@ -69,7 +70,7 @@ import Testing
     /// the manifest; a failing job is retried and reported with a non-zero exit.
     @Test func rayExperimentRunsTheRemainingJobsLocallyAndOnRay() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let (plan, out) = try Self.roomsAndPlan(cli, scratch)
         _ = try cli.succeed(["experiment", "run", plan.path, "--out", out.path, "--job", "no-vip:2", "--no-table"])
 

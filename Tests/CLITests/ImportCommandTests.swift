@@ -1,11 +1,12 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 
 @Suite struct ImportTUMCommandTests {
     @Test func importsASequenceAndRejectsABadCamera() throws {
         let cli = try CLIRunner()
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryDirectory("cli-tests")
         let sequence = dir.file("seq")
         // A two-frame 640x480 sequence: the benchmark's calibrations are for that size.
         try FileManager.default.createDirectory(at: sequence.appendingPathComponent("rgb"), withIntermediateDirectories: true)
@@ -35,7 +36,7 @@ import Testing
 @Suite struct ImportScanNetCommandTests {
     @Test func importsASensFileWithStride() throws {
         let cli = try CLIRunner()
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryDirectory("cli-tests")
         let identity: [Float] = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
         let header = ScanNetSensFile.Header(
             version: 4, sensorName: "test", colorIntrinsics: [16, 0, 7.5, 0, 0, 16, 5.5, 0, 0, 0, 1, 0, 0, 0, 0, 1],

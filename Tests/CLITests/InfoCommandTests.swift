@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
 
     @Test func describesAnNpyFile() throws {
         let cli = try CLIRunner()
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryDirectory("cli-tests")
         let url = dir.file("coord.npy")
         try Npy.write([Float](repeating: 0.5, count: 30), shape: [10, 3], to: url)
         let text = try cli.succeed(["info", url.path])
@@ -24,7 +25,7 @@ import Testing
 
     @Test func describesAPlyFile() throws {
         let cli = try CLIRunner()
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryDirectory("cli-tests")
         let url = dir.file("mesh.ply")
         let mesh = PlyMesh(positions: [SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(0, 1, 0)],
                            colors: [SIMD3(255, 0, 0), SIMD3(0, 255, 0), SIMD3(0, 0, 255)],
@@ -39,7 +40,7 @@ import Testing
 
     @Test func describesVideoAndSceneFolders() throws {
         let cli = try CLIRunner()
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryDirectory("cli-tests")
         let video = dir.file("video")
         let writer = try VideoFolderWriter(url: video, intrinsics: CameraIntrinsicsFile(
             width: 8, height: 6, fx: 10, fy: 10, cx: 3.5, cy: 2.5, depthScale: 1000))
@@ -67,7 +68,7 @@ import Testing
 
     @Test func badInputsExitNonZeroNamingTheFile() throws {
         let cli = try CLIRunner()
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryDirectory("cli-tests")
         let truncated = dir.file("cut.npy")
         let bytes = Npy.encode(try NpyArray([Float](repeating: 2, count: 8), shape: [8]))
         try Data(bytes.dropLast(3)).write(to: truncated)

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 @Suite struct PrepareCommandTests {
     @Test func preparesAVideoThenSkipsEveryFinishedStage() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let video = try PrepareTestSupport.synthVideos(cli, in: scratch.file("videos"), count: 1, frames: 4)[0]
         let scene = scratch.file("scene")
 
@@ -54,7 +55,7 @@ import Testing
 
     @Test func rejectsInputsItCannotPrepareNamingTheFix() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let notVideo = scratch.file("rgbd_dataset")
         try FileManager.default.createDirectory(at: notVideo, withIntermediateDirectories: true)
         try Data("# timestamp filename\n".utf8).write(to: notVideo.appendingPathComponent("rgb.txt"))

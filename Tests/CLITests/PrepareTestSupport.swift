@@ -1,16 +1,16 @@
 import Foundation
+import _TestSupport
 import Testing
 
 /// Shared pieces of the prepare, adapter and batch-runner tests: the repository's `tools/`, a `python3` runner,
 /// and tiny synthetic videos.
 enum PrepareTestSupport {
     /// `tools/` of this checkout (the tests run the scripts in place).
-    static let tools = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("tools")
+    static let tools = Repository.tools
 
     /// Runs `python3 arguments...` to completion, output through files (no pipe dead-lock).
     static func python(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIRunner.Result {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let outURL = scratch.file("stdout"), errURL = scratch.file("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)

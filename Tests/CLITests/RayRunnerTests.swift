@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Testing
 
 /// tools/ray_prepare.py: `ovseg3r prepare` over many videos with retries, a manifest, skipping prepared videos and a
@@ -53,7 +54,7 @@ import Testing
 
     @Test func localPoolRetriesRecordsFailuresAndSkipsPreparedVideos() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let videos = try Self.videosWithOneBroken(cli, in: scratch.file("videos"), count: 2)
         let scenes = scratch.file("scenes")
         let arguments = [Self.script, scratch.file("videos").path, "--out", scenes.path, "--local", "--workers", "2",
@@ -75,7 +76,7 @@ import Testing
     @Test(.enabled(if: rayAvailable, "python3 cannot import ray (tools/setup.sh --test installs it)"))
     func rayRunPreparesThreeVideosAndReportsTheBrokenOne() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let videos = try Self.videosWithOneBroken(cli, in: scratch.file("videos"), count: 4)
         let scenes = scratch.file("scenes")
         let manifestURL = scratch.file("manifest.json")

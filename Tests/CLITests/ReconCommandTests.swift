@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
     static let frames = 5
 
     /// A tiny SceneSynth video folder (64×48), written by the CLI itself.
-    func synthVideo(_ cli: CLIRunner, in scratch: ScratchDirectory) throws -> URL {
+    func synthVideo(_ cli: CLIRunner, in scratch: TemporaryDirectory) throws -> URL {
         let out = scratch.file("synth")
         try cli.succeed(["synth", "--preset", "tiny", "--frames", "\(Self.frames)", "--seed", "4", "--out", out.path])
         return out.appendingPathComponent("scene_0000")
@@ -131,7 +132,7 @@ import Testing
 
     @Test func reconstructsVideoFolderTUMAndSens() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let video = try synthVideo(cli, in: scratch)
         try reconstruct(cli, input: video, out: scratch.file("from_video"), kind: "video_folder", extra: [])
 
@@ -148,7 +149,7 @@ import Testing
 
     @Test func badDepthFramesNameTheFileAndFrame() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let video = try synthVideo(cli, in: scratch)
         let depth3 = video.appendingPathComponent("depth/000003.png")
         let out = scratch.file("scene")

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 @Suite struct ScanNetCommandTests {
     typealias Fixture = ScanNetCLIFixture
 
-    func ap(_ cli: CLIRunner, pred: URL, gt: URL, extra: [String] = [], in dir: ScratchDirectory) throws -> Double? {
+    func ap(_ cli: CLIRunner, pred: URL, gt: URL, extra: [String] = [], in dir: TemporaryDirectory) throws -> Double? {
         let json = dir.file("eval-\(UUID().uuidString).json")
         try cli.succeed(["eval", "--pred", pred.path, "--gt", gt.path, "--json", json.path] + extra)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
@@ -15,7 +16,7 @@ import Testing
 
     @Test("import scannet-gt writes the benchmark GT; the GT as predictions scores AP 1.0", arguments: ["scannet200", "scannet20"])
     func groundTruthScoresOne(benchmark: String) throws {
-        let cli = try CLIRunner(), dir = try ScratchDirectory()
+        let cli = try CLIRunner(), dir = try TemporaryDirectory("cli-tests")
         let (scan, tsv) = try Fixture.write(in: dir.url)
         let gt = dir.file("gt")
         let result = try cli.run(["import", "scannet-gt", scan.path, "--out", gt.path, "--label-map", tsv.path, "--benchmark", benchmark])
@@ -36,7 +37,7 @@ import Testing
 
     @Test("bad input: a segs.json of the wrong length and an unknown label under --unknown-labels error write nothing")
     func badInput() throws {
-        let cli = try CLIRunner(), dir = try ScratchDirectory()
+        let cli = try CLIRunner(), dir = try TemporaryDirectory("cli-tests")
         let (scan, tsv) = try Fixture.write(in: dir.url, segmentCount: 590)
         let gt = dir.file("gt")
         let short = try cli.run(["import", "scannet-gt", scan.path, "--out", gt.path, "--label-map", tsv.path])
@@ -51,7 +52,7 @@ import Testing
 
     @Test("transfer carries predictions from scene points onto the mesh (AP 1.0) and refuses a mesh that is not aligned")
     func transfer() throws {
-        let cli = try CLIRunner(), dir = try ScratchDirectory()
+        let cli = try CLIRunner(), dir = try TemporaryDirectory("cli-tests")
         let (scan, tsv) = try Fixture.write(in: dir.url)
         let gt = dir.file("gt")
         try cli.succeed(["import", "scannet-gt", scan.path, "--out", gt.path, "--label-map", tsv.path])
@@ -85,7 +86,7 @@ import Testing
 
     @Test("export pointcept writes Pointcept's ScanNet layout from an imported scan")
     func exportPointcept() throws {
-        let cli = try CLIRunner(), dir = try ScratchDirectory()
+        let cli = try CLIRunner(), dir = try TemporaryDirectory("cli-tests")
         let (scan, tsv) = try Fixture.write(in: dir.url)
         let gt = dir.file("gt")
         try cli.succeed(["import", "scannet-gt", scan.path, "--out", gt.path, "--label-map", tsv.path])

@@ -1,11 +1,12 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 
 /// `ovseg3r superpoints`, `lift` and `segment-mesh` end to end on one tiny generated scene (synth → recon → …).
 @Suite(.serialized) struct SuperpointsCommandTests {
     /// A tiny synthetic video reconstructed with given poses and a coarse grid (seconds in a debug build).
-    func tinyScene(_ cli: CLIRunner, in scratch: ScratchDirectory) throws -> (video: URL, scene: URL) {
+    func tinyScene(_ cli: CLIRunner, in scratch: TemporaryDirectory) throws -> (video: URL, scene: URL) {
         let videos = scratch.file("videos"), scene = scratch.file("scene")
         try cli.succeed(["synth", "--preset", "tiny", "--frames", "6", "--seed", "5", "--out", videos.path])
         let video = videos.appendingPathComponent("scene_0000")
@@ -19,7 +20,7 @@ import Testing
 
     @Test func superpointsLiftAndSegmentMeshWriteValidOutputs() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let (_, scene) = try tinyScene(cli, in: scratch)
         let folder = try SceneFolder(scene)
         let n = try folder.read("coord").requireShape([nil, 3])[0]
@@ -74,7 +75,7 @@ import Testing
 
     @Test func badInputsNameTheFile() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let missing = scratch.file("no_scene")
         let sp = try cli.run(["superpoints", missing.path, "--mode", "geometric"])
         #expect(sp.status != 0)

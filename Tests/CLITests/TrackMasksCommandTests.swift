@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 @Suite struct TrackMasksCommandTests {
     @Test func tracksAPreparedRoomIntoContractFilesAndPredictionsEvalReads() throws {
         let cli = try CLIRunner()
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("cli-tests")
         let video = try PrepareTestSupport.synthVideos(cli, in: scratch.file("videos"), count: 1, frames: 8)[0]
         let scenes = scratch.file("scenes")
         let scene = scenes.appendingPathComponent("room_a")

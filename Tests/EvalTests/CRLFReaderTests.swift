@@ -1,11 +1,12 @@
 import Foundation
+import _TestSupport
 import Testing
 @testable import Eval
 
 /// Prediction lists, benchmark ground truth and training logs written with CRLF read as with LF.
 @Suite struct CRLFReaderTests {
     @Test func aCRLFPredictionFolderEvaluatesLikeLF() throws {
-        let root = try temporaryFolder("crlf")
+        let root = temporaryFolder("crlf")
         defer { try? FileManager.default.removeItem(at: root) }
         let pred = root.appendingPathComponent("pred"), gt = root.appendingPathComponent("gt")
         try FileManager.default.createDirectory(at: pred, withIntermediateDirectories: true)
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func aCRLFTrainingLogHasEveryStep() throws {
-        let root = try temporaryFolder("crlf-log")
+        let root = temporaryFolder("crlf-log")
         defer { try? FileManager.default.removeItem(at: root) }
         let url = root.appendingPathComponent("log.jsonl")
         try Data("{\"step\":1,\"loss\":2.0}\r\n{\"step\":2,\"loss\":1.5}\r\n{\"step\":3,\"loss\":1.0}\r\n".utf8).write(to: url)

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Testing
 @testable import Eval
 import SceneIO
@@ -7,7 +8,7 @@ import SceneIO
 @Suite struct ClassAgnosticTests {
     /// Writes one scene: chair 3001 on points 0..<200, table 5001 on 200..<350, void 350..<500.
     func folders(_ predictions: [TestPrediction]) throws -> (root: URL, pred: URL, gt: URL) {
-        let root = try temporaryFolder("agnostic")
+        let root = temporaryFolder("agnostic")
         let pred = root.appendingPathComponent("pred"), gt = root.appendingPathComponent("gt")
         try FileManager.default.createDirectory(at: pred, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: gt, withIntermediateDirectories: true)

@@ -8,7 +8,7 @@ import Testing
     static func binary() -> URL? {
         var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
                           Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        candidates.append(packageRoot.appendingPathComponent(".build/debug"))
+        candidates.append(Repository.root.appendingPathComponent(".build/debug"))
         return candidates.map { $0.appendingPathComponent("ovseg3r") }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
@@ -18,7 +18,7 @@ import Testing
     /// missed, a chair false positive on a table below the matches.
     @Test func evalCommandWritesJSONAndMarkdown() throws {
         let exe = try #require(Self.binary(), "build the ovseg3r product first (swift build)")
-        let root = try temporaryFolder("cli")
+        let root = temporaryFolder("cli")
         defer { try? FileManager.default.removeItem(at: root) }
         let pred = root.appendingPathComponent("pred"), gt = root.appendingPathComponent("gt")
         try FileManager.default.createDirectory(at: pred, withIntermediateDirectories: true)
@@ -56,7 +56,7 @@ import Testing
     /// built-in splits name their groups: a perfect chair gives base AP 1, novel NaN (no ground truth).
     @Test func defaultClassesAndBuiltInSplits() throws {
         let exe = try #require(Self.binary(), "build the ovseg3r product first (swift build)")
-        let root = try temporaryFolder("cli-default")
+        let root = temporaryFolder("cli-default")
         defer { try? FileManager.default.removeItem(at: root) }
         let pred = root.appendingPathComponent("pred"), gt = root.appendingPathComponent("gt")
         try FileManager.default.createDirectory(at: pred, withIntermediateDirectories: true)

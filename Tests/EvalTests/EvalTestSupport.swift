@@ -55,17 +55,6 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool {
 }
 
 
-/// A fresh temporary folder, removed by the caller.
-func temporaryFolder(_ tag: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("evaltests-\(tag)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
-/// The repository root (for tools/ and the built binary).
-let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
 /// Writes a scene in the benchmark format: `gt/<name>.txt`, `pred/<name>.txt`, `pred/masks/<name>_<k>.txt`.
 func writeBenchmarkScene(name: String, ids: [Int], predictions: [TestPrediction], pred: URL, gt: URL) throws {
     try (ids.map(String.init).joined(separator: "\n") + "\n").write(to: gt.appendingPathComponent(name + ".txt"),

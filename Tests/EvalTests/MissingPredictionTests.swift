@@ -8,7 +8,7 @@ import Testing
 @Suite struct MissingPredictionTests {
     /// Scene a: its one chair found. Scene b: a chair too, but no prediction file.
     func folders(_ tag: String) throws -> (root: URL, pred: URL, gt: URL) {
-        let root = try temporaryFolder(tag)
+        let root = temporaryFolder(tag)
         let pred = root.appendingPathComponent("pred"), gt = root.appendingPathComponent("gt")
         try FileManager.default.createDirectory(at: pred, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: gt, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Testing
 import Geometry
 @testable import Eval
@@ -6,7 +7,7 @@ import SceneIO
 
 @Suite struct ReaderTests {
     @Test func maskLinesAcceptSpacesCarriageReturnsAndAnyNonzero() throws {
-        let root = try temporaryFolder("mask")
+        let root = temporaryFolder("mask")
         defer { try? FileManager.default.removeItem(at: root) }
         let url = root.appendingPathComponent("m.txt")
         try Data("0\n1\r\n 2 \n-1\n0".utf8).write(to: url)
@@ -21,7 +22,7 @@ import SceneIO
     }
 
     @Test func predictionFileKeepsFirstPositionAndLastValues() throws {
-        let root = try temporaryFolder("predfile")
+        let root = temporaryFolder("predfile")
         defer { try? FileManager.default.removeItem(at: root) }
         let url = root.appendingPathComponent("s.txt")
         try Data("m/a.txt 3 0.5\nm/b.txt 5.0 0.25\nm/a.txt 7 0.75\n\n".utf8).write(to: url)
@@ -39,7 +40,7 @@ import SceneIO
 
     /// Scene folders with semantic.npy + instance.npy give the same result as the benchmark encoding.
     @Test func sceneFolderGroundTruthEqualsBenchmarkText() throws {
-        let root = try temporaryFolder("npy")
+        let root = temporaryFolder("npy")
         defer { try? FileManager.default.removeItem(at: root) }
         let pred = root.appendingPathComponent("pred"), textGT = root.appendingPathComponent("gt-text"),
             npyGT = root.appendingPathComponent("gt-npy")
@@ -65,7 +66,7 @@ import SceneIO
 
     /// Mask files may be `.npy` arrays [N] instead of text; the result is the same.
     @Test func npyMasksEqualTextMasks() throws {
-        let root = try temporaryFolder("npymask")
+        let root = temporaryFolder("npymask")
         defer { try? FileManager.default.removeItem(at: root) }
         let textPred = root.appendingPathComponent("pred-text"), npyPred = root.appendingPathComponent("pred-npy"),
             gt = root.appendingPathComponent("gt")
@@ -94,7 +95,7 @@ import SceneIO
     }
 
     @Test func missingGroundTruthIsNamed() throws {
-        let root = try temporaryFolder("missing")
+        let root = temporaryFolder("missing")
         defer { try? FileManager.default.removeItem(at: root) }
         let gt = root.appendingPathComponent("gt")
         try FileManager.default.createDirectory(at: gt, withIntermediateDirectories: true)

@@ -9,7 +9,7 @@ import Geometry
     /// evaluated by the Swift module and by the independent numpy re-implementation
     /// `tools/ref_eval_scannet.py`: every class at every threshold must agree to 1e-12.
     @Test func swiftMatchesNumpyReference() throws {
-        let root = try temporaryFolder("ref")
+        let root = temporaryFolder("ref")
         defer { try? FileManager.default.removeItem(at: root) }
         let pred = root.appendingPathComponent("pred"), gt = root.appendingPathComponent("gt")
         try FileManager.default.createDirectory(at: pred, withIntermediateDirectories: true)
@@ -23,7 +23,7 @@ import Geometry
         let classJSON = testClasses.entries.map { ["id": $0.id, "name": $0.name] as [String: Any] }
         try JSONSerialization.data(withJSONObject: classJSON).write(to: classesURL)
         let refURL = root.appendingPathComponent("ref.json")
-        let run = try runProcess("python3", [packageRoot.appendingPathComponent("tools/ref_eval_scannet.py").path,
+        let run = try runProcess("python3", [Repository.root.appendingPathComponent("tools/ref_eval_scannet.py").path,
                                              "--pred", pred.path, "--gt", gt.path, "--classes", classesURL.path,
                                              "--json", refURL.path])
         try #require(run.status == 0, "reference failed: \(run.stderr)")

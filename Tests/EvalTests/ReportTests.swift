@@ -14,7 +14,7 @@ struct SyntheticRun {
     var gt: URL { root.appendingPathComponent("gt") }
 
     init() throws {
-        root = try temporaryFolder("report")
+        root = temporaryFolder("report")
         let fm = FileManager.default
         let pred = root.appendingPathComponent("run/pred")
         try fm.createDirectory(at: pred, withIntermediateDirectories: true)

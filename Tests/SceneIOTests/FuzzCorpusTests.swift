@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Testing
 
 /// Replays the fuzzing regression corpus `Tests/Fixtures/fuzz/<format>/` through the same readers the fuzz

@@ -2,21 +2,6 @@ import _TestSupport
 import Foundation
 import Testing
 
-/// A fresh temporary directory per test, removed when the value is deinitialised.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("sceneio-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-}
-
 /// Runs Python 3 snippets (numpy is installed by tools/setup.sh).
 enum Python {
     static func run(_ script: String, arguments: [String] = []) throws -> ProcessOutput {

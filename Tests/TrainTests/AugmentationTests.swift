@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Geometry
 import Testing
 @testable import Train
@@ -29,7 +30,7 @@ import Testing
     /// Points and 2D object centres move by the same field (an object on a point stays on it), the undistorted
     /// positions are kept, box targets follow the moved points, and p = 0 draws nothing.
     @Test func elasticMovesPointsObjectsAndBoxesTogether() throws {
-        let folder = try TinyScene.write(to: TinyScene.temporaryFolder("elastic").appendingPathComponent("scene0"))
+        let folder = try TinyScene.write(to: temporaryFolder("elastic").appendingPathComponent("scene0"))
         var scene = try TrainScene.load(folder, baseClasses: ["chair", "table"])
         let onPoints = [150, 200, 300]
         scene.objectCenters = onPoints.flatMap { Array(scene.coords[($0 * 3)..<($0 * 3 + 3)]) }

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 @testable import Train
@@ -7,7 +8,7 @@ import Testing
 /// ceiling's all-class ground truth, checkpoints kept for the curves, and state files from before these keys.
 @Suite(.serialized) struct BenchmarkConfigTests {
     @Test func unknownKeysAreRefusedNamingTheKeyAndTheNearestOne() throws {
-        let url = TinyScene.temporaryFolder("keys").appendingPathComponent("c.json")
+        let url = temporaryFolder("keys").appendingPathComponent("c.json")
         try #"{"stpes": 10}"#.write(to: url, atomically: true, encoding: .utf8)
         do {
             _ = try TrainConfig.load(from: url)
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func sceneGTClassesAllKeepsNovelClassTargets() throws {
-        let root = TinyScene.temporaryFolder("gtclasses")
+        let root = temporaryFolder("gtclasses")
         try TinyScene.write(to: root.appendingPathComponent("data/scene0"))
         let base = try SceneList.load(root.appendingPathComponent("data"), superpointArray: "superpoints", gtClasses: .base)
         let all = try SceneList.load(root.appendingPathComponent("data"), superpointArray: "superpoints", gtClasses: .all)
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func checkpointsAtMultiplesOfKeepEveryAreKept() throws {
-        let root = TinyScene.temporaryFolder("keep")
+        let root = temporaryFolder("keep")
         try TinyScene.write(to: root.appendingPathComponent("data/scene0"))
         var c = TinyScene.config(steps: 8)
         c.checkpointEvery = 1
@@ -53,7 +54,7 @@ import Testing
     }
 
     @Test func stateFilesWithoutTheNewKeysStillLoad() throws {
-        let root = TinyScene.temporaryFolder("oldstate")
+        let root = temporaryFolder("oldstate")
         try TinyScene.write(to: root.appendingPathComponent("data/scene0"))
         var o = TrainOptions(data: root.appendingPathComponent("data"), run: root.appendingPathComponent("run"),
                              config: TinyScene.config(steps: 2), embeddings: TinyScene.embeddings())

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Geometry
 import SceneIO
 import Testing
@@ -10,7 +11,7 @@ import Testing
     /// TinyScene plus tracked labels: chair (mask 0) → track 0, table (masks 1, 2) → track 1, lamp (mask 3) →
     /// track 2; pseudo-instances chair {4, 5} and table {6, 7} (the lamp was seen in one view only).
     static func trackedScene(_ name: String) throws -> URL {
-        let url = try TinyScene.write(to: TinyScene.temporaryFolder(name).appendingPathComponent("scene0"))
+        let url = try TinyScene.write(to: temporaryFolder(name).appendingPathComponent("scene0"))
         var folder = try SceneFolder(url)
         let records = [TrackRecord(score: 0.9, votes: ["chair": 0.9], views: [0]),
                        TrackRecord(score: 0.85, votes: ["table": 1.7], views: [0, 1]),
@@ -90,7 +91,7 @@ import Testing
     }
 
     @Test func scenesWithoutTrackedLabelsAreRefused() throws {
-        let data = TinyScene.temporaryFolder("curriculum-refuse")
+        let data = temporaryFolder("curriculum-refuse")
         try TinyScene.write(to: data.appendingPathComponent("scene0"))
         let scene = try TrainScene.load(data.appendingPathComponent("scene0"), baseClasses: ["chair", "table"])
         #expect(!scene.hasTrackedLabels)

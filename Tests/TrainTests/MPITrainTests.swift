@@ -14,7 +14,7 @@ struct MPITrainTests {
 
     /// Two tiny scenes, the tiny config (as JSON) and its text embeddings on disk.
     func setup(_ name: String, steps: Int) throws -> Setup {
-        let root = TinyScene.temporaryFolder(name)
+        let root = temporaryFolder(name)
         let data = root.appendingPathComponent("data")
         try TinyScene.write(to: data.appendingPathComponent("scene0"))
         try TinyScene.write(to: data.appendingPathComponent("scene1"), seed: 2, shift: 0.3)

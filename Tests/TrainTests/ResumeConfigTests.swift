@@ -1,10 +1,11 @@
 import Foundation
+import _TestSupport
 import Testing
 @testable import Train
 
 @Suite(.serialized) struct ResumeConfigTests {
     func trainedRun(_ name: String) throws -> (data: URL, run: URL, options: TrainOptions) {
-        let root = TinyScene.temporaryFolder(name)
+        let root = temporaryFolder(name)
         let data = root.appendingPathComponent("data")
         try TinyScene.write(to: data.appendingPathComponent("scene0"))
         var c = TinyScene.config(steps: 4)

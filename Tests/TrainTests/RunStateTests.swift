@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 @testable import Train
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func aNonEmptyFolderIsRefusedUnlessForced() throws {
-        let run = TinyScene.temporaryFolder("claim").appendingPathComponent("run")
+        let run = temporaryFolder("claim").appendingPathComponent("run")
         #expect(try RunFolder.claim(run, force: false).isEmpty)           // missing folder: fine
         try FileManager.default.createDirectory(at: run.appendingPathComponent("checkpoint-000010"), withIntermediateDirectories: true)
         for name in ["latest.json", "log.jsonl", "config.json", "notes.txt", "label_embeddings.json"] {
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func higherNumberedOldCheckpointsDoNotMakeNewOnesVanish() throws {
-        let root = TinyScene.temporaryFolder("prune")
+        let root = temporaryFolder("prune")
         let o = try options(root, steps: 4, checkpointEvery: 1)
         let old = o.run.appendingPathComponent("checkpoint-000900")
         try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func resumeWithoutLatestFallsBackToTheNewestCompleteCheckpoint() throws {
-        let root = TinyScene.temporaryFolder("fallback")
+        let root = temporaryFolder("fallback")
         var o = try options(root, steps: 6, checkpointEvery: 2)
         o.stopAfter = 4
         _ = try Trainer(o).run()
@@ -85,7 +86,7 @@ import Testing
     }
 
     @Test func aLogThatCannotBeWrittenIsATypedError() throws {
-        let root = TinyScene.temporaryFolder("log")
+        let root = temporaryFolder("log")
         let inTheWay = root.appendingPathComponent("log.jsonl")
         try FileManager.default.createDirectory(at: inTheWay, withIntermediateDirectories: true)
         #expect(throws: TrainError.self) { _ = try TrainLog(url: inTheWay, keepThrough: nil) }
@@ -108,7 +109,7 @@ import Testing
     }
 
     @Test func aResumedLogWithCRLFLinesKeepsItsSteps() throws {
-        let root = TinyScene.temporaryFolder("crlf-log")
+        let root = temporaryFolder("crlf-log")
         let url = root.appendingPathComponent("log.jsonl")
         try Data("{\"step\":1,\"loss\":2}\r\n{\"step\":2,\"loss\":1}\r\n{\"step\":3,\"loss\":0.5}\r\n".utf8).write(to: url)
         let log = try TrainLog(url: url, keepThrough: 2)
@@ -118,7 +119,7 @@ import Testing
     }
 
     @Test func aLabelWithoutAnEmbeddingStopsTrainingWithItsName() throws {
-        let root = TinyScene.temporaryFolder("no-embedding")
+        let root = temporaryFolder("no-embedding")
         var o = try options(root, steps: 1, checkpointEvery: 1)
         let table = TinyScene.embeddings()
         let kept = table.names.enumerated().filter { $0.element != "lamp" }

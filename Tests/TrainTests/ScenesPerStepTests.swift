@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Testing
 import Tensor
 @testable import Train
@@ -7,7 +8,7 @@ import Tensor
 /// sample depends only on (seed, step, slot), and a killed run resumes bit for bit.
 @Suite(.serialized) struct ScenesPerStepTests {
     func twoScenes(_ name: String) throws -> (root: URL, data: URL) {
-        let root = TinyScene.temporaryFolder(name)
+        let root = temporaryFolder(name)
         let data = root.appendingPathComponent("data")
         try TinyScene.write(to: data.appendingPathComponent("scene0"))
         try TinyScene.write(to: data.appendingPathComponent("scene1"), seed: 2, shift: 0.3)

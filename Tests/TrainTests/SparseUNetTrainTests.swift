@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import SegDINO3D
 import Testing
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func unetRunKilledAndResumedEqualsUninterrupted() throws {
-        let root = TinyScene.temporaryFolder("unet-resume")
+        let root = temporaryFolder("unet-resume")
         let data = try Self.data(root)
         var c = Self.unetConfig(steps: 4)
         c.checkpointEvery = 2
@@ -73,7 +74,7 @@ import Testing
     }
 
     @Test func distillationLearnsAndInitialisesASegmentationRun() throws {
-        let root = TinyScene.temporaryFolder("ditr")
+        let root = temporaryFolder("ditr")
         let data = try Self.data(root, featureWidth: 4)
         var distill = Self.unetConfig(steps: 25, featureWidth: 4)
         distill.objective = .distill2D

@@ -76,10 +76,4 @@ enum TinyScene {
         c.checkpointEvery = 1000
         return c
     }
-
-    static func temporaryFolder(_ name: String) -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ovseg3r-train-\(name)-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
 }

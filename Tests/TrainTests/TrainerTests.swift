@@ -1,5 +1,6 @@
 import Eval
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 @testable import Train
@@ -13,7 +14,7 @@ import Testing
     }
 
     @Test func lossFallsOnATinyScene() throws {
-        let root = TinyScene.temporaryFolder("fall")
+        let root = temporaryFolder("fall")
         try TinyScene.write(to: root.appendingPathComponent("data/scene0"))
         var c = TinyScene.config(steps: 40)
         c.augment.enabled = false
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func killedAndResumedEqualsUninterrupted() throws {
-        let root = TinyScene.temporaryFolder("resume")
+        let root = temporaryFolder("resume")
         try TinyScene.write(to: root.appendingPathComponent("data/scene0"))
         try TinyScene.write(to: root.appendingPathComponent("data/scene1"), seed: 2, shift: 0.3)
         var c = TinyScene.config(steps: 6)
@@ -58,7 +59,7 @@ import Testing
     }
 
     @Test func predictWritesBenchmarkFilesThatEvalReads() throws {
-        let root = TinyScene.temporaryFolder("predict")
+        let root = temporaryFolder("predict")
         let data = root.appendingPathComponent("data")
         try TinyScene.write(to: data.appendingPathComponent("scene0"))
         var c = TinyScene.config(steps: 25)
@@ -91,7 +92,7 @@ import Testing
     }
 
     @Test func configFileOverridesOnlyItsKeys() throws {
-        let url = TinyScene.temporaryFolder("config").appendingPathComponent("c.json")
+        let url = temporaryFolder("config").appendingPathComponent("c.json")
         try #"{"steps": 12, "model": {"width": 48}, "supervision": {"vip": false}}"#.write(to: url, atomically: true, encoding: .utf8)
         let c = try TrainConfig.load(from: url)
         var expected = TrainConfig()

@@ -54,7 +54,7 @@ import _TestSupport
     }
 
     @Test func pytorchLossEqualsSwiftLoss() throws {
-        let root = TinyScene.temporaryFolder("parity")
+        let root = temporaryFolder("parity")
         defer { try? FileManager.default.removeItem(at: root) }
         let (step, exported, loss) = try Self.dumpStep(in: root)
         #expect(loss.isFinite && loss > 0)

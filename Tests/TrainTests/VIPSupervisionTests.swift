@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Geometry
 import Testing
 @testable import Train
@@ -11,7 +12,7 @@ import Testing
     }
 
     @Test func loaderAndStepSetsFollowVIP() throws {
-        let folder = try TinyScene.write(to: TinyScene.temporaryFolder("vip").appendingPathComponent("scene0"))
+        let folder = try TinyScene.write(to: temporaryFolder("vip").appendingPathComponent("scene0"))
         let scene = try TrainScene.load(folder, baseClasses: ["chair", "table"])
         #expect(scene.superpointCount == 10)
         #expect(scene.sceneTargets.map(\.name) == ["chair", "table"])      // lamp is novel: no scene-level GT
