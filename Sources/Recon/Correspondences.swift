@@ -31,6 +31,8 @@ extension CorrespondenceTable {
         var points: [Int32] = []
         var uv: [Float] = []
         var score: [Float] = []
+        /// Per label map, the label at each entry's nearest pixel (nil: no label maps asked for or none for this view).
+        var labels: [[UInt16]]?
     }
 
     /// Builds the table for `points` (world, metres) with `normals`, over views given by pose and raw depth.
@@ -44,55 +46,25 @@ extension CorrespondenceTable {
     }
 
     /// The same table with each view's depth fetched when its worker reaches it (`depth(view)`, e.g. re-read from
-    /// the input), so no more than `threads` depth frames are held at once: memory no longer grows with the
-    /// frame count. Identical to the array form for the same depths; the first failing view's error is thrown.
+    /// the input), so no more than one batch of depth frames is held at once (`stream`). Identical to the array
+    /// form for the same depths; the first failing view's error is thrown. The table itself is in memory: `recon`
+    /// writes it to disk view by view instead (`stream` into a `SceneCorrespondenceWriter`).
     public static func build(points: [SIMD3<Float>], normals: [SIMD3<Float>], worldFromCamera: [RigidTransform],
                              depth: @escaping @Sendable (Int) throws(ReconError) -> [UInt16], intrinsics: PinholeIntrinsics,
                              depthScale: Double, tolerance: (absolute: Double, fraction: Double),
                              threads: Int) throws(ReconError) -> CorrespondenceTable {
-        let viewCount = worldFromCamera.count
-        let box = ResultBox<ViewEntries>(count: viewCount)
-        let failures = ResultBox<ReconError>(count: viewCount)
-        let workers = max(1, min(threads, viewCount))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for view in stride(from: worker, to: viewCount, by: workers) {
-                let raw: [UInt16]
-                do throws(ReconError) { raw = try depth(view) } catch {
-                    failures.set(view, error)
-                    return
-                }
-                guard raw.count == intrinsics.pixelCount else {
-                    failures.set(view, .sizeMismatch(url: URL(fileURLWithPath: "view \(view)"), frame: view,
-                                                     expected: "\(intrinsics.pixelCount) depth pixels", actual: "\(raw.count)"))
-                    return
-                }
-                box.set(view, entries(points: points, normals: normals, worldFromCamera: worldFromCamera[view],
-                                      depth: raw, intrinsics: intrinsics, depthScale: depthScale, tolerance: tolerance))
-            }
-        }
-        if let failure = failures.values.compactMap({ $0 }).first { throw failure }
-        var table = CorrespondenceTable(offsets: [0], points: [], uv: [],
-                                        sourceView: [Int32](repeating: -1, count: points.count),
-                                        sourceUV: [Float](repeating: -1, count: 2 * points.count))
-        var best = [Float](repeating: -1, count: points.count)
-        // Exact capacity, and each view's entries released once copied: the table never re-allocates while it grows,
-        // and the per-view lists (16 bytes a row) shrink as the table (12 bytes a row) fills.
-        let total = box.values.reduce(0) { $0 + ($1?.points.count ?? 0) }
-        table.points.reserveCapacity(total)
-        table.uv.reserveCapacity(2 * total)
-        table.offsets.reserveCapacity(viewCount + 1)
-        for view in 0..<viewCount {
-            let e = box.take(view) ?? ViewEntries()
+        var table = CorrespondenceTable(offsets: [0], points: [], uv: [])
+        var best = BestViews(pointCount: points.count)
+        table.offsets.reserveCapacity(worldFromCamera.count + 1)
+        try stream(points: points, normals: normals, worldFromCamera: worldFromCamera, depth: depth, intrinsics: intrinsics,
+                   depthScale: depthScale, tolerance: tolerance, threads: threads) { (view, e) throws(ReconError) in
             table.points += e.points
             table.uv += e.uv
             table.offsets.append(Int64(table.points.count))
-            for (i, point) in e.points.enumerated() where e.score[i] > best[Int(point)] {
-                best[Int(point)] = e.score[i]
-                table.sourceView[Int(point)] = Int32(view)
-                table.sourceUV[2 * Int(point)] = e.uv[2 * i]
-                table.sourceUV[2 * Int(point) + 1] = e.uv[2 * i + 1]
-            }
+            best.add(view: view, e)
         }
+        table.sourceView = best.view
+        table.sourceUV = best.uv
         return table
     }
 
@@ -129,7 +101,8 @@ extension CorrespondenceTable {
         return e
     }
 
-    /// Per-point majority of each label map over the point's correspondences: for map `m`, point `p` gets the
+    /// Per-point majority of each label map over the point's correspondences (the whole table in memory; `recon`
+    /// counts the same votes view by view with `MajorityVote`): for map `m`, point `p` gets the
     /// label that `maps(view)[m]` shows most often at the pixels of `p`'s correspondences (label 0 = none votes
     /// too; ties go to the smaller id). Points without correspondences get 0. nil when no view has maps.
     public func majorityLabels(pointCount: Int, intrinsics: PinholeIntrinsics, mapCount: Int,

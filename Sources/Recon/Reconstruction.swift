@@ -116,30 +116,19 @@ public enum Reconstruction {
         summary.points = cloud.positions.count
 
         let tolerance = (options.correspondences.toleranceVoxels * options.fusion.voxelSize, options.correspondences.toleranceFraction)
-        // Streaming: each view's depth is re-read when a worker reaches it (no frame count's worth of depth in memory).
-        let usedFrames = viewFrames
-        let table = try clock.time("correspondences") { () throws(ReconError) in
-            try CorrespondenceTable.build(points: cloud.positions, normals: cloud.normals, worldFromCamera: poses,
-                                          depth: { (view) throws(ReconError) in try source.depth(usedFrames[view]) },
-                                          intrinsics: intrinsics, depthScale: depthScale, tolerance: tolerance, threads: options.threads)
+        let n = cloud.positions.count, usedFrames = viewFrames, pixelCount = intrinsics.pixelCount, sourceURL = source.url
+        // Each view's depth (and label maps) is re-read when a worker reaches it: no frame count's worth of frames.
+        let depth: @Sendable (Int) throws(ReconError) -> [UInt16] = { (view) throws(ReconError) in
+            try source.depth(usedFrames[view])
         }
-        summary.correspondences = table.count
-        summary.pointsSeenFraction = Double(table.sourceView.filter { $0 >= 0 }.count) / Double(max(cloud.positions.count, 1))
-
-        var labels: (instance: [Int32], semantic: [Int32])?
-        try clock.time("labels") { () throws(ReconError) in
-            let voted = try table.majorityLabels(pointCount: cloud.positions.count, intrinsics: intrinsics, mapCount: 2) {
-                (view) throws(ReconError) -> [[UInt16]]? in
-                guard let maps = try source.labels(viewFrames[view]) else { return nil }
-                guard maps.instance.count == intrinsics.pixelCount, maps.semantic.count == intrinsics.pixelCount else {
-                    throw .sizeMismatch(url: source.url, frame: viewFrames[view], expected: "\(intrinsics.pixelCount) label pixels",
-                                        actual: "\(maps.instance.count)")
-                }
-                return [maps.instance, maps.semantic]
+        let labelMaps: @Sendable (Int) throws(ReconError) -> [[UInt16]]? = { (view) throws(ReconError) in
+            guard let maps = try source.labels(usedFrames[view]) else { return nil }
+            guard maps.instance.count == pixelCount, maps.semantic.count == pixelCount else {
+                throw .sizeMismatch(url: sourceURL, frame: usedFrames[view], expected: "\(pixelCount) label pixels",
+                                    actual: "\(maps.instance.count)")
             }
-            if let voted { labels = (voted[0], voted[1]) }
+            return [maps.instance, maps.semantic]
         }
-
         if let truth = source.groundTruthPoses {
             let views = viewFrames.map { truth[$0] }
             summary.ateRMSE = TrajectoryError.ateRMSE(estimate: poses.map { $0 }, groundTruth: views)
@@ -155,12 +144,45 @@ public enum Reconstruction {
                 summary.ateRMSERefinedBeforeGuard = TrajectoryError.ateRMSE(estimate: unguarded.map { $0 }, groundTruth: views)
             }
         }
-        summary.seconds = clock.seconds
-        let scene = SceneContents(source: source, options: options, mode: mode, intrinsics: intrinsics, viewFrames: viewFrames,
-                                  poses: poses, mesh: mesh, cloud: cloud, table: table, labels: labels)
-        let writeStart = Date()
-        try SceneWriter.write(scene, summary: summary, to: output)
-        summary.seconds["write"] = Date().timeIntervalSince(writeStart)
+        // The table goes to disk view by view, straight into the scene folder being staged: only its offsets, each
+        // point's best view and the ground-truth label tallies stay in memory, so memory does not grow with it.
+        var writeSeconds = 0.0
+        try SceneWriter.write(to: output) { directory in
+            let table: SceneCorrespondenceWriter
+            do throws(SceneContractError) { table = try SceneCorrespondenceWriter(directory: directory, pointCount: n) } catch {
+                throw ReconError.unwritableOutput(url: output, reason: "\(error)")
+            }
+            var best = BestViews(pointCount: n), votes = MajorityVote(pointCount: n, mapCount: 2)
+            var voteSeconds = 0.0
+            progress?.begin("correspondences")
+            try clock.time("correspondences") { () throws(ReconError) in
+                try CorrespondenceTable.stream(points: cloud.positions, normals: cloud.normals, worldFromCamera: poses, depth: depth,
+                                               labels: labelMaps, intrinsics: intrinsics, depthScale: depthScale,
+                                               tolerance: tolerance, threads: options.threads) { (view, e) throws(ReconError) in
+                    do throws(SceneContractError) { try table.append(points: e.points, uv: e.uv) } catch {
+                        throw .unwritableOutput(url: output, reason: "\(error)")
+                    }
+                    best.add(view: view, e)
+                    let start = Date()
+                    votes.add(e)
+                    voteSeconds += Date().timeIntervalSince(start)
+                    progress?.update(view + 1, of: poses.count)
+                }
+            }
+            clock.seconds["correspondences", default: 0] -= voteSeconds
+            clock.seconds["labels"] = voteSeconds
+            summary.correspondences = table.count
+            summary.pointsSeenFraction = Double(best.view.filter { $0 >= 0 }.count) / Double(max(n, 1))
+            let voted = votes.result()
+            summary.seconds = clock.seconds
+            let scene = SceneContents(source: source, options: options, mode: mode, intrinsics: intrinsics, viewFrames: viewFrames,
+                                      poses: poses, mesh: mesh, cloud: cloud, correspondences: table, sourceView: best.view,
+                                      sourceUV: best.uv, labels: voted.map { (instance: $0[0], semantic: $0[1]) })
+            let writeStart = Date()
+            try SceneWriter.fill(directory, scene: scene, summary: summary)
+            writeSeconds = Date().timeIntervalSince(writeStart)
+        }
+        summary.seconds["write"] = writeSeconds
         return ReconResult(output: output, summary: summary, poses: poses, viewFrames: viewFrames)
     }
 }

@@ -12,7 +12,10 @@ struct SceneContents {
     var poses: [RigidTransform]
     var mesh: TriangleMesh
     var cloud: PointSet
-    var table: CorrespondenceTable
+    /// The correspondence table, already on disk up to its last view (renamed into place by `fill`).
+    var correspondences: SceneCorrespondenceWriter
+    var sourceView: [Int32]
+    var sourceUV: [Float]
     var labels: (instance: [Int32], semantic: [Int32])?
 }
 
@@ -34,9 +37,10 @@ struct ViewRecord: Codable {
 /// complete, an existing folder moved aside and deleted only after the new one is in place, so a failing run
 /// leaves either the old folder or the new one, never a mixture (and a killed run's leftovers are removed).
 enum SceneWriter {
-    static func write(_ scene: SceneContents, summary: ReconSummary, to output: URL) throws(ReconError) {
+    /// Runs `body` with the temporary folder (which `body` fills, e.g. through `fill`) and renames it into place.
+    static func write<T>(to output: URL, _ body: (URL) throws -> T) throws(ReconError) -> T {
         do {
-            try StagedFolder.write(to: output) { temporary in try fill(temporary, scene: scene, summary: summary) }
+            return try StagedFolder.write(to: output, body)
         } catch let error as ReconError {
             throw error
         } catch {
@@ -44,7 +48,7 @@ enum SceneWriter {
         }
     }
 
-    private static func fill(_ url: URL, scene: SceneContents, summary: ReconSummary) throws {
+    static func fill(_ url: URL, scene: SceneContents, summary: ReconSummary) throws {
         let source = scene.source
         var provenance: [String: String] = [
             "tool": "ovseg3r recon",
@@ -61,7 +65,7 @@ enum SceneWriter {
         try ScenePoints(coords: scene.cloud.positions.flatMap { [$0.x, $0.y, $0.z] },
                         colors: scene.cloud.colors.flatMap { [$0.x, $0.y, $0.z] },
                         normals: scene.cloud.normals.flatMap { [$0.x, $0.y, $0.z] }).write(to: &folder)
-        try scene.table.write(to: &folder, pointCount: n)
+        try scene.correspondences.finish(into: &folder, sourceView: scene.sourceView, sourceUV: scene.sourceUV)
         if let labels = scene.labels {
             try SceneGroundTruthLabels(instance: labels.instance, semantic: labels.semantic).write(to: &folder)
         }
@@ -88,7 +92,7 @@ enum SceneWriter {
         try JSONFile.write(summary, to: folder.url(of: .reconSummary))
         try folder.setCount("points", n)
         try folder.setCount("views", scene.viewFrames.count)
-        try folder.setCount("correspondences", scene.table.count)
+        try folder.setCount("correspondences", scene.correspondences.count)
         try folder.setCount("mesh_vertices", mesh.vertexCount)
         try folder.setCount("mesh_triangles", mesh.triangleCount)
         try folder.setCount("frames_input", summary.framesInput)

@@ -72,6 +72,11 @@ public struct FileSink {
     /// Bytes written so far.
     public private(set) var bytesWritten = 0
 
+    init(fd: Int32, url: URL) {
+        self.fd = fd
+        self.url = url
+    }
+
     /// Appends `bytes` to the file; retries short writes.
     public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(SceneIOError) {
         guard var cursor = bytes.baseAddress else { return }

@@ -121,6 +121,15 @@ public struct SceneFolder: Sendable {
         try write(try NpyArray(values, shape: shape), named: name)
     }
 
+    /// Records `NAME.npy`, already written in place by other means (e.g. `NpyStreamWriter`), in the manifest with
+    /// the dtype and shape of its header (the header and the data size are checked).
+    public mutating func recordWritten(_ name: String) throws(SceneIOError) {
+        try Self.checkName(name)
+        let header = try Npy.readHeader(arrayURL(name))
+        manifest.arrays[name] = SceneManifest.ArrayEntry(dtype: header.dtype, shape: header.shape)
+        try saveManifest()
+    }
+
     /// Reads `NAME.npy`, checking that its dtype and shape match the manifest.
     public func read(_ name: String) throws(SceneIOError) -> NpyArray {
         let (entry, fileURL) = try existingArray(name)
