@@ -57,14 +57,7 @@ public final class SceneCorrespondenceWriter {
     /// `source_uv` `[N · 2]` into `folder` (whose directory must be the writer's), removes the artefacts built on
     /// older correspondences, and records every array in the manifest.
     public func finish(into folder: inout SceneFolder, sourceView: [Int32], sourceUV: [Float]) throws(SceneContractError) {
-        if !sourceView.isEmpty {
-            try ContractCheck.length(sourceView.count, pointCount, file: folder.url(of: .sourceView), against: "points in coord")
-            try ContractCheck.range(sourceView, -1, Int64(viewCount), file: folder.url(of: .sourceView))
-        }
-        if !sourceUV.isEmpty {
-            try ContractCheck.length(sourceUV.count, 2 * pointCount, file: folder.url(of: .sourceUV), against: "2 × points in coord")
-            try ContractCheck.bounded(sourceUV, limit: ContractCheck.pixelLimit, file: folder.url(of: .sourceUV))
-        }
+        try SceneCorrespondences.validateSources(sourceView, sourceUV, pointCount: pointCount, viewCount: viewCount, folder: folder)
         try folder.invalidate(dependentsOf: .correspondences)
         try folder.contractWrite(offsets, shape: [offsets.count], as: .corrOffsets)
         do throws(SceneIOError) {

@@ -63,6 +63,12 @@ public struct SceneCorrespondences: Sendable, Equatable {
         try ContractCheck.range(points, 0, Int64(n), file: folder.url(of: .corrPoint))
         try ContractCheck.length(uv.count, 2 * points.count, file: folder.url(of: .corrUV), against: "2 × entries of corr_point")
         try ContractCheck.bounded(uv, limit: ContractCheck.pixelLimit, file: folder.url(of: .corrUV))
+        try Self.validateSources(sourceView, sourceUV, pointCount: n, viewCount: viewCount, folder: folder)
+    }
+
+    /// Checks `source_view` (`[N]`, −1 or a view index) and `source_uv` (`[N · 2]`, finite pixels) when present.
+    static func validateSources(_ sourceView: [Int32], _ sourceUV: [Float], pointCount n: Int, viewCount: Int,
+                                folder: SceneFolder) throws(SceneContractError) {
         if !sourceView.isEmpty {
             try ContractCheck.length(sourceView.count, n, file: folder.url(of: .sourceView), against: "points in coord")
             try ContractCheck.range(sourceView, -1, Int64(viewCount), file: folder.url(of: .sourceView))
