@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Testing
 @testable import SceneIO
 
