@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "CBridge"]),
         .testTarget(name: "SceneIOTests", dependencies: ["SceneIO", "Geometry", "_TestSupport"]),
-        .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge", "CImageCodecs"]),
+        .testTarget(name: "ReconTests", dependencies: ["Recon", "SceneSynth", "SceneIO", "Geometry", "CBridge", "CImageCodecs", "_TestSupport"]),
         .testTarget(name: "SceneSynthTests", dependencies: ["SceneSynth", "SceneIO", "Geometry", "_TestSupport"]),
         .testTarget(name: "IBSpTests", dependencies: ["IBSp", "SceneIO", "Geometry"]),
         .testTarget(name: "VIPTests", dependencies: ["VIP", "IBSp", "SceneIO", "SceneSynth", "Recon", "Geometry"]),

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Geometry
 import SceneIO
 import Testing
@@ -63,15 +64,15 @@ enum ScanNetExportFixture {
     }
 
     @Test func scanNetExportReconstructsAndReportsLostPoses() throws {
-        let folder = try TemporaryFolder("scannet-frames")
-        let input = try ScanNetExportFixture.write(to: folder.path("scene0000_00"), frames: 5, lostPose: [20])
+        let folder = try TemporaryDirectory("scannet-frames")
+        let input = try ScanNetExportFixture.write(to: folder.file("scene0000_00"), frames: 5, lostPose: [20])
         let source = try RGBDInput.open(input)
         #expect(source.kind == .scanNetFrames)
         #expect(source.intrinsics == ScanNetExportFixture.depthCamera)
         #expect(source.devicePoses?.map { $0 == nil } == [false, false, true, false, false])
         var options = fastOptions()
         options.poseMode = .given
-        let result = try Reconstruction.run(source: source, output: folder.path("scene"), options: options)
+        let result = try Reconstruction.run(source: source, output: folder.file("scene"), options: options)
         #expect(result.summary.framesUsed == 4)
         #expect(result.summary.framesDropped == ["no_pose": 1])
         #expect(result.summary.skippedFrames == [ReconSummary.SkippedFrame(frame: 2, file: "pose/20.txt", reason: "no finite device pose")])
@@ -81,13 +82,13 @@ enum ScanNetExportFixture {
     }
 
     @Test func depthInAnotherUnitIsAClearErrorAndDepthScaleFixesIt() throws {
-        let folder = try TemporaryFolder("depth-unit")
+        let folder = try TemporaryDirectory("depth-unit")
         // 0.1 mm units (10,000 per metre) where the export says millimetres: a room ten times too large.
-        let input = try ScanNetExportFixture.write(to: folder.path("tenth-mm"), frames: 3, depthUnitsPerMetre: 10_000)
+        let input = try ScanNetExportFixture.write(to: folder.file("tenth-mm"), frames: 3, depthUnitsPerMetre: 10_000)
         var options = fastOptions()
         options.poseMode = .given
         let unitError = #expect(throws: ReconError.self) {
-            try Reconstruction.run(input: input, output: folder.path("scene"), options: options)
+            try Reconstruction.run(input: input, output: folder.file("scene"), options: options)
         }
         if case let .implausibleDepth(url, frame, median, scale) = unitError {
             #expect(url.lastPathComponent == "0.jpg" && frame == 0 && scale == 1000)
@@ -97,13 +98,13 @@ enum ScanNetExportFixture {
             Issue.record("expected implausibleDepth, got \(String(describing: unitError))")
         }
         options.input.depthScale = 10_000
-        let result = try Reconstruction.run(input: input, output: folder.path("scene"), options: options)
+        let result = try Reconstruction.run(input: input, output: folder.file("scene"), options: options)
         #expect(result.summary.framesUsed == 3)
     }
 
     @Test func open3DFolderReconstructsWithItsTrajectory() throws {
-        let folder = try TemporaryFolder("open3d")
-        let url = folder.path("livingroom")
+        let folder = try TemporaryDirectory("open3d")
+        let url = folder.file("livingroom")
         for dir in ["color", "depth"] { try FileManager.default.createDirectory(at: url.appendingPathComponent(dir), withIntermediateDirectories: true) }
         let k = ScanNetExportFixture.depthCamera
         let json = #"{"width": \#(k.width), "height": \#(k.height), "intrinsic_matrix": [\#(k.fx), 0, 0, 0, \#(k.fy), 0, \#(k.cx), \#(k.cy), 1]}"#
@@ -122,7 +123,7 @@ enum ScanNetExportFixture {
         #expect(source.kind == .open3D && source.intrinsics == k)
         var options = fastOptions()
         options.poseMode = .given
-        let result = try Reconstruction.run(source: source, output: folder.path("scene"), options: options)
+        let result = try Reconstruction.run(source: source, output: folder.file("scene"), options: options)
         #expect(result.viewFrames == [0, 2, 3])
         #expect(result.summary.skippedFrames.map(\.file) == ["trajectory.log"])
         let expected = ScanNetExportFixture.pose(2)
@@ -130,18 +131,18 @@ enum ScanNetExportFixture {
     }
 
     @Test func badCaptureFoldersNameTheFileAndFrame() throws {
-        let folder = try TemporaryFolder("bad-frames")
-        let fewer = try ScanNetExportFixture.write(to: folder.path("fewer"), frames: 3)
+        let folder = try TemporaryDirectory("bad-frames")
+        let fewer = try ScanNetExportFixture.write(to: folder.file("fewer"), frames: 3)
         try FileManager.default.removeItem(at: fewer.appendingPathComponent("pose/10.txt"))
         #expect(throws: ReconError.malformedFile(url: fewer.appendingPathComponent("pose/10.txt"), line: nil,
                                                  reason: "2 poses for 3 frames")) { try RGBDInput.open(fewer) }
-        let counts = try ScanNetExportFixture.write(to: folder.path("counts"), frames: 3)
+        let counts = try ScanNetExportFixture.write(to: folder.file("counts"), frames: 3)
         try FileManager.default.removeItem(at: counts.appendingPathComponent("color/20.jpg"))
         #expect(throws: ReconError.unreadableFrame(url: counts.appendingPathComponent("color/20.jpg"), index: 20,
                                                    reason: "the file is missing (colour and depth frames must pair up)")) {
             try RGBDInput.open(counts)
         }
-        let nonRigid = try ScanNetExportFixture.write(to: folder.path("nonrigid"), frames: 2)
+        let nonRigid = try ScanNetExportFixture.write(to: folder.file("nonrigid"), frames: 2)
         try ScanNetExportFixture.text([2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1])
             .write(to: nonRigid.appendingPathComponent("pose/10.txt"), atomically: true, encoding: .utf8)
         let rigidError = #expect(throws: ReconError.self) { try RGBDInput.open(nonRigid) }

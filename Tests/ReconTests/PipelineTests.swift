@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Geometry
 import SceneIO
 import Testing
@@ -6,11 +7,11 @@ import Testing
 
 @Suite struct PipelineTests {
     @Test func givenPosesSceneFolderAndCorrespondences() throws {
-        let folder = try TemporaryFolder("given")
+        let folder = try TemporaryDirectory("given")
         let video = try writeSynthVideo(in: folder.url, frames: 6)
         var options = fastOptions()
         options.poseMode = .given
-        let out = folder.path("scene")
+        let out = folder.file("scene")
         let result = try Reconstruction.run(input: video, output: out, options: options)
         #expect(result.summary.framesUsed == 6)
 
@@ -60,26 +61,26 @@ import Testing
     }
 
     @Test func refineReducesDeviceDriftAndLoopClosureHelps() throws {
-        let folder = try TemporaryFolder("refine")
+        let folder = try TemporaryDirectory("refine")
         let video = try writeSynthVideo(in: folder.url, frames: 24, width: 80, height: 60, seed: 11,
                                         translationDrift: 0.08, rotationDriftDegrees: 3)
         var options = fastOptions()
         options.poseMode = .refine
-        let refined = try Reconstruction.run(input: video, output: folder.path("refined"), options: options)
+        let refined = try Reconstruction.run(input: video, output: folder.file("refined"), options: options)
         let device = try #require(refined.summary.ateRMSEInputPoses)
         let withLoops = try #require(refined.summary.ateRMSE)
         #expect(withLoops < device)
         #expect(refined.summary.poses?.refineGuard?.kept == "refined")
         options.loopClosure.enabled = false
-        let noLoops = try Reconstruction.run(input: video, output: folder.path("noloops"), options: options)
+        let noLoops = try Reconstruction.run(input: video, output: folder.file("noloops"), options: options)
         #expect((refined.summary.poses?.loopClosures ?? 0) > 0)
         #expect(withLoops < (noLoops.summary.ateRMSE ?? 0))
     }
 
     @Test func failingRunLeavesTheExistingSceneIntact() throws {
-        let folder = try TemporaryFolder("atomic")
+        let folder = try TemporaryDirectory("atomic")
         let video = try writeSynthVideo(in: folder.url, frames: 4)
-        let out = folder.path("scene")
+        let out = folder.file("scene")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try Data("old".utf8).write(to: out.appendingPathComponent("marker.txt"))
         let broken = video.appendingPathComponent("depth/000002.png")
@@ -103,13 +104,13 @@ import Testing
     }
 
     @Test func framesWithoutDepthAreSkippedAndCounted() throws {
-        let folder = try TemporaryFolder("nodepth")
+        let folder = try TemporaryDirectory("nodepth")
         let video = try writeSynthVideo(in: folder.url, frames: 4)
         try PNG.write(try GrayImage16(width: 64, height: 48, pixels: [UInt16](repeating: 0, count: 64 * 48)),
                       to: video.appendingPathComponent("depth/000001.png"))
         var options = fastOptions()
         options.poseMode = .given
-        let result = try Reconstruction.run(input: video, output: folder.path("scene"), options: options)
+        let result = try Reconstruction.run(input: video, output: folder.file("scene"), options: options)
         #expect(result.summary.framesDropped["no_depth"] == 1)
         #expect(result.viewFrames == [0, 2, 3])
     }
@@ -120,8 +121,8 @@ import Testing
         #expect(throws: ReconError.invalidOption(name: "fusion.voxelSize", value: "-1.0", expected: "0.001…1 m")) {
             try o.validate()
         }
-        let folder = try TemporaryFolder("preset")
-        let url = folder.path("p.json")
+        let folder = try TemporaryDirectory("preset")
+        let url = folder.file("p.json")
         try #"{"_comment": "test", "fusion": {"voxelSize": 0.02}, "input": {"intrinsics": [500, 500, 320, 240]}}"#
             .write(to: url, atomically: true, encoding: .utf8)
         let loaded = try ReconOptions.load(preset: url)

@@ -1,5 +1,6 @@
 import CImageCodecs
 import Foundation
+import _TestSupport
 import Geometry
 import SceneIO
 import Testing
@@ -61,7 +62,7 @@ struct SensWriter {
 
 @Suite struct ReaderTests {
     @Test func sensFileRoundTrip() throws {
-        let folder = try TemporaryFolder("sens")
+        let folder = try TemporaryDirectory("sens")
         let depthK = PinholeIntrinsics(width: 40, height: 30, fx: 35, fy: 35, cx: 19.5, cy: 14.5)
         let colorK = PinholeIntrinsics(width: 80, height: 60, fx: 70, fy: 70, cx: 39.5, cy: 29.5)
         var frames: [(pose: RigidTransform?, time: UInt64, jpeg: [UInt8], depth: [UInt16])] = []
@@ -71,14 +72,14 @@ struct SensWriter {
             for p in 0..<(colorK.pixelCount) {
                 color.pixels[3 * p] = UInt8(40 * i + 30); color.pixels[3 * p + 1] = 128; color.pixels[3 * p + 2] = UInt8(p % 200)
             }
-            let jpegURL = folder.path("c\(i).jpg")
+            let jpegURL = folder.file("c\(i).jpg")
             try JPEG.write(color, to: jpegURL, quality: 95)
             let depth = (0..<depthK.pixelCount).map { _ in UInt16(g.nextIndex(below: 4000)) }
             let pose: RigidTransform? = i == 1 ? nil : RigidTransform(rotationVector: SIMD3(0, 0.1 * Double(i), 0),
                                                                        translation: SIMD3(Double(i), 0.5, 1))
             frames.append((pose, UInt64(1000 * i), [UInt8](try Data(contentsOf: jpegURL)), depth))
         }
-        let url = folder.path("scene0000_00.sens")
+        let url = folder.file("scene0000_00.sens")
         try Data(try SensWriter.file(depthIntrinsics: depthK, colorIntrinsics: colorK, frames: frames)).write(to: url)
 
         let source = try #require(try RGBDInput.open(url) as? SensSource)
@@ -102,15 +103,15 @@ struct SensWriter {
     }
 
     @Test func truncatedSensNamesTheFrame() throws {
-        let folder = try TemporaryFolder("sens-trunc")
+        let folder = try TemporaryDirectory("sens-trunc")
         let k = PinholeIntrinsics(width: 8, height: 6, fx: 7, fy: 7, cx: 3.5, cy: 2.5)
-        let jpegURL = folder.path("c.jpg")
+        let jpegURL = folder.file("c.jpg")
         try JPEG.write(RGBImage(width: 8, height: 6), to: jpegURL)
         let jpeg = [UInt8](try Data(contentsOf: jpegURL))
         let depth = [UInt16](repeating: 1000, count: 48)
         let bytes = try SensWriter.file(depthIntrinsics: k, colorIntrinsics: k,
                                         frames: [(nil, 0, jpeg, depth), (nil, 1, jpeg, depth)])
-        let url = folder.path("cut.sens")
+        let url = folder.file("cut.sens")
         try Data(bytes.prefix(bytes.count - 20)).write(to: url)   // cuts into frame 1's depth data
         #expect {
             _ = try SensSource(url)
@@ -121,8 +122,8 @@ struct SensWriter {
     }
 
     @Test func tumFolderAssociationAndCalibration() throws {
-        let root = try TemporaryFolder("tum")
-        let url = root.path("rgbd_dataset_freiburg2_desk")
+        let root = try TemporaryDirectory("tum")
+        let url = root.file("rgbd_dataset_freiburg2_desk")
         let manager = FileManager.default
         try manager.createDirectory(at: url.appendingPathComponent("rgb"), withIntermediateDirectories: true)
         try manager.createDirectory(at: url.appendingPathComponent("depth"), withIntermediateDirectories: true)
@@ -162,8 +163,8 @@ struct SensWriter {
     }
 
     @Test func unknownInputIsReported() throws {
-        let folder = try TemporaryFolder("unknown")
+        let folder = try TemporaryDirectory("unknown")
         #expect(throws: ReconError.self) { _ = try RGBDInput.open(folder.url) }
-        #expect(throws: ReconError.self) { _ = try RGBDInput.open(folder.path("missing.sens")) }
+        #expect(throws: ReconError.self) { _ = try RGBDInput.open(folder.file("missing.sens")) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Geometry
 import Testing
 @testable import Recon
@@ -65,18 +66,18 @@ import Testing
 
     /// With exact device poses, `refine` must not make the trajectory worse; the guard reports its choice.
     @Test func refineKeepsExactDevicePoses() throws {
-        let folder = try TemporaryFolder("guard-exact")
+        let folder = try TemporaryDirectory("guard-exact")
         let video = try writeSynthVideo(in: folder.url, frames: 16, width: 80, height: 60, seed: 11,
                                         translationDrift: 0, rotationDriftDegrees: 0)
         var options = fastOptions()
         options.poseMode = .refine
-        let result = try Reconstruction.run(input: video, output: folder.path("scene"), options: options)
+        let result = try Reconstruction.run(input: video, output: folder.file("scene"), options: options)
         let device = try #require(result.summary.ateRMSEInputPoses)
         let refined = try #require(result.summary.ateRMSE)
         let verdict = try #require(result.summary.poses?.refineGuard)
         #expect(refined <= device + 0.001, "refined \(refined) vs device \(device), guard \(verdict)")
         #expect(verdict.pairs > 0)
-        let summary = try String(contentsOf: folder.path("scene/recon_summary.json"), encoding: .utf8)
+        let summary = try String(contentsOf: folder.file("scene/recon_summary.json"), encoding: .utf8)
         #expect(summary.contains("refineGuard"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Geometry
 import SceneIO
 import Testing
@@ -10,11 +11,11 @@ import Testing
 /// view equal to the majority over the whole table.
 @Suite struct StreamingCorrespondenceTests {
     @Test func reReadDepthGivesTheTableBuiltFromHeldFrames() throws {
-        let folder = try TemporaryFolder("streaming")
+        let folder = try TemporaryDirectory("streaming")
         let video = try writeSynthVideo(in: folder.url, frames: 12, width: 80, height: 60)
         var options = fastOptions()
         options.poseMode = .given
-        let out = folder.path("scene")
+        let out = folder.file("scene")
         let result = try Reconstruction.run(input: video, output: out, options: options)
         let scene = try SceneFolder(out)
         let points = try ScenePoints.read(from: scene)
@@ -34,7 +35,7 @@ import Testing
             threads: 1)
         #expect(written.count > 1000)
         #expect(written == fromHeld)
-        var whole = try SceneFolder.create(at: folder.path("whole"))
+        var whole = try SceneFolder.create(at: folder.file("whole"))
         try fromHeld.write(to: &whole, pointCount: points.count)
         for file in SceneArtefact.correspondences.files {
             #expect(try Data(contentsOf: scene.url(of: file)) == Data(contentsOf: whole.url(of: file)), "\(file)")
@@ -65,11 +66,11 @@ import Testing
     /// A view whose depth cannot be re-read stops `recon` in the middle of writing the table: the scene folder
     /// written before is left as it was, and no partial folder or temporary array remains beside it.
     @Test func aFailureWhileTheTableIsWrittenLeavesTheOldScene() throws {
-        let folder = try TemporaryFolder("streaming-failure")
+        let folder = try TemporaryDirectory("streaming-failure")
         let video = try writeSynthVideo(in: folder.url, frames: 12, width: 80, height: 60)
         var options = fastOptions()
         options.poseMode = .given
-        let out = folder.path("scene")
+        let out = folder.file("scene")
         _ = try Reconstruction.run(input: video, output: out, options: options)
         let before = try Data(contentsOf: out.appendingPathComponent(SceneFile.corrPoint.fileName))
         let base = try RGBDInput.open(video)

@@ -4,20 +4,6 @@ import SceneIO
 import SceneSynth
 @testable import Recon
 
-/// A fresh temporary folder, removed when the value is released.
-final class TemporaryFolder {
-    let url: URL
-
-    init(_ tag: String) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("recon-\(tag)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ name: String) -> URL { url.appendingPathComponent(name) }
-}
-
 /// Writes a small SceneSynth video (64×48 unless told) into `folder` and returns its path.
 func writeSynthVideo(in folder: URL, frames: Int, width: Int = 64, height: Int = 48, seed: UInt64 = 3,
                      translationDrift: Double? = nil, rotationDriftDegrees: Double? = nil) throws -> URL {
