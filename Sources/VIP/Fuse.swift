@@ -9,14 +9,9 @@ public enum Fuse {
     /// Fuses and writes every scene of `options.scenes`, in order.
     public static func run(_ options: FuseOptions) throws(VIPError) -> FuseResult {
         let start = Date()
-        if let bad = options.thresholds.invalidField {
-            throw .invalidOption(name: bad.name, value: bad.value, allowed: bad.allowed)
-        }
-        let bar = ProgressBar("fuse", unit: "scenes", enabled: options.progress)
-        var results: [FuseSceneResult] = []
-        for (k, url) in options.scenes.enumerated() {
-            results.append(try fuseScene(url, options: options))
-            bar.update(k + 1, of: options.scenes.count)
+        let results = try SceneBatch.run(options.scenes, label: "fuse", progress: options.progress,
+                                         invalidField: options.thresholds.invalidField) { url throws(VIPError) in
+            try fuseScene(url, options: options)
         }
         return FuseResult(scenes: results, seconds: Date().timeIntervalSince(start))
     }

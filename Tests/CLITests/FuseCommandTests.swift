@@ -8,11 +8,8 @@ import Testing
     @Test func fusesAPreparedRoomIntoFilesEvalReads() throws {
         let cli = try CLIRunner()
         let scratch = try TemporaryDirectory("cli-tests")
-        let video = try PrepareTestSupport.synthVideos(cli, in: scratch.file("videos"), count: 1, frames: 8)[0]
-        let scenes = scratch.file("scenes")
+        let scenes = try PrepareTestSupport.preparedRoom(cli, in: scratch)
         let scene = scenes.appendingPathComponent("room_a")
-        let prepared = try cli.run(["prepare", video.path, "--out", scene.path])
-        try #require(prepared.status == 0, "prepare failed: \(prepared.stderr.suffix(3000))")
 
         let pred = scratch.file("pred")
         // The tiny room has few points, so masks of any size are kept and a single view may carry an instance.

@@ -36,6 +36,15 @@ enum PrepareTestSupport {
     }
 
     /// `count` tiny SceneSynth videos (64×48, `frames` frames, with pred2d) in `folder/scene_NNNN`.
+    /// One tiny synthesised room prepared by `ovseg3r prepare` into `scratch/scenes/room_a`; returns `scratch/scenes`.
+    static func preparedRoom(_ cli: CLIRunner, in scratch: TemporaryDirectory) throws -> URL {
+        let video = try synthVideos(cli, in: scratch.file("videos"), count: 1, frames: 8)[0]
+        let scenes = scratch.file("scenes")
+        let prepared = try cli.run(["prepare", video.path, "--out", scenes.appendingPathComponent("room_a").path])
+        try #require(prepared.status == 0, "prepare failed: \(prepared.stderr.suffix(3000))")
+        return scenes
+    }
+
     static func synthVideos(_ cli: CLIRunner, in folder: URL, count: Int, frames: Int = 8, seed: Int = 5) throws -> [URL] {
         try cli.succeed(["synth", "--out", folder.path, "--scenes", "\(count)", "--frames", "\(frames)",
                          "--preset", "tiny", "--seed", "\(seed)"])

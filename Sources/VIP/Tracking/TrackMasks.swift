@@ -9,14 +9,9 @@ public enum TrackMasks {
     /// Tracks and writes every scene of `options.scenes`, in order.
     public static func run(_ options: TrackOptions) throws(VIPError) -> TrackResult {
         let start = Date()
-        if let bad = options.thresholds.invalidField {
-            throw .invalidOption(name: bad.name, value: bad.value, allowed: bad.allowed)
-        }
-        let bar = ProgressBar("track-masks", unit: "scenes", enabled: options.progress)
-        var results: [TrackSceneResult] = []
-        for (k, url) in options.scenes.enumerated() {
-            results.append(try trackScene(url, options: options))
-            bar.update(k + 1, of: options.scenes.count)
+        let results = try SceneBatch.run(options.scenes, label: "track-masks", progress: options.progress,
+                                         invalidField: options.thresholds.invalidField) { url throws(VIPError) in
+            try trackScene(url, options: options)
         }
         return TrackResult(scenes: results, seconds: Date().timeIntervalSince(start))
     }
