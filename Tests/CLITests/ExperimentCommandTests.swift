@@ -80,11 +80,12 @@ import Testing
         #expect(abs(seconds - logged.reduce(0, +) / 1000) < 1e-6)
 
         // A plan whose arms evaluate the runs trained above (trainedIn) trains nothing and scores the same checkpoints.
+        // Its own step count is 2; the arms say they ran 4 steps (an arm's own `steps`), so their curves are 2 and 4.
         let reuse = scratch.file("runs-reused")
         let reusePlan = try Self.plan([
             "train": data.appendingPathComponent("scenes/train").path, "test": data.appendingPathComponent("scenes/test").path,
-            "steps": 4, "curvePoints": 2, "seeds": [1], "config": ["model": ["width": 32, "heads": 2, "decoderLayers": 1]],
-            "arms": [["name": "full", "trainedIn": out.path], ["name": "no-vip", "seeds": [1, 2], "trainedIn": out.path]],
+            "steps": 2, "curvePoints": 2, "seeds": [1], "config": ["model": ["width": 32, "heads": 2, "decoderLayers": 1]],
+            "arms": [["name": "full", "trainedIn": out.path, "steps": 4], ["name": "no-vip", "seeds": [1, 2], "trainedIn": out.path, "steps": 4]],
             "resamples": 20,
         ], in: scratch.url)
         let reused = try cli.run(["experiment", "run", reusePlan.path, "--out", reuse.path])
@@ -96,6 +97,9 @@ import Testing
             let again = try Data(contentsOf: reuse.appendingPathComponent("no-vip/seed-2/curve/eval-\(step).json"))
             #expect(original == again, "step \(step): the same checkpoint scored differently")
         }
+        #expect(reused.stdout.contains("2 (full: 4, no-vip: 4) training steps per run"), "\(reused.stdout.prefix(1500))")
+        let reusedJSON = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reuse.appendingPathComponent("results.json"))) as? [String: Any])
+        #expect(((reusedJSON["arms"] as? [[String: Any]]) ?? []).map { $0["steps"] as? Int } == [4, 4])
         // Evaluating a checkpoint the trained run did not keep is refused, naming it.
         var denser = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reusePlan)) as? [String: Any])
         denser["curvePoints"] = 4
@@ -125,6 +129,7 @@ import Testing
             // initFrom must name an earlier train arm (here a later one).
             ("arms[0].initFrom", good.merging(["arms": [["name": "full", "initFrom": "pre"], ["name": "pre"]]]) { $1 }),
             // trainedIn must hold a run of every seed.
+            ("arms[0].steps", good.merging(["arms": [["name": "full", "steps": 0]]]) { $1 }),
             ("arms[0].trainedIn", good.merging(["arms": [["name": "full", "trainedIn": scratch.file("nowhere").path]]]) { $1 }),
             ("unet.widths", good.merging(["arms": [["name": "full", "config": ["model": ["encoder": "sparseUNet", "unet": ["widths": [Int]()]]]]]]) { $1 }),
         ]

@@ -28,7 +28,8 @@ extension ExperimentCommand {
             evaluated for the AP-versus-step curves, default 5), seeds, config (training-config keys shared by every arm), \
             predict (extra `ovseg3r predict` arguments), arms (each: name, kind train|fuse, config, train, seeds, arguments, initFrom (an earlier arm whose run starts \
             this arm's encoder), trainedIn (an experiment folder whose <arm>/seed-<s>/run this arm evaluates instead of \
-            training, e.g. the same models on other held-out rooms)), \
+            training, e.g. the same models on other held-out rooms), steps (this arm's training steps, default the plan's: \
+            e.g. encoders of different step cost at equal wall-clock time)), \
             compare (pairs of arm names whose paired difference is reported), split (base-novel | head-common-tail), \
             resamples (bootstrap, default 1000), bootstrapSeed, launcher (prefix of every train command, e.g. \
             ["mpirun", "-np", "2"]). Unknown keys, unknown training-config keys, missing scene folders and empty seed lists \

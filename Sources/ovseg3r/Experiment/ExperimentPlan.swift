@@ -19,7 +19,9 @@ import Train
 /// run of the same seed (`"initFrom": "ditr-distill"`, passed as `ovseg3r train --init`); its jobs wait for that
 /// arm's (see `tools/benchmark/plan-backbone.json`). An arm may instead evaluate the runs an earlier experiment
 /// trained (`"trainedIn": "../../bench-runs"`: that folder's `<arm>/seed-<s>/run`), for example the same models on
-/// another set of held-out rooms (`tools/benchmark/plan-vc.json`).
+/// another set of held-out rooms (`tools/benchmark/plan-vc.json`). An arm may train for its own number of steps
+/// (`"steps": 6000`), for example to compare encoders of different step costs at equal wall-clock time
+/// (`tools/benchmark/plan-backbone.json`); its curve points are its own steps / `curvePoints`.
 struct ExperimentPlan {
     /// How an arm makes its predictions.
     enum ArmKind: String, CaseIterable {
@@ -44,6 +46,10 @@ struct ExperimentPlan {
         var initFrom: String?
         /// An experiment folder whose `<name>/seed-<s>/run` this arm evaluates instead of training one.
         var trainedIn: URL?
+        /// Training steps of this arm's runs (default: the plan's `steps`).
+        var steps: Int
+        /// The arm's runs are evaluated every `curveStep` steps for the AP-versus-step curves.
+        var curveStep: Int
     }
 
     var train: URL
@@ -63,7 +69,7 @@ struct ExperimentPlan {
 
     static let planKeys: Set<String> = ["train", "test", "steps", "curvePoints", "seeds", "config", "arms", "compare",
                                         "split", "resamples", "bootstrapSeed", "launcher", "predict"]
-    static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments", "initFrom", "trainedIn"]
+    static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments", "initFrom", "trainedIn", "steps"]
 
     /// Reads and checks a plan; throws `ExperimentError.invalidPlan` naming the field.
     static func load(_ url: URL) throws -> ExperimentPlan {
@@ -90,10 +96,11 @@ struct ExperimentPlan {
             guard !SceneList.folders(url).isEmpty else { throw fail(field, "\(url.path) holds no scene folder (scene.json)") }
             return url.standardizedFileURL
         }
-        func int(_ key: String, default d: Int? = nil, min: Int) throws -> Int {
-            guard let v = o[key] ?? d else { throw fail(key, "is required") }
+        func int(_ key: String, default d: Int? = nil, min: Int, in object: [String: Any]? = nil, at field: String? = nil) throws -> Int {
+            let field = field ?? key
+            guard let v = (object ?? o)[key] ?? d else { throw fail(field, "is required") }
             guard let n = (v as? NSNumber)?.intValue, (v as? NSNumber)?.doubleValue == Double(n), n >= min else {
-                throw fail(key, "must be an integer ≥ \(min), got \(v)")
+                throw fail(field, "must be an integer ≥ \(min), got \(v)")
             }
             return n
         }
@@ -131,10 +138,12 @@ struct ExperimentPlan {
                 throw fail("\(at).kind", "must be one of \(ArmKind.allCases.map(\.rawValue).joined(separator: ", ")), got \(kindName)")
             }
             guard let own = (a["config"] ?? [String: Any]()) as? [String: Any] else { throw fail("\(at).config", "must be a JSON object") }
+            let armSteps = try int("steps", default: steps, min: 1, in: a, at: "\(at).steps")
+            let curveStep = max(1, armSteps / curvePoints)
             var config = TrainConfig.merge(base, own) as? [String: Any] ?? [:]
-            config["steps"] = steps
-            config["checkpointEvery"] = min(steps, max(1, steps / curvePoints))
-            config["keepCheckpointEvery"] = max(1, steps / curvePoints)
+            config["steps"] = armSteps
+            config["checkpointEvery"] = min(armSteps, curveStep)
+            config["keepCheckpointEvery"] = curveStep
             if kind == .train {
                 // The whole training config is checked now, before any run starts.
                 if let bad = TrainConfig.unknownKeys(in: config).first {
@@ -167,7 +176,7 @@ struct ExperimentPlan {
                 trainedIn = url
             }
             arms.append(Arm(name: name, kind: kind, config: config, train: armTrain, seeds: armSeeds, arguments: arguments,
-                            initFrom: initFrom, trainedIn: trainedIn))
+                            initFrom: initFrom, trainedIn: trainedIn, steps: armSteps, curveStep: curveStep))
         }
         var compare: [(String, String)] = []
         for (i, pair) in ((o["compare"] as? [Any]) ?? []).enumerated() {
@@ -208,7 +217,7 @@ enum ExperimentError: Error, CustomStringConvertible {
             return "experiment: \(job) starts its encoder from \(source), which is not done (no done.json in \(folder)); run that job first"
         case let .trainedRunIncomplete(job, checkpoint):
             return "experiment: \(job) evaluates a run trained elsewhere (trainedIn), but \(checkpoint) is missing; finish that run "
-                + "or give this plan the same steps and curvePoints as the plan that trained it"
+                + "or give this arm the same steps and curvePoints as the plan that trained it"
         }
     }
 }

@@ -145,7 +145,7 @@ final class ExperimentRunner: @unchecked Sendable {
             if let source = initSource(job), !source.isDone {
                 throw ExperimentError.initSourceNotDone(job: job.name, source: "\(source.armName):\(source.seed)", folder: source.folder.path)
             }
-            let final = job.run.appendingPathComponent(String(format: "checkpoint-%06d", plan.steps))
+            let final = job.run.appendingPathComponent(String(format: "checkpoint-%06d", arm.steps))
             let config = job.folder.appendingPathComponent("config.json")
             if job.trainedRun == nil { try AtomicWrite.json(arm.config, to: config) }
             if job.trainedRun != nil {
@@ -154,7 +154,7 @@ final class ExperimentRunner: @unchecked Sendable {
                 }
             } else if !fm.fileExists(atPath: final.appendingPathComponent("state.json").path) {
                 let resume = fm.fileExists(atPath: job.run.appendingPathComponent("latest.json").path)
-                say("\(job.name): train \(plan.steps) steps\(resume ? " (resuming)" : "")")
+                say("\(job.name): train \(arm.steps) steps\(resume ? " (resuming)" : "")")
                 record.trainSeconds = try child(job, "train", plan.launcher,
                                                 ["train", "--data", arm.train.path, "--out", job.run.path, "--config", config.path,
                                                  "--seed", "\(job.seed)"] + (resume ? ["--resume"] : ["--force"])
@@ -162,11 +162,11 @@ final class ExperimentRunner: @unchecked Sendable {
             }
             // Every segment of a resumed run counts: the run's log holds each step's wall time.
             record.trainSeconds = ExperimentTable.trainSeconds([job]) ?? record.trainSeconds
-            var steps = Array(stride(from: plan.curveStep, through: plan.steps, by: plan.curveStep))
-            if steps.last != plan.steps { steps.append(plan.steps) }
+            var steps = Array(stride(from: arm.curveStep, through: arm.steps, by: arm.curveStep))
+            if steps.last != arm.steps { steps.append(arm.steps) }
             for step in steps {
                 let curve = job.curves.appendingPathComponent("eval-\(step).json")
-                let isFinal = step == plan.steps
+                let isFinal = step == arm.steps
                 if fm.fileExists(atPath: curve.path) && (!isFinal || fm.fileExists(atPath: job.predictions.path)) { continue }
                 let checkpoint = job.run.appendingPathComponent(String(format: "checkpoint-%06d", step))
                 if job.trainedRun != nil, !fm.fileExists(atPath: checkpoint.appendingPathComponent("state.json").path) {

@@ -15,7 +15,7 @@ extension ExperimentTable {
         var lines = [
             "Held-out AP in % (higher is better) on \(rooms.count) held-out rooms (\(counts) evaluated ground-truth instances);",
             "each cell is the mean over the arm's seeds with its 95 % bootstrap interval (\(plan.resamples) resamples of the rooms, pooled over seeds; a class absent from a resample keeps its all-rooms AP, see RoomBootstrap).",
-            "\(plan.steps) training steps per run; \"Δ last fifth\" is the change of the mean all-class AP between step \(Int(Double(plan.steps) * 0.8)) and the end (converged when under 1 point).",
+            "\(stepsText) training steps per run; \"Δ last fifth\" is the change of the mean all-class AP between 80 % of an arm's steps and the end (converged when under 1 point).",
             "",
             "| arm | seeds | AP | AP50 | AP25 | " + groups.map { "\($0) AP" }.joined(separator: " | ") + " | Δ last fifth | train s |",
             "|---|---:|---|---|---|" + groups.map { _ in "---|" }.joined() + "---:|---:|",
@@ -50,6 +50,12 @@ extension ExperimentTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// "3000", or "1000 (full: 6000)" when arms train for their own number of steps.
+    var stepsText: String {
+        let own = rows.filter { $0.kind == .train && $0.steps != plan.steps }
+        return "\(plan.steps)" + (own.isEmpty ? "" : " (" + own.map { "\($0.arm): \($0.steps)" }.joined(separator: ", ") + ")")
+    }
+
     var json: [String: Any] {
         func interval(_ i: Interval) -> [String: Any] {
             ["estimate": i.estimate.isFinite ? i.estimate : NSNull(), "low": i.low.isFinite ? i.low : NSNull(), "high": i.high.isFinite ? i.high : NSNull()]
@@ -60,7 +66,7 @@ extension ExperimentTable {
             "arms": rows.map { r -> [String: Any] in
                 ["name": r.arm, "kind": r.kind.rawValue, "seeds": r.seeds.map { Int($0) },
                  "metrics": Dictionary(uniqueKeysWithValues: metrics.map { ($0, interval(r.scores.interval($0))) }),
-                 "lastFifthChange": lastFifthChange(r) ?? NSNull(), "trainSeconds": r.trainSeconds ?? NSNull(),
+                 "lastFifthChange": lastFifthChange(r) ?? NSNull(), "trainSeconds": r.trainSeconds ?? NSNull(), "steps": r.steps,
                  "curve": r.curve.mapValues { $0.map { [$0.0, $0.1] } }]
             },
             "comparisons": plan.compare.compactMap { a, b -> [String: Any]? in
@@ -74,9 +80,10 @@ extension ExperimentTable {
     /// One chart per metric: the mean over seeds of each training arm at every evaluated step (AP ×100); the
     /// training-free arm as a flat line.
     func curveSVG(metric: String, title: String) -> String {
+        let last = rows.filter { $0.kind == .train }.map(\.steps).max() ?? plan.steps
         let series = rows.map { r -> TrainingLog.Series in
             let points = r.curve[metric] ?? []
-            let flat = r.kind == .fuse && points.count == 1 ? [(plan.curveStep, points[0].1), (plan.steps, points[0].1)] : points
+            let flat = r.kind == .fuse && points.count == 1 ? [(min(plan.curveStep, last), points[0].1), (last, points[0].1)] : points
             return TrainingLog.Series(name: r.arm, points: flat.map { SIMD2(Double($0.0), $0.1 * 100) })
         }.filter { !$0.points.isEmpty }
         return SVGChart(title: title, series: series).svg

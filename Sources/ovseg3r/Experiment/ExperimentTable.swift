@@ -17,6 +17,8 @@ struct ExperimentTable {
         var curve: [String: [(Int, Double)]]
         /// Mean over seeds of the training wall time (sum of the logged step times), seconds.
         var trainSeconds: Double?
+        /// Training steps of the arm's runs.
+        var steps: Int
     }
 
     let plan: ExperimentPlan
@@ -41,7 +43,7 @@ struct ExperimentTable {
             var scores = try bootstrap.scores(runs: runs, options: options)
             scores.add(try bootstrap.scores(runs: matched.map(\.classAgnostic), options: ClassAgnostic.options(from: options)), allAs: "agnostic")
             rows.append(Row(arm: arm.name, kind: arm.kind, seeds: jobs.map(\.seed), scores: scores,
-                            curve: try Self.curve(jobs), trainSeconds: Self.trainSeconds(jobs)))
+                            curve: try Self.curve(jobs), trainSeconds: Self.trainSeconds(jobs), steps: arm.steps))
         }
         guard !rows.isEmpty else { throw ExperimentError.noResults(folder: out.path) }
         return ExperimentTable(plan: plan, rows: rows, rooms: rooms, instances: instances)
@@ -93,7 +95,7 @@ struct ExperimentTable {
     /// Change of the mean curve of `metric` over the last fifth of training (points of AP ×100), nil without curve.
     func lastFifthChange(_ row: Row, metric: String = "all.ap") -> Double? {
         guard let points = row.curve[metric], let last = points.last else { return nil }
-        let cut = Double(plan.steps) * 0.8
+        let cut = Double(row.steps) * 0.8
         guard let before = points.last(where: { Double($0.0) <= cut + 1e-9 }), before.0 < last.0 else { return nil }
         return (last.1 - before.1) * 100
     }
