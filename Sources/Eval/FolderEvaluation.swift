@@ -35,8 +35,7 @@ public enum FolderEvaluation {
         return Set(names.compactMap { name -> String? in
             if name.hasSuffix(".txt") { return name == benchmarkOutputName ? nil : String(name.dropLast(4)) }
             let scene = folder.appendingPathComponent(name)
-            return fm.fileExists(atPath: scene.appendingPathComponent("semantic.npy").path)
-                && fm.fileExists(atPath: scene.appendingPathComponent("instance.npy").path) ? name : nil
+            return [SceneFile.semantic, .instance].allSatisfy { fm.fileExists(atPath: scene.appendingPathComponent($0.fileName).path) } ? name : nil
         }).sorted()
     }
 

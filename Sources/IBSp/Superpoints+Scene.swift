@@ -37,7 +37,7 @@ extension Superpoints {
             try SceneSuperpoints(ids: result.labels, file: folder.url(of: .superpoints)).write(to: &folder)
             var record = ["mode": options.mode.rawValue]
             if options.mode == .ibsp {
-                let used = try pred2d ?? inputs.videoURL(override: video).appendingPathComponent("pred2d")
+                let used = try pred2d ?? VideoFolder.pred2dURL(of: inputs.videoURL(override: video))
                 record["pred2d"] = used.standardizedFileURL.path
             }
             try folder.recordStage(.superpoints, options: record)

@@ -14,25 +14,6 @@ public struct VideoFrame: Sendable, Equatable {
     }
 }
 
-/// One detection of the 2D model in `pred2d/instances/NNNNNN.json`.
-public struct Pred2DInstance: Codable, Sendable, Equatable {
-    /// The value of this instance's pixels in `pred2d/masks/NNNNNN.png` (never 0).
-    public var id: Int
-    /// Open-vocabulary label as the 2D model named it.
-    public var label: String
-    /// Confidence in 0...1.
-    public var score: Double
-    /// Row in `pred2d/objects.npy` holding this instance's object-level feature, if any.
-    public var object: Int?
-
-    public init(id: Int, label: String, score: Double, object: Int? = nil) {
-        self.id = id
-        self.label = label
-        self.score = score
-        self.object = object
-    }
-}
-
 /// An input video folder (design §3): `intrinsics.json`, `color/NNNNNN.jpg|png`,
 /// `depth/NNNNNN.png` (uint16), optional `poses.txt` (TUM, world_from_camera) and `pred2d/`.
 ///
@@ -58,7 +39,7 @@ public struct VideoFolder: Sendable {
     /// the 2D model output when it lives outside the video folder (default `VIDEO/pred2d`).
     public init(_ url: URL, checkImageSizes: Bool = true, pred2d: URL? = nil) throws(SceneIOError) {
         self.url = url
-        pred2dURL = pred2d ?? url.appendingPathComponent("pred2d")
+        pred2dURL = pred2d ?? Self.pred2dURL(of: url)
         let manager = FileManager.default
         let intrinsicsURL = url.appendingPathComponent("intrinsics.json")
         guard manager.fileExists(atPath: intrinsicsURL.path) else {
@@ -155,22 +136,6 @@ public struct VideoFolder: Sendable {
         let image = try PNG.readGray16(frame.depthURL)
         try Self.checkSize(image.width, image.height, of: frame.depthURL, frame: index, intrinsics: intrinsics)
         return image
-    }
-
-    /// The 2D instance-id mask of frame `index` (`pred2d/masks/NNNNNN.png`), nil when absent.
-    public func pred2DMask(_ index: Int) throws(SceneIOError) -> GrayImage16? {
-        let url = pred2dURL.appendingPathComponent("masks/\(VideoFrame.stem(index)).png")
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        let image = try PNG.readGray16(url)
-        try Self.checkSize(image.width, image.height, of: url, frame: index, intrinsics: intrinsics)
-        return image
-    }
-
-    /// The 2D detections of frame `index` (`pred2d/instances/NNNNNN.json`), nil when absent.
-    public func pred2DInstances(_ index: Int) throws(SceneIOError) -> [Pred2DInstance]? {
-        let url = pred2dURL.appendingPathComponent("instances/\(VideoFrame.stem(index)).json")
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        return try JSONFile.read([Pred2DInstance].self, from: url)
     }
 
     private func frame(_ index: Int) throws(SceneIOError) -> VideoFrame {

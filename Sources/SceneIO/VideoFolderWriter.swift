@@ -50,13 +50,11 @@ public struct VideoFolderWriter: Sendable {
 
     /// Writes the 2D model output of frame `index`: `pred2d/masks/NNNNNN.png` and `pred2d/instances/NNNNNN.json`.
     public func writePred2D(_ index: Int, mask: GrayImage16, instances: [Pred2DInstance]) throws(SceneIOError) {
-        let stem = VideoFrame.stem(index)
-        let masks = url.appendingPathComponent("pred2d/masks"), lists = url.appendingPathComponent("pred2d/instances")
-        try Self.makeDirectory(masks)
-        try Self.makeDirectory(lists)
-        let maskURL = masks.appendingPathComponent("\(stem).png")
+        let maskURL = Pred2DFile.mask(frame: index).url(in: pred2dURL), listURL = Pred2DFile.instances(frame: index).url(in: pred2dURL)
+        try Self.makeDirectory(maskURL.deletingLastPathComponent())
+        try Self.makeDirectory(listURL.deletingLastPathComponent())
         try VideoFolder.checkSize(mask.width, mask.height, of: maskURL, frame: index, intrinsics: intrinsics)
         try PNG.write(mask, to: maskURL)
-        try JSONFile.write(instances, to: lists.appendingPathComponent("\(stem).json"))
+        try JSONFile.write(instances, to: listURL)
     }
 }

@@ -37,8 +37,9 @@ public struct SynthWriter: Sendable {
     public func write(seed: UInt64, to folder: URL) throws(SceneSynthError) -> SynthResult {
         let scene = try synthesizer.makeScene(seed: seed)
         let fm = FileManager.default
-        for sub in ["color", "depth", "pred2d/masks", "pred2d/instances", "pred2d/features", "gt/instance", "gt/semantic"] {
-            let url = folder.appendingPathComponent(sub)
+        let pred2d = VideoFolder.pred2dURL(of: folder)
+        let outputs = [Pred2DFile.mask(frame: 0), .instances(frame: 0), .features(frame: 0)].map { $0.url(in: pred2d).deletingLastPathComponent() }
+        for url in ["color", "depth", "gt/instance", "gt/semantic"].map(folder.appendingPathComponent) + outputs {
             do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
                 throw .writeFailed(path: url.path, reason: "\(error)")
             }
@@ -71,11 +72,13 @@ public struct SynthWriter: Sendable {
                 objectRows += d.feature
                 row += 1
             }
-            try io(folder) { try JSONFile.write(items, to: folder.appendingPathComponent("pred2d/instances/\(SynthWriter.frameName(index)).json")) }
+            try io(folder) { try JSONFile.write(items, to: Pred2DFile.instances(frame: index).url(in: VideoFolder.pred2dURL(of: folder))) }
             statistics.add(box.statistics[index])
         }
-        try io(folder) { try Npy.writeFloat16(objectRows, shape: [row, options.model2D.featureChannels],
-                                      to: folder.appendingPathComponent("pred2d/objects.npy")) }
+        try io(folder) {
+            try VideoFolderWriter.writePred2DObjects(Pred2DObjects(values: objectRows, channels: options.model2D.featureChannels),
+                                                     to: Pred2DFile.objects.url(in: VideoFolder.pred2dURL(of: folder)))
+        }
         try writeSceneFiles(scene, folder: folder)
         return SynthResult(folder: folder, frames: frames, instances: scene.room.instances.count, detections: row,
                            pathLength: scene.trajectory.pathLength, statistics: statistics)
@@ -92,10 +95,11 @@ public struct SynthWriter: Sendable {
             try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.semantic),
                           to: folder.appendingPathComponent("gt/semantic/\(name).png"), compressionLevel: level)
             try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.model2D.mask),
-                          to: folder.appendingPathComponent("pred2d/masks/\(name).png"), compressionLevel: level)
+                          to: Pred2DFile.mask(frame: frame.index).url(in: VideoFolder.pred2dURL(of: folder)), compressionLevel: level)
             let m = frame.model2D
-            try Npy.writeFloat16(m.features, shape: [m.featureHeight, m.featureWidth, options.model2D.featureChannels],
-                                 to: folder.appendingPathComponent("pred2d/features/\(name).npy"))
+            try VideoFolderWriter.writePred2DFeatureMap(
+                Pred2DFeatureMap(values: m.features, height: m.featureHeight, width: m.featureWidth, channels: options.model2D.featureChannels),
+                to: Pred2DFile.features(frame: frame.index).url(in: VideoFolder.pred2dURL(of: folder)))
         }
     }
 

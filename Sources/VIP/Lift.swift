@@ -38,7 +38,10 @@ public enum Lift {
         } catch { throw .unreadableInput(url: video ?? url, reason: "\(error)") }
         let visibility = try SuperpointVisibility.build(corrOffsets: inputs.corrOffsets, corrPoint: inputs.corrPoint,
                                                         superpoints: superpoints, superpointCount: superpointCount)
-        let objects = try readObjects(videoFolder.pred2dURL)
+        let objects: Pred2DObjects?
+        do { objects = try videoFolder.pred2DObjects() } catch {
+            throw .unreadableInput(url: Pred2DFile.objects.url(in: videoFolder.pred2dURL), reason: "\(error)")
+        }
         var accumulator = ViewLifter(pointCount: inputs.pointCount, superpointCount: superpointCount, majority: options.majority)
         let bar = ProgressBar("lift", unit: "views", enabled: options.progress)
         var perView: [Double] = []
@@ -81,48 +84,17 @@ public enum Lift {
                           pointsWithFeatures: lifted.featureCounts.filter { $0 > 0 }.count,
                           seconds: Date().timeIntervalSince(start), secondsPerView: sorted.isEmpty ? 0 : sorted[sorted.count / 2])
     }
-
-    /// `PRED2D/objects.npy` as `[O, C]` floats, if present.
-    static func readObjects(_ pred2d: URL) throws(VIPError) -> (values: [Float], channels: Int)? {
-        let url = pred2d.appendingPathComponent("objects.npy")
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        do {
-            let array = try Npy.read(url)
-            let shape = try array.requireShape([nil, nil])
-            let values = try array.floats()
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw VIPError.unreadableInput(url: url, reason: "value \(values[bad]) at flat index \(bad) is not finite")
-            }
-            return (values, shape[1])
-        } catch { throw .unreadableInput(url: url, reason: "\(error)") }
-    }
 }
 
 /// One frame's 2D model output.
 struct ViewFrameInputs {
     var mask: GrayImage16?
     var instances: [Pred2DInstance]
-    /// `[h, w, C]` feature map, if present and requested.
-    var features: (values: [Float], height: Int, width: Int, channels: Int)?
+    /// The `[h, w, C]` feature map, if present and requested.
+    var features: Pred2DFeatureMap?
 
-    static func read(_ video: VideoFolder, frame: Int, features: Bool) throws -> ViewFrameInputs {
-        let mask = try video.pred2DMask(frame)
-        let instances = try video.pred2DInstances(frame) ?? []
-        var map: (values: [Float], height: Int, width: Int, channels: Int)?
-        let url = video.pred2dURL.appendingPathComponent("features/\(VideoFrame.stem(frame)).npy")
-        if features, FileManager.default.fileExists(atPath: url.path) {
-            let array = try Npy.read(url)
-            let shape = try array.requireShape([nil, nil, nil])
-            // An empty map has nothing to sample (the bilinear read would index past it); NaN would spread into feat2d.
-            guard shape.allSatisfy({ $0 >= 1 }) else {
-                throw VIPError.unreadableInput(url: url, reason: "feature map of shape \(shape); every extent must be at least 1")
-            }
-            let values = try array.floats()
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw VIPError.unreadableInput(url: url, reason: "value \(values[bad]) at flat index \(bad) is not finite")
-            }
-            map = (values, shape[0], shape[1], shape[2])
-        }
-        return ViewFrameInputs(mask: mask, instances: instances, features: map)
+    static func read(_ video: VideoFolder, frame: Int, features: Bool) throws(SceneIOError) -> ViewFrameInputs {
+        ViewFrameInputs(mask: try video.pred2DMask(frame), instances: try video.pred2DInstances(frame) ?? [],
+                        features: features ? try video.pred2DFeatureMap(frame) : nil)
     }
 }

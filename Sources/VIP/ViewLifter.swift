@@ -31,7 +31,7 @@ struct ViewLifter {
 
     mutating func add(view v: Int, frame: Int, imageSize: (width: Int, height: Int), inputs: ViewFrameInputs,
                       points: ArraySlice<Int32>, uv: ArraySlice<Float>, superpoints: [Int32], positions: [SIMD3<Float>],
-                      objects: (values: [Float], channels: Int)?) throws(VIPError) {
+                      objects: Pred2DObjects?) throws(VIPError) {
         let ids: [UInt16]
         if let mask = inputs.mask {
             ids = PointViewLabels.read(mask: mask.pixels, width: mask.width, height: mask.height, uv: uv,
@@ -88,7 +88,7 @@ struct ViewLifter {
     }
 
     /// Adds the bilinear sample of the `[h, w, C]` map at each correspondence pixel (scaled to the map).
-    private mutating func sampleFeatures(_ map: (values: [Float], height: Int, width: Int, channels: Int),
+    private mutating func sampleFeatures(_ map: Pred2DFeatureMap,
                                          points: ArraySlice<Int32>, uv: ArraySlice<Float>,
                                          imageSize: (width: Int, height: Int)) throws(VIPError) {
         let c = map.channels

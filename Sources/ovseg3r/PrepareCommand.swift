@@ -48,7 +48,7 @@ struct PrepareCommand: ParsableCommand {
         let videoURL = URL(fileURLWithPath: video).standardizedFileURL
         let sceneURL = URL(fileURLWithPath: out).standardizedFileURL
         let pred2dURL = pred2d.map { URL(fileURLWithPath: $0).standardizedFileURL }
-            ?? videoURL.appendingPathComponent("pred2d")
+            ?? VideoFolder.pred2dURL(of: videoURL)
         var summary = PrepareSummary(video: videoURL.path, scene: sceneURL.path, pred2d: pred2dURL.path)
         let start = Date()
         do {

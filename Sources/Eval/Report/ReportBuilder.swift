@@ -95,7 +95,7 @@ public enum ReportBuilder {
         if let gt = inputs.groundTruth, let sceneFolders = inputs.sceneFolders {
             var figures: [String] = []
             for scene in try FolderEvaluation.sceneNames(in: inputs.predictions).prefix(options.maxScenes) {
-                let coordURL = sceneFolders.appendingPathComponent(scene).appendingPathComponent("coord.npy")
+                let coordURL = sceneFolders.appendingPathComponent(scene).appendingPathComponent(SceneFile.coord.fileName)
                 guard FileManager.default.fileExists(atPath: coordURL.path) else {
                     notes.append("scene \(scene): no \(coordURL.path), not rendered")
                     continue

@@ -25,7 +25,7 @@ struct PrepareSummary: Codable, Sendable {
         var detail: String
     }
 
-    static let fileName = "prepare.json"
+    static let fileName = SceneFile.prepare.fileName
 
     var formatVersion = 1
     var video: String
