@@ -1,10 +1,11 @@
 import Foundation
+import _TestSupport
 import Testing
 @testable import TextEncoder
 
 @Suite struct PhraseFileTests {
     func temporaryFile(_ bytes: [UInt8], _ ext: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("phrases-\(UUID().uuidString).\(ext)")
+        let url = temporaryFolder("phrases").appendingPathComponent("phrases.\(ext)")
         try Data(bytes).write(to: url)
         return url.path
     }

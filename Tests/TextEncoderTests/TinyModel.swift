@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Tensor
 @testable import TextEncoder
 
@@ -36,8 +37,7 @@ enum TinyModel {
 
     /// Writes `vocab.txt` and `model.safetensors` into a new folder; `edit` may change the tensor list first.
     static func write(seed: UInt64 = 7, edit: (inout [(name: String, tensor: Tensor)]) -> Void = { _ in }) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-minilm-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = temporaryFolder("tiny-minilm")
         var rng = SeededGenerator(seed: seed)
         var tensors: [(name: String, tensor: Tensor)] = try shapes(config).map { name, shape in
             let n = shape.reduce(1, *)

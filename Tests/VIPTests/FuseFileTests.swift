@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 @testable import VIP
@@ -33,14 +34,11 @@ struct FuseFileTests {
         return url
     }
 
-    static func scratch() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("fuse-tests-\(UUID().uuidString)")
-    }
 
     @Test("writes the ScanNet benchmark files: one line per instance, one 0/1 line per point, label ids of the catalog")
     func writesTheBenchmarkFormat() throws {
-        let root = Self.scratch()
-        defer { try? FileManager.default.removeItem(at: root) }
+        let scratch = try TemporaryDirectory("fuse-tests")
+        let root = scratch.url
         let scene = try Self.makeScene(in: root)
         #expect(try FuseInputs.load(scene: scene) == (try FuseTests.twoObjects()))
         var options = FuseOptions(scenes: [scene], out: root.appendingPathComponent("pred"))
@@ -62,8 +60,8 @@ struct FuseFileTests {
 
     @Test("bad inputs are refused naming the file and the index")
     func badInputs() throws {
-        let root = Self.scratch()
-        defer { try? FileManager.default.removeItem(at: root) }
+        let scratch = try TemporaryDirectory("fuse-tests")
+        let root = scratch.url
         func message(_ scene: URL) -> String {
             do { _ = try FuseInputs.load(scene: scene); return "no error" } catch { return error.description }
         }

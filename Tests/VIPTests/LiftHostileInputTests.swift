@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 @testable import VIP
@@ -7,11 +8,10 @@ import Testing
 @Suite("Lift and fuse on hostile inputs")
 struct LiftHostileInputTests {
     /// A copy of the shared lifted scene and its video, so the test can damage them.
-    static func copies() throws -> (video: URL, scene: URL, root: URL) {
+    static func copies() throws -> (video: URL, scene: URL, root: TemporaryDirectory) {
         let f = try TinyLiftedScene.shared.get()
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vip-hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let video = root.appendingPathComponent("video"), scene = root.appendingPathComponent("scene")
+        let root = try TemporaryDirectory("vip-hostile")
+        let video = root.file("video"), scene = root.file("scene")
         try FileManager.default.copyItem(at: f.video, to: video)
         try FileManager.default.copyItem(at: f.scene, to: scene)
         return (video, scene, root)
@@ -20,7 +20,7 @@ struct LiftHostileInputTests {
     @Test(arguments: [[0, 0, 4], [3, 0, 4], [2, 2, 0]])
     func emptyFeatureMapsAreRefusedNotAveragedIntoNaN(shape: [Int]) throws {
         let (video, scene, root) = try Self.copies()
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer { withExtendedLifetime(root) {} }  // the copies live until the test ends
         let features = video.appendingPathComponent("pred2d/features")
         try FileManager.default.createDirectory(at: features, withIntermediateDirectories: true)
         for frame in 0..<6 {
@@ -36,7 +36,7 @@ struct LiftHostileInputTests {
 
     @Test func nonFiniteFeatureValuesAreRefused() throws {
         let (video, scene, root) = try Self.copies()
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer { withExtendedLifetime(root) {} }  // the copies live until the test ends
         let features = video.appendingPathComponent("pred2d/features")
         try FileManager.default.createDirectory(at: features, withIntermediateDirectories: true)
         var values = [Float](repeating: 0.5, count: 4 * 4 * 2)
@@ -55,7 +55,7 @@ struct LiftHostileInputTests {
     @Test(arguments: [("vl_superpoints", Int32(-1_000_000)), ("sp_view", 5_000_000), ("superpoints", -5)])
     func damagedLiftedArraysStopFuseWithTheFileName(name: String, value: Int32) throws {
         let (_, scene, root) = try Self.copies()
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer { withExtendedLifetime(root) {} }  // the copies live until the test ends
         var folder = try SceneFolder(scene)
         var ids = try folder.read(name).int32s()
         ids[ids.count / 2] = value

@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Geometry
 import IBSp
 import Recon
@@ -16,7 +17,7 @@ final class TinyLiftedScene: Sendable {
     let result: LiftResult
 
     init() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vip-tests-\(UUID().uuidString)")
+        let root = temporaryFolder("vip-tests")
         video = root.appendingPathComponent("video")
         scene = root.appendingPathComponent("scene")
         var options = SynthPreset.tiny.options

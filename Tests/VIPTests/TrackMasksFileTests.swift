@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import SceneIO
 import Testing
 @testable import VIP
@@ -6,9 +7,6 @@ import Testing
 /// `TrackMasks` on scene folders: the contract files it writes, the prediction folders, and the refusals.
 @Suite("Tracking masks in scene folders")
 struct TrackMasksFileTests {
-    static func scratch() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("track-tests-\(UUID().uuidString)")
-    }
 
     static let scene = TrackFixture.twoObjects(views: 3, masks: [
         (0, "chair", 0.9, TrackFixture.a), (0, "table", 0.8, TrackFixture.b), (1, "chair", 0.7, [0, 1]),
@@ -16,8 +14,8 @@ struct TrackMasksFileTests {
 
     @Test("writes the tracked labels through the contract, the pseudo-instances and the naive baseline")
     func writesContractAndPredictions() throws {
-        let root = Self.scratch()
-        defer { try? FileManager.default.removeItem(at: root) }
+        let scratch = try TemporaryDirectory("track-tests")
+        let root = scratch.url
         let url = try Self.scene.write(to: root.appendingPathComponent("room"))
         var options = TrackOptions(scenes: [url])
         options.predictions = root.appendingPathComponent("pred")
@@ -50,8 +48,8 @@ struct TrackMasksFileTests {
     @Test("a scene without correspondences, views, superpoints or lifted labels is refused naming the file",
           arguments: [SceneFile.corrOffsets, .views, .superpoints, .viewLabels])
     func missingInputsAreNamed(file: SceneFile) throws {
-        let root = Self.scratch()
-        defer { try? FileManager.default.removeItem(at: root) }
+        let scratch = try TemporaryDirectory("track-tests")
+        let root = scratch.url
         let url = try Self.scene.write(to: root.appendingPathComponent("room"))
         var folder = try SceneFolder(url)
         if file.isArray { try folder.remove(file.stem) } else { try FileManager.default.removeItem(at: folder.url(of: file)) }
