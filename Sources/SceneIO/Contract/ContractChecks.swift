@@ -60,6 +60,13 @@ enum ContractCheck {
         }
     }
 
+    /// A CSR pair (`offsets` of `offsetsFile`, `values` of `valuesFile`): the offsets run from 0 to the value count
+    /// without decreasing, and every value lies in `lower..<upper`.
+    static func csr(_ offsets: [Int64], _ values: [Int32], in lower: Int64, _ upper: Int64, files offsetsFile: URL, _ valuesFile: URL) throws(SceneContractError) {
+        try Self.offsets(offsets, total: values.count, file: offsetsFile)
+        try range(values, lower, upper, file: valuesFile)
+    }
+
     /// `count` must equal `expected`.
     static func length(_ count: Int, _ expected: Int, file: URL, against: String) throws(SceneContractError) {
         if count != expected { throw .length(file: file, expected: expected, actual: count, against: against) }

@@ -33,25 +33,13 @@ public struct SceneCorrespondences: Sendable, Equatable {
 
     /// Reads and validates the table of `folder` against its `pointCount` points.
     public static func read(from folder: SceneFolder, pointCount n: Int) throws(SceneContractError) -> SceneCorrespondences {
-        let offsetsArray = try folder.contractArray(.corrOffsets, of: .correspondences)
-        try ContractCheck.shape(offsetsArray, [nil], dtypes: [.int64], file: folder.url(of: .corrOffsets))
-        let pointArray = try folder.contractArray(.corrPoint, of: .correspondences)
-        let m = try ContractCheck.shape(pointArray, [nil], dtypes: [.int32], file: folder.url(of: .corrPoint))[0]
-        let uvArray = try folder.contractArray(.corrUV, of: .correspondences)
-        try ContractCheck.shape(uvArray, [m, 2], dtypes: [.float32], file: folder.url(of: .corrUV))
-        var table = SceneCorrespondences(
-            offsets: try ContractCheck.values { () throws(SceneIOError) in try offsetsArray.int64s() },
-            points: try ContractCheck.values { () throws(SceneIOError) in try pointArray.int32s() },
-            uv: try ContractCheck.values { () throws(SceneIOError) in try uvArray.floats() })
-        if folder.has(.sourceView) {
-            let array = try folder.contractArray(.sourceView, of: .correspondences)
-            try ContractCheck.shape(array, [n], dtypes: [.int32], file: folder.url(of: .sourceView))
-            table.sourceView = try ContractCheck.values { () throws(SceneIOError) in try array.int32s() }
-        }
+        let offsets = try folder.contractOffsets(.corrOffsets, of: .correspondences)
+        let points = try folder.contractInt32s(.corrPoint, of: .correspondences, shape: [nil])
+        let uv = try folder.contractFloats(.corrUV, of: .correspondences, shape: [points.count, 2], dtypes: [.float32]).values
+        var table = SceneCorrespondences(offsets: offsets, points: points, uv: uv)
+        if folder.has(.sourceView) { table.sourceView = try folder.contractInt32s(.sourceView, of: .correspondences, shape: [n]) }
         if folder.has(.sourceUV) {
-            let array = try folder.contractArray(.sourceUV, of: .correspondences)
-            try ContractCheck.shape(array, [n, 2], dtypes: [.float32], file: folder.url(of: .sourceUV))
-            table.sourceUV = try ContractCheck.values { () throws(SceneIOError) in try array.floats() }
+            table.sourceUV = try folder.contractFloats(.sourceUV, of: .correspondences, shape: [n, 2], dtypes: [.float32]).values
         }
         try table.validate(pointCount: n, folder: folder)
         return table
@@ -59,8 +47,7 @@ public struct SceneCorrespondences: Sendable, Equatable {
 
     /// Checks offsets, point indices, pixels and source views (lengths, ranges, finiteness).
     public func validate(pointCount n: Int, folder: SceneFolder) throws(SceneContractError) {
-        try ContractCheck.offsets(offsets, total: points.count, file: folder.url(of: .corrOffsets))
-        try ContractCheck.range(points, 0, Int64(n), file: folder.url(of: .corrPoint))
+        try ContractCheck.csr(offsets, points, in: 0, Int64(n), files: folder.url(of: .corrOffsets), folder.url(of: .corrPoint))
         try ContractCheck.length(uv.count, 2 * points.count, file: folder.url(of: .corrUV), against: "2 × entries of corr_point")
         try ContractCheck.bounded(uv, limit: ContractCheck.pixelLimit, file: folder.url(of: .corrUV))
         try Self.validateSources(sourceView, sourceUV, pointCount: n, viewCount: viewCount, folder: folder)

@@ -130,6 +130,34 @@ extension SceneFolder {
         do { return try read(stem) } catch { throw .io(error) }
     }
 
+    /// JSON file `file` of `artefact` decoded as `T`; missing names the command that writes it.
+    func contractJSON<T: Decodable>(_ type: T.Type, _ file: SceneFile, of artefact: SceneArtefact) throws(SceneContractError) -> T {
+        guard has(file) else { throw .missing(folder: url, file: file.fileName, producedBy: artefact.producedBy) }
+        do { return try JSONFile.read(type, from: url(of: file)) } catch { throw .io(error) }
+    }
+
+    /// Array `file` of `artefact` as int32, its shape matched against `pattern` (nil = any extent).
+    func contractInt32s(_ file: SceneFile, of artefact: SceneArtefact, shape pattern: [Int?]) throws(SceneContractError) -> [Int32] {
+        let array = try contractArray(file, of: artefact)
+        try ContractCheck.shape(array, pattern, dtypes: [.int32], file: url(of: file))
+        return try ContractCheck.values { () throws(SceneIOError) in try array.int32s() }
+    }
+
+    /// The offsets of a CSR pair: int64 `[rows + 1]` (values are checked by `ContractCheck.csr`).
+    func contractOffsets(_ file: SceneFile, of artefact: SceneArtefact) throws(SceneContractError) -> [Int64] {
+        let array = try contractArray(file, of: artefact)
+        try ContractCheck.shape(array, [nil], dtypes: [.int64], file: url(of: file))
+        return try ContractCheck.values { () throws(SceneIOError) in try array.int64s() }
+    }
+
+    /// Array `file` of `artefact` as floats (float16 or float32 unless `dtypes` says otherwise) and its shape.
+    func contractFloats(_ file: SceneFile, of artefact: SceneArtefact, shape pattern: [Int?],
+                        dtypes: [NpyDType] = [.float16, .float32]) throws(SceneContractError) -> (values: [Float], shape: [Int]) {
+        let array = try contractArray(file, of: artefact)
+        let shape = try ContractCheck.shape(array, pattern, dtypes: dtypes, file: url(of: file))
+        return (try ContractCheck.values { () throws(SceneIOError) in try array.floats() }, shape)
+    }
+
     /// Writes `values` as array `file` (temporary file, then rename; the manifest is updated the same way).
     mutating func contractWrite<T: NpyElement>(_ values: [T], shape: [Int], as file: SceneFile) throws(SceneContractError) {
         do { try write(values, shape: shape, named: file.stem) } catch { throw .io(error) }

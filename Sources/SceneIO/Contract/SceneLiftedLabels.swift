@@ -43,23 +43,13 @@ public struct SceneLiftedLabels: Sendable, Equatable {
 
     /// Reads and validates the lifted labels of `folder` for `pointCount` points and `superpointCount` superpoints.
     public static func read(from folder: SceneFolder, pointCount n: Int, superpointCount s: Int) throws(SceneContractError) -> SceneLiftedLabels {
-        guard folder.has(.viewLabels) else { throw .missing(folder: folder.url, file: SceneFile.viewLabels.fileName, producedBy: "lift") }
-        let labels: ViewLabelsFile
-        do { labels = try JSONFile.read(ViewLabelsFile.self, from: folder.url(of: .viewLabels)) } catch { throw .io(error) }
+        let labels = try folder.contractJSON(ViewLabelsFile.self, .viewLabels, of: .liftedLabels)
         func ints32(_ file: SceneFile, _ pattern: [Int?]) throws(SceneContractError) -> [Int32] {
-            let array = try folder.contractArray(file, of: .liftedLabels)
-            try ContractCheck.shape(array, pattern, dtypes: [.int32], file: folder.url(of: file))
-            return try ContractCheck.values { () throws(SceneIOError) in try array.int32s() }
+            try folder.contractInt32s(file, of: .liftedLabels, shape: pattern)
         }
-        func ints64(_ file: SceneFile) throws(SceneContractError) -> [Int64] {
-            let array = try folder.contractArray(file, of: .liftedLabels)
-            try ContractCheck.shape(array, [nil], dtypes: [.int64], file: folder.url(of: file))
-            return try ContractCheck.values { () throws(SceneIOError) in try array.int64s() }
-        }
+        func ints64(_ file: SceneFile) throws(SceneContractError) -> [Int64] { try folder.contractOffsets(file, of: .liftedLabels) }
         func floats(_ file: SceneFile, _ pattern: [Int?]) throws(SceneContractError) -> (values: [Float], shape: [Int]) {
-            let array = try folder.contractArray(file, of: .liftedLabels)
-            let shape = try ContractCheck.shape(array, pattern, dtypes: [.float16, .float32], file: folder.url(of: file))
-            return (try ContractCheck.values { () throws(SceneIOError) in try array.floats() }, shape)
+            try folder.contractFloats(file, of: .liftedLabels, shape: pattern)
         }
         var lifted = SceneLiftedLabels(labels: labels, maskOffsets: try ints64(.vlOffsets), maskSuperpoints: try ints32(.vlSuperpoints, [nil]),
                                        visibleOffsets: try ints64(.spViewOffsets), visibleSuperpoints: try ints32(.spView, [nil]))
@@ -90,10 +80,8 @@ public struct SceneLiftedLabels: Sendable, Equatable {
 
     /// Checks the CSRs, every superpoint id, view and object index, and that every float is finite.
     public func validate(folder: SceneFolder, pointCount n: Int, superpointCount s: Int) throws(SceneContractError) {
-        try ContractCheck.offsets(maskOffsets, total: maskSuperpoints.count, file: folder.url(of: .vlOffsets))
-        try ContractCheck.range(maskSuperpoints, 0, Int64(s), file: folder.url(of: .vlSuperpoints))
-        try ContractCheck.offsets(visibleOffsets, total: visibleSuperpoints.count, file: folder.url(of: .spViewOffsets))
-        try ContractCheck.range(visibleSuperpoints, 0, Int64(s), file: folder.url(of: .spView))
+        try ContractCheck.csr(maskOffsets, maskSuperpoints, in: 0, Int64(s), files: folder.url(of: .vlOffsets), folder.url(of: .vlSuperpoints))
+        try ContractCheck.csr(visibleOffsets, visibleSuperpoints, in: 0, Int64(s), files: folder.url(of: .spViewOffsets), folder.url(of: .spView))
         try labels.validate(file: folder.url(of: .viewLabels), viewCount: viewCount, maskCount: maskCount, objectCount: objectCount)
         try ContractCheck.length(objectCenters.count, 3 * objectCount, file: folder.url(of: .objects2dCenter), against: "3 × rows of objects2d_view")
         try ContractCheck.bounded(objectCenters, limit: ContractCheck.coordinateLimit, file: folder.url(of: .objects2dCenter))

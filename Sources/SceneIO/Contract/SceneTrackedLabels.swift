@@ -69,20 +69,12 @@ public struct SceneTrackedLabels: Sendable, Equatable {
     /// `viewCount` views and its `superpointCount` superpoints.
     public static func read(from folder: SceneFolder, maskCount l: Int, viewCount v: Int,
                             superpointCount s: Int) throws(SceneContractError) -> SceneTrackedLabels {
-        guard folder.has(.tracks) else { throw .missing(folder: folder.url, file: SceneFile.tracks.fileName, producedBy: "track-masks") }
-        let file: TracksFile
-        do { file = try JSONFile.read(TracksFile.self, from: folder.url(of: .tracks)) } catch { throw .io(error) }
-        let maskArray = try folder.contractArray(.trackViewMask, of: .trackedLabels)
-        try ContractCheck.shape(maskArray, [l], dtypes: [.int32], file: folder.url(of: .trackViewMask))
-        let offsetArray = try folder.contractArray(.trackOffsets, of: .trackedLabels)
-        try ContractCheck.shape(offsetArray, [nil], dtypes: [.int64], file: folder.url(of: .trackOffsets))
-        let spArray = try folder.contractArray(.trackSuperpoints, of: .trackedLabels)
-        try ContractCheck.shape(spArray, [nil], dtypes: [.int32], file: folder.url(of: .trackSuperpoints))
+        let file = try folder.contractJSON(TracksFile.self, .tracks, of: .trackedLabels)
         let tracked = SceneTrackedLabels(
             file: file,
-            viewMaskTrack: try ContractCheck.values { () throws(SceneIOError) in try maskArray.int32s() },
-            offsets: try ContractCheck.values { () throws(SceneIOError) in try offsetArray.int64s() },
-            superpoints: try ContractCheck.values { () throws(SceneIOError) in try spArray.int32s() })
+            viewMaskTrack: try folder.contractInt32s(.trackViewMask, of: .trackedLabels, shape: [l]),
+            offsets: try folder.contractOffsets(.trackOffsets, of: .trackedLabels),
+            superpoints: try folder.contractInt32s(.trackSuperpoints, of: .trackedLabels, shape: [nil]))
         try tracked.validate(folder: folder, maskCount: l, viewCount: v, superpointCount: s)
         return tracked
     }
@@ -91,10 +83,9 @@ public struct SceneTrackedLabels: Sendable, Equatable {
     /// finite and not negative.
     public func validate(folder: SceneFolder, maskCount l: Int, viewCount v: Int, superpointCount s: Int) throws(SceneContractError) {
         try ContractCheck.length(viewMaskTrack.count, l, file: folder.url(of: .trackViewMask), against: "rows of vl_offsets")
-        try ContractCheck.offsets(offsets, total: superpoints.count, file: folder.url(of: .trackOffsets))
+        try ContractCheck.csr(offsets, superpoints, in: 0, Int64(s), files: folder.url(of: .trackOffsets), folder.url(of: .trackSuperpoints))
         let t = trackCount
         try ContractCheck.range(viewMaskTrack, -1, Int64(t), file: folder.url(of: .trackViewMask))
-        try ContractCheck.range(superpoints, 0, Int64(s), file: folder.url(of: .trackSuperpoints))
         let json = folder.url(of: .tracks)
         guard file.formatVersion == 1 else {
             throw .invalidField(file: json, field: "format_version", value: "\(file.formatVersion)", expected: "1")
