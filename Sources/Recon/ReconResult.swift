@@ -33,7 +33,8 @@ public struct ReconSummary: Codable, Sendable, Equatable {
     public var pointsSeenFraction = 0.0
     public var tsdfBlocks = 0
     public var tsdfBytes = 0
-    /// Wall-clock seconds per stage ("read", "poses", "fusion", "mesh", "points", "correspondences", "labels", "write").
+    /// Wall-clock seconds per stage ("read": the time tracking and fusion waited for the next frame, which is read and
+    /// prepared on a background thread; "poses", "fusion", "mesh", "points", "correspondences", "labels", "write").
     public var seconds: [String: Double] = [:]
     /// Frames per second of the pose stage (excluding file reading); higher is better.
     public var trackingFPS: Double?

@@ -20,10 +20,9 @@ public enum Reconstruction {
         summary.input = source.url.path
         summary.inputKind = source.kind.rawValue
         summary.framesInput = source.frameCount
-        var intrinsics = source.intrinsics
-        if let k = options.input.intrinsics {
-            intrinsics = PinholeIntrinsics(width: intrinsics.width, height: intrinsics.height, fx: k[0], fy: k[1], cx: k[2], cy: k[3])
-        }
+        let intrinsics = options.input.intrinsics.map { k in
+            PinholeIntrinsics(width: source.intrinsics.width, height: source.intrinsics.height, fx: k[0], fy: k[1], cx: k[2], cy: k[3])
+        } ?? source.intrinsics
         let depthScale = options.input.depthScale ?? source.depthScale
         let depthRange = options.input.minDepth...options.input.maxDepth
         let mode = options.poseMode ?? (source.devicePoses != nil ? .refine : .track)
@@ -44,15 +43,20 @@ public enum Reconstruction {
         var viewFrames: [Int] = [], givenPoses: [RigidTransform] = []
         var poseSeconds = 0.0, fusionSeconds = 0.0
         progress?.begin(mode == .given ? "fusion" : "tracking")
-        for (n, index) in selected.enumerated() {
-            let frame = try clock.time("read") { () throws(ReconError) in try source.frame(index) }
+        // Frames are read, checked and prepared one step ahead on a background thread ("read" counts the waits).
+        let firstPass = FramePrefetch(count: selected.count) { (n) throws(ReconError) -> (RGBDFrame, PreparedFrame) in
+            let index = selected[n]
+            let frame = try source.frame(index)
             guard frame.depth.count == intrinsics.pixelCount, frame.color.width == intrinsics.width,
                   frame.color.height == intrinsics.height else {
                 throw .sizeMismatch(url: source.url, frame: index, expected: "\(intrinsics.width)×\(intrinsics.height)",
                                     actual: "\(frame.color.width)×\(frame.color.height) colour, \(frame.depth.count) depth pixels")
             }
+            return (frame, PreparedFrame(frame, intrinsics: intrinsics, depthScale: depthScale, depthRange: depthRange))
+        }
+        for (n, index) in selected.enumerated() {
+            let (frame, prepared) = try clock.time("read") { () throws(ReconError) in try firstPass.take(n) }
             if n == 0 { try DepthUnitCheck.check(frame, source: source, index: index, depthScale: depthScale) }
-            let prepared = PreparedFrame(frame, intrinsics: intrinsics, depthScale: depthScale, depthRange: depthRange)
             guard prepared.validDepthFraction >= options.input.minValidDepthFraction else {
                 summary.skip(source: source, index: index, reason: .noDepth)
                 continue
@@ -92,9 +96,12 @@ public enum Reconstruction {
             summary.trackingFPS = Double(viewFrames.count) / max(poseSeconds, 1e-9)
             // Pass 2: fuse with the final poses.
             progress?.begin("fusion")
-            for (view, index) in viewFrames.enumerated() {
-                let frame = try clock.time("read") { () throws(ReconError) in try source.frame(index) }
-                let prepared = PreparedFrame(frame, intrinsics: intrinsics, depthScale: depthScale, depthRange: depthRange)
+            let used = viewFrames
+            let secondPass = FramePrefetch(count: used.count) { (view) throws(ReconError) -> PreparedFrame in
+                PreparedFrame(try source.frame(used[view]), intrinsics: intrinsics, depthScale: depthScale, depthRange: depthRange)
+            }
+            for view in viewFrames.indices {
+                let prepared = try clock.time("read") { () throws(ReconError) in try secondPass.take(view) }
                 let start = Date()
                 try volume.integrate(prepared, worldFromCamera: poses[view])
                 fusionSeconds += Date().timeIntervalSince(start)
