@@ -52,13 +52,13 @@ let package = Package(
 
         // MARK: - Reconstruction
 
-        .target(name: "Recon", dependencies: ["Geometry", "SceneIO", "CBridge"], swiftSettings: uncheckedKernels),
+        .target(name: "Recon", dependencies: ["Geometry", "SceneIO", "CBridge", "Support"], swiftSettings: uncheckedKernels),
 
         // MARK: - Superpoints and lifting
 
         // Header-only C helpers of IBSp (software prefetch for the union–find).
         .target(name: "CFastPaths", path: "Sources/CFastPaths"),
-        .target(name: "IBSp", dependencies: ["Geometry", "SceneIO", "CFastPaths"], swiftSettings: uncheckedKernels),
+        .target(name: "IBSp", dependencies: ["Geometry", "SceneIO", "CFastPaths", "Support"], swiftSettings: uncheckedKernels),
         .target(name: "VIP", dependencies: ["Geometry", "SceneIO", "IBSp"]),
 
         // MARK: - Learning
@@ -71,7 +71,7 @@ let package = Package(
 
         // MARK: - Evaluation
 
-        .target(name: "Eval", dependencies: ["Geometry", "SceneIO"]),
+        .target(name: "Eval", dependencies: ["Geometry", "SceneIO", "Support"]),
 
         // MARK: - The command
 

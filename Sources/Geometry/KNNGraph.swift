@@ -1,4 +1,5 @@
 import Dispatch
+import Support
 
 /// The k nearest neighbours of a batch of queries, as flat row-major arrays (CSR with a fixed row length).
 ///
@@ -50,9 +51,9 @@ extension KDTree {
     public func knn(of queries: [SIMD3<Float>], k: Int) throws(GeometryError) -> KNNGraph {
         guard k >= 1 else { throw .invalidArgument(name: "k", value: "\(k)", expected: ">= 1") }
         return queries.withUnsafeBufferPointer { queryBuffer in
-            let shared = SendableBuffer(buffer: queryBuffer)
+            let shared = SharedReads(queryBuffer)
             return batchKNN(queryCount: queries.count, k: k, available: min(k, count)) { _, i in
-                (shared.buffer[i], i, -1)
+                (shared[i], i, -1)
             }
         }
     }
@@ -71,15 +72,15 @@ extension KDTree {
                 withSearchBuffers { nodes, points, order in
                     let chunkSize = 4096
                     let chunks = (queryCount + chunkSize - 1) / chunkSize
-                    let output = KNNOutput(indices: allIndices, distances: allDistances)
-                    let context = KDTreeSendableBuffers(nodes: nodes, points: points, order: order)
+                    let outIndices = DisjointWrites(allIndices), outDistances = DisjointWrites(allDistances)
+                    let context = KDTreeSendableBuffers(nodes: SharedReads(nodes), points: SharedReads(points), order: SharedReads(order))
                     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        guard let indexRoot = output.indices.baseAddress,
-                              let distanceRoot = output.distances.baseAddress else { return }
+                        guard let indexRoot = outIndices.buffer.baseAddress,
+                              let distanceRoot = outDistances.buffer.baseAddress else { return }
                         for i in (chunk * chunkSize)..<min(queryCount, (chunk + 1) * chunkSize) {
                             let (point, row, excluded) = query(context, i)
                             var search = KNNSearch(
-                                nodes: context.nodes, points: context.points, order: context.order,
+                                nodes: context.nodes.buffer, points: context.points.buffer, order: context.order.buffer,
                                 indices: UnsafeMutableBufferPointer(start: indexRoot + row * k, count: available),
                                 distances: UnsafeMutableBufferPointer(start: distanceRoot + row * k, count: available),
                                 excluded: excluded)
@@ -94,19 +95,8 @@ extension KDTree {
 }
 
 /// Read-only tree views handed to worker threads; the tree outlives the parallel loop.
-struct KDTreeSendableBuffers: @unchecked Sendable {
-    let nodes: UnsafeBufferPointer<KDNode>
-    let points: UnsafeBufferPointer<SIMD3<Float>>
-    let order: UnsafeBufferPointer<Int32>
-}
-
-/// Output rows shared by worker threads; each thread writes disjoint rows.
-private struct KNNOutput: @unchecked Sendable {
-    let indices: UnsafeMutableBufferPointer<Int32>
-    let distances: UnsafeMutableBufferPointer<Float>
-}
-
-/// A read-only buffer handed to worker threads; it outlives the parallel loop.
-private struct SendableBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<T>
+struct KDTreeSendableBuffers: Sendable {
+    let nodes: SharedReads<KDNode>
+    let points: SharedReads<SIMD3<Float>>
+    let order: SharedReads<Int32>
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Support
 
 /// How `NormalEstimation` chooses the sign of each normal (PCA alone only finds the line).
 public enum NormalOrientation: Sendable, Equatable {
@@ -72,7 +73,7 @@ public enum NormalEstimation {
         let chunks = (n + chunkSize - 1) / chunkSize
         normals.withUnsafeMutableBufferPointer { normalBuffer in
             variation.withUnsafeMutableBufferPointer { variationBuffer in
-                let output = NormalOutput(normals: normalBuffer, variation: variationBuffer)
+                let outNormals = DisjointWrites(normalBuffer), outVariation = DisjointWrites(variationBuffer)
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     for i in (chunk * chunkSize)..<min(n, (chunk + 1) * chunkSize) {
                         // Moments about the point itself keep the sums small (no catastrophic cancellation).
@@ -84,8 +85,8 @@ public enum NormalEstimation {
                         }
                         guard moments.count >= 3 else { continue }
                         let (normal, surfaceVariation) = principalNormal(covariance: moments.covariance)
-                        output.normals[i] = orient(SIMD3<Float>(normal), at: points[i], options.orientation)
-                        output.variation[i] = Float(surfaceVariation)
+                        outNormals[i] = orient(SIMD3<Float>(normal), at: points[i], options.orientation)
+                        outVariation[i] = Float(surfaceVariation)
                     }
                 }
             }
@@ -130,10 +131,4 @@ struct NeighbourhoodMoments {
         let mean = sum / Double(max(count, 1))
         return (1 / Double(max(count, 1))) * sumOuter - Matrix3.outer(mean, mean)
     }
-}
-
-/// Output buffers shared by the worker threads, each writing a disjoint range of points.
-private struct NormalOutput: @unchecked Sendable {
-    let normals: UnsafeMutableBufferPointer<SIMD3<Float>>
-    let variation: UnsafeMutableBufferPointer<Float>
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import Support
 
 /// The edges in the stable order — ascending weight key (`EdgeOrder.key`), then edge index — produced bucket by
 /// bucket, so that the clustering's main pass (one thread) can start on the lightest edges while another
@@ -30,9 +31,9 @@ final class EdgeBuckets: @unchecked Sendable {
         var counts = [Int](repeating: 0, count: 2 * buckets)
         let halves = [0..<(graph.edgeCount / 2), (graph.edgeCount / 2)..<graph.edgeCount]
         counts.withUnsafeMutableBufferPointer { counts in
-            let shared = HalfCounts(counts: counts)
+            let shared = DisjointWrites(counts)
             DispatchQueue.concurrentPerform(iterations: 2) { half in
-                let h = shared.counts.baseAddress.map { $0 + half * buckets }
+                let h = shared.buffer.baseAddress.map { $0 + half * buckets }
                 graph.w.withUnsafeBufferPointer { w in
                     for e in halves[half] where keep?[e] ?? true { h?[Int(EdgeOrder.key(w[e]) >> Self.lowBits)] += 1 }
                 }
@@ -55,11 +56,11 @@ final class EdgeBuckets: @unchecked Sendable {
         for b in 0..<buckets { (sorted + b).initialize(to: Atomic(false)) }
         let records = records
         counts.withUnsafeMutableBufferPointer { counts in
-            let shared = HalfCounts(counts: counts)
-            let output = EdgeRecords(records: records)
+            let shared = DisjointWrites(counts)
+            let output = DisjointWrites(records)
             DispatchQueue.concurrentPerform(iterations: 2) { half in
-                guard let cursor = shared.counts.baseAddress.map({ $0 + half * buckets }),
-                      let out = output.records.baseAddress else { return }
+                guard let cursor = shared.buffer.baseAddress.map({ $0 + half * buckets }),
+                      let out = output.buffer.baseAddress else { return }
                 graph.a.withUnsafeBufferPointer { a in
                     graph.b.withUnsafeBufferPointer { b in
                         graph.w.withUnsafeBufferPointer { w in
@@ -155,12 +156,3 @@ final class SortWorkspace {
     }
 }
 
-/// The two halves' histograms or cursors, each half touched by one thread.
-private struct HalfCounts: @unchecked Sendable {
-    let counts: UnsafeMutableBufferPointer<Int>
-}
-
-/// The bucketed output, written at disjoint positions by the two threads.
-private struct EdgeRecords: @unchecked Sendable {
-    let records: UnsafeMutableBufferPointer<WeightedEdge>
-}

@@ -1,4 +1,5 @@
 import Dispatch
+import Support
 
 /// Which edges of a superpoint graph IBSp cuts because their endpoints lie in different 2D instances.
 ///
@@ -47,7 +48,7 @@ public enum InstanceBoundaryCut {
         var keep = [Bool](repeating: true, count: graph.edgeCount)
         let count = graph.edgeCount
         keep.withUnsafeMutableBufferPointer { flags in
-            let out = SendableFlags(flags: flags)
+            let out = DisjointWrites(flags)
             // Edges are independent: chunks run on all cores, each writing its own range of flags.
             let chunk = 1 << 15
             DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { c in
@@ -55,9 +56,9 @@ public enum InstanceBoundaryCut {
                     let i = Int(graph.a[e]), j = Int(graph.b[e])
                     guard labels.labelled[i] || labels.labelled[j] else { continue }
                     switch rule {
-                    case let .multiView(tau): out.flags[e] = !multiViewCut(i, j, labels, tau: tau, bothLabelled: false)
-                    case let .multiViewBothLabelled(tau): out.flags[e] = !multiViewCut(i, j, labels, tau: tau, bothLabelled: true)
-                    case .sourceView: out.flags[e] = !sourceViewCut(i, j, labels, sourceView)
+                    case let .multiView(tau): out[e] = !multiViewCut(i, j, labels, tau: tau, bothLabelled: false)
+                    case let .multiViewBothLabelled(tau): out[e] = !multiViewCut(i, j, labels, tau: tau, bothLabelled: true)
+                    case .sourceView: out[e] = !sourceViewCut(i, j, labels, sourceView)
                     }
                 }
             }
@@ -93,9 +94,4 @@ public enum InstanceBoundaryCut {
         }
         return false
     }
-}
-
-/// Keep flags filled by worker threads, each writing a disjoint range.
-private struct SendableFlags: @unchecked Sendable {
-    let flags: UnsafeMutableBufferPointer<Bool>
 }

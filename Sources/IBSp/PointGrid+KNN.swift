@@ -1,5 +1,6 @@
 import Dispatch
 import Geometry
+import Support
 
 extension PointGrid {
     /// The exact `k` nearest neighbours of every point, excluding the point itself, nearest first; equal
@@ -50,7 +51,8 @@ extension PointGrid {
             kth.withUnsafeMutableBufferPointer { kth in
                 sorted.withUnsafeBufferPointer { points in
                     order.withUnsafeBufferPointer { original in
-                        let shared = GridKNNBuffers(neighbors: nb, kth: kth, points: points, original: original)
+                        let shared = GridKNNBuffers(neighbors: DisjointWrites(nb), kth: DisjointWrites(kth), points: SharedReads(points),
+                                                    original: SharedReads(original))
                         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                             var search = GridKNNSearch(grid: self, buffers: shared, k: k)
                             search.run(cells: (chunk * chunkSize)..<min(cells, (chunk + 1) * chunkSize))
@@ -75,11 +77,11 @@ extension PointGrid {
 }
 
 /// The grid's arrays and the output rows, shared by worker threads; each row is written by exactly one thread.
-private struct GridKNNBuffers: @unchecked Sendable {
-    let neighbors: UnsafeMutableBufferPointer<Int32>
-    let kth: UnsafeMutableBufferPointer<Float>
-    let points: UnsafeBufferPointer<SIMD3<Float>>
-    let original: UnsafeBufferPointer<Int32>
+private struct GridKNNBuffers: Sendable {
+    let neighbors: DisjointWrites<Int32>
+    let kth: DisjointWrites<Float>
+    let points: SharedReads<SIMD3<Float>>
+    let original: SharedReads<Int32>
 }
 
 /// One worker's state: the current cell's candidate block and the top-k list of the current query.
@@ -187,7 +189,7 @@ private struct GridKNNSearch {
     /// arithmetic as `PointGrid.squaredDistance`), counting those within `guess`; then one scalar pass that
     /// inserts the candidates within the bound (the guess when it provably holds, else the list's k-th).
     mutating func nearestInBlock(to query: SIMD3<Float>, excluding excluded: Int) {
-        let original = buffers.original, guess = guess
+        let original = buffers.original.buffer, guess = guess
         let qx = SIMD8<Float>(repeating: query.x), qy = SIMD8<Float>(repeating: query.y), qz = SIMD8<Float>(repeating: query.z)
         let count = blockX.count, real = blockCount
         blockX.withUnsafeBufferPointer { xs in
@@ -232,7 +234,7 @@ private struct GridKNNSearch {
 
     /// Fills the list from the slots of `ranges` (the widened block).
     mutating func nearest(to query: SIMD3<Float>, excluding excluded: Int, in ranges: [Int]) {
-        let points = buffers.points, original = buffers.original
+        let points = buffers.points.buffer, original = buffers.original.buffer
         ranges.withUnsafeBufferPointer { ranges in
             best.withUnsafeMutableBufferPointer { list in
                 for r in list.indices { list[r] = .max }

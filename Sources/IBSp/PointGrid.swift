@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Support
 
 /// Points bucketed into a uniform grid of cubic cells and sorted by cell, for exact fixed-k neighbour search
 /// on scans whose density varies slowly (voxel-downsampled or fused points).
@@ -105,9 +106,9 @@ struct PointGrid: Sendable {
         let sizes = [Float(trial), Float(trial * 2)]
         var counts = [Double](repeating: 0, count: 2)
         counts.withUnsafeMutableBufferPointer { counts in
-            let out = SendableCounts(counts: counts)
+            let out = DisjointWrites(counts)
             DispatchQueue.concurrentPerform(iterations: 2) { t in
-                out.counts[t] = occupancy(points, lower: lower, extent: extent, size: sizes[t])
+                out[t] = occupancy(points, lower: lower, extent: extent, size: sizes[t])
             }
         }
         let first = counts[0], second = counts[1]
@@ -136,11 +137,6 @@ struct PointGrid: Sendable {
         }
         return Double(points.count) / Double(max(distinct, 1))
     }
-}
-
-/// The two occupancy results, each written by one thread.
-private struct SendableCounts: @unchecked Sendable {
-    let counts: UnsafeMutableBufferPointer<Double>
 }
 
 /// Stable LSD radix sort of non-negative integer keys (11-bit digits), returning the permutation.

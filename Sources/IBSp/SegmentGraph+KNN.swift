@@ -1,5 +1,6 @@
 import Dispatch
 import Geometry
+import Support
 
 /// How a kNN point graph is built and weighted.
 public struct KNNGraphOptions: Sendable, Equatable, Codable {
@@ -74,15 +75,15 @@ extension SegmentGraph {
         neighbors.withUnsafeBufferPointer { nb in
             kth.withUnsafeBufferPointer { kth in
                 grid.sorted.withUnsafeBufferPointer { points in
-                    let rows = EdgeRows(neighbors: nb, kth: kth, points: points, k: k)
+                    let rows = EdgeRows(neighbors: SharedReads(nb), kth: SharedReads(kth), points: SharedReads(points), k: k)
                     offsets.withUnsafeMutableBufferPointer { offsets in
-                        let counts = SendableCounts(values: offsets)
+                        let counts = DisjointWrites(offsets)
                         DispatchQueue.concurrentPerform(iterations: chunks) { c in
                             var count = 0
                             for s in (c * chunk)..<min(n, (c + 1) * chunk) {
                                 for r in 0..<k where rows.emits(s, r) { count += 1 }
                             }
-                            counts.values[c + 1] = count
+                            counts[c + 1] = count
                         }
                     }
                     for c in 0..<chunks { offsets[c + 1] += offsets[c] }
@@ -90,7 +91,7 @@ extension SegmentGraph {
                     graph.a = Array(unsafeUninitializedCapacity: total) { a, initializedA in
                         graph.b = Array(unsafeUninitializedCapacity: total) { b, initializedB in
                             graph.w = Array(unsafeUninitializedCapacity: total) { w, initializedW in
-                                let out = EdgeOutput(a: a, b: b, w: w)
+                                let outA = DisjointWrites(a), outB = DisjointWrites(b), outW = DisjointWrites(w)
                                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                                     var e = starts[c]
                                     for s in (c * chunk)..<min(n, (c + 1) * chunk) {
@@ -103,7 +104,7 @@ extension SegmentGraph {
                                                 let d = slotColours[lo] - slotColours[hi]
                                                 weight += scale * (d * d).sum().squareRoot()
                                             }
-                                            out.a[e] = Int32(lo); out.b[e] = Int32(hi); out.w[e] = weight
+                                            outA[e] = Int32(lo); outB[e] = Int32(hi); outW[e] = weight
                                             e += 1
                                         }
                                     }
@@ -127,10 +128,10 @@ extension SegmentGraph {
 }
 
 /// The kNN rows in cell order, read by the emission passes.
-private struct EdgeRows: @unchecked Sendable {
-    let neighbors: UnsafeBufferPointer<Int32>
-    let kth: UnsafeBufferPointer<Float>
-    let points: UnsafeBufferPointer<SIMD3<Float>>
+private struct EdgeRows: Sendable {
+    let neighbors: SharedReads<Int32>
+    let kth: SharedReads<Float>
+    let points: SharedReads<SIMD3<Float>>
     let k: Int
 
     /// Whether row `s`'s entry `r` emits an edge: each unordered pair once, from the smaller slot's row when
@@ -149,14 +150,3 @@ private struct EdgeRows: @unchecked Sendable {
     }
 }
 
-/// Per-chunk edge counts, each written by one worker.
-private struct SendableCounts: @unchecked Sendable {
-    let values: UnsafeMutableBufferPointer<Int>
-}
-
-/// The final edge arrays, written at disjoint offsets by the workers.
-private struct EdgeOutput: @unchecked Sendable {
-    let a: UnsafeMutableBufferPointer<Int32>
-    let b: UnsafeMutableBufferPointer<Int32>
-    let w: UnsafeMutableBufferPointer<Float>
-}

@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import SceneIO
+import Support
 
 /// Options of `MeshTransfer`: how far a mesh vertex may be from the reconstructed point it takes its prediction from.
 public struct MeshTransferOptions: Sendable {
@@ -60,7 +61,7 @@ public enum MeshTransfer {
         }
         let n = vertices.count
         let chunks = max(1, min(options.threads * 4, n / 2048 + 1))
-        let store = TransferChunks(count: chunks)
+        let store = IndexedResults<([Int32], [Float])>(count: chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let range = (c * n / chunks)..<((c + 1) * n / chunks)
             var nearest = [Int32](), distances = [Float]()
@@ -74,9 +75,11 @@ public enum MeshTransfer {
                 nearest.append(hit.squaredDistance <= r2 ? Int32(hit.index) : -1)
                 distances.append(hit.squaredDistance.squareRoot())
             }
-            store.set(c, nearest, distances)
+            store.set(c, (nearest, distances))
         }
-        let (pointOfVertex, distances) = store.joined()
+        // Joined in chunk order, so the output does not depend on scheduling.
+        let parts = store.values.map { $0 ?? ([], []) }
+        let (pointOfVertex, distances) = (parts.flatMap(\.0), parts.flatMap(\.1))
         let unmatched = pointOfVertex.lazy.filter { $0 < 0 }.count
         let sorted = distances.sorted()
         let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
@@ -90,23 +93,5 @@ public enum MeshTransfer {
                 100 * options.maxUnmatchedShare))
         }
         return result
-    }
-}
-
-/// Per-chunk results of the parallel queries, joined in chunk order (so the output does not depend on scheduling).
-private final class TransferChunks: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parts: [([Int32], [Float])]
-
-    init(count: Int) { parts = Array(repeating: ([], []), count: count) }
-
-    func set(_ index: Int, _ nearest: [Int32], _ distances: [Float]) {
-        lock.lock(); defer { lock.unlock() }
-        parts[index] = (nearest, distances)
-    }
-
-    func joined() -> ([Int32], [Float]) {
-        lock.lock(); defer { lock.unlock() }
-        return (parts.flatMap(\.0), parts.flatMap(\.1))
     }
 }

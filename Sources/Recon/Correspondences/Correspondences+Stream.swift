@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import SceneIO
+import Support
 
 extension CorrespondenceTable {
     /// The per-view pass behind every form of the table, in bounded memory: views are processed in batches of
@@ -22,8 +23,8 @@ extension CorrespondenceTable {
         let batch = batchViews(threads: workers)
         for start in stride(from: 0, to: viewCount, by: batch) {
             let end = min(start + batch, viewCount)
-            let box = ResultBox<ViewEntries>(count: end - start)
-            let failures = ResultBox<ReconError>(count: end - start)
+            let box = IndexedResults<ViewEntries>(count: end - start)
+            let failures = IndexedResults<ReconError>(count: end - start)
             let claims = ViewClaims(start: start, end: end)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while let view = claims.next() {

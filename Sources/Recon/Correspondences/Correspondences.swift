@@ -129,26 +129,3 @@ extension CorrespondenceTable {
         }
     }
 }
-
-/// Results written by parallel workers at distinct indices.
-final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [T?]
-
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) {
-        lock.lock()
-        values[index] = value
-        lock.unlock()
-    }
-
-    /// The value at `index`, which the box then forgets (frees its memory once the caller is done).
-    func take(_ index: Int) -> T? {
-        lock.lock()
-        defer { lock.unlock() }
-        let value = values[index]
-        values[index] = nil
-        return value
-    }
-}
