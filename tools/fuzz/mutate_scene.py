@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
-"""Mutation run over a tiny scene folder and its PLY mesh against the ovseg3r binary (release build).
+"""Mutation run over a tiny scene folder, its PLY mesh, or a tiny ScanNet .sens against the ovseg3r binary (release build).
 
-Each run copies a freshly generated tiny scene, damages one file, and runs one command on it:
+--format scene (default): each run copies a freshly generated tiny scene, damages one file, and runs one command on it:
   train (2 steps), fuse, superpoints --mode geometric, info (scene folder or mesh.ply).
+--format ply: every run damages mesh.ply (header counts or bit flips) and runs info on it or
+  superpoints --graph mesh.
+--format sens: every run damages a tiny .sens recording (4 frames of 16x12; raw or zlib depth, raw colour): bit flips
+  anywhere, or a structured bad header or frame-table value (NaN / zero / huge intrinsics, sizes and counts near 2**63,
+  zero or NaN depth shift, unknown compressions), then runs `import scannet`, `info` or `recon` on it.
 Damage is either random bit flips anywhere in the file (header included) or a structured bad value written into
 an array's data (negative / huge ids, NaN / inf floats, broken offsets, -1e6, 5e6, INT32 extremes) or into a PLY
 header (element counts near 2**62, huge face counts).
@@ -10,9 +15,10 @@ header (element counts near 2**62, huge face counts).
 A run "crashes" when the process dies from a signal (or exits >= 128), and "hangs" when it outlives --timeout.
 Any other exit (0 or a typed error, status 1..127) is fine. Prints a JSON summary; --keep DIR keeps crashing inputs.
 
-usage: tools/fuzz/mutate_scene.py --binary .build/release/ovseg3r --runs 2000 --seed 1 [--timeout 60] [--keep DIR]
+usage: tools/fuzz/mutate_scene.py --binary .build/release/ovseg3r --runs 2000 --seed 1 [--format scene|ply|sens]
+       [--timeout 60] [--keep DIR]
 """
-import argparse, json, os, random, shutil, struct, subprocess, sys, tempfile, time
+import argparse, json, os, random, shutil, struct, subprocess, sys, tempfile, time, zlib
 import numpy as np
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -145,6 +151,56 @@ def mutate_ply_header(path, rng):
     return "mesh.ply:%s=%d" % (element, huge)
 
 
+SENS_W, SENS_H, SENS_FRAMES = 16, 12, 4
+
+
+def tiny_sens(path, rng, zlib_depth):
+    """A valid 4-frame SensorData v4 file: raw RGB8 colour, raw or zlib uint16 depth, identity-ish poses."""
+    k = [14.0, 0, 7.5, 0, 0, 15.0, 5.5, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+    eye = [1.0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+    out = bytearray(struct.pack("<I", 4))
+    name = b"StructureSensor"
+    out += struct.pack("<Q", len(name)) + name
+    for m in (k, eye, k, eye):
+        out += struct.pack("<16f", *m)
+    out += struct.pack("<ii", 0, 1 if zlib_depth else 0)
+    out += struct.pack("<IIIIf", SENS_W, SENS_H, SENS_W, SENS_H, 1000.0)
+    out += struct.pack("<Q", SENS_FRAMES)
+    for f in range(SENS_FRAMES):
+        pose = list(eye); pose[3] = 0.02 * f
+        colour = bytes((rng.integers(0, 256, SENS_W * SENS_H * 3)).astype(np.uint8))
+        depth = (1500 + rng.integers(0, 200, SENS_W * SENS_H)).astype("<u2").tobytes()
+        if zlib_depth:
+            depth = zlib.compress(depth)
+        out += struct.pack("<16f", *pose) + struct.pack("<QQQQ", 1000 * f, 1000 * f, len(colour), len(depth))
+        out += colour + depth
+    out += struct.pack("<Q", 0)  # no IMU frames
+    open(path, "wb").write(bytes(out))
+
+
+# Byte offsets of the header's fields (the sensor name is 15 bytes long).
+SENS_FIELDS = {"version": (0, "<I"), "name_length": (4, "<Q"), "color_fx": (27, "<f"), "color_cx": (35, "<f"),
+               "depth_fx": (155, "<f"), "depth_fy": (175, "<f"), "color_compression": (283, "<i"),
+               "depth_compression": (287, "<i"), "color_width": (291, "<I"), "color_height": (295, "<I"),
+               "depth_width": (299, "<I"), "depth_height": (303, "<I"), "depth_shift": (307, "<f"),
+               "frame_count": (311, "<Q"), "frame0_pose": (319, "<f"), "frame0_color_size": (399, "<Q"),
+               "frame0_depth_size": (407, "<Q")}
+SENS_VALUES = {"<I": [0, 1, 3, 2**31, 2**32 - 1, 65536], "<Q": [0, 2**62, 2**63 - 1, 2**32, 10**12, 5],
+               "<i": [-1, 2, 3, 7, -2**31], "<f": [float("nan"), float("inf"), 0.0, -1.0, 1e30, 1e-30]}
+
+
+def mutate_sens(path, rng):
+    if rng.random() < 0.5:
+        return mutate_bits(path, rng)
+    field = rng.choice(sorted(SENS_FIELDS))
+    offset, fmt = SENS_FIELDS[field]
+    value = rng.choice(SENS_VALUES[fmt])
+    data = bytearray(open(path, "rb").read())
+    struct.pack_into(fmt, data, offset, value)
+    open(path, "wb").write(bytes(data))
+    return "scene.sens:%s=%r" % (field, value)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--binary", required=True)
@@ -152,12 +208,18 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--timeout", type=float, default=60)
     p.add_argument("--keep", help="folder for inputs that crashed or hung")
+    p.add_argument("--format", choices=["scene", "ply", "sens"], default="scene",
+                   help="what to damage: the scene folder's files, only its mesh.ply, or a .sens recording")
     args = p.parse_args()
     binary = os.path.abspath(args.binary)
     rng = random.Random(args.seed)
     work = tempfile.mkdtemp(prefix="mutate-scene-")
     base = os.path.join(work, "base", "scene_0000")
     tiny_scene(base, np.random.default_rng(args.seed))
+    sens_bases = []
+    for zlib_depth in (False, True):
+        sens_bases.append(os.path.join(work, "base", "tiny-%s.sens" % ("zlib" if zlib_depth else "raw")))
+        tiny_sens(sens_bases[-1], np.random.default_rng(args.seed), zlib_depth)
     config = os.path.join(work, "tiny.json")
     json.dump(TINY_CONFIG, open(config, "w"))
     counts = {"runs": 0, "ok": 0, "errors": 0, "crashes": 0, "hangs": 0}
@@ -169,8 +231,17 @@ def main():
         shutil.rmtree(os.path.join(work, "run"), ignore_errors=True)
         scene = os.path.join(data, "scene_0000")
         shutil.copytree(base, scene)
-        command = rng.choice(["train", "train", "fuse", "superpoints", "info", "info-ply"])
-        if command == "info-ply" or (command != "train" and rng.random() < 0.1):
+        if args.format == "sens":
+            command = rng.choice(["import", "import", "info-sens", "recon"])
+        elif args.format == "ply":
+            command = "info-ply"
+        else:
+            command = rng.choice(["train", "train", "fuse", "superpoints", "info", "info-ply"])
+        sens = os.path.join(work, "run", "scene.sens")
+        if args.format == "sens":
+            shutil.copy(rng.choice(sens_bases), sens)
+            what = mutate_sens(sens, rng)
+        elif command == "info-ply" or (command != "train" and rng.random() < 0.1):
             what = mutate_ply_header(os.path.join(scene, "mesh.ply"), rng) if rng.random() < 0.5 \
                 else mutate_bits(os.path.join(scene, "mesh.ply"), rng)
         elif rng.random() < 0.5:
@@ -183,7 +254,10 @@ def main():
                 "fuse": ["fuse", "--scene", scene, "--out", out],
                 "superpoints": ["superpoints", scene, "--mode", "geometric"],
                 "info": ["info", scene],
-                "info-ply": ["info", os.path.join(scene, "mesh.ply")]}[command]
+                "info-ply": ["info", os.path.join(scene, "mesh.ply")],
+                "import": ["import", "scannet", sens, "--out", out],
+                "info-sens": ["info", sens],
+                "recon": ["recon", sens, "--out", out, "--poses", "given", "--voxel", "0.05"]}[command]
         if command == "info-ply" and rng.random() < 0.5:
             argv = ["superpoints", scene, "--mode", "geometric", "--graph", "mesh"]
         try:
