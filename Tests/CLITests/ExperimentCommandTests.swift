@@ -52,6 +52,9 @@ import Testing
         let arms = try #require(json["arms"] as? [[String: Any]])
         #expect(arms.map { $0["name"] as? String } == ["full", "no-vip", "no-ibsp"])
         #expect((arms[1]["seeds"] as? [Int]) == [1, 2])
+        // Training time in wall and CPU seconds (the CPU column is what an equal-compute comparison reads).
+        #expect(arms.allSatisfy { ($0["trainCPUSeconds"] as? Double ?? 0) > 0 && ($0["trainSeconds"] as? Double ?? 0) > 0 })
+        #expect(first.stdout.contains("| train s | train CPU s |"))
 
         // "Kill" two jobs: one after training (its predictions lost), one mid-training (its last checkpoint at step 2).
         let fm = FileManager.default

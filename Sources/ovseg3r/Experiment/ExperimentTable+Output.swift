@@ -15,18 +15,19 @@ extension ExperimentTable {
         var lines = [
             "Held-out AP in % (higher is better) on \(rooms.count) held-out rooms (\(counts) evaluated ground-truth instances);",
             "each cell is the mean over the arm's seeds with its 95 % bootstrap interval (\(plan.resamples) resamples of the rooms, pooled over seeds; a class absent from a resample keeps its all-rooms AP, see RoomBootstrap).",
-            "\(stepsText) training steps per run; \"Δ last fifth\" is the change of the mean all-class AP between 80 % of an arm's steps and the end (converged when under 1 point).",
+            "\(stepsText) training steps per run; \"Δ last fifth\" is the change of the mean all-class AP between 80 % of an arm's steps and the end (converged when under 1 point); \"train s\" and \"train CPU s\" are the wall and CPU seconds of training (mean over seeds; CPU time does not grow when other work shares the cores).",
             "",
-            "| arm | seeds | AP | AP50 | AP25 | " + groups.map { "\($0) AP" }.joined(separator: " | ") + " | Δ last fifth | train s |",
-            "|---|---:|---|---|---|" + groups.map { _ in "---|" }.joined() + "---:|---:|",
+            "| arm | seeds | AP | AP50 | AP25 | " + groups.map { "\($0) AP" }.joined(separator: " | ") + " | Δ last fifth | train s | train CPU s |",
+            "|---|---:|---|---|---|" + groups.map { _ in "---|" }.joined() + "---:|---:|---:|",
         ]
         for r in rows {
             let s = r.scores
             let delta = lastFifthChange(r).map { String(format: "%+.1f", $0) } ?? "–"
             let train = r.trainSeconds.map { String(format: "%.0f", $0) } ?? "–"
+            let cpu = r.trainCPUSeconds.map { String(format: "%.0f", $0) } ?? "–"
             lines.append("| \(r.arm) | \(r.kind == .fuse ? "–" : "\(r.seeds.count)") | \(Self.cell(s.interval("all.ap"))) | \(Self.cell(s.interval("all.ap50"))) | "
                          + "\(Self.cell(s.interval("all.ap25"))) | " + groups.map { Self.cell(s.interval("\($0).ap")) }.joined(separator: " | ")
-                         + " | \(delta) | \(train) |")
+                         + " | \(delta) | \(train) | \(cpu) |")
         }
         lines += ["", "AP50 and AP25 per group, and class-agnostic AP (labels ignored: every mask against every ground-truth instance, see ClassAgnostic):", "",
                   "| arm | " + groups.flatMap { ["\($0) AP50", "\($0) AP25"] }.joined(separator: " | ") + " | agnostic AP | agnostic AP50 |",
@@ -66,7 +67,8 @@ extension ExperimentTable {
             "arms": rows.map { r -> [String: Any] in
                 ["name": r.arm, "kind": r.kind.rawValue, "seeds": r.seeds.map { Int($0) },
                  "metrics": Dictionary(uniqueKeysWithValues: metrics.map { ($0, interval(r.scores.interval($0))) }),
-                 "lastFifthChange": lastFifthChange(r) ?? NSNull(), "trainSeconds": r.trainSeconds ?? NSNull(), "steps": r.steps,
+                 "lastFifthChange": lastFifthChange(r) ?? NSNull(), "trainSeconds": r.trainSeconds ?? NSNull(),
+                 "trainCPUSeconds": r.trainCPUSeconds ?? NSNull(), "steps": r.steps,
                  "curve": r.curve.mapValues { $0.map { [$0.0, $0.1] } }]
             },
             "comparisons": plan.compare.compactMap { a, b -> [String: Any]? in

@@ -17,6 +17,10 @@ struct ExperimentTable {
         var curve: [String: [(Int, Double)]]
         /// Mean over seeds of the training wall time (sum of the logged step times), seconds.
         var trainSeconds: Double?
+        /// Mean over seeds of the training CPU time (per step: the logged mean CPU time of a scene slot × the scenes
+        /// per step), seconds: the compute an arm spent, which unlike wall time does not grow when other work shares
+        /// the cores.
+        var trainCPUSeconds: Double?
         /// Training steps of the arm's runs.
         var steps: Int
     }
@@ -43,7 +47,8 @@ struct ExperimentTable {
             var scores = try bootstrap.scores(runs: runs, options: options)
             scores.add(try bootstrap.scores(runs: matched.map(\.classAgnostic), options: ClassAgnostic.options(from: options)), allAs: "agnostic")
             rows.append(Row(arm: arm.name, kind: arm.kind, seeds: jobs.map(\.seed), scores: scores,
-                            curve: try Self.curve(jobs), trainSeconds: Self.trainSeconds(jobs), steps: arm.steps))
+                            curve: try Self.curve(jobs), trainSeconds: Self.trainSeconds(jobs),
+                            trainCPUSeconds: Self.trainSeconds(jobs, field: "cpu_ms", scale: Self.scenesPerStep(arm)), steps: arm.steps))
         }
         guard !rows.isEmpty else { throw ExperimentError.noResults(folder: out.path) }
         return ExperimentTable(plan: plan, rows: rows, rooms: rooms, instances: instances)
@@ -80,14 +85,21 @@ struct ExperimentTable {
         return sums.mapValues { byStep in byStep.keys.sorted().compactMap { s in byStep[s].map { (s, $0.0 / Double($0.1)) } } }
     }
 
-    static func trainSeconds(_ jobs: [ExperimentJob]) -> Double? {
+    /// The scenes of one training step in the arm's config (default 1).
+    static func scenesPerStep(_ arm: ExperimentPlan.Arm) -> Double {
+        (arm.config["scenesPerStep"] as? NSNumber)?.doubleValue ?? 1
+    }
+
+    /// Mean over `jobs` of the sum of a per-step millisecond field of the run's log (`step_ms`: wall time) times
+    /// `scale`, in seconds.
+    static func trainSeconds(_ jobs: [ExperimentJob], field: String = "step_ms", scale: Double = 1) -> Double? {
         let times = jobs.compactMap { job -> Double? in
             guard let text = try? String(contentsOf: job.run.appendingPathComponent("log.jsonl"), encoding: .utf8) else { return nil }
             var sum = 0.0
             for line in TextLines.split(text) {
-                if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let ms = (o["step_ms"] as? NSNumber)?.doubleValue { sum += ms }
+                if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let ms = (o[field] as? NSNumber)?.doubleValue { sum += ms }
             }
-            return sum / 1000
+            return sum * scale / 1000
         }
         return times.isEmpty ? nil : times.reduce(0, +) / Double(times.count)
     }
