@@ -5,8 +5,11 @@
   python3 tools/ray_prepare.py VIDEOS... --out SCENES --local --workers 2       (no Ray: a local process pool)
 
 VIDEOS are video folders, folders of video folders, or @LIST files (one path per line). Video folder NAME becomes
-SCENES/NAME. A video whose SCENES/NAME/prepare.json says "ok" is skipped (--force re-runs it; prepare itself also
-skips finished stages, so a retried video resumes where it failed). A failed video is retried up to --retries times.
+SCENES/NAME. Every video goes to `ovseg3r prepare`, which asks the scene contract whether each stage is done with
+these options (SCENE/stages.json) and runs only the stages that are not: a finished video costs one quick call and is
+recorded as skipped, a video prepared with other options (say --voxel) is brought up to date rather than skipped on its
+old prepare.json, and a retried video resumes where it failed (--force passes --force: every stage runs again). A
+failed video is retried up to --retries times.
 SCENES/manifest.json (or --manifest) records every video: status (succeeded, skipped, failed), attempts, durations,
 the error of each failed attempt, the node that ran it and prepare's summary. Exits 1 when any video failed.
 
@@ -94,17 +97,15 @@ def find_videos(arguments):
     return unique
 
 
-def is_prepared(scene):
-    try:
-        with open(os.path.join(scene, "prepare.json")) as f:
-            return json.load(f).get("status") == "ok"
-    except (OSError, ValueError):
-        return False
+def ran_nothing(summary):
+    """Whether prepare's summary says every stage was done already (nothing ran)."""
+    stages = (summary or {}).get("stages") or []
+    return bool(stages) and all(stage.get("status") == "skipped" for stage in stages)
 
 
 def run(args):
     def task(video, scene):
-        return (args.ovseg3r, video, scene, args.prepare_args, args.timeout)
+        return (args.ovseg3r, video, scene, args.prepare_args + (["--force"] if args.force else []), args.timeout)
 
     videos = find_videos(args.videos)
     out = os.path.abspath(args.out)
@@ -114,13 +115,7 @@ def run(args):
     records = {v: {"video": v, "scene": os.path.join(out, os.path.basename(v)), "status": "pending", "attempts": 0,
                    "seconds": 0.0, "durations": [], "errors": [], "error": None, "node": None, "summary": None}
                for v in videos}
-    todo = []
-    for video, record in records.items():
-        if not args.force and is_prepared(record["scene"]):
-            record["status"] = "skipped"
-            log(f"skip    {os.path.basename(video)} (prepared already)")
-        else:
-            todo.append(video)
+    todo = list(records)
     failure = {"ok": False, "exit_status": -1, "seconds": 0.0, "error": None, "summary": None, "node": None}
     executor = Executor(args, prepare_video, failure, "ray_prepare") if todo else None
     try:
@@ -136,7 +131,8 @@ def run(args):
             record["node"], record["summary"] = result["node"], result["summary"]
             name = os.path.basename(video)
             if result["ok"]:
-                record["status"], record["error"] = "succeeded", None
+                record["status"] = "skipped" if ran_nothing(result["summary"]) else "succeeded"
+                record["error"] = None
             else:
                 record["errors"].append(result["error"])
                 record["error"] = result["error"]
@@ -188,7 +184,7 @@ def parse(argv):
     parser.add_argument("--workers", type=int, help="local parallel videos (default: CPU count)")
     parser.add_argument("--cpus-per-task", type=float, default=1, help="CPUs Ray reserves per video (default 1)")
     parser.add_argument("--timeout", type=float, help="seconds before an attempt is stopped (default: none)")
-    parser.add_argument("--force", action="store_true", help="re-run videos whose prepare.json says ok")
+    parser.add_argument("--force", action="store_true", help="re-run every stage of every video (prepare --force)")
     args = parser.parse_args(argv)
     if args.retries < 0:
         parser.error("--retries must be >= 0")

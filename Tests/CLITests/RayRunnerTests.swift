@@ -66,11 +66,21 @@ import Testing
         #expect(m.totals["succeeded"] == 1 && m.totals["failed"] == 1 && m.totals["videos"] == 2, "\(m.totals)")
         try Self.expectOutcome(m, good: [videos[0]], broken: videos[1], scenes: scenes, retries: 1)
 
+        // Again: prepare finds every stage of the good video done with the same options and runs none.
         let second = try PrepareTestSupport.python(arguments + ["--retries", "0"])
         #expect(second.status == 1)
         let again = try Self.manifest(scenes.appendingPathComponent("manifest.json"))
         #expect(again.totals["skipped"] == 1 && again.totals["failed"] == 1, "\(again.totals)")
-        #expect(again.videos[videos[0].lastPathComponent]?["attempts"] as? Int == 0)
+        #expect(again.videos[videos[0].lastPathComponent]?["attempts"] as? Int == 1)
+        // With another voxel size the finished video is not skipped on its old prepare.json: the contract sees the
+        // changed recon options and the stages run again.
+        let changed = try PrepareTestSupport.python([Self.script, videos[0].path, "--out", scenes.path, "--local",
+                                                     "--ovseg3r", cli.executable.path, "--", "--voxel", "0.03"])
+        #expect(changed.status == 0, "\(changed.stderr.suffix(2000))")
+        let redone = try Self.manifest(scenes.appendingPathComponent("manifest.json"))
+        #expect(redone.totals["succeeded"] == 1 && redone.totals["skipped"] == 0, "\(redone.totals)")
+        let stages = (redone.videos[videos[0].lastPathComponent]?["summary"] as? [String: Any])?["stages"] as? [[String: Any]] ?? []
+        #expect(stages.first?["name"] as? String == "recon" && stages.first?["status"] as? String == "ran", "\(stages)")
     }
 
     @Test(.enabled(if: rayAvailable, "python3 cannot import ray (tools/setup.sh --test installs it)"))
