@@ -43,7 +43,7 @@ import Testing
         try #require(first.status == 0, "experiment failed: \(first.stderr.suffix(3000))")
         #expect(first.stderr.contains("4 jobs, 0 finished already, 4 to run"))
         for arm in ["| full |", "| no-vip |", "| no-ibsp |", "full − no-vip"] { #expect(first.stdout.contains(arm), "table lacks \(arm)") }
-        for file in ["results.md", "results.json", "curve-all-ap.svg", "curve-novel-ap.svg", "full/seed-1/curve/eval-2.json",
+        for file in ["results.md", "results.json", "curve-all-ap.svg", "curve-novel-ap.svg", "curve-all-ap-cpu.svg", "full/seed-1/curve/eval-2.json",
                      "full/seed-1/curve/eval-4.json", "full/seed-1/pred/scene_0000.txt", "no-vip/seed-2/done.json",
                      "full/seed-1/run/checkpoint-000002/state.json"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "missing \(file)")
@@ -55,6 +55,9 @@ import Testing
         // Training time in wall and CPU seconds (the CPU column is what an equal-compute comparison reads).
         #expect(arms.allSatisfy { ($0["trainCPUSeconds"] as? Double ?? 0) > 0 && ($0["trainSeconds"] as? Double ?? 0) > 0 })
         #expect(first.stdout.contains("| train s | train CPU s |"))
+        // The AP-versus-compute curve: one point per evaluated checkpoint, CPU seconds growing with the step.
+        let cpuCurve = ((arms[0]["cpuCurve"] as? [String: Any])?["all.ap"] as? [[Double]]) ?? []
+        #expect(cpuCurve.count == 2 && cpuCurve[0][0] > 0 && cpuCurve[1][0] > cpuCurve[0][0], "\(cpuCurve)")
 
         // "Kill" two jobs: one after training (its predictions lost), one mid-training (its last checkpoint at step 2).
         let fm = FileManager.default

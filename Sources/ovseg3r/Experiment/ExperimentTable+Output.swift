@@ -69,6 +69,7 @@ extension ExperimentTable {
                  "metrics": Dictionary(uniqueKeysWithValues: metrics.map { ($0, interval(r.scores.interval($0))) }),
                  "lastFifthChange": lastFifthChange(r) ?? NSNull(), "trainSeconds": r.trainSeconds ?? NSNull(),
                  "trainCPUSeconds": r.trainCPUSeconds ?? NSNull(), "steps": r.steps,
+                 "cpuCurve": r.cpuCurve.mapValues { $0.map { [$0.0, $0.1] } },
                  "curve": r.curve.mapValues { $0.map { [$0.0, $0.1] } }]
             },
             "comparisons": plan.compare.compactMap { a, b -> [String: Any]? in
@@ -91,7 +92,20 @@ extension ExperimentTable {
         return SVGChart(title: title, series: series).svg
     }
 
-    /// Writes `results.md`, `results.json` and `curve-<metric>.svg` into `out`; returns the files written.
+    /// The same curves against training CPU seconds (compute), so arms of different step cost compare at equal
+    /// compute; the training-free arm is a flat line.
+    func cpuCurveSVG(metric: String, title: String) -> String {
+        let xs = rows.flatMap { $0.cpuCurve[metric]?.map(\.0) ?? [] }
+        let series = rows.map { r -> TrainingLog.Series in
+            var points = r.cpuCurve[metric] ?? []
+            if r.kind == .fuse, let value = r.curve[metric]?.last?.1, let low = xs.min(), let high = xs.max() { points = [(low, value), (high, value)] }
+            return TrainingLog.Series(name: r.arm, points: points.map { SIMD2($0.0, $0.1 * 100) })
+        }.filter { !$0.points.isEmpty }
+        return SVGChart(title: title, series: series).svg
+    }
+
+    /// Writes `results.md`, `results.json`, `curve-<metric>.svg` (against steps) and `curve-<metric>-cpu.svg`
+    /// (against training CPU seconds) into `out`; returns the files written.
     func write(to out: URL) throws -> [URL] {
         var written: [URL] = []
         let md = out.appendingPathComponent("results.md")
@@ -102,8 +116,12 @@ extension ExperimentTable {
         written.append(js)
         for metric in ["all.ap"] + groupNames.map({ "\($0).ap" }) {
             let url = out.appendingPathComponent("curve-\(metric.replacingOccurrences(of: ".", with: "-")).svg")
-            try AtomicFile.write(Data(curveSVG(metric: metric, title: "held-out \(metric.replacingOccurrences(of: ".ap", with: "")) AP (%) vs step").utf8), to: url)
+            let name = metric.replacingOccurrences(of: ".ap", with: "")
+            try AtomicFile.write(Data(curveSVG(metric: metric, title: "held-out \(name) AP (%) vs step").utf8), to: url)
             written.append(url)
+            let cpu = out.appendingPathComponent("curve-\(metric.replacingOccurrences(of: ".", with: "-"))-cpu.svg")
+            try AtomicFile.write(Data(cpuCurveSVG(metric: metric, title: "held-out \(name) AP (%) vs training CPU seconds").utf8), to: cpu)
+            written.append(cpu)
         }
         return written
     }

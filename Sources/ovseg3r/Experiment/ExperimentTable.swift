@@ -23,6 +23,8 @@ struct ExperimentTable {
         var trainCPUSeconds: Double?
         /// Training steps of the arm's runs.
         var steps: Int
+        /// Metric → [(training CPU seconds spent up to the step, mean over seeds)], for comparisons at equal compute.
+        var cpuCurve: [String: [(Double, Double)]] = [:]
     }
 
     let plan: ExperimentPlan
@@ -46,9 +48,11 @@ struct ExperimentTable {
             if instances.isEmpty, let first = runs.first { instances = Self.countInstances(first, options: options) }
             var scores = try bootstrap.scores(runs: runs, options: options)
             scores.add(try bootstrap.scores(runs: matched.map(\.classAgnostic), options: ClassAgnostic.options(from: options)), allAs: "agnostic")
+            let curve = try Self.curve(jobs)
             rows.append(Row(arm: arm.name, kind: arm.kind, seeds: jobs.map(\.seed), scores: scores,
-                            curve: try Self.curve(jobs), trainSeconds: Self.trainSeconds(jobs),
-                            trainCPUSeconds: Self.trainSeconds(jobs, field: "cpu_ms", scale: Self.scenesPerStep(arm)), steps: arm.steps))
+                            curve: curve, trainSeconds: Self.trainSeconds(jobs),
+                            trainCPUSeconds: Self.trainSeconds(jobs, field: "cpu_ms", scale: Self.scenesPerStep(arm)), steps: arm.steps,
+                            cpuCurve: arm.kind == .train ? Self.cpuCurve(jobs, curve: curve, scale: Self.scenesPerStep(arm)) : [:]))
         }
         guard !rows.isEmpty else { throw ExperimentError.noResults(folder: out.path) }
         return ExperimentTable(plan: plan, rows: rows, rooms: rooms, instances: instances)
@@ -102,6 +106,28 @@ struct ExperimentTable {
             return sum * scale / 1000
         }
         return times.isEmpty ? nil : times.reduce(0, +) / Double(times.count)
+    }
+
+    /// The curve against training CPU seconds: at each curve step, the mean over `jobs` of the CPU seconds their
+    /// logs record up to that step (the logged mean CPU time of a scene slot × `scale` scenes per step).
+    static func cpuCurve(_ jobs: [ExperimentJob], curve: [String: [(Int, Double)]], scale: Double) -> [String: [(Double, Double)]] {
+        let steps = Set(curve.values.flatMap { $0.map(\.0) })
+        var sums: [Int: (Double, Int)] = [:]
+        for job in jobs {
+            guard let text = try? String(contentsOf: job.run.appendingPathComponent("log.jsonl"), encoding: .utf8) else { continue }
+            var logged: [(step: Int, ms: Double)] = []
+            for line in TextLines.split(text) {
+                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let step = (o["step"] as? NSNumber)?.intValue, let ms = (o["cpu_ms"] as? NSNumber)?.doubleValue else { continue }
+                logged.append((step, ms))
+            }
+            for step in steps {
+                let seconds = logged.reduce(0) { $1.step <= step ? $0 + $1.ms : $0 } * scale / 1000
+                let old = sums[step] ?? (0, 0)
+                sums[step] = (old.0 + seconds, old.1 + 1)
+            }
+        }
+        return curve.mapValues { points in points.compactMap { step, value in sums[step].map { ($0.0 / Double($0.1), value) } } }
     }
 
     /// Change of the mean curve of `metric` over the last fifth of training (points of AP ×100), nil without curve.
