@@ -3,8 +3,8 @@
 
 --format scene (default): each run copies a freshly generated tiny scene, damages one file, and runs one command on it:
   train (2 steps), fuse, superpoints --mode geometric, info (scene folder or mesh.ply).
---format ply: every run damages mesh.ply (header counts or bit flips) and runs info on it or
-  superpoints --graph mesh.
+--format ply: every run damages mesh.ply (header counts or bit flips) and runs segment-mesh on it (which reads every
+  vertex and face), info, or superpoints --graph mesh.
 --format sens: every run damages a tiny .sens recording (4 frames of 16x12; raw or zlib depth, raw colour): bit flips
   anywhere, or a structured bad header or frame-table value (NaN / zero / huge intrinsics, sizes and counts near 2**63,
   zero or NaN depth shift, unknown compressions), then runs `import scannet`, `info` or `recon` on it.
@@ -234,14 +234,14 @@ def main():
         if args.format == "sens":
             command = rng.choice(["import", "import", "info-sens", "recon"])
         elif args.format == "ply":
-            command = "info-ply"
+            command = rng.choice(["segment-mesh", "segment-mesh", "info-ply"])
         else:
             command = rng.choice(["train", "train", "fuse", "superpoints", "info", "info-ply"])
         sens = os.path.join(work, "run", "scene.sens")
         if args.format == "sens":
             shutil.copy(rng.choice(sens_bases), sens)
             what = mutate_sens(sens, rng)
-        elif command == "info-ply" or (command != "train" and rng.random() < 0.1):
+        elif command in ("info-ply", "segment-mesh") or (command != "train" and rng.random() < 0.1):
             what = mutate_ply_header(os.path.join(scene, "mesh.ply"), rng) if rng.random() < 0.5 \
                 else mutate_bits(os.path.join(scene, "mesh.ply"), rng)
         elif rng.random() < 0.5:
@@ -255,6 +255,7 @@ def main():
                 "superpoints": ["superpoints", scene, "--mode", "geometric"],
                 "info": ["info", scene],
                 "info-ply": ["info", os.path.join(scene, "mesh.ply")],
+                "segment-mesh": ["segment-mesh", os.path.join(scene, "mesh.ply"), "--out", out + ".json"],
                 "import": ["import", "scannet", sens, "--out", out],
                 "info-sens": ["info", sens],
                 "recon": ["recon", sens, "--out", out, "--poses", "given", "--voxel", "0.05"]}[command]
