@@ -58,6 +58,8 @@ import Testing
         // The AP-versus-compute curve: one point per evaluated checkpoint, CPU seconds growing with the step.
         let cpuCurve = ((arms[0]["cpuCurve"] as? [String: Any])?["all.ap"] as? [[Double]]) ?? []
         #expect(cpuCurve.count == 2 && cpuCurve[0][0] > 0 && cpuCurve[1][0] > cpuCurve[0][0], "\(cpuCurve)")
+        let cpuChart = try String(contentsOf: out.appendingPathComponent("curve-all-ap-cpu.svg"), encoding: .utf8)
+        #expect(cpuChart.contains(">training CPU seconds</text>") && cpuChart.contains(">full</text>"))
 
         // "Kill" two jobs: one after training (its predictions lost), one mid-training (its last checkpoint at step 2).
         let fm = FileManager.default

@@ -7,6 +7,8 @@ public struct SVGChart: Sendable {
     public var series: [TrainingLog.Series]
     public var width = 560
     public var height = 300
+    /// The x axis's caption.
+    public var xLabel = "step"
 
     public init(title: String, series: [TrainingLog.Series]) {
         self.title = title
@@ -38,7 +40,7 @@ public struct SVGChart: Sendable {
         for (text, x, y, anchor) in ticks {
             out.append("<text x=\"\(x)\" y=\"\(y)\" font-size=\"11\" font-family=\"sans-serif\" text-anchor=\"\(anchor)\">\(text)</text>")
         }
-        out.append("<text x=\"\(left + plotW / 2)\" y=\"\(Double(height) - 4)\" font-size=\"11\" font-family=\"sans-serif\" text-anchor=\"middle\">step</text>")
+        out.append("<text x=\"\(left + plotW / 2)\" y=\"\(Double(height) - 4)\" font-size=\"11\" font-family=\"sans-serif\" text-anchor=\"middle\">\(HTMLText.escape(xLabel))</text>")
         for (k, s) in series.enumerated() {
             let c = Palette.color(k)
             let stroke = "rgb(\(c.x),\(c.y),\(c.z))"

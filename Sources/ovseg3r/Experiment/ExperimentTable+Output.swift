@@ -101,7 +101,9 @@ extension ExperimentTable {
             if r.kind == .fuse, let value = r.curve[metric]?.last?.1, let low = xs.min(), let high = xs.max() { points = [(low, value), (high, value)] }
             return TrainingLog.Series(name: r.arm, points: points.map { SIMD2($0.0, $0.1 * 100) })
         }.filter { !$0.points.isEmpty }
-        return SVGChart(title: title, series: series).svg
+        var chart = SVGChart(title: title, series: series)
+        chart.xLabel = "training CPU seconds"
+        return chart.svg
     }
 
     /// Writes `results.md`, `results.json`, `curve-<metric>.svg` (against steps) and `curve-<metric>-cpu.svg`
