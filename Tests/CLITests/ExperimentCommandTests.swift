@@ -87,6 +87,25 @@ import Testing
         let seconds = try #require(record["trainSeconds"] as? Double)
         #expect(abs(seconds - logged.reduce(0, +) / 1000) < 1e-6)
 
+        // A pretraining arm (DITR distillation) is trained for the arm that starts from it, but not evaluated or tabulated.
+        let pretrain = scratch.file("runs-pretrain")
+        let pretrainPlan = try Self.plan([
+            "train": data.appendingPathComponent("scenes/train").path, "test": data.appendingPathComponent("scenes/test").path,
+            "steps": 2, "curvePoints": 1, "seeds": [1],
+            "config": ["model": ["width": 32, "heads": 2, "decoderLayers": 1, "feature2DWidth": 16]],
+            "arms": [["name": "pre", "config": ["objective": "distill2D"]], ["name": "tuned", "initFrom": "pre"]],
+            "resamples": 20,
+        ], in: scratch.url)
+        // Two at a time: the dependent job waits while its source is still training.
+        let pretrained = try cli.run(["experiment", "run", pretrainPlan.path, "--out", pretrain.path, "--jobs", "2"])
+        try #require(pretrained.status == 0, "pretraining experiment failed: \(pretrained.stderr.suffix(3000))")
+        #expect(fm.fileExists(atPath: pretrain.appendingPathComponent("pre/seed-1/done.json").path))
+        #expect(fm.fileExists(atPath: pretrain.appendingPathComponent("pre/seed-1/run/checkpoint-000002/state.json").path))
+        #expect(!fm.fileExists(atPath: pretrain.appendingPathComponent("pre/seed-1/pred").path))
+        #expect(((try? fm.contentsOfDirectory(atPath: pretrain.appendingPathComponent("pre/seed-1/curve").path)) ?? []).isEmpty)
+        #expect(fm.fileExists(atPath: pretrain.appendingPathComponent("tuned/seed-1/pred/scene_0000.txt").path))
+        #expect(pretrained.stdout.contains("| tuned |") && !pretrained.stdout.contains("| pre |"), "\(pretrained.stdout.prefix(1500))")
+
         // A plan whose arms evaluate the runs trained above (trainedIn) trains nothing and scores the same checkpoints.
         // Its own step count is 2; the arms say they ran 4 steps (an arm's own `steps`), so their curves are 2 and 4.
         let reuse = scratch.file("runs-reused")

@@ -50,6 +50,9 @@ struct ExperimentPlan {
         var steps: Int
         /// The arm's runs are evaluated every `curveStep` steps for the AP-versus-step curves.
         var curveStep: Int
+        /// False for a pretraining arm (`"objective": "distill2D"`): its runs learn the lifted 2D features, not
+        /// instances, so they are trained (for the arms that start from them) but not predicted, evaluated or tabulated.
+        var isEvaluated = true
     }
 
     var train: URL
@@ -139,6 +142,7 @@ struct ExperimentPlan {
             }
             guard let own = (a["config"] ?? [String: Any]()) as? [String: Any] else { throw fail("\(at).config", "must be a JSON object") }
             let armSteps = try int("steps", default: steps, min: 1, in: a, at: "\(at).steps")
+            var isEvaluated = true
             let curveStep = max(1, armSteps / curvePoints)
             var config = TrainConfig.merge(base, own) as? [String: Any] ?? [:]
             config["steps"] = armSteps
@@ -149,7 +153,7 @@ struct ExperimentPlan {
                 if let bad = TrainConfig.unknownKeys(in: config).first {
                     throw fail("\(at).config.\(bad.path)", "unknown training-config key" + (bad.suggestion.map { "; did you mean \($0)?" } ?? ""))
                 }
-                do { _ = try TrainConfig.decode(config) } catch { throw fail("\(at).config", "\(error)") }
+                do { isEvaluated = try TrainConfig.decode(config).objective == .segmentation } catch { throw fail("\(at).config", "\(error)") }
             }
             let armSeeds = kind == .fuse ? [0] : try seeds(a["seeds"] ?? planSeeds, "\(at).seeds")
             let armTrain = try a["train"].map { try path($0, "\(at).train") } ?? train
@@ -176,7 +180,7 @@ struct ExperimentPlan {
                 trainedIn = url
             }
             arms.append(Arm(name: name, kind: kind, config: config, train: armTrain, seeds: armSeeds, arguments: arguments,
-                            initFrom: initFrom, trainedIn: trainedIn, steps: armSteps, curveStep: curveStep))
+                            initFrom: initFrom, trainedIn: trainedIn, steps: armSteps, curveStep: curveStep, isEvaluated: isEvaluated))
         }
         var compare: [(String, String)] = []
         for (i, pair) in ((o["compare"] as? [Any]) ?? []).enumerated() {

@@ -59,6 +59,8 @@ final class ExperimentRunner: @unchecked Sendable {
     private var pending: [ExperimentJob] = []
     private var failures: [Error] = []
     private var failedJobs: Set<String> = []
+    /// Folders of the jobs being run now.
+    private var runningJobs: Set<String> = []
     private var finished = 0
 
     init(plan: ExperimentPlan, out: URL, parallelJobs: Int) {
@@ -87,6 +89,7 @@ final class ExperimentRunner: @unchecked Sendable {
         say("\(jobs.count) jobs, \(jobs.count - total) finished already, \(total) to run, \(parallelJobs) at a time")
         DispatchQueue.concurrentPerform(iterations: min(parallelJobs, max(total, 1))) { _ in
             while let job = next() {
+                defer { lock.withLock { _ = runningJobs.remove(job.folder.path) } }
                 do {
                     try execute(job)
                     let n = lock.withLock { finished += 1; return finished }
@@ -104,17 +107,22 @@ final class ExperimentRunner: @unchecked Sendable {
         return total
     }
 
-    /// The next job whose `initFrom` source is done (or failed, or not among this run's jobs: the job then fails
-    /// naming the missing run); waits while only dependent jobs remain.
+    /// The next job whose `initFrom` source is done (or failed, or neither pending nor running in this run: the job
+    /// then fails naming the missing run); waits while only jobs whose source is pending or running remain.
     private func next() -> ExperimentJob? {
         while true {
             let (job, waiting) = lock.withLock { () -> (ExperimentJob?, Bool) in
                 if pending.isEmpty { return (nil, false) }
                 if let i = pending.firstIndex(where: { job in
                     initSource(job).map { source in
-                        source.isDone || failedJobs.contains(source.folder.path) || !pending.contains { $0.folder == source.folder }
+                        source.isDone || failedJobs.contains(source.folder.path)
+                            || (!pending.contains { $0.folder == source.folder } && !runningJobs.contains(source.folder.path))
                     } ?? true
-                }) { return (pending.remove(at: i), false) }
+                }) {
+                    let job = pending.remove(at: i)
+                    runningJobs.insert(job.folder.path)
+                    return (job, false)
+                }
                 return (nil, true)
             }
             if !waiting { return job }
@@ -162,8 +170,9 @@ final class ExperimentRunner: @unchecked Sendable {
             }
             // Every segment of a resumed run counts: the run's log holds each step's wall time.
             record.trainSeconds = ExperimentTable.trainSeconds([job]) ?? record.trainSeconds
-            var steps = Array(stride(from: arm.curveStep, through: arm.steps, by: arm.curveStep))
-            if steps.last != arm.steps { steps.append(arm.steps) }
+            // A pretraining arm has no instances to evaluate: its run is what later arms start from.
+            var steps = arm.isEvaluated ? Array(stride(from: arm.curveStep, through: arm.steps, by: arm.curveStep)) : []
+            if arm.isEvaluated, steps.last != arm.steps { steps.append(arm.steps) }
             for step in steps {
                 let curve = job.curves.appendingPathComponent("eval-\(step).json")
                 let isFinal = step == arm.steps

@@ -39,7 +39,7 @@ struct ExperimentTable {
         let bootstrap = RoomBootstrap(rooms: rooms, resamples: plan.resamples, seed: plan.bootstrapSeed)
         var rows: [Row] = []
         var instances: [String: Int] = [:]
-        for arm in plan.arms {
+        for arm in plan.arms where arm.isEvaluated {
             let jobs = arm.seeds.map { ExperimentJob(out: out, arm: arm, seed: $0) }.filter(\.isDone)
             guard !jobs.isEmpty else { continue }
             progress("bootstrapping \(arm.name) (\(jobs.count) runs × \(rooms.count) rooms × \(plan.resamples) resamples)")
