@@ -20,17 +20,26 @@ import Testing
         try #require(rooms.status == 0, "rooms failed: \(rooms.stderr.suffix(3000))")
         #expect(rooms.stdout.contains("train: 2 rooms") && rooms.stdout.contains("test: 1 rooms") && rooms.stdout.contains("train-geo: 2 rooms"))
         for file in ["scenes/train/scene_0001/view_labels.json", "scenes/test/scene_0000/superpoints.npy",
-                     "scenes/train-geo/scene_0000/geometric.json", "rooms.json"] {
+                     "scenes/train-geo/scene_0000/stages.json", "rooms.json"] {
             #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent(file).path), "missing \(file)")
         }
         // The geometric copy has its own superpoints; the IBSp originals are untouched hard links' sources.
         let ibsp = try Data(contentsOf: data.appendingPathComponent("scenes/train/scene_0000/superpoints.npy"))
         let geometric = try Data(contentsOf: data.appendingPathComponent("scenes/train-geo/scene_0000/superpoints.npy"))
         #expect(ibsp != geometric)
-        // A second run builds nothing.
+        // The copy's stage records say how its superpoints were made (what a second `rooms` run asks).
+        let stages = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: data.appendingPathComponent("scenes/train-geo/scene_0000/stages.json"))) as? [String: Any])
+        #expect(((stages["stages"] as? [String: Any])?["superpoints"] as? [String: String])?["mode"] == "geometric", "\(stages)")
+        // A second run builds nothing: no room's log is rewritten.
+        func modified(_ log: String) throws -> Date? {
+            try FileManager.default.attributesOfItem(atPath: data.appendingPathComponent("logs/\(log).log").path)[.modificationDate] as? Date
+        }
+        let logsBefore = try ["prepare-train-scene_0000", "geo-scene_0000"].map(modified)
+        Thread.sleep(forTimeInterval: 1.1)
         let again = try cli.run(["experiment", "rooms", "--out", data.path, "--train", "2", "--test", "1", "--frames", "8",
                                  "--preset", "tiny", "--point-spacing", "0.02", "--seed", "3"])
-        #expect(again.status == 0 && !FileManager.default.fileExists(atPath: data.appendingPathComponent("logs/prepare-train-scene_0000.log.2").path))
+        #expect(again.status == 0)
+        #expect(try ["prepare-train-scene_0000", "geo-scene_0000"].map(modified) == logsBefore, "a room or its geometric copy was built again")
 
         let planURL = try Self.plan([
             "train": data.appendingPathComponent("scenes/train").path, "test": data.appendingPathComponent("scenes/test").path,

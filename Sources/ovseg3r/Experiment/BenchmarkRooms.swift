@@ -48,10 +48,10 @@ struct BenchmarkRooms {
         for i in 0..<train.count {
             let source = scenes("train").appendingPathComponent(Self.name(i))
             let target = scenes("train-geo").appendingPathComponent(Self.name(i))
-            if fm.fileExists(atPath: target.appendingPathComponent("geometric.json").path) { continue }
+            if isGeometric(target) { continue }
             try? fm.removeItem(at: target)
             try fm.createDirectory(at: target, withIntermediateDirectories: true)
-            for file in try fm.contentsOfDirectory(atPath: source.path) where file != "prepare.json" {
+            for file in try fm.contentsOfDirectory(atPath: source.path) where file != SceneFile.prepare.fileName {
                 try fm.linkItem(at: source.appendingPathComponent(file), to: target.appendingPathComponent(file))
             }
             let video = videos("train").appendingPathComponent(Self.name(i))
@@ -61,16 +61,18 @@ struct BenchmarkRooms {
                                 log: "geo-\(Self.name(i))"))
         }
         try parallel(geo, label: "geometric copy")
-        for i in 0..<train.count {
-            let marker = scenes("train-geo").appendingPathComponent(Self.name(i)).appendingPathComponent("geometric.json")
-            if !fm.fileExists(atPath: marker.path) { try AtomicFile.write(Data(#"{"superpoints": "geometric"}"#.utf8), to: marker) }
-        }
     }
 
+    /// Whether `prepare` finished the room: its summary (`prepare.json`) says ok.
     func isPrepared(_ scene: URL) -> Bool {
-        guard let data = try? Data(contentsOf: scene.appendingPathComponent("prepare.json")),
-              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
-        return o["status"] as? String == "ok"
+        (try? JSONFile.read(PrepareSummary.self, from: scene.appendingPathComponent(SceneFile.prepare.fileName)))?.status == .ok
+    }
+
+    /// Whether the w/o-IBSp copy is finished, asked of the contract's stage records: geometric superpoints, and
+    /// labels lifted on them (rewriting the superpoints removes the labels lifted on the old ones).
+    func isGeometric(_ scene: URL) -> Bool {
+        guard let folder = try? SceneFolder(scene) else { return false }
+        return folder.status(of: .superpoints, options: ["mode": "geometric"]) == .done && folder.status(of: .lift, options: [:]) == .done
     }
 
     /// Runs the tasks, `jobs` at a time, with a progress bar; a task's commands run in order, and output goes to
