@@ -29,7 +29,8 @@ extension ExperimentCommand {
             predict (extra `ovseg3r predict` arguments), arms (each: name, kind train|fuse, config, train, seeds, arguments, initFrom (an earlier arm whose run starts \
             this arm's encoder), trainedIn (an experiment folder whose <arm>/seed-<s>/run this arm evaluates instead of \
             training, e.g. the same models on other held-out rooms), steps (this arm's training steps, default the plan's: \
-            e.g. encoders of different step cost at equal wall-clock time)), \
+            e.g. encoders of different step cost at equal compute; an arm whose config has "objective": "distill2D" is \
+            pretraining: trained for the arms that start from it, not evaluated)), \
             compare (pairs of arm names whose paired difference is reported), split (base-novel | head-common-tail), \
             resamples (bootstrap, default 1000), bootstrapSeed, launcher (prefix of every train command, e.g. \
             ["mpirun", "-np", "2"]). Unknown keys, unknown training-config keys, missing scene folders and empty seed lists \

@@ -20,7 +20,7 @@ import Train
 /// arm's (see `tools/benchmark/plan-backbone.json`). An arm may instead evaluate the runs an earlier experiment
 /// trained (`"trainedIn": "../../bench-runs"`: that folder's `<arm>/seed-<s>/run`), for example the same models on
 /// another set of held-out rooms (`tools/benchmark/plan-vc.json`). An arm may train for its own number of steps
-/// (`"steps": 6000`), for example to compare encoders of different step costs at equal wall-clock time
+/// (`"steps": 6000`), for example to compare encoders of different step costs at equal compute
 /// (`tools/benchmark/plan-backbone.json`); its curve points are its own steps / `curvePoints`.
 struct ExperimentPlan {
     /// How an arm makes its predictions.

@@ -97,15 +97,19 @@ struct ExperimentTable {
     /// Mean over `jobs` of the sum of a per-step millisecond field of the run's log (`step_ms`: wall time) times
     /// `scale`, in seconds.
     static func trainSeconds(_ jobs: [ExperimentJob], field: String = "step_ms", scale: Double = 1) -> Double? {
-        let times = jobs.compactMap { job -> Double? in
-            guard let text = try? String(contentsOf: job.run.appendingPathComponent("log.jsonl"), encoding: .utf8) else { return nil }
-            var sum = 0.0
-            for line in TextLines.split(text) {
-                if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let ms = (o[field] as? NSNumber)?.doubleValue { sum += ms }
-            }
-            return sum * scale / 1000
-        }
+        let times = jobs.compactMap { job in logged(job, field).map { $0.reduce(0) { $0 + $1.value } * scale / 1000 } }
         return times.isEmpty ? nil : times.reduce(0, +) / Double(times.count)
+    }
+
+    /// The (step, value) pairs of a per-step field of a job's training log, every logged step (a resumed run's
+    /// repeated steps included: they were spent too); nil without a log.
+    static func logged(_ job: ExperimentJob, _ field: String) -> [(step: Int, value: Double)]? {
+        guard let text = try? String(contentsOf: job.run.appendingPathComponent("log.jsonl"), encoding: .utf8) else { return nil }
+        return TextLines.split(text).compactMap { line -> (step: Int, value: Double)? in
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let step = (o["step"] as? NSNumber)?.intValue, let value = (o[field] as? NSNumber)?.doubleValue else { return nil }
+            return (step, value)
+        }
     }
 
     /// The curve against training CPU seconds: at each curve step, the mean over `jobs` of the CPU seconds their
@@ -114,15 +118,9 @@ struct ExperimentTable {
         let steps = Set(curve.values.flatMap { $0.map(\.0) })
         var sums: [Int: (Double, Int)] = [:]
         for job in jobs {
-            guard let text = try? String(contentsOf: job.run.appendingPathComponent("log.jsonl"), encoding: .utf8) else { continue }
-            var logged: [(step: Int, ms: Double)] = []
-            for line in TextLines.split(text) {
-                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      let step = (o["step"] as? NSNumber)?.intValue, let ms = (o["cpu_ms"] as? NSNumber)?.doubleValue else { continue }
-                logged.append((step, ms))
-            }
+            guard let cpu = logged(job, "cpu_ms") else { continue }
             for step in steps {
-                let seconds = logged.reduce(0) { $1.step <= step ? $0 + $1.ms : $0 } * scale / 1000
+                let seconds = cpu.reduce(0) { $1.step <= step ? $0 + $1.value : $0 } * scale / 1000
                 let old = sums[step] ?? (0, 0)
                 sums[step] = (old.0 + seconds, old.1 + 1)
             }
