@@ -136,10 +136,12 @@ extension SceneFolder {
         do { return try JSONFile.read(type, from: url(of: file)) } catch { throw .io(error) }
     }
 
-    /// Array `file` of `artefact` as int32, its shape matched against `pattern` (nil = any extent).
-    func contractInt32s(_ file: SceneFile, of artefact: SceneArtefact, shape pattern: [Int?]) throws(SceneContractError) -> [Int32] {
+    /// Array `file` of `artefact` as int32 (stored as int32 unless `dtypes` allows more), its shape matched against
+    /// `pattern` (nil = any extent).
+    func contractInt32s(_ file: SceneFile, of artefact: SceneArtefact, shape pattern: [Int?],
+                        dtypes: [NpyDType] = [.int32]) throws(SceneContractError) -> [Int32] {
         let array = try contractArray(file, of: artefact)
-        try ContractCheck.shape(array, pattern, dtypes: [.int32], file: url(of: file))
+        try ContractCheck.shape(array, pattern, dtypes: dtypes, file: url(of: file))
         return try ContractCheck.values { () throws(SceneIOError) in try array.int32s() }
     }
 

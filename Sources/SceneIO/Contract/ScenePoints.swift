@@ -22,9 +22,8 @@ public struct ScenePoints: Sendable, Equatable {
     /// Reads and validates the points of `folder`.
     public static func read(from folder: SceneFolder) throws(SceneContractError) -> ScenePoints {
         let coordURL = folder.url(of: .coord)
-        let coord = try folder.contractArray(.coord, of: .points)
-        let n = try ContractCheck.shape(coord, [nil, 3], dtypes: [.float32], file: coordURL)[0]
-        let coords = try ContractCheck.values { () throws(SceneIOError) in try coord.floats() }
+        let (coords, shape) = try folder.contractFloats(.coord, of: .points, shape: [nil, 3], dtypes: [.float32])
+        let n = shape[0]
         try ContractCheck.bounded(coords, limit: ContractCheck.coordinateLimit, file: coordURL)
         var points = ScenePoints(coords: coords)
         if folder.has(.color) {
@@ -33,9 +32,7 @@ public struct ScenePoints: Sendable, Equatable {
             points.colors = try ContractCheck.values { () throws(SceneIOError) in try color.uint8s() }
         }
         if folder.has(.normal) {
-            let normal = try folder.contractArray(.normal, of: .points)
-            try ContractCheck.shape(normal, [n, 3], dtypes: [.float32], file: folder.url(of: .normal))
-            let normals = try ContractCheck.values { () throws(SceneIOError) in try normal.floats() }
+            let normals = try folder.contractFloats(.normal, of: .points, shape: [n, 3], dtypes: [.float32]).values
             try ContractCheck.bounded(normals, limit: ContractCheck.coordinateLimit, file: folder.url(of: .normal))
             points.normals = normals
         }
