@@ -15,7 +15,7 @@ CFLAGS=(-Xcc -fmodule-map-file="$D/CBridge.build/module.modulemap" -Xcc -I -Xcc 
 # SceneIO from source, instrumented.
 "$SWIFTC" -parse-as-library -module-name SceneIO -emit-module -emit-module-path "$OUT/SceneIO.swiftmodule" \
   -sanitize=fuzzer,address -O -wmo -g -I "$D/Modules" "${CFLAGS[@]}" \
-  -c Sources/SceneIO/*.swift -o "$OUT/SceneIO.o"
+  -c $(find Sources/SceneIO -name "*.swift" | sort) -o "$OUT/SceneIO.o"
 # The driver and the shared input dispatcher, linked with the uninstrumented lower layers.
 OBJS=$(ls "$D"/Support.build/*.o "$D"/Geometry.build/*.o "$D"/CBridge.build/*.o "$D"/CImageCodecs.build/*.o)
 "$SWIFTC" -parse-as-library -module-name FuzzSceneIO -sanitize=fuzzer,address -O -g -I "$OUT" -I "$D/Modules" "${CFLAGS[@]}" \
