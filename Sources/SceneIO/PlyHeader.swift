@@ -144,12 +144,22 @@ public struct PlyHeader: Sendable, Equatable, Codable {
                 guard words.count == 3, let count = Int(words[2]), count >= 0 else {
                     throw .plyMalformedHeader(url: url, line: number, reason: "bad element line '\(line)'")
                 }
+                // Readers look elements and properties up by name: a second one of the same name would be
+                // read with the first one's layout.
+                guard !elements.contains(where: { $0.name == words[1] }) else {
+                    throw .plyMalformedHeader(url: url, line: number, reason: "a second element named '\(words[1])'")
+                }
                 elements.append(PlyElement(name: words[1], count: count, properties: []))
             case "property":
                 guard !elements.isEmpty else {
                     throw .plyMalformedHeader(url: url, line: number, reason: "property before any element")
                 }
-                elements[elements.count - 1].properties.append(try parseProperty(words, line: number, url: url))
+                let property = try parseProperty(words, line: number, url: url)
+                guard elements[elements.count - 1].property(named: property.name) == nil else {
+                    throw .plyMalformedHeader(url: url, line: number,
+                                              reason: "a second property named '\(property.name)' in element '\(elements[elements.count - 1].name)'")
+                }
+                elements[elements.count - 1].properties.append(property)
             case "end_header":
                 break
             default:
