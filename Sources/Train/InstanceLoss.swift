@@ -9,8 +9,23 @@ public struct SupervisionSet: Sendable {
     /// Superpoint columns in scope; nil = all S.
     public var columns: [Int32]?
     public var targets: [MatchTarget]
-    /// Log name prefix (`scene` or `view`).
-    public var kind: String
+    /// What supervises the set; its raw value prefixes the set's log names.
+    public var kind: SupervisionKind
+}
+
+/// Where a supervision set's targets come from.
+public enum SupervisionKind: String, Sendable, Equatable, CaseIterable {
+    /// Scene-level 3D labels.
+    case scene
+    /// The curriculum's scene-level pseudo-instances (tracked masks).
+    case pseudo
+    /// One view's lifted labels (VIP).
+    case view
+    /// One view's tracked labels.
+    case tracked
+
+    /// Per-view sets, whose losses are averaged over the step's views of that kind.
+    public var isPerView: Bool { self == .view || self == .tracked }
 }
 
 /// The loss terms of one prediction set on one supervision set (method §5), each already weighted.

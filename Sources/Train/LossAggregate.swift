@@ -12,17 +12,16 @@ public enum LossAggregate {
                              semanticTargets: [Int32]? = nil, tape: Tape) -> (Var, [String: Double]) {
         var total = tape.constant(Tensor(scalar: 0))
         var values: [String: Double] = [:]
-        let perView: Set<String> = ["view", "tracked"]
         let kindCount = Dictionary(sets.map { ($0.kind, 1) }, uniquingKeysWith: +)
         for (layer, p) in predictions.enumerated() {
             for set in sets {
                 let t = InstanceLoss.terms(p, set: set, seeds: seeds, weights: weights)
-                let scale = perView.contains(set.kind) ? 1 / Double(max(1, kindCount[set.kind] ?? 1)) : 1
+                let scale = set.kind.isPerView ? 1 / Double(max(1, kindCount[set.kind] ?? 1)) : 1
                 total = total + t.total * scale
                 for (key, v) in [("cls", t.classification), ("bce", t.maskBCE), ("dice", t.maskDice), ("center", t.center), ("size", t.size)] {
-                    if let v { values["\(set.kind).\(key)", default: 0] += v.value.scalar * scale }
+                    if let v { values["\(set.kind.rawValue).\(key)", default: 0] += v.value.scalar * scale }
                 }
-                if layer == predictions.count - 1 { values["\(set.kind).matches", default: 0] += Double(t.matches) }
+                if layer == predictions.count - 1 { values["\(set.kind.rawValue).matches", default: 0] += Double(t.matches) }
             }
         }
         if let semanticTargets, let logits = predictions.last?.semanticLogits,

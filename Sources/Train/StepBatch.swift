@@ -72,14 +72,14 @@ public struct StepBatch {
         if !sceneTargets.isEmpty {
             sets.append(SupervisionSet(rows: all, columns: nil, targets: sceneTargets.compactMap {
                 boxes.target($0, columns: nil, labelOf: labelOf)
-            }, kind: "scene"))
+            }, kind: .scene))
         }
         if !pseudo.isEmpty {
             sets.append(SupervisionSet(rows: all, columns: nil, targets: pseudo.compactMap {
                 boxes.target($0, columns: nil, labelOf: labelOf)
-            }, kind: "pseudo"))
+            }, kind: .pseudo))
         }
-        for (v, kind) in views.map({ ($0, "view") }) + trackedViews.map({ ($0, "tracked") }) {
+        for (v, kind) in views.map({ ($0, SupervisionKind.view) }) + trackedViews.map({ ($0, SupervisionKind.tracked) }) {
             // VIP truncates to the view; without it the view's labels supervise the whole scene prediction.
             let rows: [Int32], columns: [Int32]?
             if sup.vip {

@@ -36,7 +36,7 @@ struct PrepareCommand: ParsableCommand {
     var recon: ReconArguments
 
     @Option(name: .long, help: "Superpoints: ibsp (cut at 2D instance boundaries) or geometric.")
-    var mode: String = "ibsp"
+    var mode: SuperpointOptions.Mode = .ibsp
 
     @Flag(name: .long, help: "Re-run every stage even if its outputs are complete.")
     var force = false
@@ -97,10 +97,7 @@ struct PrepareCommand: ParsableCommand {
 
     func superpointOptions() throws -> SuperpointOptions {
         var o = SuperpointOptions()
-        guard let m = SuperpointOptions.Mode(rawValue: mode) else {
-            throw ValidationError("--mode must be ibsp or geometric; got '\(mode)'")
-        }
-        o.mode = m
+        o.mode = mode
         try o.validate()
         return o
     }

@@ -23,10 +23,10 @@ struct SegmentMeshCommand: ParsableCommand {
     var minVerts: Int = 20
 
     @Option(name: .long, help: "Order of equal edge weights: scannet (libstdc++ std::sort, ScanNet's ids exactly) or stable.")
-    var ties: String = "scannet"
+    var ties: EdgeTieOrder = .scanNet
 
     func run() throws {
-        guard let tieOrder = EdgeTieOrder(rawValue: ties) else { throw ValidationError("--ties must be scannet or stable; got '\(ties)'") }
+        let tieOrder = ties
         let inputURL = URL(fileURLWithPath: input)
         let output = out.map { URL(fileURLWithPath: $0) } ?? ScanNetSegmentation.defaultOutput(for: inputURL, kThresh: kThresh)
         let start = Date()
@@ -36,3 +36,5 @@ struct SegmentMeshCommand: ParsableCommand {
               + String(format: "%.3f s", Date().timeIntervalSince(start)))
     }
 }
+
+extension EdgeTieOrder: ExpressibleByArgument {}

@@ -14,10 +14,10 @@ struct SuperpointsCommand: ParsableCommand {
     var scene: String
 
     @Option(name: .long, help: "ibsp (cut edges across 2D instances) or geometric.")
-    var mode: String = "ibsp"
+    var mode: SuperpointOptions.Mode = .ibsp
 
     @Option(name: .long, help: "mesh or knn.")
-    var graph: String = "knn"
+    var graph: SuperpointOptions.Graph = .knn
 
     @Option(name: .customLong("k"), help: "Felzenszwalb kThresh.")
     var kThresh: Float = 0.01
@@ -45,10 +45,8 @@ struct SuperpointsCommand: ParsableCommand {
 
     func options() throws -> SuperpointOptions {
         var o = SuperpointOptions()
-        guard let m = SuperpointOptions.Mode(rawValue: mode) else { throw ValidationError("--mode must be ibsp or geometric; got '\(mode)'") }
-        guard let g = SuperpointOptions.Graph(rawValue: graph) else { throw ValidationError("--graph must be mesh or knn; got '\(graph)'") }
-        o.mode = m
-        o.graph = g
+        o.mode = mode
+        o.graph = graph
         o.kThresh = kThresh
         o.minSize = minSize
         o.knn = KNNGraphOptions(k: neighbors, colourWeight: colourWeight)
@@ -73,3 +71,7 @@ struct SuperpointsCommand: ParsableCommand {
               s["total"] ?? 0, s["graph"] ?? 0, s["cut"] ?? 0, s["cluster"] ?? 0))
     }
 }
+
+// Closed sets parsed by ArgumentParser: an unknown value is refused with the allowed ones listed.
+extension SuperpointOptions.Mode: ExpressibleByArgument {}
+extension SuperpointOptions.Graph: ExpressibleByArgument {}

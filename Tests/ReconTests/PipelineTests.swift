@@ -70,7 +70,7 @@ import Testing
         let device = try #require(refined.summary.ateRMSEInputPoses)
         let withLoops = try #require(refined.summary.ateRMSE)
         #expect(withLoops < device)
-        #expect(refined.summary.poses?.refineGuard?.kept == "refined")
+        #expect(refined.summary.poses?.refineGuard?.kept == .refined)
         options.loopClosure.enabled = false
         let noLoops = try Reconstruction.run(input: video, output: folder.file("noloops"), options: options)
         #expect((refined.summary.poses?.loopClosures ?? 0) > 0)

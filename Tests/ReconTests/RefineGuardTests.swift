@@ -30,7 +30,7 @@ import Testing
         guardOptions.minMatches = 20
         let keepTruth = TrajectoryConsistency.judge(frames: frames, refined: truth, device: drifted, options: guardOptions,
                                                     loop: .init())
-        #expect(keepTruth.kept == "refined")
+        #expect(keepTruth.kept == .refined)
         #expect(keepTruth.pairs == 6)
         #expect(keepTruth.refinedMedianResidual < 0.002)
         #expect(keepTruth.deviceMedianResidual > 2 * keepTruth.refinedMedianResidual)
@@ -38,10 +38,10 @@ import Testing
         // Swapped: the guard keeps the (now better) device trajectory.
         let keepDevice = TrajectoryConsistency.judge(frames: frames, refined: drifted, device: truth, options: guardOptions,
                                                      loop: .init())
-        #expect(keepDevice.kept == "device")
+        #expect(keepDevice.kept == .device)
         // Identical trajectories: refinement did not improve, so the device poses stay.
         let tie = TrajectoryConsistency.judge(frames: frames, refined: truth, device: truth, options: guardOptions, loop: .init())
-        #expect(tie.kept == "device")
+        #expect(tie.kept == .device)
     }
 
     @Test func halvedFrameKeepsGeometry() throws {

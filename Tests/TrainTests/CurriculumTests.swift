@@ -77,7 +77,7 @@ import Testing
             var rng = SeededGenerator(seed: 3)
             let batch = try StepBatch.make(scene: scene, seeds: seeds, useViews: true, config: config,
                                            embeddings: TinyScene.embeddings(), step: step, rng: &rng)
-            return Dictionary(batch.sets.map { ($0.kind, 1) }, uniquingKeysWith: +)
+            return Dictionary(batch.sets.map { ($0.kind.rawValue, 1) }, uniquingKeysWith: +)
         }
         #expect(try kinds(0) == ["view": 2] && kinds(1) == ["view": 2])
         #expect(try kinds(2) == ["tracked": 2] && kinds(3) == ["tracked": 2])
@@ -86,7 +86,7 @@ import Testing
         var rng = SeededGenerator(seed: 3)
         let batch = try StepBatch.make(scene: scene, seeds: seeds, useViews: true, config: config,
                                        embeddings: TinyScene.embeddings(), step: 4, rng: &rng)
-        let pseudo = try #require(batch.sets.first { $0.kind == "pseudo" })
+        let pseudo = try #require(batch.sets.first { $0.kind == .pseudo })
         #expect(pseudo.rows == [0, 1, 2, 3, 4] && pseudo.columns == nil && pseudo.targets.count == 2)
     }
 

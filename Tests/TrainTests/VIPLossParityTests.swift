@@ -27,7 +27,7 @@ import _TestSupport
         let seeds: [Int32] = [0, 3, 4, 5, 6, 8, 9]
         let batch = try StepBatch.make(scene: scene, seeds: seeds, useViews: true, config: config,
                                        embeddings: TinyScene.embeddings(), rng: &rng)
-        #expect(batch.sets.filter { $0.kind == "view" }.count == 2 && batch.sets.contains { $0.kind == "scene" })
+        #expect(batch.sets.filter { $0.kind == .view }.count == 2 && batch.sets.contains { $0.kind == .scene })
         let model = try SegDINO3DModel(config: config.model, using: &rng)
         let tape = Tape()
         let predictions = try model.forward(batch.input, tape: tape)

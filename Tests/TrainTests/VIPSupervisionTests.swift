@@ -28,9 +28,9 @@ import Testing
                                        embeddings: TinyScene.embeddings(), rng: &rng)
         #expect(batch.vocabulary.count == config.textCount)
         #expect(Array(batch.vocabulary.prefix(3)) == ["chair", "lamp", "table"])
-        let sceneSet = try #require(batch.sets.first { $0.kind == "scene" })
+        let sceneSet = try #require(batch.sets.first { $0.kind == .scene })
         #expect(sceneSet.rows == [0, 1, 2, 3, 4] && sceneSet.columns == nil)
-        let views = batch.sets.filter { $0.kind == "view" }
+        let views = batch.sets.filter { $0.kind == .view }
         #expect(views.count == 2)
         // Whichever order the views were drawn in: view 0 → seeds 0, 4, 6 visible; view 1 → seeds 3, 6, 8.
         let byColumns = Dictionary(uniqueKeysWithValues: views.map { ($0.columns ?? [], $0) })
@@ -45,7 +45,7 @@ import Testing
         config.supervision.vip = false
         let plain = try StepBatch.make(scene: scene, seeds: seeds, useViews: true, config: config,
                                        embeddings: TinyScene.embeddings(), rng: &rng)
-        #expect(plain.sets.filter { $0.kind == "view" }.allSatisfy { $0.rows.count == 5 && $0.columns == nil })
+        #expect(plain.sets.filter { $0.kind == .view }.allSatisfy { $0.rows.count == 5 && $0.columns == nil })
     }
 
     @Test func augmentationMovesPointsAndObjectsAlike() {

@@ -248,7 +248,7 @@ final class PoseEstimator {
         let knownDevices = devices.compactMap { $0 }
         let keyDevices = keyframes.compactMap(\.device)
         guard knownDevices.count == devices.count, keyDevices.count == keyframes.count else {
-            report.refineGuard = RefineGuardReport(kept: "refined", reason: "some frames have no device pose", pairs: 0,
+            report.refineGuard = RefineGuardReport(kept: .refined, reason: "some frames have no device pose", pairs: 0,
                                                    refinedMedianResidual: 0, deviceMedianResidual: 0,
                                                    refinedInlierRatio: 0, deviceInlierRatio: 0)
             return refined
@@ -261,16 +261,16 @@ final class PoseEstimator {
         // Sliding shows as a few frames departing far more than the rest; a device with large but steady per-frame
         // errors departs everywhere alike (high median) and is not a reason to distrust the refinement.
         let guardOptions = options.refineGuard
-        if verdict.kept == "refined", disagreement.p95 > guardOptions.maxMotionDisagreement,
+        if verdict.kept == .refined, disagreement.p95 > guardOptions.maxMotionDisagreement,
            disagreement.p95 > guardOptions.motionOutlierRatio * disagreement.median {
-            verdict.kept = "device"
+            verdict.kept = .device
             verdict.reason = String(format: "refined frame-to-frame motion departs from the device's by %.1f mm (95th "
                                     + "percentile; median %.1f mm): an alignment slid", 1000 * disagreement.p95,
                                     1000 * disagreement.median)
         }
         report.refineGuard = verdict
         unguarded = refined
-        return verdict.kept == "device" ? knownDevices : refined
+        return verdict.kept == .device ? knownDevices : refined
     }
 
     /// Edges joining consecutive keyframes by the device's relative motion, weighted diagonally (translation

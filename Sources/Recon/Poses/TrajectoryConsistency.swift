@@ -6,9 +6,14 @@ import Geometry
 /// `refine` can end up worse than the device poses it started from (a wrong loop edge, odometry biased by noise).
 /// Without ground truth, the guard asks which trajectory makes overlapping keyframes' depth maps agree better and
 /// keeps that one.
+/// Which poses the refine guard kept (written as its raw value in `recon_summary.json`).
+public enum RefineGuardVerdict: String, Codable, Sendable, Equatable {
+    case refined, device
+}
+
 public struct RefineGuardReport: Codable, Sendable, Equatable {
     /// "refined" or "device": the trajectory written.
-    public var kept: String
+    public var kept: RefineGuardVerdict
     /// Why, in words.
     public var reason: String
     /// Keyframe pairs compared (both trajectories see them overlap).
@@ -124,7 +129,7 @@ struct TrajectoryConsistency: Sendable, Equatable {
             sums.deviceInliers += d.inlierRatio
         }
         let n = Double(max(count, 1))
-        var report = RefineGuardReport(kept: "refined", reason: "", pairs: count,
+        var report = RefineGuardReport(kept: .refined, reason: "", pairs: count,
                                        refinedMedianResidual: sums.refinedResidual / n,
                                        deviceMedianResidual: sums.deviceResidual / n,
                                        refinedInlierRatio: sums.refinedInliers / n, deviceInlierRatio: sums.deviceInliers / n)
@@ -137,7 +142,7 @@ struct TrajectoryConsistency: Sendable, Equatable {
         if better && consistent {
             report.reason = "refined residual below device by more than the margin"
         } else {
-            report.kept = "device"
+            report.kept = .device
             report.reason = better ? "refined inlier ratio fell below the device's"
                 : "refined residual not below device by the margin"
         }
