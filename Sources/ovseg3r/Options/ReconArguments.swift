@@ -11,7 +11,7 @@ struct ReconArguments: ParsableArguments {
     var voxel: Double?
 
     @Option(name: .long, help: "track | refine | given (default: refine when the input has poses, else track).")
-    var poses: String?
+    var poses: PoseMode?
 
     @Option(name: .long, help: "Intrinsics override fx,fy,cx,cy (pixels).")
     var intrinsics: String?
@@ -32,12 +32,7 @@ struct ReconArguments: ParsableArguments {
     func resolved() throws -> ReconOptions {
         var o = try preset.map { try ReconOptions.load(preset: URL(fileURLWithPath: $0)) } ?? ReconOptions()
         if let voxel { o.fusion.voxelSize = voxel }
-        if let poses {
-            guard let mode = PoseMode(rawValue: poses) else {
-                throw ValidationError("--poses must be track, refine or given; got '\(poses)'")
-            }
-            o.poseMode = mode
-        }
+        if let poses { o.poseMode = poses }
         if let intrinsics {
             let values = intrinsics.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard values.count == 4 else { throw ValidationError("--intrinsics must be fx,fy,cx,cy; got '\(intrinsics)'") }
@@ -51,3 +46,5 @@ struct ReconArguments: ParsableArguments {
         return o
     }
 }
+
+extension PoseMode: ExpressibleByArgument {}
