@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Errors raised while reading predictions, ground truth or class lists for evaluation, and while
 /// writing results. Every case names the file (and line or field) and says what was expected.
@@ -27,7 +28,7 @@ public enum EvalError: Error, Equatable, CustomStringConvertible {
         case let .malformedFile(url, line, reason):
             return "\(url.path):\(line): \(reason)"
         case let .unreadable(url, reason):
-            return "\(url.path): \(reason)"
+            return ErrorText.located(url.path, reason)
         case let .pointCountMismatch(url, expected, actual):
             return "\(url.path): has \(actual) points (lines), but the scene's ground truth has \(expected)"
         case let .missingGroundTruth(scene, expectedAt):

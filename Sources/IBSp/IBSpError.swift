@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Errors of the superpoint stage. Every case names the file or field and states what was found
 /// against what was expected.
@@ -25,7 +26,7 @@ public enum IBSpError: Error, Equatable, CustomStringConvertible {
         case let .indexOutOfRange(field, index, count):
             return "\(field) refers to index \(index), valid 0..<\(count)"
         case let .unreadableInput(url, reason):
-            return "\(url.path): \(reason)"
+            return ErrorText.located(url.path, reason)
         case let .unwritableOutput(url, reason):
             return "\(url.path): cannot write: \(reason)"
         case let .missing2DMasks(url):

@@ -331,7 +331,7 @@ extension ReconOptions {
                 let hint = unknown.suggestion.map { "did you mean \"\($0)\"?" } ?? "`ovseg3r recon --print-options` lists the keys"
                 throw ReconError.malformedFile(url: url, line: nil, reason: "unknown key \"\(unknown.path)\" in a recon preset; \(hint)")
             }
-            let merged = merge(baseDictionary, presetDictionary.filter { !$0.key.hasPrefix("_") })
+            let merged = JSONKeys.overlay(presetDictionary.filter { !$0.key.hasPrefix("_") }, on: baseDictionary)
             let data = try JSONSerialization.data(withJSONObject: merged)
             return try JSONDecoder().decode(ReconOptions.self, from: data)
         } catch let error as ReconError {
@@ -350,18 +350,6 @@ extension ReconOptions {
         o.input.depthScale = 1
         o.fusion.pointSpacing = 1
         return (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(o))) ?? [String: Any]()
-    }
-
-    private static func merge(_ base: [String: Any], _ overrides: [String: Any]) -> [String: Any] {
-        var result = base
-        for (key, value) in overrides {
-            if let inner = value as? [String: Any], let existing = base[key] as? [String: Any] {
-                result[key] = merge(existing, inner)
-            } else {
-                result[key] = value
-            }
-        }
-        return result
     }
 
     /// Pretty, key-sorted JSON (the format presets use).

@@ -39,6 +39,15 @@ public enum JSONKeys {
         return out
     }
 
+    /// `over` laid over `base` key by key inside nested objects (a user's config or preset over the defaults): a key
+    /// present in both takes `over`'s value, or, when both values are objects, their overlay; arrays and other values
+    /// are replaced whole. When either side is not an object the result is `over`.
+    public static func overlay(_ over: Any, on base: Any) -> Any {
+        guard var result = base as? [String: Any], let top = over as? [String: Any] else { return over }
+        for (key, value) in top { result[key] = result[key].map { overlay(value, on: $0) } ?? value }
+        return result
+    }
+
     /// Levenshtein distance over characters (small strings only).
     public static func editDistance(_ a: String, _ b: String) -> Int {
         let x = Array(a), y = Array(b)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Geometry
 import SegDINO3D
 import Tensor
@@ -143,7 +144,7 @@ public enum Checkpoint {
             let header = try JSONDecoder().decode(Header.self, from: data)
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainConfig()))
-            let merged = TrainConfig.merge(defaults, object?["config"] ?? [String: Any]())
+            let merged = JSONKeys.overlay(object?["config"] ?? [String: Any](), on: defaults)
             let config = try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: merged))
             var state = TrainState(step: header.step, seed: header.seed ?? 0, config: config)
             state.formatVersion = version

@@ -1,5 +1,6 @@
 import Foundation
 import SceneIO
+import Support
 import SegDINO3D
 
 /// Augmentation ranges (method §4.6), applied alike to points, normals, boxes and 2D object centres.
@@ -127,17 +128,10 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// A parsed config JSON object (any subset of the keys) merged over `base`, decoded and validated. Unknown keys
     /// are not checked here (`checkKeys`).
     public static func decode(_ object: Any, over base: TrainConfig = TrainConfig()) throws -> TrainConfig {
-        let merged = merge(try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)), object)
+        let merged = JSONKeys.overlay(object, on: try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)))
         let config = try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: merged))
         try config.validate()
         return config
-    }
-
-    /// `over` merged into `base`, key by key inside nested objects (a JSON config over the defaults).
-    public static func merge(_ base: Any, _ over: Any) -> Any {
-        guard var b = base as? [String: Any], let o = over as? [String: Any] else { return over }
-        for (k, v) in o { b[k] = b[k].map { merge($0, v) } ?? v }
-        return b
     }
 
     /// Pretty, key-sorted JSON (what `RUN/config.json` holds).

@@ -1,3 +1,5 @@
+import Support
+
 /// Errors of training, prediction and querying, each with the file or value at fault.
 public enum TrainError: Error, CustomStringConvertible {
     /// A scene folder lacks an array training needs.
@@ -47,11 +49,11 @@ public enum TrainError: Error, CustomStringConvertible {
         case let .inconsistentScene(scene, reason): return "train: scene \(scene): \(reason)"
         case let .noScenes(folder): return "train: no scene folders (with scene.json and superpoints.npy) under \(folder)"
         case let .invalidConfiguration(field, value, reason): return "train: \(field) = \(value) is invalid: \(reason)"
-        case let .unreadable(path, reason): return "train: cannot read \(path): \(reason)"
+        case let .unreadable(path, reason): return "train: cannot read " + ErrorText.located(path, reason)
         case let .unwritable(path, reason): return "train: cannot write \(path): \(reason)"
         case let .unknownClass(name, file):
             return "train: no text embedding for \"\(name)\" in \(file); add it with `python3 tools/embed_text.py --add \"\(name)\"`"
-        case let .badCheckpoint(path, reason): return "train: checkpoint \(path): \(reason)"
+        case let .badCheckpoint(path, reason): return "train: checkpoint " + ErrorText.located(path, reason)
         case let .incompatibleCheckpoint(path, version, expected):
             return "train: checkpoint \(path) has format \(version.map(String.init) ?? "1 (unversioned)"), this toolkit reads formats 2 to \(expected) "
                 + "(learned logit scale, semantic head); retrain, or predict with the toolkit version that wrote it"

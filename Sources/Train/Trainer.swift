@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Geometry
 import SceneIO
 import SegDINO3D
@@ -129,7 +130,7 @@ public final class Trainer {
     static func overDefaults(_ data: Data) -> Data {
         guard let stored = try? JSONSerialization.jsonObject(with: data),
               let defaults = try? JSONSerialization.jsonObject(with: TrainConfig().jsonData()),
-              let merged = try? JSONSerialization.data(withJSONObject: TrainConfig.merge(defaults, stored)) else { return data }
+              let merged = try? JSONSerialization.data(withJSONObject: JSONKeys.overlay(stored, on: defaults)) else { return data }
         return merged
     }
 

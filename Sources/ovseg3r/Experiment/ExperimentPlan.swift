@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Train
 
 /// What a learning-benchmark experiment runs: arms (a training config or the training-free baseline, with
@@ -144,7 +145,7 @@ struct ExperimentPlan {
             let armSteps = try int("steps", default: steps, min: 1, in: a, at: "\(at).steps")
             var isEvaluated = true
             let curveStep = max(1, armSteps / curvePoints)
-            var config = TrainConfig.merge(base, own) as? [String: Any] ?? [:]
+            var config = JSONKeys.overlay(own, on: base) as? [String: Any] ?? [:]
             config["steps"] = armSteps
             config["checkpointEvery"] = min(armSteps, curveStep)
             config["keepCheckpointEvery"] = curveStep
