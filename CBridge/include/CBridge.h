@@ -120,7 +120,7 @@ int cb_evaluate_residual(int kind, const double *parameters, const double *data,
                          double *residuals_numeric, double *jacobian_numeric);
 
 /* ------------------------------------------------------------------------------------------------
- * TSDF fusion on voxel hashing (tsdf_volume.cpp, tsdf_integrate.cpp) and mesh extraction by marching
+ * TSDF fusion on voxel hashing (tsdf_volume.cpp) and mesh extraction by marching
  * tetrahedra (tsdf_mesh.cpp). The volume is sparse: 8×8×8-voxel blocks allocated around observed surfaces.
  * ------------------------------------------------------------------------------------------------ */
 
@@ -158,6 +158,13 @@ int cb_tsdf_stats(const cb_tsdf_volume *volume, long *blocks, long *bytes);
 /** Extracts the zero level set as a triangle mesh with per-vertex colour and normal (unit, pointing to free
  *  space). min_weight: voxels with a smaller weight count as unobserved. */
 int cb_tsdf_extract_mesh(const cb_tsdf_volume *volume, double min_weight, cb_mesh **out);
+
+/** Renders the surface (the zero crossing) seen from world_from_camera through a pinhole camera of
+ *  width × height pixels (tsdf_raycast.cpp): depth[h·w] receives camera z in metres (0 = no surface within the
+ *  volume's depth range), rgb[h·w·3] the surface colour (may be NULL). Voxels with weight below min_weight count
+ *  as unobserved. */
+int cb_tsdf_raycast(const cb_tsdf_volume *volume, const cb_pose *world_from_camera, int width, int height, double fx,
+                    double fy, double cx, double cy, double min_weight, float *depth, unsigned char *rgb);
 
 int cb_mesh_counts(const cb_mesh *mesh, long *vertices, long *triangles);
 /** Copies the mesh out: positions/normals [V,3] float, colors [V,3] uint8, triangles [T,3] int32. */

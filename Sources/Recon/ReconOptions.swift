@@ -141,6 +141,21 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         /// Recovery candidates score their consistency with the previous frame (0…1) less this × their departure
         /// from the prediction (metres, + 0.3 m per radian): a smooth-motion prior for views that leave motion unobservable.
         public var recoveryPriorWeight = 0.5
+        /// `track` only: align each frame to the fused model rendered at the last frame's pose (frame-to-model
+        /// tracking, as KinectFusion does) rather than to the keyframe. The model is a tracking volume of this voxel
+        /// size (metres) fused with every accepted frame, separate from the output's fusion; 0 = frame-to-keyframe.
+        public var modelVoxelSize = 0.0
+        /// The rendering's resolution: 1/this of the frame's (1 or 2).
+        public var modelRenderDownsample = 1
+        /// With a tracking model the keyframe alignment runs as well; when the two differ by more than this (metres +
+        /// 0.3 m per radian) the frame goes to the recovery with both as candidates; 0 = the model alignment alone.
+        public var modelAgreement = 0.01
+        /// Which of the two alignments is kept when they agree: the model's (`lead`) or the keyframe's (`check`: the
+        /// model only cross-checks).
+        public var modelRole = ModelRole.lead
+        /// Frames whose pose came from the recovery are not fused into the tracking model.
+        public var modelFusesOnlyConfident = true
+        public enum ModelRole: String, Codable, Sendable, CaseIterable { case lead, check }
         public init() {}
     }
 
@@ -284,6 +299,11 @@ public struct ReconOptions: Codable, Sendable, Equatable {
                   "tracking.relative*", tracking.relativeInlierFactor, "positive finite factors, non-negative floor and drop")
         try check((tracking.recoverySearchYawDegrees + tracking.recoverySearchTiltDegrees).allSatisfy { $0.isFinite && abs($0) < 90 },
                   "tracking.recoverySearch*", tracking.recoverySearchYawDegrees, "finite angles below 90°")
+        try check(tracking.modelVoxelSize == 0 || (0.004...0.2).contains(tracking.modelVoxelSize), "tracking.modelVoxelSize",
+                  tracking.modelVoxelSize, "0 (off) or 0.004…0.2 m")
+        try check(tracking.modelAgreement >= 0, "tracking.modelAgreement", tracking.modelAgreement, ">= 0 (0 = off)")
+        try check([1, 2].contains(tracking.modelRenderDownsample), "tracking.modelRenderDownsample",
+                  tracking.modelRenderDownsample, "1 or 2")
         try check(tracking.recoveryPriorWeight >= 0, "tracking.recoveryPriorWeight", tracking.recoveryPriorWeight, ">= 0")
         try check(refineGuard.margin >= 0 && refineGuard.margin < 1, "refineGuard.margin", refineGuard.margin, "0…1")
         try check(refineGuard.inlierTolerance >= 0, "refineGuard.inlierTolerance", refineGuard.inlierTolerance, ">= 0")

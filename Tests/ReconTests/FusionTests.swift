@@ -43,6 +43,38 @@ import Testing
         #expect(mesh.normals.allSatisfy { abs(length3($0) - 1) < 1e-3 })
     }
 
+    /// The ray-cast rendering of the fused volume (frame-to-model tracking's target) reproduces the room's depth and
+    /// grey levels from a fused view and from a view between the fused ones.
+    @Test func renderingReproducesTheFusedSurface() throws {
+        let voxel = 0.04
+        let (volume, _, cameras) = try fusedBoxRoom(voxel: voxel)
+        let between = BoxRoom.camera(at: SIMD3(2.05, 1.48, 1.22), looking: SIMD3(1, 0.5, -0.15))
+        for camera in [cameras[0], between] {
+            let rendered = try volume.render(intrinsics: intrinsics, worldFromCamera: camera)
+            let truth = PreparedFrame(BoxRoom.render(worldFromCamera: camera, intrinsics: intrinsics), intrinsics: intrinsics,
+                                      depthScale: BoxRoom.depthScale, depthRange: 0.1...6)
+            var errors: [Double] = [], greyErrors: [Double] = []
+            for i in truth.depth.indices where truth.depth[i] > 0 && rendered.depth[i] > 0 {
+                errors.append(abs(Double(rendered.depth[i] - truth.depth[i])))
+                greyErrors.append(abs(Double(rendered.intensity[i] - truth.intensity[i])))
+            }
+            let covered = Double(errors.count) / Double(truth.depth.filter { $0 > 0 }.count)
+            #expect(covered > 0.8, "rendered \(covered) of the visible surface")
+            errors.sort()
+            #expect(errors[errors.count / 2] < 0.25 * voxel)
+            #expect(errors[errors.count * 95 / 100] < voxel)
+            #expect(greyErrors.reduce(0, +) / Double(greyErrors.count) < 0.06)
+            #expect(rendered.validDepthFraction == Double(rendered.depth.filter { $0 > 0 }.count) / Double(rendered.depth.count))
+        }
+        // Outside the room looking away from it: nothing to render.
+        let away = BoxRoom.camera(at: SIMD3(-1, 1.5, 1.2), looking: SIMD3(-1, 0, 0))
+        #expect(try volume.render(intrinsics: intrinsics, worldFromCamera: away).validDepthFraction == 0)
+        // A non-finite pose is an error naming the bridge call, not a rendering of garbage.
+        let broken = RigidTransform(rotation: cameras[0].rotation, translation: SIMD3(.nan, 1.5, 1.2))
+        let error = #expect(throws: ReconError.self) { try volume.render(intrinsics: intrinsics, worldFromCamera: broken) }
+        #expect(error.map { "\($0)" }?.contains("cb_tsdf_raycast") == true)
+    }
+
     @Test func fusionIsDeterministic() throws {
         let (_, a, _) = try fusedBoxRoom(voxel: 0.05)
         let (_, b, _) = try fusedBoxRoom(voxel: 0.05)

@@ -35,6 +35,25 @@ struct PresetKeyTests {
         if let suggestion { #expect(reason.contains("did you mean \"\(suggestion)\""), "\(reason)") }
     }
 
+    /// The tracking model's options: a preset turns it on, bad values and an unknown role are refused by name.
+    @Test func trackingModelOptionsLoadAndAreChecked() throws {
+        let url = try write(#"{"tracking": {"modelVoxelSize": 0.02, "modelRole": "check", "modelAgreement": 0.02}}"#)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let o = try ReconOptions.load(preset: url)
+        #expect(o.tracking.modelVoxelSize == 0.02 && o.tracking.modelRole == .check && o.tracking.modelAgreement == 0.02)
+        try o.validate()
+        for (key, value) in [("modelVoxelSize", "1.5"), ("modelRenderDownsample", "3"), ("modelAgreement", "-1")] {
+            let bad = try write(#"{"tracking": {"\#(key)": \#(value)}}"#)
+            defer { try? FileManager.default.removeItem(at: bad) }
+            let error = #expect(throws: ReconError.self) { try ReconOptions.load(preset: bad).validate() }
+            guard case let .invalidOption(name, _, _)? = error else { continue }
+            #expect(name == "tracking.\(key)")
+        }
+        let role = try write(#"{"tracking": {"modelRole": "follow"}}"#)
+        defer { try? FileManager.default.removeItem(at: role) }
+        #expect(throws: ReconError.self) { try ReconOptions.load(preset: role) }
+    }
+
     @Test func optionalKeysAbsentFromTheDefaultsAreValid() throws {
         let url = try write(#"{"poseMode": "track", "frames": {"end": 10}, "input": {"depthScale": 1000}, "fusion": {"pointSpacing": null}}"#)
         defer { try? FileManager.default.removeItem(at: url) }

@@ -97,17 +97,35 @@ import Testing
         return poses
     }
 
-    func track(_ poses: [RigidTransform], relativeWindow: Int) throws -> (poses: [RigidTransform], failures: Int) {
+    func track(_ poses: [RigidTransform], relativeWindow: Int, modelVoxel: Double = 0) throws
+        -> (poses: [RigidTransform], failures: Int, modelAlignments: Int) {
         var options = fastOptions()
         options.poseMode = .track
         options.loopClosure.enabled = false
         options.tracking.relativeWindow = relativeWindow
+        options.tracking.modelVoxelSize = modelVoxel
         let estimator = PoseEstimator(options: options, mode: .track)
         for (view, pose) in poses.enumerated() {
             try estimator.add(prepared(pose), view: view, device: nil)
         }
         let estimated = try estimator.finish(threads: 1).map { poses[0] * $0 }
-        return (estimated, estimator.report.trackingFailures)
+        return (estimated, estimator.report.trackingFailures, estimator.report.modelAlignments)
+    }
+
+    /// Frame-to-model tracking (each frame aligned to the fused model rendered at the last pose) follows the same
+    /// trajectory, fast turn included, and really aligns to the model.
+    @Test func frameToModelTrackingFollowsTheTrajectory() throws {
+        let truth = Self.fastTurnTrajectory(yaw: 8, pitch: 4)
+        let model = try track(truth, relativeWindow: 15, modelVoxel: 0.02)
+        #expect(model.modelAlignments >= truth.count / 2)
+        #expect(Self.worstStepError(model.poses, truth) < 0.01)
+        #expect(model.failures == 0)
+        // Off by default: the keyframe alignment as before. Over the whole path the model tracks about as well.
+        let keyframes = try track(truth, relativeWindow: 15)
+        #expect(keyframes.modelAlignments == 0)
+        func worst(_ poses: [RigidTransform]) -> Double { zip(poses, truth).map { $0.translationDistance(to: $1) }.max() ?? 1 }
+        #expect(worst(model.poses) < 0.02)
+        #expect(worst(model.poses) <= worst(keyframes.poses) + 0.005, "model \(worst(model.poses)) keyframes \(worst(keyframes.poses))")
     }
 
     /// The worst error of the frame-to-frame motions (metres + 0.3 m per radian).

@@ -52,6 +52,60 @@ public final class TSDFVolume {
                       worldFromCamera: worldFromCamera)
     }
 
+    /// The fused surface seen from `worldFromCamera` through `intrinsics` (CBridge `cb_tsdf_raycast`): depth in
+    /// metres (0 where no observed surface lies within the depth range), the voxels' colour and its grey levels.
+    /// `track` mode aligns each new frame to this rendering (frame-to-model tracking).
+    func render(intrinsics k: PinholeIntrinsics, worldFromCamera: RigidTransform, minWeight: Double = 1)
+        throws(ReconError) -> PreparedFrame {
+        var pose = cb_pose(worldFromCamera)
+        var depth = [Float](repeating: 0, count: k.width * k.height)
+        var rgb = [UInt8](repeating: 0, count: 3 * k.width * k.height)
+        let status = depth.withUnsafeMutableBufferPointer { d in
+            rgb.withUnsafeMutableBufferPointer { c in
+                cb_tsdf_raycast(handle, &pose, Int32(k.width), Int32(k.height), k.fx, k.fy, k.cx, k.cy, minWeight,
+                                d.baseAddress, c.baseAddress)
+            }
+        }
+        try checkBridge(status, "cb_tsdf_raycast")
+        var intensity = [Float](repeating: 0, count: k.width * k.height)
+        for i in intensity.indices {
+            let r = Float(rgb[3 * i]), g = Float(rgb[3 * i + 1]), b = Float(rgb[3 * i + 2])
+            intensity[i] = (0.299 * r + 0.587 * g + 0.114 * b) / 255
+        }
+        let valid = depth.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+        Self.extendIntensity(&intensity, known: depth.map { $0 > 0 }, width: k.width, height: k.height, passes: 8)
+        return PreparedFrame(intrinsics: k, depth: depth, rgb: rgb, intensity: intensity,
+                             validDepthFraction: Double(valid) / Double(max(depth.count, 1)))
+    }
+
+    /// Grey levels carried `passes` pixels beyond the rendered surface (each pass gives an unknown pixel the mean of
+    /// its known 4-neighbours). A camera image has grey levels everywhere, a rendering only on the surface; without
+    /// this the photometric term would see a black rim at the model's edge and pull the alignment towards keeping
+    /// the new frame's pixels inside the rendered part (towards no motion).
+    static func extendIntensity(_ intensity: inout [Float], known: [Bool], width: Int, height: Int, passes: Int) {
+        var known = known
+        for _ in 0..<passes {
+            var filled: [(Int, Float)] = []
+            for v in 0..<height {
+                for u in 0..<width where !known[v * width + u] {
+                    var sum: Float = 0, count: Float = 0
+                    for (du, dv) in [(-1, 0), (1, 0), (0, -1), (0, 1)] {
+                        let x = u + du, y = v + dv
+                        guard x >= 0, y >= 0, x < width, y < height, known[y * width + x] else { continue }
+                        sum += intensity[y * width + x]
+                        count += 1
+                    }
+                    if count > 0 { filled.append((v * width + u, sum / count)) }
+                }
+            }
+            if filled.isEmpty { return }
+            for (i, value) in filled {
+                intensity[i] = value
+                known[i] = true
+            }
+        }
+    }
+
     /// Allocated blocks and their memory in bytes (lower is leaner).
     public var statistics: (blocks: Int, bytes: Int) {
         var blocks = 0, bytes = 0

@@ -11,6 +11,8 @@ extension PoseEstimator {
         var accepted: Bool
         /// The pose came from an alignment to the previous frame (not the keyframe): the frame becomes a keyframe.
         var viaPrevious: Bool
+        /// The frame looked suspicious and its pose came from the recovery's candidates.
+        var recovered = false
     }
 
     /// One candidate pose of the new frame and its score against the previous frame.
@@ -28,7 +30,12 @@ extension PoseEstimator {
     /// with `AlignmentScore`, less `recoveryPriorWeight` × their departure from the speed-limited prediction
     /// (metres + 0.3 m/rad): textureless or planar views leave some motion unobservable, the score is flat there, and
     /// the smooth-motion prior is the better guess. Nothing acceptable: a failure, posed at that prediction.
-    func trackChecked(_ frame: PreparedFrame, plain: OdometryResult, initial: RigidTransform, predicted: RigidTransform,
+    ///
+    /// `crossCheck` (with a tracking model, `plain` is the model alignment and this the keyframe alignment): when
+    /// both pass the absolute tests but differ by more than `tracking.modelAgreement` (metres + 0.3 m/rad), the frame
+    /// is suspicious too, and the cross-check joins the recovery's candidates.
+    func trackChecked(_ frame: PreparedFrame, plain: OdometryResult, crossCheck: OdometryResult? = nil,
+                      initial: RigidTransform, predicted: RigidTransform,
                       keyframe: Keyframe, previous: PreparedFrame, previousIsKeyframe: Bool, last: RigidTransform,
                       beforeLast: RigidTransform,
                       acceptable: (OdometryResult, RigidTransform) -> Bool) throws(ReconError) -> TrackingDecision {
@@ -40,7 +47,14 @@ extension PoseEstimator {
             speed: last.translationDistance(to: plainWorld),
             consistency: AlignmentScore.consistency(source: frame, target: previous,
                                                     targetFromSource: last.inverse * plainWorld))
-        let reason = plainAcceptable ? monitor.suspicion(of: plainSample) : "absolute tests"
+        var reason = plainAcceptable ? monitor.suspicion(of: plainSample) : "absolute tests"
+        let crossCheckAcceptable = crossCheck.map { acceptable($0, initial) } ?? false
+        if reason == nil, let crossCheck, crossCheckAcceptable {
+            let other = crossCheck.targetFromSource, own = plain.targetFromSource
+            if other.translationDistance(to: own) + 0.3 * other.rotationAngle(to: own) > options.tracking.modelAgreement {
+                reason = "model and keyframe alignments disagree"
+            }
+        }
         guard let reason else {
             monitor.record(plainSample)
             return TrackingDecision(result: plain, keyFromCamera: plain.targetFromSource, accepted: true, viaPrevious: false)
@@ -51,6 +65,12 @@ extension PoseEstimator {
         if plainAcceptable {
             candidates.append(TrackingCandidate(world: plainWorld, result: plain, viaPrevious: false,
                                                 score: plainSample.consistency))
+        }
+        if let crossCheck, crossCheckAcceptable {
+            let world = keyframe.worldFromCamera * crossCheck.targetFromSource
+            candidates.append(TrackingCandidate(
+                world: world, result: crossCheck, viaPrevious: false,
+                score: AlignmentScore.consistency(source: frame, target: previous, targetFromSource: last.inverse * world)))
         }
         var starts = [robust, predicted, last]
         starts += try coarseRotationStarts(frame, previous: previous, last: last, around: robust)
@@ -110,7 +130,7 @@ extension PoseEstimator {
         trackingTrace("recovered: \(candidates.count) candidates, best \(best), chosen \(chosen.score) "
             + "via previous \(chosen.viaPrevious)")
         return TrackingDecision(result: chosen.result, keyFromCamera: keyframe.worldFromCamera.inverse * chosen.world,
-                                accepted: true, viaPrevious: chosen.viaPrevious)
+                                accepted: true, viaPrevious: chosen.viaPrevious, recovered: true)
     }
 
     /// Starts from a coarse rotation search: the frame and the previous one at quarter resolution (half for small

@@ -19,6 +19,8 @@ public struct PoseEstimationReport: Codable, Sendable, Equatable {
     public var refineGuard: RefineGuardReport?
     /// Bytes of keyframe images held at the end of tracking (lower is better).
     public var keyframeBytes = 0
+    /// `track` with a tracking volume: frames aligned to the model's rendering rather than to the keyframe.
+    public var modelAlignments = 0
     /// The global dense refinement after the pose graph (nil when off or with a single keyframe).
     public var globalRefinement: GlobalRefinementResult?
 }
@@ -52,6 +54,10 @@ final class PoseEstimator {
     private var worldPoses: [RigidTransform] = []
     /// The last added frame at full resolution: the recovery target when the keyframe alignment fails.
     private var previous: (view: Int, frame: PreparedFrame)?
+    /// `track` with `tracking.modelVoxelSize` > 0: the tracking volume (PoseEstimator+Model.swift).
+    var model: TSDFVolume?
+    /// Frames aligned to the model rendering rather than the keyframe (for the summary).
+    var modelAlignments = 0
     /// Per added frame: its device pose (refine), for the guard.
     private var devices: [RigidTransform?] = []
     private var inlierSum = 0.0
@@ -82,6 +88,7 @@ final class PoseEstimator {
             anchors.append((0, .identity))
             worldPoses.append(start)
             previous = (view, frame)
+            try fuseIntoModel(frame, at: start)
             return
         }
         let keyIndex = keyframes.count - 1
@@ -101,13 +108,27 @@ final class PoseEstimator {
                 && r.targetFromSource.translation.x.isFinite
         }
         let initial = keyframe.worldFromCamera.inverse * predicted
-        var result = try RGBDOdometry.align(source: frame, target: keyframe.frame, initial: initial, options: odometryOptions)
+        var result: OdometryResult
+        // With a tracking model the model alignment leads and the keyframe alignment is its cross-check.
+        var crossCheck: OdometryResult?
+        if let toModel = try alignToModel(frame, last: worldPoses[worldPoses.count - 1], predicted: predicted,
+                                          keyframe: keyframe.worldFromCamera) {
+            result = toModel
+            if t.modelAgreement > 0 {
+                crossCheck = try RGBDOdometry.align(source: frame, target: keyframe.frame, initial: initial,
+                                                    options: odometryOptions)
+                if t.modelRole == .check, let keyResult = crossCheck { (result, crossCheck) = (keyResult, toModel) }
+            }
+        } else {
+            result = try RGBDOdometry.align(source: frame, target: keyframe.frame, initial: initial, options: odometryOptions)
+        }
         var accepted = acceptable(result, from: initial)
         var keyFromCamera = result.targetFromSource
         var viaPrevious = false
         var fallback = initial
+        var recovered = false
         if mode == .track, monitor.isEnabled, worldPoses.count >= 2, let previous {
-            let decision = try trackChecked(frame, plain: result, initial: initial, predicted: predicted,
+            let decision = try trackChecked(frame, plain: result, crossCheck: crossCheck, initial: initial, predicted: predicted,
                                             keyframe: keyframe, previous: previous.frame,
                                             previousIsKeyframe: previous.view == keyframe.view,
                                             last: worldPoses[worldPoses.count - 1],
@@ -115,6 +136,7 @@ final class PoseEstimator {
             (result, keyFromCamera, accepted, viaPrevious) = (decision.result, decision.keyFromCamera, decision.accepted,
                                                               decision.viaPrevious)
             if !accepted { fallback = decision.keyFromCamera }
+            recovered = decision.recovered
         } else if !accepted, worldPoses.count >= 2 || mode == .refine,
            let recovered = try recover(frame, predicted: predicted, acceptable: acceptable) {
             (result, keyFromCamera, viaPrevious) = recovered
@@ -130,6 +152,9 @@ final class PoseEstimator {
             + "prev \(viaPrevious)")
         let world = keyframe.worldFromCamera * keyFromCamera
         worldPoses.append(world)
+        // A recovered pose is the best of several guesses; fused, a wrong one would stay in the model and mislead
+        // every later frame that sees the same surface.
+        if accepted, !recovered || !t.modelFusesOnlyConfident { try fuseIntoModel(frame, at: world) }
         let turned = keyFromCamera.rotation.angle * 180 / .pi
         previous = (view, frame)
         // A frame recovered against the previous frame has lost the keyframe: it becomes the next one.
@@ -200,6 +225,7 @@ final class PoseEstimator {
     /// Loop closure, pose graph, and the final world_from_camera of every added frame (in order).
     func finish(threads: Int) throws(ReconError) -> [RigidTransform] {
         report.keyframes = keyframes.count
+        report.modelAlignments = modelAlignments
         if let last = keyframes.indices.last { shrinkKeyframe(last) }
         report.keyframeBytes = keyframes.reduce(0) { $0 + $1.frame.byteCount }
         report.meanInlierRatio = anchors.count > 1 ? inlierSum / Double(anchors.count - 1) : 1
