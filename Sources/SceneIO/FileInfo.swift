@@ -30,7 +30,7 @@ public enum FileInfo: Sendable, Equatable {
                 try scene.checkConventions()
                 return .scene(path: path, manifest: scene.manifest)
             }
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("intrinsics.json").path) {
+            if FileManager.default.fileExists(atPath: VideoFile.intrinsics.url(in: url).path) {
                 let video = try VideoFolder(url)
                 return .video(path: path, frames: video.frames.count, intrinsics: video.intrinsics,
                               poses: video.poses != nil, pred2d: video.hasPred2D)

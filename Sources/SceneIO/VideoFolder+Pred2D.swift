@@ -72,7 +72,7 @@ public struct Pred2DObjects: Sendable, Equatable {
 
 extension VideoFolder {
     /// A video's own 2D output folder, `VIDEO/pred2d` (the default when no other folder is given).
-    public static func pred2dURL(of video: URL) -> URL { video.appendingPathComponent("pred2d") }
+    public static func pred2dURL(of video: URL) -> URL { VideoFile.pred2d.url(in: video) }
 
     /// The 2D instance-id mask of frame `index`, nil when absent; its size must match `intrinsics.json`.
     public func pred2DMask(_ index: Int) throws(SceneIOError) -> GrayImage16? {

@@ -41,12 +41,12 @@ public struct VideoFolder: Sendable {
         self.url = url
         pred2dURL = pred2d ?? Self.pred2dURL(of: url)
         let manager = FileManager.default
-        let intrinsicsURL = url.appendingPathComponent("intrinsics.json")
+        let intrinsicsURL = VideoFile.intrinsics.url(in: url)
         guard manager.fileExists(atPath: intrinsicsURL.path) else {
             throw .missingFile(url: intrinsicsURL, purpose: "camera intrinsics of the video folder")
         }
         intrinsics = try CameraIntrinsicsFile.read(intrinsicsURL)
-        let colorDir = url.appendingPathComponent("color"), depthDir = url.appendingPathComponent("depth")
+        let colorDir = VideoFile.color.url(in: url), depthDir = VideoFile.depth.url(in: url)
         let colorFiles = try Self.numberedFiles(in: colorDir, extensions: Self.colorExtensions, purpose: "color frames")
         let depthFiles = try Self.numberedFiles(in: depthDir, extensions: ["png"], purpose: "16-bit depth frames")
         var frames: [VideoFrame] = []
@@ -68,7 +68,7 @@ public struct VideoFolder: Sendable {
                 }
             }
         }
-        let posesURL = url.appendingPathComponent("poses.txt")
+        let posesURL = VideoFile.poses.url(in: url)
         if manager.fileExists(atPath: posesURL.path) {
             let trajectory = try TUMTrajectory.read(posesURL)
             guard trajectory.poses.count == frames.count else {

@@ -16,9 +16,9 @@ public struct VideoFolderWriter: Sendable {
     public init(url: URL, intrinsics: CameraIntrinsicsFile) throws(SceneIOError) {
         self.url = url
         self.intrinsics = intrinsics
-        try Self.makeDirectory(url.appendingPathComponent("color"))
-        try Self.makeDirectory(url.appendingPathComponent("depth"))
-        try intrinsics.write(to: url.appendingPathComponent("intrinsics.json"))
+        try Self.makeDirectory(VideoFile.color.url(in: url))
+        try Self.makeDirectory(VideoFile.depth.url(in: url))
+        try intrinsics.write(to: VideoFile.intrinsics.url(in: url))
     }
 
     static func makeDirectory(_ url: URL) throws(SceneIOError) {
@@ -45,7 +45,7 @@ public struct VideoFolderWriter: Sendable {
 
     /// Writes `poses.txt` (TUM, world_from_camera).
     public func writePoses(_ trajectory: TUMTrajectory) throws(SceneIOError) {
-        try trajectory.write(to: url.appendingPathComponent("poses.txt"))
+        try trajectory.write(to: VideoFile.poses.url(in: url))
     }
 
     /// Writes the 2D model output of frame `index`: `pred2d/masks/NNNNNN.png` and `pred2d/instances/NNNNNN.json`.

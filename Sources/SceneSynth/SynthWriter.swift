@@ -39,7 +39,10 @@ public struct SynthWriter: Sendable {
         let fm = FileManager.default
         let pred2d = VideoFolder.pred2dURL(of: folder)
         let outputs = [Pred2DFile.mask(frame: 0), .instances(frame: 0), .features(frame: 0)].map { $0.url(in: pred2d).deletingLastPathComponent() }
-        for url in ["color", "depth", "gt/instance", "gt/semantic"].map(folder.appendingPathComponent) + outputs {
+        let truth = VideoFile.groundTruth.url(in: folder)
+        let folders = [VideoFile.color.url(in: folder), VideoFile.depth.url(in: folder),
+                       truth.appendingPathComponent("instance"), truth.appendingPathComponent("semantic")]
+        for url in folders + outputs {
             do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
                 throw .writeFailed(path: url.path, reason: "\(error)")
             }
@@ -88,12 +91,12 @@ public struct SynthWriter: Sendable {
         let name = frameName(frame.index), w = options.width, h = options.height, level = options.pngCompressionLevel
         try io(folder) {
             try JPEG.write(try RGBImage(width: w, height: h, pixels: frame.colour),
-                           to: folder.appendingPathComponent("color/\(name).jpg"), quality: options.jpegQuality)
-            try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.depth), to: folder.appendingPathComponent("depth/\(name).png"), compressionLevel: level)
+                           to: VideoFile.color.url(in: folder).appendingPathComponent("\(name).jpg"), quality: options.jpegQuality)
+            try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.depth), to: VideoFile.depth.url(in: folder).appendingPathComponent("\(name).png"), compressionLevel: level)
             try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.instance),
-                          to: folder.appendingPathComponent("gt/instance/\(name).png"), compressionLevel: level)
+                          to: VideoFile.groundTruth.url(in: folder).appendingPathComponent("instance/\(name).png"), compressionLevel: level)
             try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.semantic),
-                          to: folder.appendingPathComponent("gt/semantic/\(name).png"), compressionLevel: level)
+                          to: VideoFile.groundTruth.url(in: folder).appendingPathComponent("semantic/\(name).png"), compressionLevel: level)
             try PNG.write(try GrayImage16(width: w, height: h, pixels: frame.model2D.mask),
                           to: Pred2DFile.mask(frame: frame.index).url(in: VideoFolder.pred2dURL(of: folder)), compressionLevel: level)
             let m = frame.model2D
@@ -109,15 +112,15 @@ public struct SynthWriter: Sendable {
         let intrinsics = CameraIntrinsicsFile(width: c.width, height: c.height, fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy,
                                               depthScale: options.depth.depthScale)
         try io(folder) {
-            try intrinsics.write(to: folder.appendingPathComponent("intrinsics.json"))
-            try SynthWriter.tum(scene.odometry, fps: options.camera.fps).write(to: folder.appendingPathComponent("poses.txt"))
+            try intrinsics.write(to: VideoFile.intrinsics.url(in: folder))
+            try SynthWriter.tum(scene.odometry, fps: options.camera.fps).write(to: VideoFile.poses.url(in: folder))
             try SynthWriter.tum(scene.trajectory.worldFromCamera, fps: options.camera.fps)
-                .write(to: folder.appendingPathComponent("gt/poses.txt"))
+                .write(to: VideoFile.groundTruth.url(in: folder).appendingPathComponent("poses.txt"))
         }
-        try writeJSON(scene.room.instances.map(InstanceRecord.init), folder.appendingPathComponent("gt/instances.json"))
+        try writeJSON(scene.room.instances.map(InstanceRecord.init), VideoFile.groundTruth.url(in: folder).appendingPathComponent("instances.json"))
         try writeJSON(SceneRecord(seed: scene.seed, pathLength: scene.trajectory.pathLength, options: options),
-                      folder.appendingPathComponent("synth.json"))
-        try io(folder) { try Ply.write(SynthWriter.plyMesh(scene.room), to: folder.appendingPathComponent("gt/mesh.ply")) }
+                      VideoFile.synthRecord.url(in: folder))
+        try io(folder) { try Ply.write(SynthWriter.plyMesh(scene.room), to: VideoFile.groundTruth.url(in: folder).appendingPathComponent("mesh.ply")) }
     }
 
     /// TUM trajectory (`timestamp tx ty tz qx qy qz qw`, world_from_camera), timestamps `index / fps` seconds.

@@ -24,7 +24,7 @@ struct ImportCommand: ParsableCommand {
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: url.path, isDirectory: &isDirectory) {
             let entries = (try? fm.contentsOfDirectory(atPath: url.path)) ?? []
-            guard isDirectory.boolValue, entries.isEmpty || entries.contains("intrinsics.json") else {
+            guard isDirectory.boolValue, entries.isEmpty || entries.contains(VideoFile.intrinsics.rawValue) else {
                 throw SceneIOError.unwritable(url: url, reason: "exists and is not a video folder (no intrinsics.json); choose another --out")
             }
         }

@@ -88,7 +88,7 @@ public enum RGBDInput {
             }
             return try SensSource(url)
         }
-        if manager.fileExists(atPath: url.appendingPathComponent("intrinsics.json").path) {
+        if manager.fileExists(atPath: VideoFile.intrinsics.url(in: url).path) {
             return try VideoFolderSource(url)
         }
         if manager.fileExists(atPath: url.appendingPathComponent("rgb.txt").path),

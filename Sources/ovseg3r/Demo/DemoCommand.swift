@@ -78,7 +78,7 @@ struct DemoCommand: ParsableCommand {
                 arguments: ["synth", "--out", videos.path, "--scenes", "\(split.count)", "--frames", "\(plan.frames)",
                             "--seed", "\(split.seed)", "--preset", plan.preset] + (plan.heldOut.map { ["--hold-out", $0] } ?? [])
                             + (plan.freeFormRate > 0 ? ["--free-form-labels", "\(plan.freeFormRate)"] : []),
-                output: videos.appendingPathComponent(lastScene).appendingPathComponent("synth.json")))
+                output: VideoFile.synthRecord.url(in: videos.appendingPathComponent(lastScene))))
         }
         for split in splits {
             for index in 0..<split.count {

@@ -25,7 +25,7 @@ struct BenchmarkRooms {
         // The demo's training points: 4 cm by default (DemoPlan.standard).
         try AtomicFile.write(Data("{\"fusion\": {\"pointSpacing\": \(pointSpacing)}}\n".utf8), to: reconPreset)
         // 1. Videos: one synth per split (its scenes depend on the split's seed and index only), both at once.
-        let synth = splits.filter { !fm.fileExists(atPath: videos($0.name).appendingPathComponent(Self.name($0.count - 1)).appendingPathComponent("synth.json").path) }
+        let synth = splits.filter { !fm.fileExists(atPath: VideoFile.synthRecord.url(in: videos($0.name).appendingPathComponent(Self.name($0.count - 1))).path) }
         try parallel(synth.map { s in
             RoomTask(name: "synth \(s.name) (\(s.count) rooms)", commands: [["synth", "--out", videos(s.name).path, "--scenes", "\(s.count)",
                      "--frames", "\(frames)", "--seed", "\(s.seed)", "--preset", preset] + synthArguments], log: "synth-\(s.name)")
