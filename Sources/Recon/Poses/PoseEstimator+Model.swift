@@ -1,8 +1,8 @@
 import Geometry
 
-/// `track` mode's frame-to-model alignment: a tracking volume fused with every accepted frame at its tracked pose is
-/// rendered at the last frame's pose (`TSDFVolume.render`), and the new frame is aligned to that rendering, as
-/// KinectFusion tracks. The rendering averages every earlier view of the surface, so an alignment error of one frame
+/// `track` mode's frame-to-model alignment: a tracking volume fused with the tracked frames at their poses (only the
+/// confidently tracked ones by default, `tracking.modelFusesOnlyConfident`) is rendered at the last frame's pose
+/// (`TSDFVolume.render`), and the new frame is aligned to that rendering, as KinectFusion tracks. The rendering averages every earlier view of the surface, so an alignment error of one frame
 /// is not handed on to the next as it is between keyframes. The output's fusion is separate and runs after the pose
 /// graph on the final poses.
 extension PoseEstimator {
@@ -23,7 +23,7 @@ extension PoseEstimator {
         return result
     }
 
-    /// Fuses an accepted frame into the tracking volume (created with the first frame).
+    /// Fuses a tracked frame into the tracking volume (created with the first frame).
     func fuseIntoModel(_ frame: PreparedFrame, at world: RigidTransform) throws(ReconError) {
         let voxel = options.tracking.modelVoxelSize
         guard mode == .track, voxel > 0 else { return }

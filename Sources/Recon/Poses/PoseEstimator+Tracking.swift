@@ -31,7 +31,8 @@ extension PoseEstimator {
     /// (metres + 0.3 m/rad): textureless or planar views leave some motion unobservable, the score is flat there, and
     /// the smooth-motion prior is the better guess. Nothing acceptable: a failure, posed at that prediction.
     ///
-    /// `crossCheck` (with a tracking model, `plain` is the model alignment and this the keyframe alignment): when
+    /// `crossCheck` (with a tracking model, `plain` is the model alignment and this the keyframe alignment, or the other
+    /// way round with `tracking.modelRole` check): when
     /// both pass the absolute tests but differ by more than `tracking.modelAgreement` (metres + 0.3 m/rad), the frame
     /// is suspicious too, and the cross-check joins the recovery's candidates.
     func trackChecked(_ frame: PreparedFrame, plain: OdometryResult, crossCheck: OdometryResult? = nil,

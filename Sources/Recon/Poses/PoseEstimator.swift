@@ -109,7 +109,8 @@ final class PoseEstimator {
         }
         let initial = keyframe.worldFromCamera.inverse * predicted
         var result: OdometryResult
-        // With a tracking model the model alignment leads and the keyframe alignment is its cross-check.
+        // With a tracking model the model alignment leads and the keyframe alignment is its cross-check (the other way
+        // round with `tracking.modelRole` check).
         var crossCheck: OdometryResult?
         if let toModel = try alignToModel(frame, last: worldPoses[worldPoses.count - 1], predicted: predicted,
                                           keyframe: keyframe.worldFromCamera) {
