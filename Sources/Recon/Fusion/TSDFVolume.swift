@@ -67,13 +67,10 @@ public final class TSDFVolume {
             }
         }
         try checkBridge(status, "cb_tsdf_raycast")
-        var intensity = [Float](repeating: 0, count: k.width * k.height)
-        for i in intensity.indices {
-            let r = Float(rgb[3 * i]), g = Float(rgb[3 * i + 1]), b = Float(rgb[3 * i + 2])
-            intensity[i] = (0.299 * r + 0.587 * g + 0.114 * b) / 255
-        }
-        let valid = depth.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-        Self.extendIntensity(&intensity, known: depth.map { $0 > 0 }, width: k.width, height: k.height, passes: 8)
+        var intensity = PreparedFrame.greyLevels(of: rgb)
+        let known = depth.map { $0 > 0 }
+        let valid = known.reduce(0) { $0 + ($1 ? 1 : 0) }
+        Self.extendIntensity(&intensity, known: known, width: k.width, height: k.height, passes: 8)
         return PreparedFrame(intrinsics: k, depth: depth, rgb: rgb, intensity: intensity,
                              validDepthFraction: Double(valid) / Double(max(depth.count, 1)))
     }

@@ -26,9 +26,14 @@ struct PreparedFrame: Sendable {
         }
         validDepthFraction = Double(valid) / Double(max(frame.depth.count, 1))
         rgb = frame.color.pixels
-        let pixels = frame.color.pixels
-        intensity = (0..<(pixels.count / 3)).map { i in
-            (0.299 * Float(pixels[3 * i]) + 0.587 * Float(pixels[3 * i + 1]) + 0.114 * Float(pixels[3 * i + 2])) / 255
+        intensity = Self.greyLevels(of: frame.color.pixels)
+    }
+
+    /// Grey levels in [0, 1] of interleaved 8-bit RGB (Rec. 601 luma / 255).
+    static func greyLevels(of rgb: [UInt8]) -> [Float] {
+        (0..<(rgb.count / 3)).map { i in
+            let r = Float(rgb[3 * i]), g = Float(rgb[3 * i + 1]), b = Float(rgb[3 * i + 2])
+            return (0.299 * r + 0.587 * g + 0.114 * b) / 255
         }
     }
 
