@@ -19,7 +19,7 @@ public enum ProcessGroupError: Error, CustomStringConvertible {
 
 /// The ranks of an `mpirun` job (MPI_COMM_WORLD) through OpenMPI loaded at run time (see `CMPIShim.h`).
 ///
-/// Collective calls (`allGather`, `allGatherBytes`) must be made by every rank in the same order. MPI's default
+/// Collective calls (`allGatherVarying`, `allGatherBytes`) must be made by every rank in the same order. MPI's default
 /// error handler aborts the whole job on a communication failure; `abort(_:)` does so for our own errors.
 public final class MPIProcessGroup: @unchecked Sendable {
     public let rank: Int
@@ -44,9 +44,9 @@ public final class MPIProcessGroup: @unchecked Sendable {
         size = Int(s)
     }
 
-    /// Every rank's `values` (the same count on every rank), concatenated in rank order.
-    public func allGather(_ values: [Float]) throws(ProcessGroupError) -> [Float] {
-        try gather(values, zero: 0)
+    /// Every rank's `values` (any count), in rank order.
+    public func allGatherVarying(_ values: [Float]) throws(ProcessGroupError) -> [[Float]] {
+        try gatherVarying(values, zero: 0)
     }
 
     func gather<T: BitwiseCopyable>(_ values: [T], zero: T) throws(ProcessGroupError) -> [T] {
@@ -62,20 +62,36 @@ public final class MPIProcessGroup: @unchecked Sendable {
         return out
     }
 
-    /// Every rank's `bytes` (any length), in rank order.
-    public func allGatherBytes(_ bytes: [UInt8]) throws(ProcessGroupError) -> [[UInt8]] {
-        let counts = try gather([Int32(bytes.count)], zero: 0)
+    /// MPI_Allgatherv of whole elements: first every rank's byte count, then the bytes at running displacements.
+    func gatherVarying<T: BitwiseCopyable>(_ values: [T], zero: T) throws(ProcessGroupError) -> [[T]] {
+        let stride = MemoryLayout<T>.stride
+        guard values.count * stride <= Int(Int32.max) else {
+            throw .callFailed(call: "allGather", rank: rank, reason: "\(values.count * stride) bytes exceed MPI's Int32 count")
+        }
+        let counts = try gather([Int32(values.count * stride)], zero: 0)
+        guard counts.allSatisfy({ $0 >= 0 && Int($0) % stride == 0 }),
+              counts.reduce(0, { $0 + Int($1) }) <= Int(Int32.max) else {
+            throw .callFailed(call: "allGather", rank: rank, reason: "the ranks' byte counts \(counts) are not whole elements or exceed MPI's Int32 displacements")
+        }
         var displacements = [Int32](repeating: 0, count: size)
         for r in 1..<max(1, size) { displacements[r] = displacements[r - 1] + counts[r - 1] }
-        let total = Int(counts.reduce(0, +))
-        var out = [UInt8](repeating: 0, count: max(1, total))
-        let status = bytes.withUnsafeBytes { send in
+        let total = counts.reduce(0) { $0 + Int($1) } / stride
+        var out = [T](repeating: zero, count: max(1, total))
+        let status = values.withUnsafeBytes { send in
             out.withUnsafeMutableBytes { recv in
-                mpishim_allgatherv(send.baseAddress, Int32(bytes.count), recv.baseAddress, counts, displacements)
+                mpishim_allgatherv(send.baseAddress, Int32(values.count * stride), recv.baseAddress, counts, displacements)
             }
         }
         guard status == 0 else { throw .callFailed(call: "MPI_Allgatherv", rank: rank, reason: Self.lastError()) }
-        return (0..<size).map { r in Array(out[Int(displacements[r])..<Int(displacements[r] + counts[r])]) }
+        return (0..<size).map { r in
+            let from = Int(displacements[r]) / stride
+            return Array(out[from..<(from + Int(counts[r]) / stride)])
+        }
+    }
+
+    /// Every rank's `bytes` (any length), in rank order.
+    public func allGatherBytes(_ bytes: [UInt8]) throws(ProcessGroupError) -> [[UInt8]] {
+        try gatherVarying(bytes, zero: 0)
     }
 
     /// Prints `message` on stderr and stops every rank of the job (MPI_Abort, exit status 1).

@@ -19,10 +19,26 @@ extension Trainer {
     /// Leaves the mean gradient of the current step's slots (all ranks' slots, summed in slot order) in the
     /// parameters' `grad`; returns the slots' mean logged values (with `cpu_ms`, a slot's CPU time) plus `reduce_ms`,
     /// `gemm_gflop` (the BLAS matrix products of this rank's slots, `MatmulFlops`) and `cpu_ms_max` (the slowest slot,
-    /// which bounds a step when every slot has its own core).
+    /// which bounds a step when every slot has its own core). With several ranks the slots are shared out by
+    /// `options.balance`; whoever computes a slot, its sample and its place in the sum are the same.
     func averageStepGradient() throws -> [String: Double] {
         let k = options.config.scenesPerStep, ranks = reducer.size
-        let mine = StepSlots.slots(rank: reducer.rank, ranks: ranks, count: k)
+        let owners: [[Int]]
+        if ranks > 1 && options.balance == .cost {
+            // A slot's cost is predicted from its scene (the first draw of its generator) with the expected share of
+            // queries: most of a slot's cost varies with the room, and nothing else needs drawing before the split.
+            let c = options.config
+            let share = c.objective == .distill2D ? 0 : (c.minQueryFraction >= 1 ? 1 : (c.minQueryFraction + 1) / 2)
+            let costs = (0..<k).map { slot -> Double in
+                let scene = scenes[Self.sceneIndex(seed: seed, step: step, slot: slot, scenes: scenes.count).index]
+                return slotCosts.predict(points: scene.pointCount, superpoints: scene.superpointCount,
+                                         queries: Int((share * Double(scene.superpointCount)).rounded()))
+            }
+            owners = StepSlots.balanced(costs: costs, ranks: ranks)
+        } else {
+            owners = (0..<ranks).map { StepSlots.slots(rank: $0, ranks: ranks, count: k) }
+        }
+        let mine = owners[reducer.rank]
         var local: [Float] = [], localValues: [[String: Double]] = []
         local.reserveCapacity(mine.count * layout.width)
         let flopsBefore = MatmulFlops.total
@@ -30,9 +46,8 @@ extension Trainer {
             if let f = options.failAt, f.rank == reducer.rank, f.step == step + 1 {
                 throw TrainError.injectedFailure(rank: reducer.rank, step: step + 1)
             }
-            var rng = StepSlots.generator(seed: seed, step: step, slot: slot)
             let cpuStart = processCPUSeconds()
-            var values = try slotGradient(using: &rng)
+            var values = try slotGradient(drawSlot(slot))
             // CPU time of the slot alone (not of waiting for other ranks): what the slot costs on a free core.
             values["cpu_ms"] = (processCPUSeconds() - cpuStart) * 1000
             localValues.append(values)
@@ -43,33 +58,73 @@ extension Trainer {
         let reduceStart = Date()
         let all = try reducer.allGather(local)
         let allValues = try reducer.allGatherBytes(StepSlots.encode(localValues)).map { try StepSlots.decode($0) }
-        // Slot s was computed by rank s % N as its (s / N)-th slot; sum in slot order whatever N is.
-        let perRank = k / ranks
-        let offsets = (0..<k).map { s in ((s % ranks) * perRank + s / ranks) * layout.width }
-        try layout.assignMean(of: all, slotOffsets: offsets, to: model.parameters)
-        let slotValues = (0..<k).map { s in allValues[s % ranks][s / ranks] }
+        for (r, slots) in owners.enumerated() {
+            guard r < all.count, r < allValues.count, all[r].count == slots.count * layout.width,
+                  allValues[r].count == slots.count else {
+                throw TrainError.badExchange(reason: "rank \(r) sent \(r < all.count ? all[r].count : 0) floats and "
+                    + "\(r < allValues.count ? allValues[r].count : 0) slot records for its \(slots.count) slot(s)")
+            }
+        }
+        let offsets = StepSlots.offsets(owners: owners, width: layout.width)
+        let records = allValues.flatMap { $0 }
+        let slotValues = (0..<k).map { records[offsets[$0] / layout.width] }
+        try layout.assignMean(of: all.flatMap { $0 }, slotOffsets: offsets, to: model.parameters)
         let reduceMs = Date().timeIntervalSince(reduceStart) * 1000
+        if ranks > 1 && options.balance == .cost {
+            for v in slotValues {
+                if let p = v["points"], let s = v["superpoints"], let ms = v["cpu_ms"] {
+                    slotCosts.record(points: Int(p), superpoints: Int(s), queries: Int(v["queries"] ?? 0), milliseconds: ms)
+                }
+            }
+        }
         let slowest = slotValues.compactMap { $0["cpu_ms"] }.max() ?? 0
-        return StepSlots.mean(slotValues).merging(["reduce_ms": reduceMs, "gemm_gflop": gemmGFlop, "cpu_ms_max": slowest]) { a, _ in a }
+        // Slots computed elsewhere than round-robin would have put them (0 with one rank or `.roundRobin`).
+        let moved = owners.enumerated().reduce(0) { n, o in n + o.element.filter { $0 % ranks != o.offset }.count }
+        return StepSlots.mean(slotValues).merging(["reduce_ms": reduceMs, "gemm_gflop": gemmGFlop, "cpu_ms_max": slowest,
+                                                   "slots_moved": Double(moved)]) { a, _ in a }
     }
 
-    /// Forward and backward of one random, augmented scene drawn from `rng`; gradients accumulate into the
-    /// parameters. Returns the slot's logged values.
-    func slotGradient(using rng: inout SeededGenerator) throws -> [String: Double] {
+    /// A slot's sample up to its queries: which scene, augmented, and the query superpoints; `rng` continues from
+    /// there (vocabulary, views, 2D-object dropout).
+    struct SlotDraw {
+        var scene: TrainScene
+        var useViews: Bool
+        var seeds: [Int32]
+        var rng: SeededGenerator
+    }
+
+    /// The scene of a slot (its generator's first draw) and the generator after that draw.
+    static func sceneIndex(seed: UInt64, step: Int, slot: Int, scenes: Int) -> (index: Int, rng: SeededGenerator) {
+        var rng = StepSlots.generator(seed: seed, step: step, slot: slot)
+        let index = rng.nextIndex(below: scenes)
+        return (index, rng)
+    }
+
+    /// Draws slot `slot` of the current step from its own generator (`StepSlots.generator`).
+    func drawSlot(_ slot: Int) -> SlotDraw {
         let c = options.config
-        let index = rng.nextIndex(below: scenes.count)
+        var (index, rng) = Self.sceneIndex(seed: seed, step: step, slot: slot, scenes: scenes.count)
         var scene = scenes[index].transformed(SceneTransform.random(c.augment, using: &rng))
         if c.augment.enabled { scene = scene.elasticallyDistorted(c.augment.elastic, using: &rng) }
-        if c.objective == .distill2D { return try distillGradient(scene) }
-        let seeds = sampleQueries(count: scene.superpointCount, using: &rng)
-        let batch = try StepBatch.make(scene: scene, seeds: seeds, useViews: viewScenes.contains(index), config: c,
+        let seeds = c.objective == .distill2D ? [] : sampleQueries(count: scene.superpointCount, using: &rng)
+        return SlotDraw(scene: scene, useViews: viewScenes.contains(index), seeds: seeds, rng: rng)
+    }
+
+    /// Forward and backward of one drawn slot; gradients accumulate into the parameters. Returns the slot's logged
+    /// values, with the sizes that predict its cost (`SlotCostModel`).
+    func slotGradient(_ draw: SlotDraw) throws -> [String: Double] {
+        let c = options.config
+        let sizes = ["points": Double(draw.scene.pointCount), "superpoints": Double(draw.scene.superpointCount)]
+        if c.objective == .distill2D { return try distillGradient(draw.scene).merging(sizes) { a, _ in a } }
+        var rng = draw.rng
+        let batch = try StepBatch.make(scene: draw.scene, seeds: draw.seeds, useViews: draw.useViews, config: c,
                                        embeddings: options.embeddings, step: step, rng: &rng)
         let tape = Tape()
         let predictions = try model.forward(batch.input, tape: tape)
-        let (loss, values) = LossAggregate.total(predictions, sets: batch.sets, seeds: seeds, weights: c.weights,
+        let (loss, values) = LossAggregate.total(predictions, sets: batch.sets, seeds: draw.seeds, weights: c.weights,
                                                  semanticTargets: batch.semanticTargets, tape: tape)
         tape.backward(loss)
-        return values.merging(["queries": Double(seeds.count)]) { a, _ in a }
+        return values.merging(["queries": Double(draw.seeds.count)]) { a, _ in a }.merging(sizes) { a, _ in a }
     }
 
     /// A random share U(minQueryFraction, 1) of the superpoints, ascending.

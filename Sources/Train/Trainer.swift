@@ -26,6 +26,10 @@ public struct TrainOptions: Sendable {
     public var initCheckpoint: URL?
     /// Test hook: throw `injectedFailure` on this rank when it starts this step (1-based).
     public var failAt: (rank: Int, step: Int)?
+    /// With several ranks: how a step's slots are shared out (`SlotBalance`); the result is the same either way.
+    public var balance = SlotBalance.cost
+    /// With `balance` `.cost`: slots measured before costs are predicted (round-robin until then).
+    public var balanceWarmup = 16
 
     public init(data: URL, run: URL, config: TrainConfig, embeddings: TextEmbeddings) {
         self.data = data
@@ -60,6 +64,8 @@ public final class Trainer {
     let viewScenes: Set<Int>
     let reducer: any GradientReducer
     let layout: GradientLayout
+    /// Predicts each slot's CPU time for `SlotBalance.cost` (fed by every rank with the same exchanged values).
+    var slotCosts: SlotCostModel
     /// The run's seed: with the step and the slot it fixes every sample (`StepSlots`); the stored one on resume.
     public private(set) var seed: UInt64
     public private(set) var step = 0
@@ -77,9 +83,9 @@ public final class Trainer {
         var options = options
         if reducer.size > 1 && options.config.scenesPerStep == 1 { options.config.scenesPerStep = reducer.size }
         try options.config.validate()
-        guard options.config.scenesPerStep % reducer.size == 0 else {
+        guard options.config.scenesPerStep >= reducer.size else {
             throw TrainError.invalidConfiguration(field: "scenesPerStep", value: String(options.config.scenesPerStep),
-                                                  reason: "must be a multiple of the \(reducer.size) ranks (each rank computes the same number of scenes)")
+                                                  reason: "must be at least the \(reducer.size) ranks (each rank computes at least one scene per step)")
         }
         self.options = options
         self.reducer = reducer
@@ -99,6 +105,7 @@ public final class Trainer {
         optimizer = Optimizer(AdamW(weightDecay: c.weightDecay))
         schedule = PolyLR(base: c.learningRate, totalSteps: c.steps, power: c.polyPower)
         layout = GradientLayout(model.parameters)
+        slotCosts = SlotCostModel(warmup: options.balanceWarmup)
         try FileManager.default.createDirectory(at: options.run, withIntermediateDirectories: true)
         if options.resume {
             let (folder, note) = try Checkpoint.resumePoint(in: options.run)

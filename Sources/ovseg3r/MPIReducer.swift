@@ -11,7 +11,7 @@ final class MPIReducer: GradientReducer {
 
     init(_ group: MPIProcessGroup) { self.group = group }
 
-    func allGather(_ values: [Float]) throws -> [Float] { try group.allGather(values) }
+    func allGather(_ values: [Float]) throws -> [[Float]] { try group.allGatherVarying(values) }
     func allGatherBytes(_ bytes: [UInt8]) throws -> [[UInt8]] { try group.allGatherBytes(bytes) }
 }
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Train
 
+extension SlotBalance: ExpressibleByArgument {}
+
 /// `ovseg3r train`: trains SegDINO3D-VL on scene folders (scene-level base-class GT and/or VIP view labels).
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,8 +11,9 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train SegDINO3D-VL with View-wise Instance Partition on scene folders.",
         discussion: """
         On every core or across machines: `mpirun -np N ovseg3r train …` runs N data-parallel ranks. Each step \
-        averages the gradients of scenesPerStep scenes (default N under mpirun; it must be a multiple of N); rank r \
-        computes scenes r, r+N, …, the ranks exchange their gradients and sum them in scene order, so a run's result \
+        averages the gradients of scenesPerStep scenes (default N under mpirun; at least N). Every rank predicts each \
+        scene's cost and takes a share that evens out the ranks' work (--balance); the ranks exchange their \
+        gradients and sum them in scene order, so a run's result \
         depends on scenesPerStep and the seed but not on N (an N-rank run equals a one-process run with the same \
         scenesPerStep). Rank 0 alone writes the run folder; every rank reads the data and, on --resume, the \
         checkpoint, so across machines both must be on shared storage. An error on any rank stops the job naming \
@@ -46,6 +49,14 @@ struct TrainCommand: ParsableCommand {
     var scenesPerStep: Int?
     @Option(name: .long, help: .hidden)
     var failAt: String?
+    @Option(name: .long, help: """
+        Under mpirun, how a step's scenes are shared out: cost (predict each scene's CPU time from its room's \
+        points and superpoints and the expected queries, fitted to the steps measured so far; longest first to the least loaded rank) or \
+        round-robin (rank r takes scenes r, r+N, …). The result is the same either way; only the waiting differs.
+        """)
+    var balance: SlotBalance = .cost
+    @Option(name: .long, help: .hidden)
+    var balanceWarmup: Int?
     @Option(name: .long, help: "Text embeddings stem (default data/text_embeddings or $OVSEG3R_TEXT_EMBEDDINGS).")
     var embeddings: String?
     @Option(name: .customLong("init"), help: """
@@ -96,6 +107,8 @@ struct TrainCommand: ParsableCommand {
         o.seed = seed
         o.resume = resume
         o.initCheckpoint = initFrom.map { URL(fileURLWithPath: $0) }
+        o.balance = balance
+        if let balanceWarmup { o.balanceWarmup = max(1, balanceWarmup) }
         if let failAt {
             let parts = failAt.split(separator: ":").compactMap { Int($0) }
             guard parts.count == 2 else { throw ValidationError("--fail-at takes RANK:STEP, got \(failAt)") }

@@ -13,11 +13,11 @@ struct MPITrainTests {
     }
 
     /// Two tiny scenes, the tiny config (as JSON) and its text embeddings on disk.
-    func setup(_ name: String, steps: Int) throws -> Setup {
+    func setup(_ name: String, steps: Int, secondFloorSide: Int = 12) throws -> Setup {
         let root = temporaryFolder(name)
         let data = root.appendingPathComponent("data")
         try TinyScene.write(to: data.appendingPathComponent("scene0"))
-        try TinyScene.write(to: data.appendingPathComponent("scene1"), seed: 2, shift: 0.3)
+        try TinyScene.write(to: data.appendingPathComponent("scene1"), seed: 2, shift: 0.3, floorSide: secondFloorSide)
         var c = TinyScene.config(steps: steps)
         c.checkpointEvery = 1
         let config = root.appendingPathComponent("config.json")
@@ -29,19 +29,22 @@ struct MPITrainTests {
         return Setup(root: root, data: data, config: config, embeddings: stem, binary: try builtExecutable())
     }
 
-    func train(_ s: Setup, run: String, ranks: Int, extra: [String] = []) throws -> ProcessOutput {
+    func train(_ s: Setup, run: String, ranks: Int, scenesPerStep: Int = 2, extra: [String] = []) throws -> ProcessOutput {
         let arguments = ["train", "--data", s.data.path, "--out", s.root.appendingPathComponent(run).path, "--config", s.config.path,
-                         "--embeddings", s.embeddings.path, "--seed", "5", "--scenes-per-step", "2"] + extra
+                         "--embeddings", s.embeddings.path, "--seed", "5", "--scenes-per-step", "\(scenesPerStep)"] + extra
         guard ranks > 1 else { return try runProcess(s.binary.path, arguments) }
         var launcher = ["-np", "\(ranks)", "--bind-to", "none"]
         if getuid() == 0 { launcher.append("--allow-run-as-root") }
         return try runProcess("mpirun", launcher + [s.binary.path] + arguments)
     }
 
-    func losses(_ run: URL) throws -> [Double] {
+    func losses(_ run: URL) throws -> [Double] { try logged("loss", run) }
+
+    /// One logged value per step of `run`'s log.jsonl (NaN where a line lacks it).
+    func logged(_ key: String, _ run: URL) throws -> [Double] {
         try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n").map { line in
             let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            return (o?["loss"] as? Double) ?? .nan
+            return (o?[key] as? Double) ?? .nan
         }
     }
 
@@ -70,6 +73,22 @@ struct MPITrainTests {
         try expectSameParameters(s.root.appendingPathComponent("two"), s.root.appendingPathComponent("one"), tolerance: 1e-6)
         // Only rank 0 wrote: one log line per step.
         #expect(try losses(s.root.appendingPathComponent("two")).count == 4)
+    }
+
+    /// Five scenes per step from rooms of two sizes, shared out by predicted cost (the size prior: the warm-up never
+    /// ends), so the ranks compute other slots than round-robin's: the result is still one process's.
+    @Test func slotsSharedByCostGiveTheOneProcessResult() throws {
+        let s = try setup("mpi-balance", steps: 4, secondFloorSide: 30)
+        let two = try train(s, run: "two", ranks: 2, scenesPerStep: 5, extra: ["--balance-warmup", "1000000"])
+        try #require(two.status == 0, "mpirun train failed: \(two.stderr)")
+        let one = try train(s, run: "one", ranks: 1, scenesPerStep: 5)
+        try #require(one.status == 0, "train failed: \(one.stderr)")
+        let twoRun = s.root.appendingPathComponent("two"), oneRun = s.root.appendingPathComponent("one")
+        #expect(try losses(twoRun) == (try losses(oneRun)))
+        try expectSameParameters(twoRun, oneRun, tolerance: 1e-6)
+        let moved = try logged("slots_moved", twoRun)
+        #expect(moved.count == 4 && moved.reduce(0, +) > 0, "no step left round-robin's split: \(moved)")
+        #expect(try logged("slots_moved", oneRun) == [0, 0, 0, 0])
     }
 
     @Test func aFailingRankStopsTheJobAndTheLastCheckpointResumes() throws {

@@ -11,16 +11,17 @@ enum TinyScene {
 
     /// Writes the scene into `folder` and returns it.
     @discardableResult
-    static func write(to folder: URL, seed: UInt64 = 1, shift: Float = 0) throws -> URL {
+    static func write(to folder: URL, seed: UInt64 = 1, shift: Float = 0, floorSide: Int = 12) throws -> URL {
         var scene = try SceneFolder.create(at: folder)
         var rng = SeededGenerator(seed: seed)
         var coord: [Float] = [], color: [UInt8] = [], normal: [Float] = [], sp: [Int32] = [], inst: [Int32] = [], sem: [Int32] = []
         let catalog = ClassCatalog.scanNet200()
-        // Floor: 12×12 grid, 4 superpoints by quadrant.
-        for i in 0..<12 { for j in 0..<12 {
-            coord += [Float(i) * 0.25 + shift, Float(j) * 0.25, 0]
+        // Floor: a floorSide × floorSide grid (3 m across), 4 superpoints by quadrant.
+        let side = max(2, floorSide), pitch = 3 / Float(side)
+        for i in 0..<side { for j in 0..<side {
+            coord += [Float(i) * pitch + shift, Float(j) * pitch, 0]
             color += [120, 110, 100]; normal += [0, 0, 1]
-            sp.append(Int32((i / 6) * 2 + j / 6)); inst.append(0); sem.append(Int32(catalog.entry(named: "floor")?.id ?? 2))
+            sp.append(Int32((i * 2 / side) * 2 + j * 2 / side)); inst.append(0); sem.append(Int32(catalog.entry(named: "floor")?.id ?? 2))
         } }
         let origins: [[Float]] = [[0.3, 0.3, 0.05], [1.6, 0.4, 0.05], [0.8, 2.0, 0.05]]
         let colours: [[UInt8]] = [[200, 30, 30], [30, 200, 30], [30, 30, 200]]
