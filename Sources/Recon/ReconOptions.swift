@@ -141,6 +141,13 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         /// Recovery candidates score their consistency with the previous frame (0…1) less this × their departure
         /// from the prediction (metres, + 0.3 m per radian): a smooth-motion prior for views that leave motion unobservable.
         public var recoveryPriorWeight = 0.5
+        /// Where the view's geometry leaves a translation unobserved (`TranslationObservability`: a wall lets the camera
+        /// slide along it, a corridor along its axis), the candidates within this of the best penalised score count as
+        /// tied, and the one that departs least from the prediction along those directions is kept; 0 = off.
+        public var degenerateScoreMargin = 0.0
+        /// A translation direction counts as unobserved when its eigenvalue of the view's mean `n nᵀ` (0…1, summing
+        /// to 1 over the three directions) is below this.
+        public var degeneracyThreshold = 0.05
         /// `track` only: align each frame to the fused model rendered at the last frame's pose (frame-to-model
         /// tracking, as KinectFusion does) rather than to the keyframe. The model is a tracking volume of this voxel
         /// size (metres) fused with every accepted frame, separate from the output's fusion; 0 = frame-to-keyframe.
@@ -305,6 +312,10 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         try check([1, 2].contains(tracking.modelRenderDownsample), "tracking.modelRenderDownsample",
                   tracking.modelRenderDownsample, "1 or 2")
         try check(tracking.recoveryPriorWeight >= 0, "tracking.recoveryPriorWeight", tracking.recoveryPriorWeight, ">= 0")
+        try check(tracking.degenerateScoreMargin >= 0 && tracking.degenerateScoreMargin <= 1, "tracking.degenerateScoreMargin",
+                  tracking.degenerateScoreMargin, "in [0, 1] (0 = off)")
+        try check(tracking.degeneracyThreshold >= 0 && tracking.degeneracyThreshold <= 1 / 3, "tracking.degeneracyThreshold",
+                  tracking.degeneracyThreshold, "in [0, 1/3]")
         try check(refineGuard.margin >= 0 && refineGuard.margin < 1, "refineGuard.margin", refineGuard.margin, "0…1")
         try check(refineGuard.inlierTolerance >= 0, "refineGuard.inlierTolerance", refineGuard.inlierTolerance, ">= 0")
         try check(refineGuard.maxMotionDisagreement > 0 && refineGuard.motionOutlierRatio >= 1,

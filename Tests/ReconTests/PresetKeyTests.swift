@@ -54,6 +54,22 @@ struct PresetKeyTests {
         #expect(throws: ReconError.self) { try ReconOptions.load(preset: role) }
     }
 
+    /// The degenerate-view prior: set by a preset, out-of-range values refused by name.
+    @Test func degeneratePriorOptionsLoadAndAreChecked() throws {
+        let url = try write(#"{"tracking": {"degenerateScoreMargin": 0.02, "degeneracyThreshold": 0.05}}"#)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let o = try ReconOptions.load(preset: url)
+        #expect(o.tracking.degenerateScoreMargin == 0.02 && o.tracking.degeneracyThreshold == 0.05)
+        try o.validate()
+        for (key, value) in [("degenerateScoreMargin", "-1"), ("degenerateScoreMargin", "2"), ("degeneracyThreshold", "0.5"), ("degeneracyThreshold", "-0.1")] {
+            let bad = try write(#"{"tracking": {"\#(key)": \#(value)}}"#)
+            defer { try? FileManager.default.removeItem(at: bad) }
+            let error = #expect(throws: ReconError.self) { try ReconOptions.load(preset: bad).validate() }
+            guard case let .invalidOption(name, _, _)? = error else { continue }
+            #expect(name == "tracking.\(key)")
+        }
+    }
+
     @Test func optionalKeysAbsentFromTheDefaultsAreValid() throws {
         let url = try write(#"{"poseMode": "track", "frames": {"end": 10}, "input": {"depthScale": 1000}, "fusion": {"pointSpacing": null}}"#)
         defer { try? FileManager.default.removeItem(at: url) }

@@ -121,9 +121,25 @@ extension PoseEstimator {
             let departure = c.world.translationDistance(to: robust) + 0.3 * c.world.rotationAngle(to: robust)
             return c.score - options.tracking.recoveryPriorWeight * departure
         }
-        guard let chosen = candidates.max(by: { penalised($0) < penalised($1) }) else {
+        guard var chosen = candidates.max(by: { penalised($0) < penalised($1) }) else {
             return TrackingDecision(result: plain, keyFromCamera: keyframe.worldFromCamera.inverse * robust,
                                     accepted: false, viaPrevious: false)
+        }
+        // Where the view leaves a translation unobserved (a wall, a corridor), candidates that slid along it score
+        // alike: among those within `degenerateScoreMargin` of the best, keep the one that moved least along it.
+        let margin = options.tracking.degenerateScoreMargin
+        if margin > 0 {
+            let observability = TranslationObservability(frame, threshold: options.tracking.degeneracyThreshold)
+            if !observability.unobserved.isEmpty {
+                let top = penalised(chosen)
+                let slid = { (c: TrackingCandidate) in observability.displacement(of: c.world, from: robust) }
+                if let steadiest = candidates.filter({ penalised($0) >= top - margin }).min(by: { slid($0) < slid($1) }),
+                   slid(steadiest) < slid(chosen) {
+                    trackingTrace("degenerate view (eigenvalues \(observability.eigenvalues)): kept the candidate "
+                        + "\(slid(steadiest)) m along the unobserved directions instead of \(slid(chosen)) m")
+                    chosen = steadiest
+                }
+            }
         }
         // The recovery confirmed the keyframe alignment: its statistics are normal after all, and recording them
         // lets the medians follow a lasting change of the scene (darker, noisier) instead of flagging every frame.
