@@ -64,7 +64,7 @@ let package = Package(
         // MARK: - Learning
 
         .target(name: "Tensor", dependencies: ["COpenBLAS", "Support"], swiftSettings: uncheckedKernels),
-        .target(name: "SegDINO3D", dependencies: ["Tensor"]),
+        .target(name: "SegDINO3D", dependencies: ["Tensor", "Support"]),
         // all-MiniLM-L6-v2 inference (tokenizer + encoder) on memory-mapped weights.
         .target(name: "TextEncoder", dependencies: ["Tensor", "COpenBLAS"]),
         .target(name: "Train", dependencies: ["SegDINO3D", "Tensor", "VIP", "SceneIO", "Geometry"]),

@@ -2,7 +2,7 @@ import Foundation
 import Support
 
 /// How camera poses are obtained.
-public enum PoseMode: String, Codable, Sendable, CaseIterable {
+public enum PoseMode: String, Codable, Sendable, CaseIterable, ClosedSetValue {
     /// Track from nothing: frame-to-keyframe RGB-D odometry with a constant-velocity guess, loop closure, pose graph.
     case track
     /// Start from the input's device poses (odometry with drift) and correct them: keyframe odometry initialised
@@ -162,7 +162,7 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         public var modelRole = ModelRole.lead
         /// Frames whose pose came from the recovery are not fused into the tracking model.
         public var modelFusesOnlyConfident = true
-        public enum ModelRole: String, Codable, Sendable, CaseIterable { case lead, check }
+        public enum ModelRole: String, Codable, Sendable, CaseIterable, ClosedSetValue { case lead, check }
         public init() {}
     }
 
@@ -368,7 +368,7 @@ extension ReconOptions {
         } catch let error as ReconError {
             throw error
         } catch {
-            throw .malformedFile(url: url, line: nil, reason: "\(error)")
+            throw .malformedFile(url: url, line: nil, reason: ErrorText.decoding(error))
         }
     }
 

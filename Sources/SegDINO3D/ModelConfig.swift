@@ -1,3 +1,5 @@
+import Support
+
 /// Widths and depths of SegDINO3D-VL. Defaults train in minutes on 2 CPU cores (design.md §4); the published
 /// model uses width 256, 8 heads, 6 decoder layers.
 public struct ModelConfig: Codable, Sendable, Equatable {
@@ -65,7 +67,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 }
 
 /// The point encoders a model can be built with.
-public enum EncoderKind: String, Codable, Sendable, CaseIterable {
+public enum EncoderKind: String, Codable, Sendable, CaseIterable, ClosedSetValue {
     /// `SuperpointEncoder`: a per-point MLP (design.md §4).
     case mlp
     /// `SparseUNetEncoder`: a residual sparse-convolution UNet over voxels, as the published SegDINO3D backbone.

@@ -1,8 +1,9 @@
 import Foundation
+import Support
 import SceneIO
 
 /// The supervision stages of the curriculum (`supervision.curriculum`), from fragments to whole objects.
-public enum CurriculumStage: String, Codable, Sendable, CaseIterable {
+public enum CurriculumStage: String, Codable, Sendable, CaseIterable, ClosedSetValue {
     /// Stage 1: each view's lifted masks on their own (what VIP consumes; `SceneLiftedLabels`).
     case views
     /// Stage 2: tracked, consistent multi-view labels: each track's union over the views it was matched in,

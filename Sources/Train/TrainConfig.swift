@@ -62,7 +62,7 @@ public struct SupervisionOptions: Codable, Sendable, Equatable {
 }
 
 /// The classes whose 3D ground truth supervises training at the scene level.
-public enum SceneGTClasses: String, Codable, Sendable, CaseIterable {
+public enum SceneGTClasses: String, Codable, Sendable, CaseIterable, ClosedSetValue {
     /// ScanNet200's 51 base classes (`ClassGroups.baseNovel()`): novel classes are learned from 2D labels only.
     case base
     /// Every ScanNet200 instance class: the supervised ceiling.
@@ -121,7 +121,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         } catch let e as TrainError {
             throw e
         } catch {
-            throw .unreadable(path: url.path, reason: String(describing: error))
+            throw .unreadable(path: url.path, reason: ErrorText.decoding(error))
         }
     }
 
@@ -181,7 +181,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
 }
 
 /// What a training run optimises.
-public enum TrainObjective: String, Codable, Sendable, CaseIterable {
+public enum TrainObjective: String, Codable, Sendable, CaseIterable, ClosedSetValue {
     /// Instance segmentation (the losses of method §5).
     case segmentation
     /// DITR distillation: 1 − cos(predicted, lifted 2D feature) averaged over the points some view saw.

@@ -51,7 +51,9 @@ struct PresetKeyTests {
         }
         let role = try write(#"{"tracking": {"modelRole": "follow"}}"#)
         defer { try? FileManager.default.removeItem(at: role) }
-        #expect(throws: ReconError.self) { try ReconOptions.load(preset: role) }
+        let roleError = #expect(throws: ReconError.self) { try ReconOptions.load(preset: role) }
+        #expect(roleError.map { "\($0)" }?.contains(#"tracking.modelRole: "follow" is not one of "lead", "check""#) == true,
+                "\(String(describing: roleError))")
     }
 
     /// The degenerate-view prior: set by a preset, out-of-range values refused by name.

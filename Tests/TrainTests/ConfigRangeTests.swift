@@ -33,6 +33,22 @@ struct ConfigRangeTests {
         #expect(error?.description.contains(field) == true)
     }
 
+    /// A value outside a closed set is refused naming the field and the values allowed; a wrong type names the field.
+    @Test(arguments: [
+        (#"{"objective": "distil"}"#, #"objective: "distil" is not one of "segmentation", "distill2D""#),
+        (#"{"model": {"encoder": "unet"}}"#, #"model.encoder: "unet" is not one of "mlp", "sparseUNet""#),
+        (#"{"supervision": {"curriculum": [{"stage": "view", "fromStep": 0}]}}"#,
+         #"supervision.curriculum[0].stage: "view" is not one of "views", "tracked", "pseudo""#),
+        (#"{"steps": "many"}"#, "steps: expected a value of type Int"),
+    ])
+    func badValuesNameTheFieldAndTheAllowedValues(json: String, message: String) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("enum-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(json.utf8).write(to: url)
+        let error = #expect(throws: TrainError.self, "\(json) was accepted") { try TrainConfig.load(from: url) }
+        #expect(error?.description.contains(message) == true, "\(String(describing: error?.description))")
+    }
+
     @Test func theDefaultsAndNaNAreJudgedAsExpected() throws {
         try TrainConfig().validate()
         var c = TrainConfig()
