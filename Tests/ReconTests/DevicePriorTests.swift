@@ -7,10 +7,7 @@ import Testing
 @Suite struct DevicePriorTests {
     let intrinsics = PinholeIntrinsics(width: 80, height: 60, fx: 60, fy: 60, cx: 39.5, cy: 29.5)
 
-    func prepared(_ camera: RigidTransform) -> PreparedFrame {
-        PreparedFrame(BoxRoom.render(worldFromCamera: camera, intrinsics: intrinsics), intrinsics: intrinsics,
-                      depthScale: BoxRoom.depthScale, depthRange: 0.1...6)
-    }
+    func prepared(_ camera: RigidTransform) -> PreparedFrame { BoxRoom.prepared(camera, intrinsics: intrinsics) }
 
     /// In a corner (fully constrained) the default weight still lets the surfaces correct a 2 cm device error,
     /// while an overwhelming weight keeps the device guess: the prior acts, and only as much as it is weighted.

@@ -7,10 +7,7 @@ import Testing
 @Suite struct GlobalRefinementTests {
     let intrinsics = PinholeIntrinsics(width: 96, height: 72, fx: 72, fy: 72, cx: 47.5, cy: 35.5)
 
-    func prepared(_ camera: RigidTransform) -> PreparedFrame {
-        PreparedFrame(BoxRoom.render(worldFromCamera: camera, intrinsics: intrinsics), intrinsics: intrinsics,
-                      depthScale: BoxRoom.depthScale, depthRange: 0.1...6)
-    }
+    func prepared(_ camera: RigidTransform) -> PreparedFrame { BoxRoom.prepared(camera, intrinsics: intrinsics) }
 
     /// Five cameras sweeping one corner of the box, looking down at it: two walls and the floor in view, so every
     /// pose is fully constrained by the surfaces.

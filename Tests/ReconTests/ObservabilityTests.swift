@@ -6,10 +6,7 @@ import Testing
 @Suite struct ObservabilityTests {
     let intrinsics = PinholeIntrinsics(width: 80, height: 60, fx: 60, fy: 60, cx: 39.5, cy: 29.5)
 
-    func prepared(_ camera: RigidTransform) -> PreparedFrame {
-        PreparedFrame(BoxRoom.render(worldFromCamera: camera, intrinsics: intrinsics), intrinsics: intrinsics,
-                      depthScale: BoxRoom.depthScale, depthRange: 0.1...6)
-    }
+    func prepared(_ camera: RigidTransform) -> PreparedFrame { BoxRoom.prepared(camera, intrinsics: intrinsics) }
 
     @Test func aWallLeavesTheSlideAlongItUnobserved() {
         // 2 m in front of the wall x = 4, seeing nothing else.

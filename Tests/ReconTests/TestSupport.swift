@@ -45,6 +45,12 @@ enum BoxRoom {
         0.5 + 0.2 * sin(p.x * 9) * cos(p.y * 7) + 0.2 * sin(p.z * 11 + p.x * 3)
     }
 
+    /// The view from `camera`, prepared for the bridge (depth 0.1–6 m).
+    static func prepared(_ camera: RigidTransform, intrinsics: PinholeIntrinsics) -> PreparedFrame {
+        PreparedFrame(render(worldFromCamera: camera, intrinsics: intrinsics), intrinsics: intrinsics, depthScale: depthScale,
+                      depthRange: 0.1...6)
+    }
+
     static func render(worldFromCamera: RigidTransform, intrinsics k: PinholeIntrinsics, index: Int = 0) -> RGBDFrame {
         var depth = [UInt16](repeating: 0, count: k.pixelCount)
         var color = RGBImage(width: k.width, height: k.height)

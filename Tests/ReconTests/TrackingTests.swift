@@ -64,10 +64,7 @@ import Testing
 
     let intrinsics = PinholeIntrinsics(width: 80, height: 60, fx: 60, fy: 60, cx: 39.5, cy: 29.5)
 
-    func prepared(_ camera: RigidTransform) -> PreparedFrame {
-        PreparedFrame(BoxRoom.render(worldFromCamera: camera, intrinsics: intrinsics), intrinsics: intrinsics,
-                      depthScale: BoxRoom.depthScale, depthRange: 0.1...6)
-    }
+    func prepared(_ camera: RigidTransform) -> PreparedFrame { BoxRoom.prepared(camera, intrinsics: intrinsics) }
 
     @Test func alignmentScorePrefersTheTruePose() {
         let target = BoxRoom.camera(at: SIMD3(1.2, 1.4, 1.2), looking: SIMD3(1, 0.4, -0.1))
