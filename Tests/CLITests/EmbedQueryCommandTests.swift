@@ -27,8 +27,12 @@ struct EmbedQueryCommandTests {
             let norm = (0..<384).reduce(Float(0)) { $0 + v[row * 384 + $1] * v[row * 384 + $1] }.squareRoot()
             #expect(abs(norm - 1) < 1e-5, "row \(row) norm \(norm)")
         }
-        // The argument "wooden chair" (row 1) and the file's (row 2) are the same phrase.
-        #expect((0..<384).allSatisfy { v[384 + $0] == v[2 * 384 + $0] })
+        // The argument "wooden chair" (row 1) and the file's (row 2) are the same phrase. Packed into one batch they sit at
+        // different rows of the same matrix products, and OpenBLAS may round rows of a block's tail differently on
+        // some CPUs (seen on an AMD EPYC host: a few ulps), so the rows agree to float rounding, not bit for bit.
+        var gap: Float = 0
+        for j in 0..<384 { gap = max(gap, abs(v[384 + j] - v[768 + j])) }
+        #expect(gap <= 1e-6, "the same phrase embedded \(gap) apart")
         #expect((0..<384).contains { v[$0] != v[384 + $0] })
         let ids = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: tokens)) as? [[Int]])
         #expect(ids == [[101, 3242, 102], [101, 4799, 3242, 102], [101, 4799, 3242, 102], [101, 100, 102], [101, 102]])
