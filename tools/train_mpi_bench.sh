@@ -6,6 +6,7 @@
 # (`--balance cost`, the default), ROUNDS times, so all three see the same machine load. Per run: median step_ms
 # over steps 11..STEPS (the first 10 warm the buffer pool), scenes/s = K × 1000 / median, median reduce_ms (gradient
 # exchange + averaging, which with 2 ranks includes waiting for the slower one) and its share of the step, median
+# update_ms (gradient clip + AdamW, which every rank repeats; absent from logs before session 10: 0), median
 # gemm_gflop of rank 0's slots per step, and the 1-minute load average before and after. All modes must log the
 # same losses (the run's result does not depend on the rank count or the split); the script says if not.
 # SESSIONS: Linux's autogroup scheduler (/proc/sys/kernel/sched_autogroup_enabled = 1) shares the CPU between
@@ -54,11 +55,11 @@ def summary(run):
     med = lambda key: statistics.median(r.get(key, 0) for r in timed)
     load = [float(x) for x in open(f"{run}.load").read().split()]
     ideal = statistics.median(2 * r["cpu_ms"] / r["cpu_ms_max"] for r in timed) if k == 2 else float("nan")
-    return dict(step_ms=med("step_ms"), reduce_ms=med("reduce_ms"), gflop=med("gemm_gflop"), cpu=med("cpu_ms"),
+    return dict(step_ms=med("step_ms"), reduce_ms=med("reduce_ms"), update_ms=med("update_ms"), gflop=med("gemm_gflop"), cpu=med("cpu_ms"),
                 moved=statistics.mean(r.get("slots_moved", 0) for r in timed), ideal=ideal,
                 losses=[r["loss"] for r in rows], load=load)
 names = {"1": "1 process", "rr": "2 ranks, round-robin", "cost": "2 ranks, by cost"}
-print("round  mode                  ms/step  scenes/s  reduce ms (share)  GEMM GFLOP/step (rank 0)  GEMM GFLOP/s  CPU ms/slot  busy share  slots moved  load before/after")
+print("round  mode                  ms/step  scenes/s  reduce ms (share)  update ms  GEMM GFLOP/step (rank 0)  GEMM GFLOP/s  CPU ms/slot  busy share  slots moved  load before/after")
 speedups = {"rr": [], "cost": []}
 drift_free = {"rr": [], "cost": []}
 busy = lambda x, n: k * x["cpu"] / (n * x["step_ms"])
@@ -66,7 +67,7 @@ for r in range(1, rounds + 1):
     s = {m: summary(f"{w}/r{r}_{m}") for m in ("1", "rr", "cost")}
     for m in ("1", "rr", "cost"):
         x = s[m]
-        print(f"{r:5d}  {names[m]:20s}  {x['step_ms']:7.0f}  {k * 1000 / x['step_ms']:8.2f}  {x['reduce_ms']:6.1f} ({100 * x['reduce_ms'] / x['step_ms']:4.1f} %)"
+        print(f"{r:5d}  {names[m]:20s}  {x['step_ms']:7.0f}  {k * 1000 / x['step_ms']:8.2f}  {x['reduce_ms']:6.1f} ({100 * x['reduce_ms'] / x['step_ms']:4.1f} %)  {x['update_ms']:9.1f}"
               f"  {x['gflop']:24.3f}  {1000 * x['gflop'] / x['step_ms']:12.2f}  {x['cpu']:11.0f}  {busy(x, 1 if m == '1' else 2):10.2f}"
               f"  {x['moved']:11.2f}  {x['load'][0]:.2f}/{x['load'][1]:.2f}")
     for m in ("rr", "cost"):

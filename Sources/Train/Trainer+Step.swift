@@ -5,14 +5,17 @@ import Tensor
 extension Trainer {
     /// One optimisation step: this rank's slots' gradients, exchanged and averaged in slot order on every rank, then
     /// the same clip and AdamW update everywhere. Returns the logged values: the mean over the slots of each loss term,
-    /// plus lr, the averaged gradient's norm and `reduce_ms` (exchange and averaging, the data-parallel overhead).
+    /// plus lr, the averaged gradient's norm, `reduce_ms` (exchange and averaging, the data-parallel overhead) and
+    /// `update_ms` (clip and AdamW, which every rank repeats).
     func trainStep() throws -> [String: Double] {
         var values = try averageStepGradient()
         let c = options.config
+        let updateStart = Date()
         values["grad_norm"] = clipGradientNorm(model.parameters, maxNorm: c.clipNorm)
         values["lr"] = schedule.learningRate(at: step)
         optimizer.update(model.namedParameters, learningRate: values["lr"] ?? 0)
         model.zeroGrad()
+        values["update_ms"] = Date().timeIntervalSince(updateStart) * 1000
         return values
     }
 
