@@ -85,6 +85,10 @@ public struct SparseUNetConfig: Codable, Sendable, Equatable {
     public var blocksPerLevel: Int = 1
     /// More occupied voxels than this is an error (`unet.voxelSize` too small for the scene).
     public var maxVoxels: Int = 400_000
+    /// A point branch beside the voxels: a per-point MLP over the same input rows (hidden width `pointHidden`) whose
+    /// output is added to each point's voxel feature, so detail finer than `voxelSize` (the lifted 2D feature of each
+    /// point above all) reaches the superpoint pooling. Off: every point of a voxel has the voxel's feature.
+    public var pointBranch: Bool = false
 
     public init() {}
 

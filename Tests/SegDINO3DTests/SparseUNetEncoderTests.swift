@@ -46,6 +46,41 @@ func tinyUNetConfig(featureWidth: Int = 0) -> ModelConfig {
         #expect(Set(rows).count == Set(v.pointToVoxel).count)
     }
 
+    /// With the point branch, points of one voxel differ by their own input rows, every branch weight learns, and the
+    /// parameters are named apart from the UNet's (checkpoints without the branch keep their names).
+    @Test func pointBranchGivesPointsTheirOwnFeatures() throws {
+        var rng = SeededGenerator(seed: 8)
+        var config = tinyUNetConfig(featureWidth: 3)
+        config.unet.voxelSize = 0.1
+        config.unet.pointBranch = true
+        let encoder = SparseUNetEncoder(config: config, using: &rng)
+        let input = tinyInput(points: 24, featureWidth: 3)
+        let (v, _) = try encoder.voxelize(input)
+        let f = try encoder.pointFeatures(input, geometry: SceneGeometry(input), tape: Tape(recording: false)).value
+        let w = encoder.pointFeatureWidth
+        #expect(f.shape == [24, w])
+        let rows = (0..<24).map { i in (0..<w).map { f[flat: i * w + $0] } }
+        #expect(Set(rows).count > Set(v.pointToVoxel).count, "points of one voxel should no longer share a row")
+
+        let model = try SegDINO3DModel(config: config, using: &rng)
+        let names = model.namedParameters.map(\.name)
+        #expect(names.contains("encoder.point_mlp.layers.0.weight"))
+        var off = config
+        off.unet.pointBranch = false
+        let plain = try SegDINO3DModel(config: off, using: &rng).namedParameters.map(\.name)
+        #expect(Set(names).subtracting(plain).allSatisfy { $0.hasPrefix("encoder.point_mlp.") })
+        #expect(Set(plain).isSubset(of: Set(names)))
+
+        let tape = Tape()
+        let predictions = try model.forward(tinyInput(featureWidth: 3, seeds: [0, 3]), tape: tape)
+        let loss = predictions.map { $0.maskLogits.square().mean() + $0.centers.sum() }.reduce(tape.constant(Tensor(scalar: 0)), +)
+        tape.backward(loss)
+        for (name, p) in model.namedParameters where name.hasPrefix("encoder.point_mlp") {
+            let g = try #require(p.grad, "\(name) got no gradient")
+            #expect(g.floats().contains { $0 != 0 }, "\(name)")
+        }
+    }
+
     /// A voxel size that makes more voxels than the cap is an error naming the field and the value.
     @Test func tooManyVoxelsNamesTheField() throws {
         var rng = SeededGenerator(seed: 6)
