@@ -8,6 +8,11 @@ import Support
                 == "/data/room/scene.json: missing (scene manifest)")
         #expect(ErrorText.located("/data/room/mesh.ply", "malformed PLY header at line 7") == "/data/room/mesh.ply: malformed PLY header at line 7")
         #expect(ErrorText.located("", "no path") == ": no path")
+        // A longer path that starts or ends with the same characters is another file: the prefix stays.
+        #expect(ErrorText.located("/data/room", "/data/room2/scene.json: missing") == "/data/room: /data/room2/scene.json: missing")
+        #expect(ErrorText.located("data/room", "/old/data/room/scene.json: missing") == "data/room: /old/data/room/scene.json: missing")
+        #expect(ErrorText.located("/data/room", "cannot read '/data/room': no such folder") == "cannot read '/data/room': no such folder")
+        #expect(ErrorText.located("/data/room", "/data/room.bak: exists") == "/data/room: /data/room.bak: exists")
     }
 }
 
