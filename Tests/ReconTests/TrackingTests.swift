@@ -94,9 +94,11 @@ import Testing
         return poses
     }
 
-    func track(_ poses: [RigidTransform], relativeWindow: Int, modelVoxel: Double = 0) throws
+    func track(_ poses: [RigidTransform], relativeWindow: Int, modelVoxel: Double = 0,
+               modelRole: ReconOptions.TrackingOptions.ModelRole = .lead) throws
         -> (poses: [RigidTransform], failures: Int, modelAlignments: Int) {
         var options = fastOptions()
+        options.tracking.modelRole = modelRole
         options.poseMode = .track
         options.loopClosure.enabled = false
         options.tracking.relativeWindow = relativeWindow
@@ -123,6 +125,10 @@ import Testing
         func worst(_ poses: [RigidTransform]) -> Double { zip(poses, truth).map { $0.translationDistance(to: $1) }.max() ?? 1 }
         #expect(worst(model.poses) < 0.02)
         #expect(worst(model.poses) <= worst(keyframes.poses) + 0.005, "model \(worst(model.poses)) keyframes \(worst(keyframes.poses))")
+        // With the model as the cross-check only, the keyframe alignment leads and no frame counts as model-aligned.
+        let checked = try track(truth, relativeWindow: 15, modelVoxel: 0.02, modelRole: .check)
+        #expect(checked.modelAlignments == 0)
+        #expect(Self.worstStepError(checked.poses, truth) < 0.01)
     }
 
     /// The worst error of the frame-to-frame motions (metres + 0.3 m per radian).

@@ -19,7 +19,6 @@ extension PoseEstimator {
         var result = try RGBDOdometry.align(source: frame, target: rendering, initial: last.inverse * predicted,
                                             options: odometryOptions)
         result.targetFromSource = keyframe.inverse * last * result.targetFromSource
-        modelAlignments += 1
         return result
     }
 

@@ -19,7 +19,8 @@ public struct PoseEstimationReport: Codable, Sendable, Equatable {
     public var refineGuard: RefineGuardReport?
     /// Bytes of keyframe images held at the end of tracking (lower is better).
     public var keyframeBytes = 0
-    /// `track` with a tracking volume: frames aligned to the model's rendering rather than to the keyframe.
+    /// `track` with a tracking volume: frames whose leading alignment was to the model's rendering rather than to the
+    /// keyframe (with `tracking.modelRole` check the model only cross-checks, and those frames are not counted).
     public var modelAlignments = 0
     /// The global dense refinement after the pose graph (nil when off or with a single keyframe).
     public var globalRefinement: GlobalRefinementResult?
@@ -115,11 +116,16 @@ final class PoseEstimator {
         if let toModel = try alignToModel(frame, last: worldPoses[worldPoses.count - 1], predicted: predicted,
                                           keyframe: keyframe.worldFromCamera) {
             result = toModel
+            var modelLeads = true
             if t.modelAgreement > 0 {
                 crossCheck = try RGBDOdometry.align(source: frame, target: keyframe.frame, initial: initial,
                                                     options: odometryOptions)
-                if t.modelRole == .check, let keyResult = crossCheck { (result, crossCheck) = (keyResult, toModel) }
+                if t.modelRole == .check, let keyResult = crossCheck {
+                    (result, crossCheck) = (keyResult, toModel)
+                    modelLeads = false
+                }
             }
+            if modelLeads { modelAlignments += 1 }
         } else {
             result = try RGBDOdometry.align(source: frame, target: keyframe.frame, initial: initial, options: odometryOptions)
         }
