@@ -163,6 +163,15 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         /// Frames whose pose came from the recovery are not fused into the tracking model.
         public var modelFusesOnlyConfident = true
         public enum ModelRole: String, Codable, Sendable, CaseIterable, ClosedSetValue { case lead, check }
+        /// `track` only: a lost frame (alignment and recovery failed) is compared with the earlier keyframes by a
+        /// thumbnail of its depth and grey levels, and aligned to up to this many of the most similar ones, from each
+        /// keyframe's pose, until one passes; 0 = off (the lost frame keeps a guessed pose).
+        public var relocalisationCandidates = 3
+        /// ...passing means: overlap (inlier ratio) of at least `keyframeMinInlierRatio`, at most this far from the
+        /// keyframe (metres)...
+        public var relocalisationMaxDistance = 0.5
+        /// ...and a consistency score with the keyframe (0…1, `AlignmentScore`) of at least this.
+        public var relocalisationMinConsistency = 0.5
         public init() {}
     }
 
@@ -316,6 +325,12 @@ public struct ReconOptions: Codable, Sendable, Equatable {
                   tracking.degenerateScoreMargin, "in [0, 1] (0 = off)")
         try check(tracking.degeneracyThreshold >= 0 && tracking.degeneracyThreshold <= 1 / 3, "tracking.degeneracyThreshold",
                   tracking.degeneracyThreshold, "in [0, 1/3]")
+        try check((0...16).contains(tracking.relocalisationCandidates), "tracking.relocalisationCandidates",
+                  tracking.relocalisationCandidates, "0 (off)…16")
+        try check(tracking.relocalisationMaxDistance > 0 && tracking.relocalisationMaxDistance.isFinite,
+                  "tracking.relocalisationMaxDistance", tracking.relocalisationMaxDistance, "> 0 m")
+        try check((0...1).contains(tracking.relocalisationMinConsistency), "tracking.relocalisationMinConsistency",
+                  tracking.relocalisationMinConsistency, "0…1")
         try check(refineGuard.margin >= 0 && refineGuard.margin < 1, "refineGuard.margin", refineGuard.margin, "0…1")
         try check(refineGuard.inlierTolerance >= 0, "refineGuard.inlierTolerance", refineGuard.inlierTolerance, ">= 0")
         try check(refineGuard.maxMotionDisagreement > 0 && refineGuard.motionOutlierRatio >= 1,

@@ -60,8 +60,9 @@ public struct ReconSummary: Codable, Sendable, Equatable {
         for skip in skippedFrames.prefix(5) { lines.append("  skipped frame \(skip.frame) (\(skip.file)): \(skip.reason)") }
         if skippedFrames.count > 5 { lines.append("  … and \(skippedFrames.count - 5) more skipped frames (recon_summary.json)") }
         if let p = poses {
-            lines.append("  tracking: \(p.keyframes) keyframes, \(p.trackingFailures) failures (fallback pose), mean inlier ratio "
-                         + String(format: "%.2f", p.meanInlierRatio))
+            lines.append("  tracking: \(p.keyframes) keyframes, \(p.trackingFailures) failures (fallback pose), "
+                         + (p.relocalisations > 0 ? "\(p.relocalisations) lost frames relocalised, " : "")
+                         + "mean inlier ratio " + String(format: "%.2f", p.meanInlierRatio))
             lines.append("  loop closure: \(p.loopCandidates) candidates, \(p.loopClosures) edges kept, \(p.loopRejected) rejected")
             if let g = p.refineGuard {
                 lines.append("  refine guard: kept \(g.kept) poses (\(g.reason); \(g.pairs) keyframe pairs, median residual "

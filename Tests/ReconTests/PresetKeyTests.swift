@@ -72,6 +72,18 @@ struct PresetKeyTests {
         }
     }
 
+    /// Relocalisation's options: out-of-range values refused by name.
+    @Test func relocalisationOptionsAreChecked() throws {
+        for (key, value) in [("relocalisationCandidates", "-1"), ("relocalisationCandidates", "100"),
+                             ("relocalisationMaxDistance", "0"), ("relocalisationMinConsistency", "1.5")] {
+            let bad = try write(#"{"tracking": {"\#(key)": \#(value)}}"#)
+            defer { try? FileManager.default.removeItem(at: bad) }
+            let error = #expect(throws: ReconError.self) { try ReconOptions.load(preset: bad).validate() }
+            guard case let .invalidOption(name, _, _)? = error else { continue }
+            #expect(name == "tracking.\(key)")
+        }
+    }
+
     @Test func optionalKeysAbsentFromTheDefaultsAreValid() throws {
         let url = try write(#"{"poseMode": "track", "frames": {"end": 10}, "input": {"depthScale": 1000}, "fusion": {"pointSpacing": null}}"#)
         defer { try? FileManager.default.removeItem(at: url) }

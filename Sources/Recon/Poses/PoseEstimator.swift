@@ -19,6 +19,8 @@ public struct PoseEstimationReport: Codable, Sendable, Equatable {
     public var refineGuard: RefineGuardReport?
     /// Bytes of keyframe images held at the end of tracking (lower is better).
     public var keyframeBytes = 0
+    /// `track`: lost frames placed again against an earlier keyframe (PoseEstimator+Relocalisation.swift).
+    public var relocalisations = 0
     /// `track` with a tracking volume: frames whose leading alignment was to the model's rendering rather than to the
     /// keyframe (with `tracking.modelRole` check the model only cross-checks, and those frames are not counted).
     public var modelAlignments = 0
@@ -62,6 +64,10 @@ final class PoseEstimator {
     /// Per added frame: its device pose (refine), for the guard.
     private var devices: [RigidTransform?] = []
     private var inlierSum = 0.0
+    /// Relocalisation's thumbnails of `keyframes`, made only once a frame is lost.
+    var keyframeThumbnails: [Thumbnail] = []
+    /// Keyframes made from lost frames (their poses are guesses): never relocalisation targets.
+    var lostKeyframes: Set<Int> = []
     private(set) var report = PoseEstimationReport()
     /// The refined poses when the guard wrote the device poses instead (for the summary's ground-truth comparison).
     private(set) var unguarded: [RigidTransform]?
@@ -149,7 +155,14 @@ final class PoseEstimator {
             (result, keyFromCamera, viaPrevious) = recovered
             accepted = true
         }
-        if !accepted {
+        // Lost: try to place the frame against an earlier keyframe before falling back to a guessed pose.
+        var relocalised: (keyframe: Int, keyFromCamera: RigidTransform)?
+        if !accepted, let placed = try relocalise(frame) {
+            relocalised = (placed.keyframe, placed.keyFromCamera)
+            result = placed.result
+            keyFromCamera = keyframe.worldFromCamera.inverse * keyframes[placed.keyframe].worldFromCamera * placed.keyFromCamera
+            report.relocalisations += 1
+        } else if !accepted {
             keyFromCamera = fallback
             report.trackingFailures += 1
         }
@@ -162,18 +175,22 @@ final class PoseEstimator {
         // A recovered pose is the best of several guesses; fused, a wrong one would stay in the model and mislead
         // every later frame that sees the same surface.
         if accepted, !recovered || !t.modelFusesOnlyConfident { try fuseIntoModel(frame, at: world) }
+        if relocalised != nil, !t.modelFusesOnlyConfident { try fuseIntoModel(frame, at: world) }
         let turned = keyFromCamera.rotation.angle * 180 / .pi
         previous = (view, frame)
         // A frame recovered against the previous frame has lost the keyframe: it becomes the next one.
-        let isKeyframe = !accepted || viaPrevious || length3(keyFromCamera.translation) > t.keyframeTranslation
+        let isKeyframe = !accepted || viaPrevious || relocalised != nil || length3(keyFromCamera.translation) > t.keyframeTranslation
             || turned > t.keyframeRotationDegrees || result.inlierRatio < t.keyframeMinInlierRatio
         if isKeyframe {
             // A failed alignment still links the graph, with a weak (5 cm / ~3°) edge.
             // Recovered through the previous frame: two chained estimates, half the information.
-            let information = accepted ? result.information.map { $0 * sigmaScale * (viaPrevious ? 0.5 : 1) }
-                : Self.diagonalInformation(sigma: 0.05)
-            edges.append(PoseGraphEdge(a: keyIndex, b: keyframes.count, aFromB: keyFromCamera, information: information,
+            // Relocalised: linked to the keyframe it was placed against, not to the one it was lost from.
+            let information = accepted || relocalised != nil
+                ? result.information.map { $0 * sigmaScale * (viaPrevious ? 0.5 : 1) } : Self.diagonalInformation(sigma: 0.05)
+            edges.append(PoseGraphEdge(a: relocalised?.keyframe ?? keyIndex, b: keyframes.count,
+                                       aFromB: relocalised?.keyFromCamera ?? keyFromCamera, information: information,
                                        isLoop: false))
+            if !accepted, relocalised == nil { lostKeyframes.insert(keyframes.count) }
             shrinkKeyframe(keyIndex)
             keyframes.append(Keyframe(view: view, frame: frame, worldFromCamera: world, device: device))
             anchors.append((keyframes.count - 1, .identity))
