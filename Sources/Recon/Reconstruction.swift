@@ -77,7 +77,7 @@ public enum Reconstruction {
                     continue
                 }
                 let start = Date()
-                try estimator.add(prepared, view: viewFrames.count, device: device)
+                try estimator.add(prepared, view: viewFrames.count, device: device, inputIndex: index)
                 poseSeconds += Date().timeIntervalSince(start)
             }
             viewFrames.append(index)

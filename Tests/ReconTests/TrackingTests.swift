@@ -179,6 +179,33 @@ import Testing
         #expect(worst(off.poses, 0..<12) < 0.01)
     }
 
+    /// Frames dropped from the input (no depth) are spanned by the prediction: after three dropped frames of a
+    /// steady motion the next frame is predicted four motions on, and tracked without a failure.
+    @Test func predictionSpansDroppedFrames() throws {
+        let step = RigidTransform(rotationVector: SIMD3(0, 4 * .pi / 180, 0), translation: SIMD3(0.02, 0, 0.05))
+        var truth = [BoxRoom.camera(at: SIMD3(1.0, 1.3, 1.2), looking: SIMD3(1, 0.1, 0))]
+        for _ in 1..<16 { truth.append(truth[truth.count - 1] * step) }
+        let dropped = 8..<11
+        var options = fastOptions()
+        options.poseMode = .track
+        options.loopClosure.enabled = false
+        let estimator = PoseEstimator(options: options, mode: .track)
+        var used: [Int] = []
+        for (index, pose) in truth.enumerated() where !dropped.contains(index) {
+            try estimator.add(prepared(pose), view: used.count, device: nil, inputIndex: index)
+            used.append(index)
+        }
+        let poses = try estimator.finish(threads: 1).map { truth[0] * $0 }
+        #expect(estimator.report.trackingFailures == 0)
+        let worst = zip(poses, used).map { $0.translationDistance(to: truth[$1]) }.max() ?? 1
+        #expect(worst < 0.01, "worst \(worst)")
+        // The repeated motion: whole steps compose, one step is the motion itself.
+        let three = PoseEstimator.motion(step, repeated: 3)
+        #expect(three.translationDistance(to: step * step * step) < 1e-9)
+        #expect(abs((three.inverse * step * step * step).rotation.angle) < 1e-9)
+        #expect(PoseEstimator.motion(step, repeated: 1) == step)
+    }
+
     /// The worst error of the frame-to-frame motions (metres + 0.3 m per radian).
     static func worstStepError(_ estimate: [RigidTransform], _ truth: [RigidTransform]) -> Double {
         (1..<truth.count).map { i in

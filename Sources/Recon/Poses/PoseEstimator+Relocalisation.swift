@@ -3,9 +3,10 @@ import Geometry
 /// `track` mode's relocalisation: when a frame is lost (its alignment and the recovery both failed, for example after
 /// the lens was covered or the camera was carried elsewhere), it is compared with every earlier keyframe through a
 /// small, blurred thumbnail of its depth and grey levels, as keyframe-based trackers relocalise. The most similar
-/// keyframes are tried in order, aligning the frame to each from that keyframe's own pose. The first alignment that
-/// passes the stricter test places the frame, and the pose graph links it to that keyframe rather than to the lost
-/// one. Thumbnails are made only when a frame is lost, so a sequence without failures is tracked exactly as before.
+/// keyframes are tried in order, aligning the frame to each from that keyframe's own pose, from the prediction, and
+/// from a coarse search of turns about both. Among the alignments to the first keyframe that gives any passing the stricter test, the one
+/// most consistent with it places the frame, and the pose graph links the frame to that keyframe rather than to the
+/// lost one. Thumbnails are made only when a frame is lost, so a sequence without failures is tracked as before.
 extension PoseEstimator {
     /// A frame reduced to `width` × `height` cells: the mean depth of each cell's valid pixels (0 when fewer than
     /// half are valid) and the mean grey level, normalised to zero mean and unit spread over the frame.
@@ -53,7 +54,7 @@ extension PoseEstimator {
     /// The lost `frame` placed against an earlier keyframe: that keyframe's index and keyframe_from_camera, with the
     /// alignment; nil when relocalisation is off, the frame has too little depth, or no candidate passes.
     /// Keyframes made from lost frames (`lostKeyframes`) are not candidates: their poses are guesses.
-    func relocalise(_ frame: PreparedFrame) throws(ReconError)
+    func relocalise(_ frame: PreparedFrame, predicted: RigidTransform) throws(ReconError)
         -> (keyframe: Int, keyFromCamera: RigidTransform, result: OdometryResult)? {
         let t = options.tracking
         guard mode == .track, t.relocalisationCandidates > 0, frame.validDepthFraction >= 0.2 else { return nil }
@@ -66,18 +67,40 @@ extension PoseEstimator {
             .compactMap { j in probe.distance(to: keyframeThumbnails[j]).map { (j, $0) } }
             .sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 > $1.0) }
             .prefix(t.relocalisationCandidates)
+        var best: (keyframe: Int, keyFromCamera: RigidTransform, result: OdometryResult, score: Double)?
         for (j, _) in ranked {
-            let target = keyframes[j].frame
+            let target = keyframes[j].frame, world = keyframes[j].worldFromCamera
             // A keyframe that stopped being the target is kept at half resolution: align a halved copy to it.
             let source = target.intrinsics.width < frame.intrinsics.width ? frame.halved() : frame
-            let r = try RGBDOdometry.align(source: source, target: target, initial: .identity, options: odometryOptions)
-            guard r.inlierRatio >= t.keyframeMinInlierRatio, r.rmseGeometric <= t.maxRMSE,
-                  r.targetFromSource.translation.x.isFinite,
-                  length3(r.targetFromSource.translation) <= t.relocalisationMaxDistance,
-                  AlignmentScore.consistency(source: source, target: target, targetFromSource: r.targetFromSource)
-                    >= t.relocalisationMinConsistency else { continue }
-            return (j, r.targetFromSource, r)
+            // From the keyframe's pose and from the prediction (which spans the frames dropped meanwhile), and from a
+            // coarse search of turns about each: the camera may have turned far while it was lost.
+            var starts = [world, predicted]
+            for around in [world, predicted] {
+                starts += try coarseRotationStarts(source, previous: target, last: world, around: around,
+                                                   yawDegrees: Self.relocalisationYawDegrees,
+                                                   tiltDegrees: Self.relocalisationTiltDegrees)
+            }
+            for start in starts {
+                let r = try RGBDOdometry.align(source: source, target: target, initial: world.inverse * start,
+                                               options: odometryOptions)
+                let moved = length3(r.targetFromSource.translation)
+                trackingTrace("relocalise: keyframe \(j) (view \(keyframes[j].view)) inl \(r.inlierRatio) "
+                    + "rmse \(r.rmseGeometric) moved \(moved) turned \(r.targetFromSource.rotation.angle * 180 / .pi)°")
+                guard r.inlierRatio >= t.keyframeMinInlierRatio, r.rmseGeometric <= t.maxRMSE, moved.isFinite,
+                      moved <= t.relocalisationMaxDistance else { continue }
+                let score = AlignmentScore.consistency(source: source, target: target, targetFromSource: r.targetFromSource)
+                trackingTrace("relocalise: passes, consistency \(score)")
+                guard score >= t.relocalisationMinConsistency, score > (best?.score ?? -1) else { continue }
+                best = (j, r.targetFromSource, r, score)
+            }
+            // The most similar keyframe that gives a placement wins; the next ones are tried only without one.
+            if best != nil { break }
         }
-        return nil
+        return best.map { ($0.keyframe, $0.keyFromCamera, $0.result) }
     }
+
+    /// The coarse search's turns about the keyframe's vertical axis and its other two axes (degrees): wider than the
+    /// recovery's, since a lost camera may have turned for several frames.
+    static let relocalisationYawDegrees = [15.0, 30.0, 45.0, 60.0]
+    static let relocalisationTiltDegrees = [15.0, 30.0]
 }

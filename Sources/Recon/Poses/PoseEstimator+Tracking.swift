@@ -152,9 +152,11 @@ extension PoseEstimator {
 
     /// Starts from a coarse rotation search: the frame and the previous one at quarter resolution (half for small
     /// images), aligned from `around` turned about the camera's vertical axis (yaw) and its other two axes, scored by
-    /// `AlignmentScore`; the two best, each also with `around`'s camera centre.
+    /// `AlignmentScore`; the two best, each also with `around`'s camera centre. The angles are the recovery's
+    /// (`recoverySearchYawDegrees`, `recoverySearchTiltDegrees`) unless given.
     func coarseRotationStarts(_ frame: PreparedFrame, previous: PreparedFrame, last: RigidTransform,
-                              around: RigidTransform) throws(ReconError) -> [RigidTransform] {
+                              around: RigidTransform, yawDegrees: [Double]? = nil,
+                              tiltDegrees: [Double]? = nil) throws(ReconError) -> [RigidTransform] {
         let t = options.tracking
         var source = frame, target = previous
         var halvings = 0
@@ -171,8 +173,8 @@ extension PoseEstimator {
         coarse.maxCorrespondenceDistance = t.maxCorrespondenceDistance * Double(1 << halvings) * 2
         let bridge = RGBDOdometry.bridgeOptions(coarse, input: options.input, threads: 1)
         var turns: [SIMD3<Double>] = []
-        for degrees in t.recoverySearchYawDegrees { turns += [SIMD3(0, degrees, 0), SIMD3(0, -degrees, 0)] }
-        for degrees in t.recoverySearchTiltDegrees {
+        for degrees in yawDegrees ?? t.recoverySearchYawDegrees { turns += [SIMD3(0, degrees, 0), SIMD3(0, -degrees, 0)] }
+        for degrees in tiltDegrees ?? t.recoverySearchTiltDegrees {
             turns += [SIMD3(degrees, 0, 0), SIMD3(-degrees, 0, 0), SIMD3(0, 0, degrees), SIMD3(0, 0, -degrees)]
         }
         var scored: [(world: RigidTransform, score: Double)] = []

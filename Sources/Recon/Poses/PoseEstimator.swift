@@ -55,6 +55,8 @@ final class PoseEstimator {
     /// Per added frame: its keyframe and keyframe_from_camera.
     private var anchors: [(keyframe: Int, keyframeFromCamera: RigidTransform)] = []
     private var worldPoses: [RigidTransform] = []
+    /// Per added frame: its index in the input, so that `track`'s prediction spans the frames dropped in between.
+    private var inputIndices: [Int] = []
     /// The last added frame at full resolution: the recovery target when the keyframe alignment fails.
     private var previous: (view: Int, frame: PreparedFrame)?
     /// `track` with `tracking.modelVoxelSize` > 0: the tracking volume (PoseEstimator+Model.swift).
@@ -84,11 +86,30 @@ final class PoseEstimator {
         monitor = TrackingMonitor(options: options.tracking)
     }
 
+    /// Input frames since the last added frame, in units of the input frames between the two before (1 when nothing
+    /// was dropped; at most 10).
+    private func frameSteps() -> Double {
+        let n = inputIndices.count
+        guard n >= 3 else { return 1 }
+        let gap = inputIndices[n - 1] - inputIndices[n - 2], previous = inputIndices[n - 2] - inputIndices[n - 3]
+        guard gap > 0, previous > 0, gap != previous else { return 1 }
+        return min(10, Double(gap) / Double(previous))
+    }
+
+    /// `motion` applied `steps` times (on the Lie algebra for a fraction); exactly `motion` for one step.
+    static func motion(_ motion: RigidTransform, repeated steps: Double) -> RigidTransform {
+        guard steps != 1 else { return motion }
+        let twist = motion.log()
+        return .exp(Twist(rotation: twist.rotation * steps, translation: twist.translation * steps))
+    }
+
     private var sigmaScale: Double { 1 / (options.loopClosure.sigma * options.loopClosure.sigma) }
 
-    /// Tracks one frame; `device` is its device pose (refine mode), when known.
-    func add(_ frame: PreparedFrame, view: Int, device: RigidTransform?) throws(ReconError) {
+    /// Tracks one frame; `device` is its device pose (refine mode), when known; `inputIndex` is its index in the input
+    /// (default: `view`), whose gaps (frames dropped for want of depth) `track`'s constant-velocity prediction spans.
+    func add(_ frame: PreparedFrame, view: Int, device: RigidTransform?, inputIndex: Int? = nil) throws(ReconError) {
         devices.append(device)
+        inputIndices.append(inputIndex ?? view)
         guard let keyframe = keyframes.last else {
             let start = device ?? .identity
             keyframes.append(Keyframe(view: view, frame: frame, worldFromCamera: start, device: device))
@@ -104,7 +125,7 @@ final class PoseEstimator {
             predicted = keyframe.worldFromCamera * (keyDevice.inverse * device)
         } else if worldPoses.count >= 2 {
             let last = worldPoses[worldPoses.count - 1], beforeLast = worldPoses[worldPoses.count - 2]
-            predicted = last * (beforeLast.inverse * last)
+            predicted = last * Self.motion(beforeLast.inverse * last, repeated: frameSteps())
         } else {
             predicted = worldPoses[worldPoses.count - 1]
         }
@@ -157,7 +178,7 @@ final class PoseEstimator {
         }
         // Lost: try to place the frame against an earlier keyframe before falling back to a guessed pose.
         var relocalised: (keyframe: Int, keyFromCamera: RigidTransform)?
-        if !accepted, let placed = try relocalise(frame) {
+        if !accepted, let placed = try relocalise(frame, predicted: predicted) {
             relocalised = (placed.keyframe, placed.keyFromCamera)
             result = placed.result
             keyFromCamera = keyframe.worldFromCamera.inverse * keyframes[placed.keyframe].worldFromCamera * placed.keyFromCamera
