@@ -53,7 +53,7 @@ extension PoseEstimator {
 
     /// The lost `frame` placed against an earlier keyframe: that keyframe's index and keyframe_from_camera, with the
     /// alignment; nil when relocalisation is off, the frame has too little depth, or no candidate passes.
-    /// Keyframes made from lost frames (`lostKeyframes`) are not candidates: their poses are guesses.
+    /// Keyframes made from lost frames (`Keyframe.isGuess`) are not candidates: their poses are guesses.
     func relocalise(_ frame: PreparedFrame, predicted: RigidTransform) throws(ReconError)
         -> (keyframe: Int, keyFromCamera: RigidTransform, result: OdometryResult)? {
         let t = options.tracking
@@ -63,7 +63,7 @@ extension PoseEstimator {
         }
         let probe = Thumbnail(frame)
         let ranked = keyframes.indices
-            .filter { !lostKeyframes.contains($0) }
+            .filter { !keyframes[$0].isGuess }
             .compactMap { j in probe.distance(to: keyframeThumbnails[j]).map { (j, $0) } }
             .sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 > $1.0) }
             .prefix(t.relocalisationCandidates)

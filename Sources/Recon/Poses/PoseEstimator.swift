@@ -41,6 +41,8 @@ final class PoseEstimator {
         var frame: PreparedFrame
         var worldFromCamera: RigidTransform
         var device: RigidTransform?
+        /// Made from a lost frame: its pose is a guess, so it is never a relocalisation target.
+        var isGuess = false
     }
 
     let options: ReconOptions
@@ -68,8 +70,6 @@ final class PoseEstimator {
     private var inlierSum = 0.0
     /// Relocalisation's thumbnails of `keyframes`, made only once a frame is lost.
     var keyframeThumbnails: [Thumbnail] = []
-    /// Keyframes made from lost frames (their poses are guesses): never relocalisation targets.
-    var lostKeyframes: Set<Int> = []
     private(set) var report = PoseEstimationReport()
     /// The refined poses when the guard wrote the device poses instead (for the summary's ground-truth comparison).
     private(set) var unguarded: [RigidTransform]?
@@ -195,8 +195,9 @@ final class PoseEstimator {
         worldPoses.append(world)
         // A recovered pose is the best of several guesses; fused, a wrong one would stay in the model and mislead
         // every later frame that sees the same surface.
-        if accepted, !recovered || !t.modelFusesOnlyConfident { try fuseIntoModel(frame, at: world) }
-        if relocalised != nil, !t.modelFusesOnlyConfident { try fuseIntoModel(frame, at: world) }
+        if (accepted && !recovered) || ((accepted || relocalised != nil) && !t.modelFusesOnlyConfident) {
+            try fuseIntoModel(frame, at: world)
+        }
         let turned = keyFromCamera.rotation.angle * 180 / .pi
         previous = (view, frame)
         // A frame recovered against the previous frame has lost the keyframe: it becomes the next one.
@@ -211,9 +212,9 @@ final class PoseEstimator {
             edges.append(PoseGraphEdge(a: relocalised?.keyframe ?? keyIndex, b: keyframes.count,
                                        aFromB: relocalised?.keyFromCamera ?? keyFromCamera, information: information,
                                        isLoop: false))
-            if !accepted, relocalised == nil { lostKeyframes.insert(keyframes.count) }
             shrinkKeyframe(keyIndex)
-            keyframes.append(Keyframe(view: view, frame: frame, worldFromCamera: world, device: device))
+            keyframes.append(Keyframe(view: view, frame: frame, worldFromCamera: world, device: device,
+                                      isGuess: !accepted && relocalised == nil))
             anchors.append((keyframes.count - 1, .identity))
         } else {
             anchors.append((keyIndex, keyFromCamera))
