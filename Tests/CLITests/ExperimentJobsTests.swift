@@ -58,6 +58,20 @@ import Testing
         let text = try cli.succeed(["experiment", "jobs", plan.path, "--out", out.path])
         #expect(text.contains("5 jobs: 1 done, 0 started, 4 pending") && text.contains("after full:1"), "\(text)")
 
+        // The table of what is finished says which seeds and arms it leaves out, and which comparison it cannot show.
+        let table = try cli.run(["experiment", "table", plan.path, "--out", out.path])
+        try #require(table.status == 0, "\(table.stderr.suffix(2000))")
+        #expect(table.stdout.contains("| no-vip | 1 |"), "\(table.stdout)")
+        for line in ["- no-vip seed 1: not finished (`experiment run --job no-vip:1`)", "- full seed 1: not finished",
+                     "- training-free: not finished (`experiment run --job training-free`)",
+                     "Not shown, because an arm has no finished run: full − no-vip."] {
+            #expect(table.stdout.contains(line), "missing \(line) in \(table.stdout)")
+        }
+        #expect(table.stderr.contains("not in the table: warm seed 1"), "\(table.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [String: Any])
+        let left = try #require(summary["missing"] as? [[String: Any]])
+        #expect(left.compactMap { $0["arm"] as? String } == ["full", "no-vip", "training-free", "warm"])
+
         for (bad, named) in [("nobody:1", "nobody"), ("no-vip:7", "no-vip:7"), ("full:x", "full:x")] {
             let refused = try cli.run(["experiment", "run", plan.path, "--out", out.path, "--job", bad])
             #expect(refused.status != 0 && refused.stderr.contains("--job") && refused.stderr.contains(named), "\(bad): \(refused.stderr)")

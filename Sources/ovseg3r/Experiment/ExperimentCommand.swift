@@ -79,7 +79,12 @@ extension ExperimentCommand {
     struct TableCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "table",
-            abstract: "Write the table (results.md, results.json, curve-*.svg) of the finished runs of a plan.")
+            abstract: "Write the table (results.md, results.json, curve-*.svg) of the finished runs of a plan.",
+            discussion: """
+            An arm or seed without a finished run under --out (for an arm with trainedIn: not yet evaluated here) \
+            is listed under "Not in the table yet" with the `experiment run --job` that finishes it, and so is \
+            a comparison that cannot be shown.
+            """)
 
         @Argument(help: "The plan (JSON).")
         var plan: String

@@ -36,16 +36,26 @@ extension ExperimentTable {
             lines.append("| \(r.arm) | " + groups.flatMap { [Self.cell(r.scores.interval("\($0).ap50")), Self.cell(r.scores.interval("\($0).ap25"))] }
                 .joined(separator: " | ") + " | \(Self.cell(r.scores.interval("agnostic.ap"))) | \(Self.cell(r.scores.interval("agnostic.ap50"))) |")
         }
+        if !missing.isEmpty {
+            lines += ["", "Not in the table yet:"] + missing.map { "- \($0.text)" }
+        }
         if !plan.compare.isEmpty {
             let metrics = ["all.ap"] + groups.map { "\($0).ap" } + groups.map { "\($0).ap50" } + ["agnostic.ap"]
             lines += ["", "Paired differences (first arm − second, AP points, same resamples for both arms); **bold** where the 95 % interval excludes 0, otherwise no difference is shown:", "",
                       "| comparison | " + metrics.joined(separator: " | ") + " |", "|---|" + metrics.map { _ in "---|" }.joined()]
+            var unpaired: [String] = []
             for (a, b) in plan.compare {
-                guard let x = rows.first(where: { $0.arm == a }), let y = rows.first(where: { $0.arm == b }) else { continue }
+                guard let x = rows.first(where: { $0.arm == a }), let y = rows.first(where: { $0.arm == b }) else {
+                    unpaired.append("\(a) − \(b)")
+                    continue
+                }
                 lines.append("| \(a) − \(b) | " + metrics.map { m in
                     let d = x.scores.difference(y.scores, m)
                     return d.excludesZero ? "**\(Self.cell(d))**" : Self.cell(d)
                 }.joined(separator: " | ") + " |")
+            }
+            if !unpaired.isEmpty {
+                lines += ["", "Not shown, because an arm has no finished run: " + unpaired.joined(separator: ", ") + "."]
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -76,6 +86,9 @@ extension ExperimentTable {
                 guard let x = rows.first(where: { $0.arm == a }), let y = rows.first(where: { $0.arm == b }) else { return nil }
                 return ["first": a, "second": b,
                         "difference": Dictionary(uniqueKeysWithValues: metrics.map { ($0, interval(x.scores.difference(y.scores, $0))) })]
+            },
+            "missing": missing.map { m -> [String: Any] in
+                ["arm": m.arm, "seeds": m.seeds.map { Int($0) }, "trainedIn": m.trainedIn?.path ?? NSNull()]
             },
         ]
     }

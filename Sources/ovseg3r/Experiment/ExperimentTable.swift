@@ -27,10 +27,20 @@ struct ExperimentTable {
         var cpuCurve: [String: [(Double, Double)]] = [:]
     }
 
+    /// Seeds of an evaluated arm that have no finished job under the experiment folder, so the table leaves them
+    /// out; `trainedIn` is set when the runs were trained by another experiment and only need evaluating here.
+    struct Missing {
+        var arm: String
+        var kind: ExperimentPlan.ArmKind
+        var seeds: [UInt64]
+        var trainedIn: URL?
+    }
+
     let plan: ExperimentPlan
     let rows: [Row]
     let rooms: [String]
     let instances: [String: Int]
+    var missing: [Missing] = []
 
     /// Reads every finished job of `plan` under `out` and bootstraps them.
     static func build(plan: ExperimentPlan, out: URL, progress: (String) -> Void) throws -> ExperimentTable {
@@ -39,8 +49,15 @@ struct ExperimentTable {
         let bootstrap = RoomBootstrap(rooms: rooms, resamples: plan.resamples, seed: plan.bootstrapSeed)
         var rows: [Row] = []
         var instances: [String: Int] = [:]
+        var missing: [Missing] = []
         for arm in plan.arms where arm.isEvaluated {
-            let jobs = arm.seeds.map { ExperimentJob(out: out, arm: arm, seed: $0) }.filter(\.isDone)
+            let all = arm.seeds.map { ExperimentJob(out: out, arm: arm, seed: $0) }
+            let jobs = all.filter(\.isDone)
+            if jobs.count < all.count {
+                let gap = Missing(arm: arm.name, kind: arm.kind, seeds: all.filter { !$0.isDone }.map(\.seed), trainedIn: arm.trainedIn)
+                missing.append(gap)
+                progress("not in the table: " + gap.text)
+            }
             guard !jobs.isEmpty else { continue }
             progress("bootstrapping \(arm.name) (\(jobs.count) runs × \(rooms.count) rooms × \(plan.resamples) resamples)")
             let matched = try jobs.map { try FolderEvaluation.matchScenesBothWays(predictions: $0.predictions, groundTruth: plan.test, options: options, threads: 2) }
@@ -55,7 +72,7 @@ struct ExperimentTable {
                             cpuCurve: arm.kind == .train ? Self.cpuCurve(jobs, curve: curve, scale: Self.scenesPerStep(arm)) : [:]))
         }
         guard !rows.isEmpty else { throw ExperimentError.noResults(folder: out.path) }
-        return ExperimentTable(plan: plan, rows: rows, rooms: rooms, instances: instances)
+        return ExperimentTable(plan: plan, rows: rows, rooms: rooms, instances: instances, missing: missing)
     }
 
     /// Evaluated ground-truth instances (at least the minimum region size), overall and per group.
@@ -138,3 +155,14 @@ struct ExperimentTable {
 
     var groupNames: [String] { plan.split == "base-novel" ? ["base", "novel"] : ["head", "common", "tail"] }
 }
+
+extension ExperimentTable.Missing {
+    /// "full seeds 1, 2: trained in ../runs, not evaluated here yet (experiment run --job full:1 …)".
+    var text: String {
+        let jobs = kind == .fuse ? [arm] : seeds.map { "\(arm):\($0)" }
+        let which = kind == .fuse ? arm : "\(arm) seed\(seeds.count == 1 ? "" : "s") " + seeds.map(String.init).joined(separator: ", ")
+        let why = trainedIn.map { "trained in \($0.path), not evaluated here yet" } ?? "not finished"
+        return "\(which): \(why) (`experiment run --job " + jobs.joined(separator: " --job ") + "`)"
+    }
+}
+
