@@ -181,17 +181,19 @@ final class PoseEstimator {
         if !accepted, let placed = try relocalise(frame, predicted: predicted) {
             relocalised = (placed.keyframe, placed.keyFromCamera)
             result = placed.result
-            keyFromCamera = keyframe.worldFromCamera.inverse * keyframes[placed.keyframe].worldFromCamera * placed.keyFromCamera
             report.relocalisations += 1
         } else if !accepted {
             keyFromCamera = fallback
             report.trackingFailures += 1
         }
         inlierSum += result.inlierRatio
+        // A relocalised frame is posed from the keyframe it was placed against (it becomes a keyframe, so its pose
+        // relative to the current keyframe is not needed).
+        let world = relocalised.map { keyframes[$0.keyframe].worldFromCamera * $0.keyFromCamera }
+            ?? keyframe.worldFromCamera * keyFromCamera
         trackingTrace("view \(view) key \(keyframe.view) inl \(result.inlierRatio) rmse \(result.rmseGeometric) "
             + "photo \(result.rmsePhotometric) corr \(keyFromCamera.translationDistance(to: initial)) acc \(accepted) "
-            + "prev \(viaPrevious)")
-        let world = keyframe.worldFromCamera * keyFromCamera
+            + "prev \(viaPrevious)" + (relocalised.map { " relocalised against keyframe \($0.keyframe)" } ?? ""))
         worldPoses.append(world)
         // A recovered pose is the best of several guesses; fused, a wrong one would stay in the model and mislead
         // every later frame that sees the same surface.
