@@ -52,6 +52,9 @@ import Testing
         let one = try cli.run(["experiment", "run", plan.path, "--out", out.path, "--job", "no-vip:2", "--no-table"])
         try #require(one.status == 0, "\(one.stderr.suffix(2000))")
         #expect(one.stderr.contains("1 jobs, 0 finished already, 1 to run"))
+        // Progress over the run's training steps (stderr is not a terminal here: whole lines, the last at the end).
+        #expect(one.stderr.contains("experiment   [") && one.stderr.contains("2/2 steps") && one.stderr.contains("jobs 1/1"),
+                "\(one.stderr.suffix(2000))")
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("results.md").path))
         jobs = try Self.listing(cli, plan: plan, out: out)
         #expect(jobs["no-vip:2"]?["status"] as? String == "done" && jobs["no-vip:1"]?["status"] as? String == "pending")

@@ -40,6 +40,10 @@ extension ExperimentCommand {
             predictions in the ScanNet benchmark format), train.log / predict.log and done.json. A finished (arm, seed) is \
             skipped; an interrupted one resumes from its latest checkpoint. OUT/results.md, results.json and curve-*.svg \
             are the table and the pictures.
+
+            Progress: one bar over the training steps of every job this run starts (read from each job's log.jsonl), \
+            with steps/s, finished jobs and the time left; redrawn on a terminal, otherwise a line per tenth of the steps. \
+            Evaluation and training-free lifting are not counted in it.
             """)
 
         @Argument(help: "The plan (JSON).")

@@ -62,6 +62,8 @@ final class ExperimentRunner: @unchecked Sendable {
     /// Folders of the jobs being run now.
     private var runningJobs: Set<String> = []
     private var finished = 0
+    /// The progress of the run in progress (nil outside `run`).
+    private var progress: ExperimentProgress?
 
     init(plan: ExperimentPlan, out: URL, parallelJobs: Int) {
         self.plan = plan
@@ -87,6 +89,16 @@ final class ExperimentRunner: @unchecked Sendable {
         pending = jobs.filter { !$0.isDone }
         let total = pending.count
         say("\(jobs.count) jobs, \(jobs.count - total) finished already, \(total) to run, \(parallelJobs) at a time")
+        let progress = ExperimentProgress(jobs: pending, plan: plan)
+        lock.withLock { self.progress = progress }
+        // The training logs are read every few seconds while the jobs run.
+        let monitor = Thread {
+            while !Thread.current.isCancelled {
+                Thread.sleep(forTimeInterval: progress.pollInterval)
+                if !Thread.current.isCancelled { progress.poll() }
+            }
+        }
+        monitor.start()
         DispatchQueue.concurrentPerform(iterations: min(parallelJobs, max(total, 1))) { _ in
             while let job = next() {
                 defer { lock.withLock { _ = runningJobs.remove(job.folder.path) } }
@@ -98,8 +110,12 @@ final class ExperimentRunner: @unchecked Sendable {
                     say("\(job.name): FAILED: \(error)")
                     lock.withLock { failures.append(error); failedJobs.insert(job.folder.path) }
                 }
+                progress.finished(job)
             }
         }
+        monitor.cancel()
+        progress.close()
+        lock.withLock { self.progress = nil }
         if let first = failures.first {
             if failures.count > 1 { say("\(failures.count) jobs failed; the first:") }
             throw first
@@ -138,7 +154,11 @@ final class ExperimentRunner: @unchecked Sendable {
     }
 
     func say(_ text: String) {
-        FileHandle.standardError.write(Data("experiment: \(text)\n".utf8))
+        if let progress = lock.withLock({ self.progress }) {
+            progress.say(text)
+        } else {
+            FileHandle.standardError.write(Data("experiment: \(text)\n".utf8))
+        }
     }
 
     // MARK: - One job
