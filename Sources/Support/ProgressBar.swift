@@ -13,7 +13,8 @@ public final class ProgressBar: @unchecked Sendable {
         case off
         /// One line rewritten in place with `\r` (at most 5 times a second), ended by a newline when done.
         case redraw
-        /// Whole lines, about `count` per pass (every `total / count` items, and the last one).
+        /// Whole lines, about `count` per pass (each time another `total / count` items are done, and the last one;
+        /// a caller that polls a count which jumps gets one line per boundary crossed).
         case lines(count: Int)
 
         /// `.redraw` when enabled and stderr is a terminal (or `force`), else `.lines(logLines)` when
@@ -39,6 +40,8 @@ public final class ProgressBar: @unchecked Sendable {
     private var lastDraw = -Double.infinity
     private var lastLength = 0
     private var finished = false
+    /// `.lines`: the multiple of `total / count` of the last line written (nil before the first update of a pass).
+    private var lastLineChunk: Int?
 
     /// A bar for `label` counting `unit` ("views", "frames", "steps"); see `Style.automatic` for when it draws.
     public convenience init(_ label: String, unit: String, enabled: Bool = true, force: Bool = false, logLines: Int = 0) {
@@ -74,6 +77,20 @@ public final class ProgressBar: @unchecked Sendable {
         lastDraw = -.infinity
         lastLength = 0
         finished = false
+        lastLineChunk = nil
+    }
+
+    /// Writes `text` as a line of its own between updates: a redrawn bar is blanked first and drawn again by the
+    /// next update, so messages and the bar do not run into each other.
+    public func message(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if style == .redraw && lastLength > 0 && !finished {
+            write("\r" + String(repeating: " ", count: lastLength) + "\r")
+            lastLength = 0
+            lastDraw = -.infinity
+        }
+        write(text + "\n")
     }
 
     /// Reports `done` of `total` items, with optional extra fields shown before the ETA.
@@ -90,7 +107,12 @@ public final class ProgressBar: @unchecked Sendable {
         case .redraw:
             guard complete || now - lastDraw >= Self.redrawInterval else { return }
         case .lines(let count):
-            guard complete || done % max(1, total / max(1, count)) == 0 else { return }
+            let every = max(1, total / max(1, count))
+            let chunk = done / every
+            // The first update of a pass writes only on a boundary; later ones when a new boundary was passed.
+            let due = lastLineChunk.map { chunk > $0 } ?? (done % every == 0)
+            lastLineChunk = chunk
+            guard complete || due else { return }
         }
         lastDraw = now
         finished = complete

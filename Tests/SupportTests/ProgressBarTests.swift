@@ -86,6 +86,37 @@ final class Recorder: Sendable {
         #expect(r.written.allSatisfy { $0.hasPrefix("stage ") && $0.hasSuffix("\n") })
     }
 
+    @Test func linesStyleWritesALineForEachBoundaryAPolledCountPasses() {
+        let r = Recorder()
+        let bar = r.bar(.lines(count: 10))
+        // A count read every so often (an experiment's training logs): 0 → 37 → 38 → 152 → 1000 of 1000.
+        bar.update(37, of: 1000)   // first update of the pass, not on a boundary: nothing
+        bar.update(38, of: 1000)   // same tenth: nothing
+        bar.update(152, of: 1000)  // passed 100: one line
+        bar.update(160, of: 1000)  // same tenth: nothing
+        bar.update(1000, of: 1000) // done: one line
+        #expect(r.written.count == 2, "\(r.written)")
+        #expect(r.written.first?.contains("152/1000 items") == true)
+    }
+
+    @Test func messagesBlankARedrawnBarAndTheNextUpdateDrawsItAgain() {
+        let r = Recorder()
+        let bar = r.bar(.redraw)
+        bar.update(1, of: 4)
+        bar.message("stage: a message")
+        bar.update(2, of: 4)
+        let out = r.written
+        #expect(out.count == 4, "\(out)")
+        let blank = "\r" + String(repeating: " ", count: out[0].count - 1) + "\r"
+        #expect(out[1] == blank)
+        #expect(out[2] == "stage: a message\n")
+        #expect(out[3].hasPrefix("\rstage ") && out[3].contains("2/4 items"))
+        let plain = Recorder()
+        let lines = plain.bar(.lines(count: 2))
+        lines.message("only the message")
+        #expect(plain.written == ["only the message\n"])
+    }
+
     @Test func beginRestartsClockLabelAndCount() {
         let r = Recorder()
         let bar = r.bar(.redraw)

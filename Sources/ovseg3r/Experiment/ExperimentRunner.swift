@@ -114,7 +114,6 @@ final class ExperimentRunner: @unchecked Sendable {
             }
         }
         monitor.cancel()
-        progress.close()
         lock.withLock { self.progress = nil }
         if let first = failures.first {
             if failures.count > 1 { say("\(failures.count) jobs failed; the first:") }
