@@ -1,5 +1,6 @@
 import Foundation
 import SceneIO
+import Support
 
 /// One step of the demo: a child `ovseg3r` invocation and the file whose presence means it is done, or, for the
 /// scene stages, the scene contract's verdict (the rule `prepare` uses: files present and the same options).
@@ -68,7 +69,7 @@ struct DemoRunner {
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         let start = Date()
-        do { try process.run() } catch {
+        do { try ChildProcess.start(process) } catch {
             throw DemoError.cannotLaunch(executable: command[0], reason: error.localizedDescription)
         }
         process.waitUntilExit()

@@ -111,7 +111,7 @@ struct BenchmarkRooms {
         p.standardOutput = handle
         p.standardError = handle
         p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { return -1 }
+        do { try ChildProcess.start(p) } catch { return -1 }
         p.waitUntilExit()
         return p.terminationStatus
     }

@@ -1,6 +1,7 @@
 import Eval
 import Foundation
 import SceneIO
+import Support
 import Train
 
 /// One (arm, seed) of a plan and the folder it works in: `OUT/<arm>/seed-<seed>/` with `config.json`, `run/`
@@ -260,7 +261,7 @@ final class ExperimentRunner: @unchecked Sendable {
         process.environment = childEnvironment
         handle.write(Data("$ \(full.joined(separator: " "))\n".utf8))
         let start = Date()
-        do { try process.run() } catch { throw ExperimentError.cannotLaunch(command: full.joined(separator: " "), reason: error.localizedDescription) }
+        do { try ChildProcess.start(process) } catch { throw ExperimentError.cannotLaunch(command: full.joined(separator: " "), reason: error.localizedDescription) }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw ExperimentError.jobFailed(job: job.name, command: full.joined(separator: " "), status: process.terminationStatus, log: logURL.path)
