@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// What a finished child process left: its exit status and everything it wrote.
 public struct ProcessOutput: Sendable {
@@ -37,7 +38,8 @@ public func runProcess(_ executable: String, _ arguments: [String] = [], input: 
     process.standardError = err
     let stdin = Pipe()
     if input != nil { process.standardInput = stdin }
-    try process.run()
+    // Not process.run(): a test runs on a worker thread whose blocked signals the child would inherit.
+    try ChildProcess.start(process)
     if let input {
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
