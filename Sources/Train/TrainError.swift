@@ -32,6 +32,8 @@ public enum TrainError: Error, CustomStringConvertible {
     case nothingToResume(run: String, reason: String)
     /// A new run (no `--resume`) pointed at a folder that already holds files.
     case runFolderInUse(path: String, entries: [String])
+    /// Another process is training into the folder (it holds `RUN/.lock`; `holder` is its record, when readable).
+    case runFolderLocked(path: String, holder: String?)
     /// A label of the training data has no text embedding, and none could be made.
     case labelWithoutEmbedding(label: String, scene: String, embeddings: String, reason: String)
     /// The ranks' exchanged data could not be read back.
@@ -70,6 +72,9 @@ public enum TrainError: Error, CustomStringConvertible {
             let shown = entries.prefix(4).joined(separator: ", ") + (entries.count > 4 ? ", … (\(entries.count) entries)" : "")
             return "train: \(path) already holds files (\(shown)); continue that run with --resume, choose an empty folder, "
                 + "or pass --force to start over (removes its checkpoints, latest.json, log.jsonl and config.json)"
+        case let .runFolderLocked(path, holder):
+            return "train: another process is training into \(path)" + (holder.map { " (\($0))" } ?? "")
+                + "; wait for it or stop it, or choose another --out (two trainers in one folder would mix their checkpoints)"
         case let .labelWithoutEmbedding(label, scene, embeddings, reason):
             return "train: label \"\(label)\" (scene \(scene)) has no text embedding in \(embeddings): \(reason)"
         case let .badExchange(reason): return "train: data exchanged between ranks is unreadable: \(reason)"

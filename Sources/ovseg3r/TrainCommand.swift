@@ -25,7 +25,8 @@ struct TrainCommand: ParsableCommand {
     var data: String
     @Option(name: .long, help: """
         Run folder: config.json, log.jsonl, checkpoint-*/, latest.json. It belongs to one run: a folder that already \
-        holds files needs --resume (continue it) or --force (start over).
+        holds files needs --resume (continue it) or --force (start over). While training, the run holds RUN/.lock, and \
+        a second train into the same folder stops with the first one's process id.
         """)
     var out: String
     @Option(name: .long, help: "JSON config (any subset of the keys of RUN/config.json; the rest keep defaults, or the run's values on --resume).")
@@ -89,7 +90,9 @@ struct TrainCommand: ParsableCommand {
 
     func train(config c: TrainConfig, launch: TrainLaunch) throws {
         let run = URL(fileURLWithPath: out)
-        // Before anything is written to the folder: it must be this run's (rank 0 decides; it alone writes).
+        // Before anything is written to the folder: no other process may be writing it, and it must be this run's
+        // (rank 0 decides; it alone writes). The lock is held until training returns or the process ends.
+        let lock = launch.isLead ? try RunLock(run) : nil
         if launch.isLead {
             if resume {
                 if let note = try Checkpoint.resumePoint(in: run).note { warn(note) }
@@ -129,6 +132,7 @@ struct TrainCommand: ParsableCommand {
         print(String(format: "trained to step %d: %.2f steps/s, %.3f scenes/s (%d per step, %d rank(s)), last loss %.4f, peak memory %.0f MB",
                      r.steps, r.stepsPerSecond, r.stepsPerSecond * Double(k), k, launch.reducer.size, r.losses.last ?? .nan, Double(r.peakMemoryBytes ?? 0) / 1e6))
         if let ck = r.lastCheckpoint { print("checkpoint: \(ck.path)") }
+        withExtendedLifetime(lock) {}
     }
 
     private func warn(_ text: String) {

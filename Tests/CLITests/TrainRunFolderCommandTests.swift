@@ -48,6 +48,41 @@ struct TrainRunFolderCommandTests {
         #expect(empty.stderr.contains("cannot resume") && empty.stderr.contains("no complete checkpoint"), "\(empty.stderr)")
     }
 
+    /// Two trainers into one folder: the second stops naming the first's process, whether it starts anew or resumes;
+    /// once the first is killed its lock is gone with it, and the folder can be trained into again.
+    @Test func aSecondTrainerIntoARunningFolderIsRefused() throws {
+        let dir = try scratch("run-lock")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("scenes")
+        _ = try TextModelSupport.writeTinyScene(in: data)
+        let run = dir.appendingPathComponent("run")
+        let cli = try CLIRunner()
+        let first = Process()
+        first.executableURL = cli.executable
+        first.arguments = ["train", "--data", data.path, "--out", run.path, "--config", try config(in: dir, steps: 1_000_000).path]
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL); first.waitUntilExit() } }
+        // Wait until the first trainer is training (it has logged a step, so it holds the lock).
+        let log = run.appendingPathComponent("log.jsonl")
+        let deadline = Date().addingTimeInterval(120)
+        while first.isRunning, Date() < deadline, ((try? Data(contentsOf: log))?.isEmpty ?? true) { usleep(50_000) }
+        try #require(first.isRunning, "the first trainer stopped early (status \(first.terminationStatus))")
+        let cfg = try config(in: dir, steps: 2).path
+        for extra in [["--force"], ["--resume"]] {
+            let second = try cli.run(["train", "--data", data.path, "--out", run.path, "--config", cfg] + extra)
+            #expect(second.status != 0, "a second trainer (\(extra[0])) ran beside the first")
+            #expect(second.stderr.contains("another process is training into \(run.path)")
+                    && second.stderr.contains("pid \(first.processIdentifier) "), "\(second.stderr)")
+        }
+        #expect(first.isRunning, "the refused trainer stopped the first one")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let after = try cli.run(["train", "--data", data.path, "--out", run.path, "--config", cfg, "--force"])
+        #expect(after.status == 0, "a killed trainer left its folder locked: \(after.stderr)")
+    }
+
     @Test func aLabelThatCannotBeEmbeddedIsNamed() throws {
         let dir = try scratch("label-no-model")
         defer { try? FileManager.default.removeItem(at: dir) }

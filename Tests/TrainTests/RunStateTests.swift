@@ -41,6 +41,23 @@ import Testing
         #expect(try RunFolder.claim(run, force: false).isEmpty)
     }
 
+    @Test func aLockedFolderIsRefusedUntilItsHolderLetsGo() throws {
+        let run = temporaryFolder("lock").appendingPathComponent("run")
+        var first: RunLock? = try RunLock(run)                                 // creates the missing folder
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(RunLock.fileName).path))
+        #expect(try RunFolder.claim(run, force: false).isEmpty, "the lock file made the folder another run's")
+        // flock conflicts between two open descriptions even within one process, as it does between two trainers.
+        let error = #expect(throws: TrainError.self, "a second writer took a held lock") { try RunLock(run) }
+        guard case let .runFolderLocked(path, holder)? = error else { return }
+        #expect(path == run.path)
+        #expect(holder?.hasPrefix("pid \(ProcessInfo.processInfo.processIdentifier) on ") == true, "\(String(describing: holder))")
+        #expect(error?.description.contains(run.path) == true)
+        withExtendedLifetime(first) {}
+        first = nil
+        let second = try RunLock(run)                                          // released: free again
+        #expect(second.run == run)
+    }
+
     @Test func higherNumberedOldCheckpointsDoNotMakeNewOnesVanish() throws {
         let root = temporaryFolder("prune")
         let o = try options(root, steps: 4, checkpointEvery: 1)
