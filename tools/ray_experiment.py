@@ -6,9 +6,9 @@
 
 The job list comes from `ovseg3r experiment jobs PLAN --out RUNS --json`; every job that is not done becomes one
 task running `ovseg3r experiment run PLAN --out RUNS --job ARM:SEED --jobs 1 --no-table` with OVSEG3R_THREADS set to
-the task's CPUs. A job whose arm starts from another arm's run (`initFrom`) is submitted once that job is done. A
-started job resumes from its latest checkpoint (the experiment runner's own rule), so a failed task is simply retried
-(--retries) and a killed driver is re-run with the same command. When the tasks end, the driver writes the table
+the task's CPUs. A job whose arm starts from another arm's run (`initFrom`), or merges other arms' predictions
+(`from`), is submitted once those jobs are done. A started job resumes from its latest checkpoint (the experiment
+runner's own rule), so a failed task is simply retried (--retries) and a killed driver is re-run with the same command. When the tasks end, the driver writes the table
 (`ovseg3r experiment table`: RUNS/results.md, results.json, curve-*.svg) and RUNS/ray-manifest.json (status, attempts,
 durations, node and error of every job). Exits 1 when a job failed.
 
@@ -81,7 +81,7 @@ def run(args):
             raise SystemExit(f"ray_experiment: --arms: no arm named {', '.join(unknown)} in the plan "
                              f"(arms: {', '.join(sorted(known))})")
         jobs = [j for j in jobs if j["arm"] in args.arms]
-    records = {j["job"]: {"job": j["job"], "arm": j["arm"], "seed": j["seed"], "after": j.get("after"),
+    records = {j["job"]: {"job": j["job"], "arm": j["arm"], "seed": j["seed"], "after": j.get("after") or [],
                           "status": "skipped" if j["status"] == "done" else "pending", "attempts": 0, "seconds": 0.0,
                           "durations": [], "errors": [], "error": None, "node": None} for j in jobs}
     todo = [name for name, r in records.items() if r["status"] == "pending"]
@@ -95,18 +95,20 @@ def run(args):
     try:
         while waiting or handles:
             for name in list(waiting):
-                after = records[name]["after"]
-                if after is None or after in done_on_disk:
-                    waiting.remove(name)
-                    handles[executor.submit(*task(name))] = name
-                elif after not in records or records[after]["status"] == "failed":
+                after = records[name]["after"] or []
+                blocked = [a for a in after if a not in done_on_disk and (a not in records or records[a]["status"] == "failed")]
+                if blocked:
                     waiting.remove(name)
                     r = records[name]
                     r["status"] = "failed"
-                    r["error"] = f"starts from {after}, which " + ("failed" if after in records else "is not done and not selected")
+                    a = blocked[0]
+                    r["error"] = f"needs {a}, which " + ("failed" if a in records else "is not done and not selected")
                     r["errors"].append(r["error"])
                     finished += 1
                     log(f"[{finished}/{len(todo)}] failed    {name}: {r['error']}")
+                elif all(a in done_on_disk for a in after):
+                    waiting.remove(name)
+                    handles[executor.submit(*task(name))] = name
             if not handles:
                 continue
             handle, result = executor.wait_one(handles)

@@ -107,6 +107,12 @@ public enum FolderEvaluation {
         return points
     }
 
+    /// The number of points a predicted mask file covers (its lines, or the length of a `.npy` mask).
+    public static func maskLength(_ url: URL) throws(EvalError) -> Int {
+        if url.pathExtension == "npy" { return try integers(url).count }
+        return try IntegerLines.lineCount(of: url)
+    }
+
     /// The scenes an evaluation visits, sorted: the predicted ones and the ground-truth scenes without predictions
     /// (returned as `unpredicted` too); throws when `options.missingPredictions` is `.error` and there are such scenes.
     static func scenesToEvaluate(predictions: URL, groundTruth: URL,

@@ -44,6 +44,14 @@ public enum IntegerLines {
         return points
     }
 
+    /// The number of lines of a file of one integer per line (a predicted mask's point count).
+    public static func lineCount(of url: URL) throws(EvalError) -> Int {
+        let data = try bytes(of: url)
+        let (lines, bad) = data.withUnsafeBytes { raw in scan(raw, nonzeroOnly: true) { _, _, _ in } }
+        if let bad { throw .malformedFile(url: url, line: bad, reason: "expected one integer on the line") }
+        return lines
+    }
+
     /// Every line's integer: benchmark ground-truth ids.
     public static func values(of url: URL) throws(EvalError) -> [Int] {
         let data = try bytes(of: url)

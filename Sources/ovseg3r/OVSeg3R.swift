@@ -27,6 +27,7 @@ struct OVSeg3R: ParsableCommand {
             PrepareCommand.self,
             ExperimentCommand.self,
             FuseCommand.self,
+            MergeCommand.self,
             TrackMasksCommand.self,
             TransferCommand.self,
             ExportCommand.self,

@@ -12,10 +12,19 @@ import Testing
 
         let first = try cli.run(["demo", "--quick", "--out", out.path])
         try #require(first.status == 0, "demo failed: \(first.stderr.suffix(4000))")
-        for stage in ["synth train", "recon train/scene_0000", "superpoints", "lift", "train", "predict", "eval", "report"] {
+        for stage in ["synth train", "recon train/scene_0000", "superpoints", "lift", "train", "predict", "eval", "fuse held-out rooms",
+                      "merge lifting and the model", "eval model + lifting", "report"] {
             #expect(first.stdout.contains("ran ") && first.stdout.contains(stage), "summary lacks \(stage)")
         }
         #expect(first.stdout.contains("AP50"))
+        // The model beside training-free lifting of the same 2D masks and the two merged, each with a number.
+        for row in ["trained model", "training-free lifting", "model + lifting"] {
+            let line = first.stdout.split(separator: "\n").first { $0.hasPrefix(row + " ") }.map(String.init) ?? ""
+            #expect(line.split(separator: " ").contains { Double($0) != nil }, "no AP for \(row): \(line)")
+        }
+        for name in ["run/eval-lifted.json", "run/eval-merged.json", "run/pred-merged/scene_0000.txt"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "missing \(name)")
+        }
         for name in ["run/eval.json", "run/log.jsonl", "report.html", "scenes/test/scene_0000/superpoints.npy",
                      "scenes/test/scene_0000/view_labels.json", "run/pred/scene_0000.txt"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "missing \(name)")

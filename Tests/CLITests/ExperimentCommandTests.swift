@@ -121,7 +121,10 @@ import Testing
         let reusePlan = try Self.plan([
             "train": data.appendingPathComponent("scenes/train").path, "test": data.appendingPathComponent("scenes/test").path,
             "steps": 2, "curvePoints": 2, "seeds": [1], "config": ["model": ["width": 32, "heads": 2, "decoderLayers": 1]],
-            "arms": [["name": "full", "trainedIn": out.path, "steps": 4], ["name": "no-vip", "seeds": [1, 2], "trainedIn": out.path, "steps": 4]],
+            "arms": [["name": "full", "trainedIn": out.path, "steps": 4], ["name": "no-vip", "seeds": [1, 2], "trainedIn": out.path, "steps": 4],
+                     // Training-free lifting, and the model's predictions added where lifting has none (`ovseg3r merge`).
+                     ["name": "lifted", "kind": "fuse", "arguments": ["--min-views", "1", "--min-points", "1"]],
+                     ["name": "both", "kind": "merge", "from": ["lifted", "full"], "arguments": ["--policy", "fill"]]],
             "resamples": 20,
         ], in: scratch.url)
         let reused = try cli.run(["experiment", "run", reusePlan.path, "--out", reuse.path])
@@ -135,7 +138,22 @@ import Testing
         }
         #expect(reused.stdout.contains("2 (full: 4, no-vip: 4) training steps per run"), "\(reused.stdout.prefix(1500))")
         let reusedJSON = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reuse.appendingPathComponent("results.json"))) as? [String: Any])
-        #expect(((reusedJSON["arms"] as? [[String: Any]]) ?? []).map { $0["steps"] as? Int } == [4, 4])
+        #expect(((reusedJSON["arms"] as? [[String: Any]]) ?? []).map { $0["steps"] as? Int } == [4, 4, 2, 2])
+        // The merge job ran after its sources, per seed, and holds the lifted masks first, then the model's others.
+        #expect(reused.stdout.contains("| both | 1 |"), "\(reused.stdout.prefix(2000))")
+        func lines(_ arm: String, _ seed: Int) throws -> [String] {
+            try String(contentsOf: reuse.appendingPathComponent("\(arm)/seed-\(seed)/pred/scene_0000.txt"), encoding: .utf8)
+                .split(separator: "\n").map(String.init)
+        }
+        let lifted = try lines("lifted", 0), model = try String(contentsOf: out.appendingPathComponent("full/seed-1/pred/scene_0000.txt"), encoding: .utf8)
+            .split(separator: "\n").count
+        let merged = try lines("both", 1)
+        #expect(merged.count >= lifted.count && merged.count <= lifted.count + model, "\(merged.count) merged from \(lifted.count) + \(model)")
+        let mergedScores = merged.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        #expect(mergedScores.prefix(lifted.count).allSatisfy { $0 >= 0.5 } && mergedScores.dropFirst(lifted.count).allSatisfy { $0 <= 0.5 })
+        let listing = try cli.run(["experiment", "jobs", reusePlan.path, "--out", reuse.path, "--json"])
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [[String: Any]])
+        #expect(listed.first { $0["job"] as? String == "both:1" }?["after"] as? [String] == ["lifted", "full:1"], "\(listing.stdout)")
         // Evaluating a checkpoint the trained run did not keep is refused, naming it.
         var denser = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reusePlan)) as? [String: Any])
         denser["curvePoints"] = 4
@@ -167,6 +185,10 @@ import Testing
             // trainedIn must hold a run of every seed.
             ("arms[0].steps", good.merging(["arms": [["name": "full", "steps": 0]]]) { $1 }),
             ("arms[0].trainedIn", good.merging(["arms": [["name": "full", "trainedIn": scratch.file("nowhere").path]]]) { $1 }),
+            // A merge arm combines at least two earlier arms; only a merge arm has `from`.
+            ("arms[1].from", good.merging(["arms": [["name": "full"], ["name": "both", "kind": "merge", "from": ["full"]]]]) { $1 }),
+            ("arms[1].from", good.merging(["arms": [["name": "full"], ["name": "both", "kind": "merge", "from": ["full", "later"]], ["name": "later"]]]) { $1 }),
+            ("arms[0].from", good.merging(["arms": [["name": "full", "from": ["a", "b"]]]]) { $1 }),
             ("unet.widths", good.merging(["arms": [["name": "full", "config": ["model": ["encoder": "sparseUNet", "unet": ["widths": [Int]()]]]]]]) { $1 }),
         ]
         for (field, object) in cases {

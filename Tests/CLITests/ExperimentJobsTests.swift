@@ -41,7 +41,7 @@ import Testing
         var jobs = try Self.listing(cli, plan: plan, out: out)
         #expect(Set(jobs.keys) == ["full:1", "no-vip:1", "no-vip:2", "training-free", "warm:1"])
         #expect(jobs.values.allSatisfy { $0["status"] as? String == "pending" })
-        #expect(jobs["warm:1"]?["after"] as? String == "full:1" && jobs["full:1"]?["after"] is NSNull)
+        #expect(jobs["warm:1"]?["after"] as? [String] == ["full:1"] && (jobs["full:1"]?["after"] as? [String])?.isEmpty == true)
 
         // A job whose encoder source is not done fails at once, naming the source; nothing is trained.
         let early = try cli.run(["experiment", "run", plan.path, "--out", out.path, "--job", "warm:1", "--no-table"])

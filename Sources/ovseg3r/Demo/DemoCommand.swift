@@ -122,6 +122,25 @@ struct DemoCommand: ParsableCommand {
                         "--split", "base-novel", "--json", layout.evaluation.path,
                         "--markdown", layout.evaluationMarkdown.path] + unseen,
             output: layout.evaluation))
+        // What the model is measured against: the same 2D masks fused across views without training, and both together.
+        let lastTest = sceneName(plan.testScenes - 1) + ".txt"
+        stages.append(DemoStage(
+            name: "fuse held-out rooms (training-free lifting)",
+            arguments: ["fuse", "--scene", layout.sceneSet("test").path, "--out", layout.liftedPredictions.path],
+            output: layout.liftedPredictions.appendingPathComponent(lastTest)))
+        stages.append(DemoStage(
+            name: "merge lifting and the model",
+            arguments: ["merge", "--pred", layout.liftedPredictions.path, "--pred", layout.predictions.path,
+                        "--out", layout.mergedPredictions.path, "--policy", "fill"],
+            output: layout.mergedPredictions.appendingPathComponent(lastTest)))
+        for (what, predictions, evaluation) in [("training-free lifting", layout.liftedPredictions, layout.liftedEvaluation),
+                                                ("model + lifting", layout.mergedPredictions, layout.mergedEvaluation)] {
+            stages.append(DemoStage(
+                name: "eval \(what)",
+                arguments: ["eval", "--pred", predictions.path, "--gt", layout.sceneSet("test").path,
+                            "--split", "base-novel", "--json", evaluation.path] + unseen,
+                output: evaluation))
+        }
         stages.append(DemoStage(
             name: "report",
             arguments: ["report", layout.run.path, "--gt", layout.sceneSet("test").path, "--out", layout.report.path]
@@ -156,6 +175,9 @@ struct DemoCommand: ParsableCommand {
         let total = outcomes.reduce(0) { $0 + $1.seconds }
         lines.append(String(format: "total %.1f s", total))
         lines.append(contentsOf: DemoSummary.apTable(evaluation: layout.evaluation))
+        lines.append(contentsOf: DemoSummary.comparison([("trained model", layout.evaluation),
+                                                          ("training-free lifting", layout.liftedEvaluation),
+                                                          ("model + lifting", layout.mergedEvaluation)]))
         lines.append("Report: \(layout.report.path)")
         print(lines.joined(separator: "\n"))
     }

@@ -67,6 +67,12 @@ struct DemoLayout: Sendable {
     var predictions: URL { run.appendingPathComponent("pred") }
     var evaluation: URL { run.appendingPathComponent("eval.json") }
     var evaluationMarkdown: URL { run.appendingPathComponent("eval.md") }
+    /// Training-free lifting of the held-out rooms' 2D masks (`fuse`), what a user could have without training.
+    var liftedPredictions: URL { run.appendingPathComponent("pred-lifted") }
+    var liftedEvaluation: URL { run.appendingPathComponent("eval-lifted.json") }
+    /// The lifted instances first, then the model's where lifting has none (`merge --policy fill`).
+    var mergedPredictions: URL { run.appendingPathComponent("pred-merged") }
+    var mergedEvaluation: URL { run.appendingPathComponent("eval-merged.json") }
     var report: URL { root.appendingPathComponent("report.html") }
     var reconPreset: URL { root.appendingPathComponent("recon-preset.json") }
     var trainConfig: URL { root.appendingPathComponent("train-config.json") }

@@ -18,6 +18,28 @@ enum DemoSummary {
         return lines
     }
 
+    /// AP of each predictor on the same held-out rooms, all classes and each group, one row per predictor.
+    static func comparison(_ predictors: [(name: String, evaluation: URL)]) -> [String] {
+        let objects = predictors.map { p in
+            (try? Data(contentsOf: p.evaluation)).flatMap { (try? JSONSerialization.jsonObject(with: $0)) as? [String: Any] }
+        }
+        let groups = (objects.compactMap { $0 }.first?["groups"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        var lines = ["", "AP by predictor".padding(toLength: 22, withPad: " ", startingAt: 0)
+                     + (["all"] + groups).map { String(repeating: " ", count: max(0, 8 - $0.count)) + $0 }.joined()
+                     + "   (same held-out rooms and 2D masks)"]
+        for (p, object) in zip(predictors, objects) {
+            guard let object else {
+                lines.append(p.name.padding(toLength: 22, withPad: " ", startingAt: 0) + "  (no evaluation at \(p.evaluation.path))")
+                continue
+            }
+            let byName = Dictionary((object["groups"] as? [[String: Any]] ?? []).compactMap { g in (g["name"] as? String).map { ($0, g["ap"]) } },
+                                    uniquingKeysWith: { a, _ in a })
+            let values = [object["ap"]] + groups.map { byName[$0] ?? nil }
+            lines.append(p.name.padding(toLength: 22, withPad: " ", startingAt: 0) + values.map(format).joined())
+        }
+        return lines
+    }
+
     private static func format(_ value: Any?) -> String {
         guard let number = value as? Double else { return "     n/a" }
         return String(format: "%8.1f", number * 100)

@@ -26,8 +26,9 @@ extension ExperimentCommand {
             discussion: """
             PLAN.json keys: train, test (scene folders; relative to the plan's folder), steps, curvePoints (checkpoints \
             evaluated for the AP-versus-step curves, default 5), seeds, config (training-config keys shared by every arm), \
-            predict (extra `ovseg3r predict` arguments), arms (each: name, kind train|fuse, config, train, seeds, arguments, initFrom (an earlier arm whose run starts \
-            this arm's encoder), trainedIn (an experiment folder whose <arm>/seed-<s>/run this arm evaluates instead of \
+            predict (extra `ovseg3r predict` arguments), arms (each: name, kind train|fuse|merge, config, train, seeds, arguments, initFrom (an earlier arm whose run starts \
+            this arm's encoder), from (a merge arm: the earlier arms whose predictions `ovseg3r merge` combines per seed; \
+            its arguments give --policy and --iou), trainedIn (an experiment folder whose <arm>/seed-<s>/run this arm evaluates instead of \
             training, e.g. the same models on other held-out rooms), steps (this arm's training steps, default the plan's: \
             e.g. encoders of different step cost at equal compute; an arm whose config has "objective": "distill2D" is \
             pretraining: trained for the arms that start from it, not evaluated)), \

@@ -10,8 +10,8 @@ extension ExperimentCommand {
             abstract: "List every (arm, seed) of a plan, how far it got (done, started, pending) and what it waits for.",
             discussion: """
             One line per job, seed-major as `experiment run` takes them; --json writes an array of objects (job, arm, \
-            seed, kind, status, after, folder) for scripts such as tools/ray_experiment.py. `after` names the job whose \
-            run this one's encoder starts from (the arm's initFrom), which must be done first. `experiment run --job \
+            seed, kind, status, after, folder) for scripts such as tools/ray_experiment.py. `after` lists the jobs that \
+            must be done first: the run this one's encoder starts from (the arm's initFrom), or the jobs a merge arm combines. `experiment run --job \
             NAME` runs one of them.
             """)
 
@@ -27,9 +27,8 @@ extension ExperimentCommand {
             let out = URL(fileURLWithPath: out).standardizedFileURL
             let runner = ExperimentRunner(plan: plan, out: out, parallelJobs: 1)
             let rows = runner.allJobs.map { job in
-                JobListing(job: job.kind == .fuse ? job.armName : "\(job.armName):\(job.seed)", arm: job.armName, seed: job.seed,
-                           kind: job.kind.rawValue, status: JobStatus(job),
-                           after: runner.initSource(job).map { "\($0.armName):\($0.seed)" }, folder: job.folder.path)
+                JobListing(job: job.key, arm: job.armName, seed: job.seed, kind: job.kind.rawValue, status: JobStatus(job),
+                           after: runner.dependencies(job).map(\.key), folder: job.folder.path)
             }
             if json {
                 let encoder = JSONEncoder()
@@ -38,7 +37,7 @@ extension ExperimentCommand {
                 return
             }
             for row in rows {
-                let after = row.after.map { " after \($0)" } ?? ""
+                let after = row.after.isEmpty ? "" : " after " + row.after.joined(separator: ", ")
                 print(row.job.padding(toLength: 28, withPad: " ", startingAt: 0) + " " + row.status.rawValue + after)
             }
             let counts = Dictionary(grouping: rows, by: \.status).mapValues(\.count)

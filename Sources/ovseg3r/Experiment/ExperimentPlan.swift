@@ -22,7 +22,10 @@ import Train
 /// trained (`"trainedIn": "../../bench-runs"`: that folder's `<arm>/seed-<s>/run`), for example the same models on
 /// another set of held-out rooms (`tools/benchmark/plan-vc.json`). An arm may train for its own number of steps
 /// (`"steps": 6000`), for example to compare encoders of different step costs at equal compute
-/// (`tools/benchmark/plan-backbone.json`); its curve points are its own steps / `curvePoints`.
+/// (`tools/benchmark/plan-backbone.json`); its curve points are its own steps / `curvePoints`. A merge arm
+/// (`"kind": "merge", "from": ["training-free", "full"], "arguments": ["--policy", "fill"]`) combines the final
+/// predictions of earlier arms, seed by seed, with `ovseg3r merge`; its jobs wait for theirs
+/// (`tools/benchmark/plan-merge.json`).
 struct ExperimentPlan {
     /// How an arm makes its predictions.
     enum ArmKind: String, CaseIterable {
@@ -30,6 +33,12 @@ struct ExperimentPlan {
         case train
         /// `ovseg3r fuse`: training-free lifting of the view-level 2D instances (deterministic: one run).
         case fuse
+        /// `ovseg3r merge`: the predictions of earlier arms (`from`) combined, per seed (a fuse arm gives its one run
+        /// to every seed); `arguments` pass `--policy` and `--iou`.
+        case merge
+
+        /// False for an arm that runs once (as seed 0) whatever the plan's seeds.
+        var hasSeeds: Bool { self != .fuse }
     }
 
     struct Arm {
@@ -45,6 +54,8 @@ struct ExperimentPlan {
         /// An earlier train arm whose run (same seed) starts this arm's encoder (`ovseg3r train --init`), e.g. a
         /// DITR distillation arm; this arm's jobs wait for that arm's.
         var initFrom: String?
+        /// The earlier arms whose predictions a merge arm combines, in `ovseg3r merge --pred` order.
+        var from: [String] = []
         /// An experiment folder whose `<name>/seed-<s>/run` this arm evaluates instead of training one.
         var trainedIn: URL?
         /// Training steps of this arm's runs (default: the plan's `steps`).
@@ -73,7 +84,7 @@ struct ExperimentPlan {
 
     static let planKeys: Set<String> = ["train", "test", "steps", "curvePoints", "seeds", "config", "arms", "compare",
                                         "split", "resamples", "bootstrapSeed", "launcher", "predict"]
-    static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments", "initFrom", "trainedIn", "steps"]
+    static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments", "initFrom", "trainedIn", "steps", "from"]
 
     /// Reads and checks a plan; throws `ExperimentError.invalidPlan` naming the field.
     static func load(_ url: URL) throws -> ExperimentPlan {
@@ -156,7 +167,25 @@ struct ExperimentPlan {
                 }
                 do { isEvaluated = try TrainConfig.decode(config).objective == .segmentation } catch { throw fail("\(at).config", "\(error)") }
             }
-            let armSeeds = kind == .fuse ? [0] : try seeds(a["seeds"] ?? planSeeds, "\(at).seeds")
+            var from: [String] = []
+            if kind == .merge {
+                from = try strings(a["from"], "\(at).from")
+                guard from.count >= 2, Set(from).count == from.count else {
+                    throw fail("\(at).from", "must list at least two different earlier arms, got \(from)")
+                }
+            } else if a["from"] != nil {
+                throw fail("\(at).from", "only a merge arm (\"kind\": \"merge\") combines other arms")
+            }
+            let sourceSeeds = from.compactMap { name in arms.first { $0.name == name && $0.kind.hasSeeds }?.seeds }.first
+            let armSeeds = !kind.hasSeeds ? [0] : try seeds(a["seeds"] ?? sourceSeeds ?? planSeeds, "\(at).seeds")
+            for name in from {
+                guard let source = arms.first(where: { $0.name == name }), source.isEvaluated else {
+                    throw fail("\(at).from", "\(name) is not an earlier arm with predictions (arms so far: \(arms.filter(\.isEvaluated).map(\.name).joined(separator: ", ")))")
+                }
+                if source.kind.hasSeeds, !Set(armSeeds).isSubset(of: source.seeds) {
+                    throw fail("\(at).from", "\(name) runs seeds \(source.seeds.map(String.init).joined(separator: ", ")); this arm needs \(armSeeds.map(String.init).joined(separator: ", "))")
+                }
+            }
             let armTrain = try a["train"].map { try path($0, "\(at).train") } ?? train
             let arguments = try a["arguments"].map { try strings($0, "\(at).arguments") } ?? (kind == .train ? predict : [])
             let initFrom = a["initFrom"] as? String
@@ -181,7 +210,8 @@ struct ExperimentPlan {
                 trainedIn = url
             }
             arms.append(Arm(name: name, kind: kind, config: config, train: armTrain, seeds: armSeeds, arguments: arguments,
-                            initFrom: initFrom, trainedIn: trainedIn, steps: armSteps, curveStep: curveStep, isEvaluated: isEvaluated))
+                            initFrom: initFrom, from: from, trainedIn: trainedIn, steps: armSteps, curveStep: curveStep,
+                            isEvaluated: isEvaluated))
         }
         var compare: [(String, String)] = []
         for (i, pair) in ((o["compare"] as? [Any]) ?? []).enumerated() {
@@ -208,6 +238,7 @@ enum ExperimentError: Error, CustomStringConvertible {
     case noResults(folder: String)
     case invalidSelection(option: String, text: String, reason: String)
     case initSourceNotDone(job: String, source: String, folder: String)
+    case mergeSourceNotDone(job: String, source: String, folder: String)
     case trainedRunIncomplete(job: String, checkpoint: String)
 
     var description: String {
@@ -220,6 +251,8 @@ enum ExperimentError: Error, CustomStringConvertible {
         case let .invalidSelection(option, text, reason): return "experiment: \(option) \(text): \(reason)"
         case let .initSourceNotDone(job, source, folder):
             return "experiment: \(job) starts its encoder from \(source), which is not done (no done.json in \(folder)); run that job first"
+        case let .mergeSourceNotDone(job, source, folder):
+            return "experiment: \(job) merges the predictions of \(source), which is not done (no done.json in \(folder)); run that job first"
         case let .trainedRunIncomplete(job, checkpoint):
             return "experiment: \(job) evaluates a run trained elsewhere (trainedIn), but \(checkpoint) is missing; finish that run "
                 + "or give this arm the same steps and curvePoints as the plan that trained it"

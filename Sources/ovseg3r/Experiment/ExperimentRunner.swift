@@ -29,7 +29,9 @@ struct ExperimentJob: Sendable {
                   trainedRun: arm.trainedIn.map { Self.folder(out: $0, arm: arm.name, seed: seed).appendingPathComponent("run") })
     }
 
-    var name: String { kind == .fuse ? armName : "\(armName) seed \(seed)" }
+    var name: String { kind.hasSeeds ? "\(armName) seed \(seed)" : armName }
+    /// The job as `--job` and `experiment jobs` name it: `ARM:SEED`, or `ARM` for an arm that runs once.
+    var key: String { kind.hasSeeds ? "\(armName):\(seed)" : armName }
     var run: URL { trainedRun ?? folder.appendingPathComponent("run") }
     var predictions: URL { folder.appendingPathComponent("pred") }
     var curves: URL { folder.appendingPathComponent("curve") }
@@ -130,10 +132,10 @@ final class ExperimentRunner: @unchecked Sendable {
             let (job, waiting) = lock.withLock { () -> (ExperimentJob?, Bool) in
                 if pending.isEmpty { return (nil, false) }
                 if let i = pending.firstIndex(where: { job in
-                    initSource(job).map { source in
+                    dependencies(job).allSatisfy { source in
                         source.isDone || failedJobs.contains(source.folder.path)
                             || (!pending.contains { $0.folder == source.folder } && !runningJobs.contains(source.folder.path))
-                    } ?? true
+                    }
                 }) {
                     let job = pending.remove(at: i)
                     runningJobs.insert(job.folder.path)
@@ -143,6 +145,20 @@ final class ExperimentRunner: @unchecked Sendable {
             }
             if !waiting { return job }
             Thread.sleep(forTimeInterval: 2)
+        }
+    }
+
+    /// The jobs that must be done before `job` starts: its `initFrom` source, or the jobs a merge arm combines.
+    func dependencies(_ job: ExperimentJob) -> [ExperimentJob] {
+        (initSource(job).map { [$0] } ?? []) + mergeSources(job)
+    }
+
+    /// The jobs whose predictions a merge job combines, in its arm's `from` order: the same seed of each train or
+    /// merge arm, the one run of a fuse arm.
+    func mergeSources(_ job: ExperimentJob) -> [ExperimentJob] {
+        guard let arm = plan.arms.first(where: { $0.name == job.armName }) else { return [] }
+        return arm.from.compactMap { name in
+            plan.arms.first { $0.name == name }.map { ExperimentJob(out: out, arm: $0, seed: $0.kind.hasSeeds ? job.seed : 0) }
         }
     }
 
@@ -209,6 +225,17 @@ final class ExperimentRunner: @unchecked Sendable {
                 try writeCurvePoint(step: step, predictions: target, to: curve)
                 if !isFinal { try? fm.removeItem(at: target) }
             }
+        case .merge:
+            let sources = mergeSources(job)
+            if let source = sources.first(where: { !$0.isDone }) {
+                throw ExperimentError.mergeSourceNotDone(job: job.name, source: source.name, folder: source.folder.path)
+            }
+            let curve = job.curves.appendingPathComponent("eval-\(arm.steps).json")
+            try? fm.removeItem(at: job.predictions)
+            say("\(job.name): merge \(sources.map(\.name).joined(separator: " + "))")
+            record.predictSeconds = try child(job, "merge", [], ["merge"] + sources.flatMap { ["--pred", $0.predictions.path] }
+                                                + ["--out", job.predictions.path] + arm.arguments)
+            try writeCurvePoint(step: arm.steps, predictions: job.predictions, to: curve)
         case .fuse:
             let curve = job.curves.appendingPathComponent("eval-\(plan.steps).json")
             try? fm.removeItem(at: job.predictions)

@@ -99,7 +99,7 @@ extension ExperimentTable {
         let last = rows.filter { $0.kind == .train }.map(\.steps).max() ?? plan.steps
         let series = rows.map { r -> TrainingLog.Series in
             let points = r.curve[metric] ?? []
-            let flat = r.kind == .fuse && points.count == 1 ? [(min(plan.curveStep, last), points[0].1), (last, points[0].1)] : points
+            let flat = r.kind != .train && points.count == 1 ? [(min(plan.curveStep, last), points[0].1), (last, points[0].1)] : points
             return TrainingLog.Series(name: r.arm, points: flat.map { SIMD2(Double($0.0), $0.1 * 100) })
         }.filter { !$0.points.isEmpty }
         return SVGChart(title: title, series: series).svg
@@ -111,7 +111,7 @@ extension ExperimentTable {
         let xs = rows.flatMap { $0.cpuCurve[metric]?.map(\.0) ?? [] }
         let series = rows.map { r -> TrainingLog.Series in
             var points = r.cpuCurve[metric] ?? []
-            if r.kind == .fuse, let value = r.curve[metric]?.last?.1, let low = xs.min(), let high = xs.max() { points = [(low, value), (high, value)] }
+            if r.kind != .train, let value = r.curve[metric]?.last?.1, let low = xs.min(), let high = xs.max() { points = [(low, value), (high, value)] }
             return TrainingLog.Series(name: r.arm, points: points.map { SIMD2($0.0, $0.1 * 100) })
         }.filter { !$0.points.isEmpty }
         var chart = SVGChart(title: title, series: series)

@@ -54,11 +54,11 @@ struct JobSelection {
                     throw ExperimentError.invalidSelection(option: "--job", text: text,
                                                            reason: "no arm named \(key.arm) in the plan (arms: \(names.joined(separator: ", ")))")
                 }
-                if let seed = key.seed, arm.kind == .train, !arm.seeds.contains(seed) {
+                if let seed = key.seed, arm.kind.hasSeeds, !arm.seeds.contains(seed) {
                     throw ExperimentError.invalidSelection(option: "--job", text: text,
                                                            reason: "arm \(arm.name) runs seeds \(arm.seeds.map(String.init).joined(separator: ", "))")
                 }
-                set.insert(arm.kind == .fuse ? JobKey(arm: arm.name, seed: nil) : key)
+                set.insert(arm.kind.hasSeeds ? key : JobKey(arm: arm.name, seed: nil))
             }
             jobs = set
         }
@@ -67,7 +67,7 @@ struct JobSelection {
     func contains(_ job: ExperimentJob) -> Bool {
         if let arms, !arms.contains(job.armName) { return false }
         if let jobs {
-            let key = job.kind == .fuse ? JobKey(arm: job.armName, seed: nil) : JobKey(arm: job.armName, seed: job.seed)
+            let key = job.kind.hasSeeds ? JobKey(arm: job.armName, seed: job.seed) : JobKey(arm: job.armName, seed: nil)
             if !jobs.contains(key) { return false }
         }
         return true
@@ -98,11 +98,11 @@ struct JobListing: Codable {
     var seed: UInt64
     var kind: String
     var status: JobStatus
-    /// The job that must be done first (`initFrom`), as `ARM:SEED`.
-    var after: String?
+    /// The jobs that must be done first (the `initFrom` run, or the arms a merge combines), as `ARM:SEED` or `ARM`.
+    var after: [String]
     var folder: String
 
-    /// Every key always present (`after` as null when the job waits for nothing), for scripts.
+    /// Every key always present (`after` empty when the job waits for nothing), for scripts.
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(job, forKey: .job)
