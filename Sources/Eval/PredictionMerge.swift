@@ -24,9 +24,11 @@ public enum PredictionMerge {
         var kept = KeptMasks(pointCount: n)
         switch policy {
         case .nms:
+            // A NaN score ranks last (and keeps the ordering a strict weak order).
+            func rank(_ s: Int, _ i: Int) -> Double { sources[s][i].score.isNaN ? -.infinity : sources[s][i].score }
             let order = sources.enumerated().flatMap { s, list in list.indices.map { (s, $0) } }
                 .sorted { a, b in
-                    let sa = sources[a.0][a.1].score, sb = sources[b.0][b.1].score
+                    let sa = rank(a.0, a.1), sb = rank(b.0, b.1)
                     return sa != sb ? sa > sb : (a.0, a.1) < (b.0, b.1)
                 }
             for (s, i) in order {

@@ -21,6 +21,9 @@ struct PredictionMergeTests {
         // Exactly at the threshold counts as the same instance: IoU(0..<100, 0..<50 ∪ …) = 50/100.
         let half = PredictionMerge.merge([[mask(1, 0.9, 0..<100)], [mask(1, 0.5, 0..<50)]], policy: .nms, iou: 0.5, pointCount: 100)
         #expect(half.count == 1)
+        // A NaN score ranks below every number, so the scored duplicate is the one kept.
+        let nan = PredictionMerge.merge([[mask(1, .nan, 0..<100)], [mask(1, 0.1, 0..<100)]], policy: .nms, iou: 0.5, pointCount: 100)
+        #expect(nan.map(\.score) == [0.1])
     }
 
     @Test func fillAddsALaterSourceOnlyWhereNoEarlierMaskIs() {
