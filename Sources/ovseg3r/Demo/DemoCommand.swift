@@ -131,7 +131,7 @@ struct DemoCommand: ParsableCommand {
         stages.append(DemoStage(
             name: "merge lifting and the model",
             arguments: ["merge", "--pred", layout.liftedPredictions.path, "--pred", layout.predictions.path,
-                        "--out", layout.mergedPredictions.path, "--policy", "fill"],
+                        "--out", layout.mergedPredictions.path, "--policy", "nms"],
             output: layout.mergedPredictions.appendingPathComponent(lastTest)))
         for (what, predictions, evaluation) in [("training-free lifting", layout.liftedPredictions, layout.liftedEvaluation),
                                                 ("model + lifting", layout.mergedPredictions, layout.mergedEvaluation)] {

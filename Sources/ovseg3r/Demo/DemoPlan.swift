@@ -70,7 +70,8 @@ struct DemoLayout: Sendable {
     /// Training-free lifting of the held-out rooms' 2D masks (`fuse`), what a user could have without training.
     var liftedPredictions: URL { run.appendingPathComponent("pred-lifted") }
     var liftedEvaluation: URL { run.appendingPathComponent("eval-lifted.json") }
-    /// The lifted instances first, then the model's where lifting has none (`merge --policy fill`).
+    /// The lifted and the model's instances together, per-class NMS by score (`merge --policy nms`; RESULTS.md: level
+    /// with `fill` on the default held-out rooms, 4 AP above it where the 2D model errs alike in every view).
     var mergedPredictions: URL { run.appendingPathComponent("pred-merged") }
     var mergedEvaluation: URL { run.appendingPathComponent("eval-merged.json") }
     var report: URL { root.appendingPathComponent("report.html") }
