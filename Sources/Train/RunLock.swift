@@ -38,7 +38,10 @@ public final class RunLock {
         }
         self.fd = fd
         self.run = run
-        let host = ProcessInfo.processInfo.hostName
+        // gethostname, not ProcessInfo.hostName, which may wait on a name lookup.
+        var name = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count - 1) == 0
+            ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "this host"
         let text = Array("pid \(getpid()) on \(host)\n".utf8)
         // The record is only for messages: the lock is the flock, so a failed write does not matter.
         if ftruncate(fd, 0) == 0 { _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) } }
