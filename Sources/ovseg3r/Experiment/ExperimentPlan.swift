@@ -23,9 +23,9 @@ import Train
 /// another set of held-out rooms (`tools/benchmark/plan-vc.json`). An arm may train for its own number of steps
 /// (`"steps": 6000`), for example to compare encoders of different step costs at equal compute
 /// (`tools/benchmark/plan-backbone.json`); its curve points are its own steps / `curvePoints`. A merge arm
-/// (`"kind": "merge", "from": ["training-free", "full"], "arguments": ["--policy", "fill"]`) combines the final
+/// (`"kind": "merge", "from": ["training-free", "full"], "arguments": ["--policy", "nms"]`) combines the final
 /// predictions of earlier arms, seed by seed, with `ovseg3r merge`; its jobs wait for theirs
-/// (`tools/benchmark/plan-merge.json`).
+/// (`tools/benchmark/plan-long.json`).
 struct ExperimentPlan {
     /// How an arm makes its predictions.
     enum ArmKind: String, CaseIterable {
