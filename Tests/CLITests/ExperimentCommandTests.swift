@@ -54,13 +54,21 @@ import Testing
         for arm in ["| full |", "| no-vip |", "| no-ibsp |", "full − no-vip"] { #expect(first.stdout.contains(arm), "table lacks \(arm)") }
         for file in ["results.md", "results.json", "curve-all-ap.svg", "curve-novel-ap.svg", "curve-all-ap-cpu.svg", "full/seed-1/curve/eval-2.json",
                      "full/seed-1/curve/eval-4.json", "full/seed-1/pred/scene_0000.txt", "no-vip/seed-2/done.json",
-                     "full/seed-1/run/checkpoint-000002/state.json"] {
+                     "full/seed-1/run/checkpoint-000002/state.json", "full/seed-1/curve/matches-2.json", "no-vip/seed-2/curve/matches-2.json"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "missing \(file)")
         }
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [String: Any])
         let arms = try #require(json["arms"] as? [[String: Any]])
         #expect(arms.map { $0["name"] as? String } == ["full", "no-vip", "no-ibsp"])
         #expect((arms[1]["seeds"] as? [Int]) == [1, 2])
+        // The last fifth (step 2 to 4) as a paired interval with its verdict, in the JSON and in the Markdown cell.
+        let lastFifth = try #require(arms[1]["lastFifth"] as? [String: Any], "\(arms[1])")
+        let change = try #require((lastFifth["difference"] as? [String: Any])?["all.ap"] as? [String: Double])
+        let verdict = try #require(lastFifth["convergence"] as? String)
+        #expect(lastFifth["fromStep"] as? Int == 2 && (change["low"] ?? .nan) <= (change["high"] ?? .nan))
+        #expect(["converged", "rising", "falling", "inside the noise"].contains(verdict))
+        #expect(first.stdout.contains(String(format: "| %+.1f [%.1f, %.1f] *%@* |", (change["estimate"] ?? .nan) * 100, (change["low"] ?? .nan) * 100,
+                                             (change["high"] ?? .nan) * 100, verdict)), "\(first.stdout.prefix(2500))")
         // Training time in wall and CPU seconds (the CPU column is what an equal-compute comparison reads).
         #expect(arms.allSatisfy { ($0["trainCPUSeconds"] as? Double ?? 0) > 0 && ($0["trainSeconds"] as? Double ?? 0) > 0 })
         #expect(first.stdout.contains("| train s | train CPU s |"))
@@ -72,6 +80,8 @@ import Testing
 
         // "Kill" two jobs: one after training (its predictions lost), one mid-training (its last checkpoint at step 2).
         let fm = FileManager.default
+        // A finished job from before the last fifth's matched scenes were kept: run again, it scores that checkpoint only.
+        try fm.removeItem(at: out.appendingPathComponent("no-ibsp/seed-1/curve/matches-2.json"))
         try fm.removeItem(at: out.appendingPathComponent("full/seed-1/done.json"))
         try fm.removeItem(at: out.appendingPathComponent("full/seed-1/pred"))
         let job = out.appendingPathComponent("no-vip/seed-2")
@@ -79,7 +89,13 @@ import Testing
         try #"{"checkpoint": "checkpoint-000002", "step": 2}"#.write(to: job.appendingPathComponent("run/latest.json"), atomically: true, encoding: .utf8)
         let second = try cli.run(["experiment", "run", planURL.path, "--out", out.path])
         try #require(second.status == 0, "resumed experiment failed: \(second.stderr.suffix(3000))")
-        #expect(second.stderr.contains("4 jobs, 2 finished already, 2 to run"))
+        #expect(second.stderr.contains("4 jobs, 1 finished already, 3 to run (1 finished but without the last fifth's matched scenes"), "\(second.stderr.prefix(1500))")
+        #expect(fm.fileExists(atPath: out.appendingPathComponent("no-ibsp/seed-1/curve/matches-2.json").path))
+        let noIBSPTrain = try String(contentsOf: out.appendingPathComponent("no-ibsp/seed-1/train.log"), encoding: .utf8)
+        let noIBSPPredict = try String(contentsOf: out.appendingPathComponent("no-ibsp/seed-1/predict.log"), encoding: .utf8)
+        #expect(noIBSPTrain.components(separatedBy: "$ ").count == 2, "no-ibsp was trained again")
+        #expect(noIBSPPredict.components(separatedBy: "checkpoint-000002 ").count == 3 && noIBSPPredict.components(separatedBy: "checkpoint-000004 ").count == 2,
+                "only the step-2 checkpoint should be scored again: \(noIBSPPredict.suffix(1500))")
         let fullLog = try String(contentsOf: out.appendingPathComponent("full/seed-1/train.log"), encoding: .utf8)
         #expect(fullLog.components(separatedBy: "\n$ ").count + (fullLog.hasPrefix("$ ") ? 0 : -1) == 1, "full was trained again")
         let resumedLog = try String(contentsOf: job.appendingPathComponent("train.log"), encoding: .utf8)

@@ -37,10 +37,13 @@ extension ExperimentCommand {
             ["mpirun", "-np", "2"]). Unknown keys, unknown training-config keys, missing scene folders and empty seed lists \
             are refused before anything runs.
 
-            OUT/<arm>/seed-<s>/ holds config.json, run/ (checkpoints, log.jsonl), curve/eval-<step>.json, pred/ (the final \
-            predictions in the ScanNet benchmark format), train.log / predict.log and done.json. A finished (arm, seed) is \
-            skipped; an interrupted one resumes from its latest checkpoint. OUT/results.md, results.json and curve-*.svg \
-            are the table and the pictures.
+            OUT/<arm>/seed-<s>/ holds config.json, run/ (checkpoints, log.jsonl), curve/eval-<step>.json, \
+            curve/matches-<step>.json (the matched held-out scenes of the checkpoint that starts the last fifth of \
+            training: the table's "Δ last fifth" is its paired interval to the end and says whether the arm converged), \
+            pred/ (the final predictions in the ScanNet benchmark format), train.log / predict.log and done.json. A finished \
+            (arm, seed) is skipped (one finished before the last fifth's matches were kept only scores that checkpoint); \
+            an interrupted one resumes from its latest checkpoint. OUT/results.md, results.json and curve-*.svg are the \
+            table and the pictures.
 
             Progress: one bar over the training steps of every job this run starts (read from each job's log.jsonl), \
             with steps/s, finished jobs and the time left; redrawn on a terminal, otherwise a line per tenth of the steps. \

@@ -65,6 +65,15 @@ struct ExperimentPlan {
         /// False for a pretraining arm (`"objective": "distill2D"`): its runs learn the lifted 2D features, not
         /// instances, so they are trained (for the arms that start from them) but not predicted, evaluated or tabulated.
         var isEvaluated = true
+
+        /// The evaluated checkpoint that starts the last fifth of training (the last curve step at or before 80 % of
+        /// `steps`), nil for an arm that is not trained and evaluated or has no such checkpoint. The runner keeps its
+        /// matched scenes (`curve/matches-<step>.json`) so that the table can bootstrap the change to the end.
+        var lastFifthStep: Int? {
+            guard kind == .train, isEvaluated, curveStep > 0 else { return nil }
+            let step = (steps * 4 / 5) / curveStep * curveStep
+            return step > 0 && step < steps ? step : nil
+        }
     }
 
     var train: URL

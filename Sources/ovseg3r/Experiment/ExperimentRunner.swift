@@ -5,8 +5,10 @@ import Support
 import Train
 
 /// One (arm, seed) of a plan and the folder it works in: `OUT/<arm>/seed-<seed>/` with `config.json`, `run/`
-/// (the training run), `curve/eval-<step>.json` (held-out metrics of each kept checkpoint), `pred/` (the final
-/// predictions, ScanNet benchmark format), `*.log` (the child commands' output) and `done.json` (the marker).
+/// (the training run), `curve/eval-<step>.json` (held-out metrics of each kept checkpoint),
+/// `curve/matches-<step>.json` (the matched scenes of the checkpoint that starts the last fifth, `SceneMatchesFile`),
+/// `pred/` (the final predictions, ScanNet benchmark format), `*.log` (the child commands' output) and `done.json`
+/// (the marker).
 struct ExperimentJob: Sendable {
     let armName: String
     let kind: ExperimentPlan.ArmKind
@@ -37,6 +39,8 @@ struct ExperimentJob: Sendable {
     var curves: URL { folder.appendingPathComponent("curve") }
     var done: URL { folder.appendingPathComponent("done.json") }
     var isDone: Bool { FileManager.default.fileExists(atPath: done.path) }
+    /// The matched held-out scenes of the checkpoint at `step` (kept for the last fifth's paired interval).
+    func matches(step: Int) -> URL { curves.appendingPathComponent("matches-\(step).json") }
 
     static func folder(out: URL, arm: String, seed: UInt64) -> URL {
         out.appendingPathComponent(arm).appendingPathComponent("seed-\(seed)")
@@ -89,9 +93,12 @@ final class ExperimentRunner: @unchecked Sendable {
     /// first failure is thrown at the end.
     func run(_ selection: JobSelection = .all) throws -> Int {
         let jobs = allJobs.filter(selection.contains)
-        pending = jobs.filter { !$0.isDone }
+        pending = jobs.filter { !$0.isDone || lacksLastFifth($0) }
         let total = pending.count
-        say("\(jobs.count) jobs, \(jobs.count - total) finished already, \(total) to run, \(parallelJobs) at a time")
+        let completing = pending.filter(\.isDone).count
+        say("\(jobs.count) jobs, \(jobs.count - total) finished already, \(total) to run"
+            + (completing > 0 ? " (\(completing) finished but without the last fifth's matched scenes: their checkpoint is scored again)" : "")
+            + ", \(parallelJobs) at a time")
         let progress = ExperimentProgress(jobs: pending, plan: plan)
         lock.withLock { self.progress = progress }
         // The training logs are read every few seconds while the jobs run.
@@ -148,6 +155,13 @@ final class ExperimentRunner: @unchecked Sendable {
         }
     }
 
+    /// A finished train job without the matched scenes of its last-fifth checkpoint (a run finished before they were
+    /// kept): running it again scores that checkpoint only.
+    func lacksLastFifth(_ job: ExperimentJob) -> Bool {
+        guard let step = plan.arms.first(where: { $0.name == job.armName })?.lastFifthStep else { return false }
+        return !FileManager.default.fileExists(atPath: job.matches(step: step).path)
+    }
+
     /// The jobs that must be done before `job` starts: its `initFrom` source, or the jobs a merge arm combines.
     func dependencies(_ job: ExperimentJob) -> [ExperimentJob] {
         (initSource(job).map { [$0] } ?? []) + mergeSources(job)
@@ -183,7 +197,9 @@ final class ExperimentRunner: @unchecked Sendable {
         guard let arm = plan.arms.first(where: { $0.name == job.armName }) else { return }
         let fm = FileManager.default
         try fm.createDirectory(at: job.curves, withIntermediateDirectories: true)
-        var record = JobRecord(arm: arm.name, seed: job.seed, trainSeconds: 0, predictSeconds: 0)
+        // A finished job run again (to score its last-fifth checkpoint) keeps its record's prediction time.
+        var record = (try? JSONDecoder().decode(JobRecord.self, from: Data(contentsOf: job.done)))
+            ?? JobRecord(arm: arm.name, seed: job.seed, trainSeconds: 0, predictSeconds: 0)
         switch arm.kind {
         case .train:
             if let source = initSource(job), !source.isDone {
@@ -212,7 +228,9 @@ final class ExperimentRunner: @unchecked Sendable {
             for step in steps {
                 let curve = job.curves.appendingPathComponent("eval-\(step).json")
                 let isFinal = step == arm.steps
-                if fm.fileExists(atPath: curve.path) && (!isFinal || fm.fileExists(atPath: job.predictions.path)) { continue }
+                let matches = step == arm.lastFifthStep ? job.matches(step: step) : nil
+                if fm.fileExists(atPath: curve.path) && (!isFinal || fm.fileExists(atPath: job.predictions.path))
+                    && matches.map({ fm.fileExists(atPath: $0.path) }) ?? true { continue }
                 let checkpoint = job.run.appendingPathComponent(String(format: "checkpoint-%06d", step))
                 if job.trainedRun != nil, !fm.fileExists(atPath: checkpoint.appendingPathComponent("state.json").path) {
                     throw ExperimentError.trainedRunIncomplete(job: job.name, checkpoint: checkpoint.path)
@@ -222,7 +240,7 @@ final class ExperimentRunner: @unchecked Sendable {
                 say("\(job.name): predict and evaluate step \(step)")
                 record.predictSeconds += try child(job, "predict", [], ["predict", "--checkpoint", checkpoint.path, "--scene", plan.test.path,
                                                                        "--out", target.path] + arm.arguments)
-                try writeCurvePoint(step: step, predictions: target, to: curve)
+                try writeCurvePoint(step: step, predictions: target, to: curve, matches: matches)
                 if !isFinal { try? fm.removeItem(at: target) }
             }
         case .merge:
@@ -248,10 +266,13 @@ final class ExperimentRunner: @unchecked Sendable {
         try AtomicFile.write(try e.encode(record), to: job.done)
     }
 
-    /// Evaluates a prediction folder against the held-out rooms and stores the metrics of one curve point.
-    func writeCurvePoint(step: Int, predictions: URL, to url: URL) throws {
+    /// Evaluates a prediction folder against the held-out rooms and stores the metrics of one curve point, and its
+    /// class-aware matched scenes at `matches` when given.
+    func writeCurvePoint(step: Int, predictions: URL, to url: URL, matches: URL? = nil) throws {
         let options = try EvalCommand.options(classes: nil, splits: [plan.split], minRegion: 100)
-        let result = try FolderEvaluation.evaluate(predictions: predictions, groundTruth: plan.test, options: options, threads: 1)
+        let matched = try FolderEvaluation.matchScenesBothWays(predictions: predictions, groundTruth: plan.test, options: options, threads: 1)
+        if let matches { try SceneMatchesFile.write(matched.classAware, options: options, to: matches) }
+        let result = try InstanceEvaluator.evaluateBothWays(matched, options: options)
         try AtomicWrite.json(["step": step, "metrics": RoomBootstrap.metrics(result).mapValues { $0.isFinite ? $0 as Any : NSNull() }] as [String: Any], to: url)
     }
 

@@ -15,14 +15,14 @@ extension ExperimentTable {
         var lines = [
             "Held-out AP in % (higher is better) on \(rooms.count) held-out rooms (\(counts) evaluated ground-truth instances);",
             "each cell is the mean over the arm's seeds with its 95 % bootstrap interval (\(plan.resamples) resamples of the rooms, pooled over seeds; a class absent from a resample keeps its all-rooms AP, see RoomBootstrap).",
-            "\(stepsText) training steps per run; \"Δ last fifth\" is the change of the mean all-class AP between 80 % of an arm's steps and the end (converged when under 1 point); \"train s\" and \"train CPU s\" are the wall and CPU seconds of training (mean over seeds; CPU time does not grow when other work shares the cores).",
+            "\(stepsText) training steps per run; \"Δ last fifth\" is the change of all-class AP from the last evaluated checkpoint at or before 80 % of an arm's steps to the end, paired on the same room resamples and pooled over seeds: *converged* when its whole interval lies within ±1 point, *rising* or *falling* when it excludes 0, otherwise *inside the noise* (a bare number is the change of the mean curve, for runs without the matched scenes of that checkpoint); \"train s\" and \"train CPU s\" are the wall and CPU seconds of training (mean over seeds; CPU time does not grow when other work shares the cores).",
             "",
             "| arm | seeds | AP | AP50 | AP25 | " + groups.map { "\($0) AP" }.joined(separator: " | ") + " | Δ last fifth | train s | train CPU s |",
             "|---|---:|---|---|---|" + groups.map { _ in "---|" }.joined() + "---:|---:|---:|",
         ]
         for r in rows {
             let s = r.scores
-            let delta = lastFifthChange(r).map { String(format: "%+.1f", $0) } ?? "–"
+            let delta = lastFifthCell(r)
             let train = r.trainSeconds.map { String(format: "%.0f", $0) } ?? "–"
             let cpu = r.trainCPUSeconds.map { String(format: "%.0f", $0) } ?? "–"
             lines.append("| \(r.arm) | \(r.kind == .fuse ? "–" : "\(r.seeds.count)") | \(Self.cell(s.interval("all.ap"))) | \(Self.cell(s.interval("all.ap50"))) | "
@@ -61,6 +61,14 @@ extension ExperimentTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// "+0.4 [−0.6, 0.9] converged"; the bare curve change when the row has no interval; "–" without either.
+    func lastFifthCell(_ r: Row) -> String {
+        if let d = r.lastFifth["all.ap"], d.estimate.isFinite {
+            return String(format: "%+.1f [%.1f, %.1f] ", d.estimate * 100, d.low * 100, d.high * 100) + "*\(Convergence(d).rawValue)*"
+        }
+        return lastFifthChange(r).map { String(format: "%+.1f", $0) } ?? "–"
+    }
+
     /// "3000", or "1000 (full: 6000)" when arms train for their own number of steps.
     var stepsText: String {
         let own = rows.filter { $0.kind == .train && $0.steps != plan.steps }
@@ -77,7 +85,11 @@ extension ExperimentTable {
             "arms": rows.map { r -> [String: Any] in
                 ["name": r.arm, "kind": r.kind.rawValue, "seeds": r.seeds.map { Int($0) },
                  "metrics": Dictionary(uniqueKeysWithValues: metrics.map { ($0, interval(r.scores.interval($0))) }),
-                 "lastFifthChange": lastFifthChange(r) ?? NSNull(), "trainSeconds": r.trainSeconds ?? NSNull(),
+                 "lastFifthChange": lastFifthChange(r) ?? NSNull(),
+                 "lastFifth": r.lastFifth.isEmpty ? NSNull() : [
+                     "fromStep": r.lastFifthStep ?? NSNull(), "convergence": r.lastFifth["all.ap"].map { Convergence($0).rawValue } ?? NSNull(),
+                     "difference": r.lastFifth.mapValues(interval)] as [String: Any],
+                 "trainSeconds": r.trainSeconds ?? NSNull(),
                  "trainCPUSeconds": r.trainCPUSeconds ?? NSNull(), "steps": r.steps,
                  "cpuCurve": r.cpuCurve.mapValues { $0.map { [$0.0, $0.1] } },
                  "curve": r.curve.mapValues { $0.map { [$0.0, $0.1] } }]

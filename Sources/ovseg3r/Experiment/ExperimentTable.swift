@@ -25,6 +25,33 @@ struct ExperimentTable {
         var steps: Int
         /// Metric → [(training CPU seconds spent up to the step, mean over seeds)], for comparisons at equal compute.
         var cpuCurve: [String: [(Double, Double)]] = [:]
+        /// The change over the last fifth of training: final minus the last-fifth checkpoint (`Arm.lastFifthStep`),
+        /// paired on the same room resamples and pooled over seeds, for `all.ap` and each group's AP; empty when a
+        /// seed's matched scenes of that checkpoint are missing.
+        var lastFifth: [String: Interval] = [:]
+        var lastFifthStep: Int?
+    }
+
+    /// Whether an arm has stopped learning: its last fifth's change against the convergence tolerance of the issue
+    /// ("the held-out AP moves by less than 1 point over the last fifth of training").
+    enum Convergence: String {
+        /// The whole interval lies within ±`tolerance`.
+        case converged
+        /// The interval lies above 0 (and reaches past the tolerance): still learning.
+        case rising
+        /// The interval lies below 0 (and reaches past the tolerance): getting worse.
+        case falling
+        /// The interval holds 0 and reaches past the tolerance: the seeds and rooms cannot tell.
+        case insideNoise = "inside the noise"
+
+        static let tolerance = 0.01
+
+        init(_ change: Interval) {
+            if change.low > -Self.tolerance && change.high < Self.tolerance { self = .converged }
+            else if change.low > 0 { self = .rising }
+            else if change.high < 0 { self = .falling }
+            else { self = .insideNoise }
+        }
     }
 
     /// Seeds of an evaluated arm that have no finished job under the experiment folder, so the table leaves them
@@ -66,10 +93,22 @@ struct ExperimentTable {
             var scores = try bootstrap.scores(runs: runs, options: options)
             scores.add(try bootstrap.scores(runs: matched.map(\.classAgnostic), options: ClassAgnostic.options(from: options)), allAs: "agnostic")
             let curve = try Self.curve(jobs)
+            var lastFifth: [String: Interval] = [:]
+            if let step = arm.lastFifthStep {
+                let files = jobs.map { $0.matches(step: step) }
+                if files.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) {
+                    progress("bootstrapping \(arm.name) at step \(step) (the start of the last fifth)")
+                    let earlier = try bootstrap.scores(runs: try files.map { try SceneMatchesFile.read(from: $0, options: options) }, options: options)
+                    for metric in ["all.ap"] + Self.groupKeys(plan.split) { lastFifth[metric] = scores.difference(earlier, metric) }
+                } else {
+                    progress("\(arm.name): no interval for the last fifth: a seed lacks its step-\(step) matched scenes (`experiment run` scores that checkpoint again)")
+                }
+            }
             rows.append(Row(arm: arm.name, kind: arm.kind, seeds: jobs.map(\.seed), scores: scores,
                             curve: curve, trainSeconds: Self.trainSeconds(jobs),
                             trainCPUSeconds: Self.trainSeconds(jobs, field: "cpu_ms", scale: Self.scenesPerStep(arm)), steps: arm.steps,
-                            cpuCurve: arm.kind == .train ? Self.cpuCurve(jobs, curve: curve, scale: Self.scenesPerStep(arm)) : [:]))
+                            cpuCurve: arm.kind == .train ? Self.cpuCurve(jobs, curve: curve, scale: Self.scenesPerStep(arm)) : [:],
+                            lastFifth: lastFifth, lastFifthStep: arm.lastFifthStep))
         }
         guard !rows.isEmpty else { throw ExperimentError.noResults(folder: out.path) }
         return ExperimentTable(plan: plan, rows: rows, rooms: rooms, instances: instances, missing: missing)
@@ -145,7 +184,8 @@ struct ExperimentTable {
         return curve.mapValues { points in points.compactMap { step, value in sums[step].map { ($0.0 / Double($0.1), value) } } }
     }
 
-    /// Change of the mean curve of `metric` over the last fifth of training (points of AP ×100), nil without curve.
+    /// Change of the mean curve of `metric` over the last fifth of training (points of AP ×100), nil without curve:
+    /// the point estimate shown when a run lacks the matched scenes for the interval (`Row.lastFifth`).
     func lastFifthChange(_ row: Row, metric: String = "all.ap") -> Double? {
         guard let points = row.curve[metric], let last = points.last else { return nil }
         let cut = Double(row.steps) * 0.8
@@ -153,7 +193,10 @@ struct ExperimentTable {
         return (last.1 - before.1) * 100
     }
 
-    var groupNames: [String] { plan.split == "base-novel" ? ["base", "novel"] : ["head", "common", "tail"] }
+    var groupNames: [String] { Self.groupNames(plan.split) }
+
+    static func groupNames(_ split: String) -> [String] { split == "base-novel" ? ["base", "novel"] : ["head", "common", "tail"] }
+    static func groupKeys(_ split: String) -> [String] { groupNames(split).map { "\($0).ap" } }
 }
 
 extension ExperimentTable.Missing {
