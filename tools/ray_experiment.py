@@ -72,7 +72,9 @@ def run(args):
         return (args.ovseg3r, args.plan, args.out, job, args.threads, args.timeout)
 
     every = list_jobs(args.ovseg3r, args.plan, args.out)
-    done_on_disk = {j["job"] for j in every if j["status"] == "done"}
+    # A "rescore" job has all its outputs (jobs waiting for it may start); it only needs its last-fifth checkpoint
+    # scored again, so it is run like a pending job.
+    done_on_disk = {j["job"] for j in every if j["status"] in ("done", "rescore")}
     jobs = every
     if args.arms:
         known = {j["arm"] for j in jobs}

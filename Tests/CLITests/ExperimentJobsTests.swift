@@ -15,7 +15,7 @@ import Testing
                          "--preset", "tiny", "--point-spacing", "0.02", "--seed", "3"])
         let plan: [String: Any] = [
             "train": data.appendingPathComponent("scenes/train").path, "test": data.appendingPathComponent("scenes/test").path,
-            "steps": 2, "curvePoints": 1, "seeds": [1], "config": ["model": ["width": 32, "heads": 2, "decoderLayers": 1]],
+            "steps": 2, "curvePoints": 2, "seeds": [1], "config": ["model": ["width": 32, "heads": 2, "decoderLayers": 1]],
             "arms": [["name": "full"], ["name": "no-vip", "seeds": [1, 2], "config": ["supervision": ["vip": false]]],
                      ["name": "training-free", "kind": "fuse"], ["name": "warm", "initFrom": "full"]],
             "compare": [["full", "no-vip"]], "resamples": 10,
@@ -60,6 +60,17 @@ import Testing
         #expect(jobs["no-vip:2"]?["status"] as? String == "done" && jobs["no-vip:1"]?["status"] as? String == "pending")
         let text = try cli.succeed(["experiment", "jobs", plan.path, "--out", out.path])
         #expect(text.contains("5 jobs: 1 done, 0 started, 4 pending") && text.contains("after full:1"), "\(text)")
+        // A job finished before runs kept their last-fifth matched scenes is listed as "rescore"; running it scores that
+        // checkpoint (step 1 of 2) and nothing else.
+        let matches = out.appendingPathComponent("no-vip/seed-2/curve/matches-1.json")
+        try FileManager.default.removeItem(at: matches)
+        #expect(try Self.listing(cli, plan: plan, out: out)["no-vip:2"]?["status"] as? String == "rescore")
+        #expect(try cli.succeed(["experiment", "jobs", plan.path, "--out", out.path]).contains("5 jobs: 0 done, 0 started, 4 pending, 1 to rescore"))
+        let rescored = try cli.run(["experiment", "run", plan.path, "--out", out.path, "--job", "no-vip:2", "--no-table"])
+        #expect(rescored.status == 0 && rescored.stderr.contains("predict and evaluate step 1") && !rescored.stderr.contains("train 2 steps"),
+                "\(rescored.stderr.suffix(2000))")
+        #expect(FileManager.default.fileExists(atPath: matches.path))
+        #expect(try Self.listing(cli, plan: plan, out: out)["no-vip:2"]?["status"] as? String == "done")
 
         // The table of what is finished says which seeds and arms it leaves out, and which comparison it cannot show.
         let table = try cli.run(["experiment", "table", plan.path, "--out", out.path])

@@ -7,7 +7,7 @@ extension ExperimentCommand {
     struct JobsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "jobs",
-            abstract: "List every (arm, seed) of a plan, how far it got (done, started, pending) and what it waits for.",
+            abstract: "List every (arm, seed) of a plan, how far it got (done, started, pending, rescore) and what it waits for.",
             discussion: """
             One line per job, seed-major as `experiment run` takes them; --json writes an array of objects (job, arm, \
             seed, kind, status, after, folder) for scripts such as tools/ray_experiment.py. `after` lists the jobs that \
@@ -27,7 +27,7 @@ extension ExperimentCommand {
             let out = URL(fileURLWithPath: out).standardizedFileURL
             let runner = ExperimentRunner(plan: plan, out: out, parallelJobs: 1)
             let rows = runner.allJobs.map { job in
-                JobListing(job: job.key, arm: job.armName, seed: job.seed, kind: job.kind.rawValue, status: JobStatus(job),
+                JobListing(job: job.key, arm: job.armName, seed: job.seed, kind: job.kind.rawValue, status: JobStatus(job, lacksLastFifth: runner.lacksLastFifth(job)),
                            after: runner.dependencies(job).map(\.key), folder: job.folder.path)
             }
             if json {
@@ -41,7 +41,8 @@ extension ExperimentCommand {
                 print(row.job.padding(toLength: 28, withPad: " ", startingAt: 0) + " " + row.status.rawValue + after)
             }
             let counts = Dictionary(grouping: rows, by: \.status).mapValues(\.count)
-            print("\(rows.count) jobs: \(counts[.done] ?? 0) done, \(counts[.started] ?? 0) started, \(counts[.pending] ?? 0) pending")
+            print("\(rows.count) jobs: \(counts[.done] ?? 0) done, \(counts[.started] ?? 0) started, \(counts[.pending] ?? 0) pending"
+                  + (counts[.rescore].map { ", \($0) to rescore (done before the last fifth's matched scenes were kept)" } ?? ""))
         }
     }
 }

@@ -81,10 +81,13 @@ enum JobStatus: String, Codable {
     /// Started (a checkpoint or a curve point exists) and not finished: the next run resumes it.
     case started
     case pending
+    /// Done, but finished before runs kept the matched scenes of their last-fifth checkpoint: the next run scores
+    /// that checkpoint (its outputs are all there, so the jobs that wait for it may start).
+    case rescore
 
-    init(_ job: ExperimentJob) {
+    init(_ job: ExperimentJob, lacksLastFifth: Bool = false) {
         let fm = FileManager.default
-        if job.isDone { self = .done; return }
+        if job.isDone { self = lacksLastFifth ? .rescore : .done; return }
         let started = fm.fileExists(atPath: job.run.appendingPathComponent("latest.json").path)
             || ((try? fm.contentsOfDirectory(atPath: job.curves.path))?.isEmpty == false)
         self = started ? .started : .pending
