@@ -1,7 +1,7 @@
 // The libFuzzer entry point of the SceneIO fuzz targets (built by tools/fuzz/build.sh, not by `swift build`).
 // One binary serves every format: FUZZ_FORMAT (npy, ply, png, jpeg, sens, tum-list, trajectory, pred2d,
-// scene-json) picks the reader, and Tests/SceneIOTests/FuzzInputs.swift, shared with the corpus replay test,
-// feeds it.
+// scene-json, scene-contract) picks the reader, and Tests/SceneIOTests/FuzzInputs.swift (with
+// FuzzSceneContract.swift), shared with the corpus replay test, feeds it.
 import Foundation
 
 private let format: FuzzFormat = {

@@ -6,6 +6,9 @@ import SceneIO
 /// regression corpus `Tests/Fixtures/fuzz/<format>/`, and into the libFuzzer binary, so both run the same code.
 enum FuzzFormat: String, CaseIterable, Sendable {
     case npy, ply, png, jpeg, sens, tumList = "tum-list", trajectory, pred2d, sceneJSON = "scene-json"
+    /// A tiny scene folder with some files replaced or removed, read through every contract type
+    /// (`FuzzSceneContract`).
+    case sceneContract = "scene-contract"
 }
 
 enum FuzzInputs {
@@ -45,6 +48,8 @@ enum FuzzInputs {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 try Data(bytes).write(to: folder.appendingPathComponent("scene.json"))
                 _ = try SceneFolder(folder)
+            case .sceneContract:
+                return try FuzzSceneContract.parse(bytes, scratch: scratch)
             }
             return true
         } catch {

@@ -103,6 +103,14 @@ struct HostileArray: Sendable, CustomStringConvertible {
             range("sp_view", [0, 1, 7], index: 2),
             range("objects2d_view", [2], index: 0),
             nonFinite("objects2d_center", [0, .infinity, 0], index: 1, shape: [1, 3]),
+            HostileArray(name: "instance", values: .i64([1, 1, 2, 1 << 40, 0, 0]), shape: [6]) { url, error in
+                if case let .outOfRange(file, i, value, _) = error { return file == url && i == 3 && value == 1 << 40 }
+                return false
+            },
+            HostileArray(name: "feat2d", values: .f32([]), shape: [6, 0]) { url, error in
+                if case let .shape(file, _, _) = error { return file == url }
+                return false
+            },
         ]
     }()
 }
@@ -117,6 +125,16 @@ struct HostileArray: Sendable, CustomStringConvertible {
         #expect(Array(lifted.visible(view: 0)) == [0, 1])
         #expect(lifted.pointFeatures == [Float](repeating: 0.25, count: 12))
         #expect(try SceneSuperpoints.read(from: folder, pointCount: 6).sizes == [2, 2, 2])
+    }
+
+    /// numpy writes int64 by default, so ground truth saved by a user's script arrives as int64 [N].
+    @Test func groundTruthMayBeInt64() throws {
+        let dir = try TemporaryDirectory()
+        var folder = try makeContractScene(in: dir)
+        try folder.write([Int64](arrayLiteral: 3, 3, 4, 4, 0, 0), shape: [6], named: SceneFile.instance.stem)
+        try folder.write([Int64](arrayLiteral: 2, 2, 5, 5, 0, 0), shape: [6], named: SceneFile.semantic.stem)
+        let truth = try SceneGroundTruthLabels.read(from: folder, pointCount: 6)
+        #expect(truth == SceneGroundTruthLabels(instance: [3, 3, 4, 4, 0, 0], semantic: [2, 2, 5, 5, 0, 0]))
     }
 
     @Test(arguments: HostileArray.all)

@@ -19,6 +19,6 @@ CFLAGS=(-Xcc -fmodule-map-file="$D/CBridge.build/module.modulemap" -Xcc -I -Xcc 
 # The driver and the shared input dispatcher, linked with the uninstrumented lower layers.
 OBJS=$(ls "$D"/Support.build/*.o "$D"/Geometry.build/*.o "$D"/CBridge.build/*.o "$D"/CImageCodecs.build/*.o)
 "$SWIFTC" -parse-as-library -module-name FuzzSceneIO -sanitize=fuzzer,address -O -g -I "$OUT" -I "$D/Modules" "${CFLAGS[@]}" \
-  Fuzz/FuzzMain.swift Tests/SceneIOTests/FuzzInputs.swift "$OUT/SceneIO.o" $OBJS \
+  Fuzz/FuzzMain.swift Tests/SceneIOTests/FuzzInputs.swift Tests/SceneIOTests/FuzzSceneContract.swift "$OUT/SceneIO.o" $OBJS \
   -lceres -lglog -lpng -ljpeg -lz -lstdc++ -o "$OUT/fuzz-sceneio" 2> "$OUT/link.log" || { cat "$OUT/link.log" >&2; exit 1; }
 echo "$OUT/fuzz-sceneio"

@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=${1:-120}; WORK=${2:-/tmp/ovseg3r-fuzz}; BIN=${BIN:-.build/fuzz/fuzz-sceneio}
-FORMATS=${FORMATS:-"npy ply png jpeg sens tum-list trajectory pred2d scene-json"}
+FORMATS=${FORMATS:-"npy ply png jpeg sens tum-list trajectory pred2d scene-json scene-contract"}
 mkdir -p "$WORK"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "format\texecs\texec/s\tcorpus\tcrashes\n"

@@ -72,6 +72,19 @@ enum ContractCheck {
         if count != expected { throw .length(file: file, expected: expected, actual: count, against: against) }
     }
 
+    /// The elements of an int32 or int64 `array` as `Int32`; an int64 value outside the int32 range is refused
+    /// with its index (numpy writes int64 by default, so a user's label arrays often arrive that way).
+    static func narrowedInt32s(_ array: NpyArray, file: URL) throws(SceneContractError) -> [Int32] {
+        guard array.dtype == .int64 else { return try values { () throws(SceneIOError) in try array.int32s() } }
+        let wide = try values { () throws(SceneIOError) in try array.int64s() }
+        var bad = -1
+        wide.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices where buffer[i] < Int64(Int32.min) || buffer[i] > Int64(Int32.max) { bad = i; break }
+        }
+        if bad >= 0 { throw .outOfRange(file: file, index: bad, value: wide[bad], valid: "\(Int32.min)...\(Int32.max)") }
+        return wide.map { Int32($0) }
+    }
+
     /// Converts typed-accessor failures (wrong dtype) into contract errors.
     static func values<T>(_ body: () throws(SceneIOError) -> T) throws(SceneContractError) -> T {
         do { return try body() } catch { throw .io(error) }

@@ -14,7 +14,9 @@ public struct SceneGroundTruthLabels: Sendable, Equatable {
     /// Reads both arrays and checks their length against `pointCount`.
     public static func read(from folder: SceneFolder, pointCount n: Int) throws(SceneContractError) -> SceneGroundTruthLabels {
         func ids(_ file: SceneFile) throws(SceneContractError) -> [Int32] {
-            try folder.contractInt32s(file, of: .groundTruth, shape: [n], dtypes: [.int32, .int64])
+            let array = try folder.contractArray(file, of: .groundTruth)
+            try ContractCheck.shape(array, [n], dtypes: [.int32, .int64], file: folder.url(of: file))
+            return try ContractCheck.narrowedInt32s(array, file: folder.url(of: file))
         }
         return SceneGroundTruthLabels(instance: try ids(.instance), semantic: try ids(.semantic))
     }

@@ -66,6 +66,9 @@ public struct SceneLiftedLabels: Sendable, Equatable {
         }
         if folder.has(.feat2d) {
             let features = try floats(.feat2d, [n, nil])
+            guard features.shape[1] > 0 else {
+                throw .shape(file: folder.url(of: .feat2d), expected: "[N, C] with C ≥ 1", actual: "\(features.shape)")
+            }
             lifted.pointFeatures = features.values
             lifted.featureChannels = features.shape[1]
             if folder.has(.feat2dCount) {
