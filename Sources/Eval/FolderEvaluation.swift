@@ -107,10 +107,14 @@ public enum FolderEvaluation {
         return points
     }
 
-    /// The number of points a predicted mask file covers (its lines, or the length of a `.npy` mask).
-    public static func maskLength(_ url: URL) throws(EvalError) -> Int {
-        if url.pathExtension == "npy" { return try integers(url).count }
-        return try IntegerLines.lineCount(of: url)
+    /// A predicted mask's points and the number of points its file covers, from one read (the first mask of a scene,
+    /// which sets the count the others are checked against).
+    public static func maskPointsAndCount(_ url: URL) throws(EvalError) -> (points: [Int32], count: Int) {
+        guard url.pathExtension == "npy" else { return try IntegerLines.nonzeroLinesAndCount(of: url) }
+        let values = try integers(url)
+        var points: [Int32] = []
+        for (i, v) in values.enumerated() where v != 0 { points.append(Int32(i)) }
+        return (points, values.count)
     }
 
     /// The scenes an evaluation visits, sorted: the predicted ones and the ground-truth scenes without predictions

@@ -34,22 +34,21 @@ public enum IntegerLines {
     /// The (0-based) line numbers whose integer is non-zero: a predicted mask as point indices.
     /// - Throws: `pointCountMismatch` when the file does not have `expectedCount` lines.
     public static func nonzeroLines(of url: URL, expectedCount: Int) throws(EvalError) -> [Int32] {
+        let (points, lines) = try nonzeroLinesAndCount(of: url)
+        guard lines == expectedCount else { throw .pointCountMismatch(url: url, expected: expectedCount, actual: lines) }
+        return points
+    }
+
+    /// The non-zero line numbers and the number of lines, from one read: a predicted mask whose point count is not
+    /// known yet.
+    public static func nonzeroLinesAndCount(of url: URL) throws(EvalError) -> (points: [Int32], count: Int) {
         let data = try bytes(of: url)
         var points: [Int32] = []
         let (lines, bad) = data.withUnsafeBytes { raw in
             scan(raw, nonzeroOnly: true) { line, _, _ in points.append(Int32(truncatingIfNeeded: line)) }
         }
         if let bad { throw .malformedFile(url: url, line: bad, reason: "expected one integer on the line") }
-        guard lines == expectedCount else { throw .pointCountMismatch(url: url, expected: expectedCount, actual: lines) }
-        return points
-    }
-
-    /// The number of lines of a file of one integer per line (a predicted mask's point count).
-    public static func lineCount(of url: URL) throws(EvalError) -> Int {
-        let data = try bytes(of: url)
-        let (lines, bad) = data.withUnsafeBytes { raw in scan(raw, nonzeroOnly: true) { _, _, _ in } }
-        if let bad { throw .malformedFile(url: url, line: bad, reason: "expected one integer on the line") }
-        return lines
+        return (points, lines)
     }
 
     /// Every line's integer: benchmark ground-truth ids.

@@ -59,9 +59,9 @@ public enum PredictionMerge {
         }
         let start = Date()
         var names: Set<String> = []
-        var lists: [[String]] = []
+        var lists: [Set<String>] = []
         for input in options.inputs {
-            let scenes = try FolderEvaluation.sceneNames(in: input)
+            let scenes = Set(try FolderEvaluation.sceneNames(in: input))
             lists.append(scenes)
             names.formUnion(scenes)
         }
@@ -78,10 +78,12 @@ public enum PredictionMerge {
                 let entries = try PredictionFile.read(input.appendingPathComponent(scene + ".txt"), root: input)
                 var masks: [BenchmarkMask] = []
                 for entry in entries {
-                    let n: Int
-                    if let known = pointCount { n = known } else { n = try FolderEvaluation.maskLength(entry.mask) }
-                    pointCount = n
-                    let points = try FolderEvaluation.maskPoints(entry.mask, expectedCount: n)
+                    let points: [Int32]
+                    if let n = pointCount {
+                        points = try FolderEvaluation.maskPoints(entry.mask, expectedCount: n)
+                    } else {
+                        (points, pointCount) = try FolderEvaluation.maskPointsAndCount(entry.mask)
+                    }
                     masks.append(BenchmarkMask(labelID: entry.labelID, score: entry.confidence, points: points))
                 }
                 sources.append(masks)

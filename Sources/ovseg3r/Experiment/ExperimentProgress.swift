@@ -24,12 +24,13 @@ final class ExperimentProgress: @unchecked Sendable {
     let pollInterval: Double
 
     /// `jobs`: the jobs this run executes; the training ones are counted by their steps (a resumed run from the
-    /// step its log reached).
+    /// step its log reached). A finished job that is only scored again trains nothing, so it has no steps here, and
+    /// a run of such jobs alone shows no bar (each job's "done" line is its progress).
     init(jobs: [ExperimentJob], plan: ExperimentPlan, style: ProgressBar.Style = .automatic(logLines: 10)) {
         jobCount = jobs.count
         bar = ProgressBar("experiment", unit: "steps", style: style)
         pollInterval = style == .redraw ? 2 : 20
-        for job in jobs where job.kind == .train && job.trainedRun == nil {
+        for job in jobs where job.kind == .train && job.trainedRun == nil && !job.isDone {
             guard let arm = plan.arms.first(where: { $0.name == job.armName }) else { continue }
             let log = job.run.appendingPathComponent("log.jsonl")
             let reached = min(arm.steps, Self.lastStep(in: log) ?? 0)
