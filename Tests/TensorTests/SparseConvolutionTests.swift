@@ -24,6 +24,9 @@ let sparseGradCases: [OpCase] = [
     OpCase(name: "sparse submanifold 3³", shapes: [[14, 3], [27, 3, 2]]) {
         sparseConv($0[0], $0[1], KernelMap(.submanifold, from: fineVoxels, to: fineVoxels, workers: 2))
     },
+    OpCase(name: "sparse submanifold 3³ in chunks of 2 pairs", shapes: [[14, 3], [27, 3, 2]]) {
+        sparseConv($0[0], $0[1], KernelMap(.submanifold, from: fineVoxels, to: fineVoxels, workers: 2, chunkBytes: 2 * 5 * 8))
+    },
     OpCase(name: "sparse down 2³ stride 2", shapes: [[14, 2], [8, 2, 3]]) {
         sparseConv($0[0], $0[1], KernelMap(.down, from: fineVoxels, to: coarseVoxels, workers: 2))
     },
@@ -39,14 +42,17 @@ let sparseGradCases: [OpCase] = [
 extension TensorTestSuite {
     @Suite struct SparseConvolutionChecks {
         /// The op against a direct loop over voxel coordinates: y[o] = Σ_offsets x[neighbour]·W_offset.
-        @Test(arguments: SparseConvolutionKind.allCases)
-        func matchesDirectDefinition(_ kind: SparseConvolutionKind) throws {
+        /// Whole offsets at once (the default chunk holds every pair of these small sets) and in chunks of 3 pairs.
+        @Test(arguments: SparseConvolutionKind.allCases, [256 * 1024, 3 * 5 * 8])
+        func matchesDirectDefinition(_ kind: SparseConvolutionKind, chunkBytes: Int) throws {
             let fine = randomVoxels(count: 60, extent: 6, seed: 11), coarse = fine.coarsened()
             let (input, output) = kind == .up ? (coarse, fine) : (fine, kind == .down ? coarse : fine)
             let cIn = 3, cOut = 2, k = kind.offsetCount
             let x = fixed([input.count, cIn], seed: 1, low: -1, high: 1), w = fixed([k, cIn, cOut], seed: 2, low: -1, high: 1)
             let tape = Tape(recording: false)
-            let y = try tape.constant(x).sparseConvolution(weight: tape.constant(w), map: KernelMap(kind, from: input, to: output)).value
+            let map = KernelMap(kind, from: input, to: output, chunkBytes: chunkBytes)
+            #expect((map.byOutput.identityOffset == 13) == (kind == .submanifold))
+            let y = try tape.constant(x).sparseConvolution(weight: tape.constant(w), map: map).value
             var expected = [Double](repeating: 0, count: output.count * cOut)
             let oc = output.coordinates, ic = input.coordinates
             for o in 0..<output.count {
@@ -72,18 +78,24 @@ extension TensorTestSuite {
             #expect(maxAbsDiff(y.doubles(), expected) < 1e-12)
         }
 
-        /// One worker and two give the same values and gradients (each row sums its offsets in the same order).
+        /// One worker and two give the same values and gradients (each row sums its offsets in the same order), in
+        /// whole offsets and in chunks of 4 pairs; and the chunks change nothing beyond rounding.
         @Test func workersDoNotChangeResults() throws {
             let set = randomVoxels(count: 80, extent: 7, seed: 5)
-            func run(workers: Int) throws -> [[Double]] {
+            func run(workers: Int, chunkBytes: Int) throws -> [[Double]] {
                 let xp = Parameter(fixed([80, 4], seed: 3)), wp = Parameter(fixed([27, 4, 5], seed: 4))
                 let tape = Tape()
-                let y = try tape.parameter(xp).sparseConvolution(weight: tape.parameter(wp), map: KernelMap(.submanifold, from: set, to: set, workers: workers))
+                let map = KernelMap(.submanifold, from: set, to: set, workers: workers, chunkBytes: chunkBytes)
+                let y = try tape.parameter(xp).sparseConvolution(weight: tape.parameter(wp), map: map)
                 tape.backward((y * tape.constant(fixed(y.shape, seed: 9))).sum())
                 return [y.value.doubles(), xp.grad?.doubles() ?? [], wp.grad?.doubles() ?? []]
             }
-            let one = try run(workers: 1), two = try run(workers: 2)
-            for (a, b) in zip(one, two) { #expect(maxAbsDiff(a, b) < 1e-12) }
+            let whole = try run(workers: 1, chunkBytes: 256 * 1024)
+            for chunkBytes in [256 * 1024, 4 * 9 * 8] {
+                let one = try run(workers: 1, chunkBytes: chunkBytes), two = try run(workers: 2, chunkBytes: chunkBytes)
+                for (a, b) in zip(one, two) { #expect(a == b) }
+                for (a, b) in zip(one, whole) { #expect(maxAbsDiff(a, b) < 1e-12) }
+            }
         }
 
         /// Down and up maps are transposes: each fine voxel has exactly one parent pair.

@@ -23,10 +23,15 @@ struct PairOrder: Sendable {
     let outputs: [[Int32]]
     /// `splits[k][w] ..< splits[k][w + 1]`: the pairs of offset k whose owned row lies in worker w's block.
     let splits: [[Int]]
+    /// The offset whose pairs are (r, r) for every row r of equal input and output sets (a submanifold map's
+    /// centre), whose pair p is row p on both sides; nil when there is none.
+    let identityOffset: Int?
+    /// Bytes of gathered rows and GEMM result per round (`KernelMap.chunkBytes`).
+    let chunkBytes: Int
 
     /// Orders `pairs` by the owned side (`byOutput`), stably, and splits each offset's pairs into `workers`
     /// contiguous blocks of `rows` owned rows.
-    init(inputs: [[Int32]], outputs: [[Int32]], byOutput: Bool, rows: Int, workers: Int) {
+    init(inputs: [[Int32]], outputs: [[Int32]], byOutput: Bool, rows: Int, workers: Int, chunkBytes: Int) {
         var ins: [[Int32]] = [], outs: [[Int32]] = [], splits: [[Int]] = []
         for k in inputs.indices {
             var i = inputs[k], o = outputs[k]
@@ -49,6 +54,10 @@ struct PairOrder: Sendable {
         self.inputs = ins
         self.outputs = outs
         self.splits = splits
+        self.chunkBytes = chunkBytes
+        identityOffset = ins.indices.first { k in
+            ins[k].count == rows && ins[k] == outs[k] && ins[k].enumerated().allSatisfy { Int($0.element) == $0.offset }
+        }
     }
 }
 
@@ -69,8 +78,11 @@ public final class KernelMap: Sendable {
 
     /// The map of `kind` from `input` to `output`: for `.submanifold` both are the same set; for `.down` the output
     /// is `input.coarsened()` (or any set holding every parent); for `.up` the input is the coarse set and the output
-    /// the fine one. `workers` defaults to `TensorThreads.sparseWorkers`.
-    public init(_ kind: SparseConvolutionKind, from input: VoxelSet, to output: VoxelSet, workers: Int = TensorThreads.sparseWorkers) {
+    /// the fine one. `workers` defaults to `TensorThreads.sparseWorkers`. The passes gather, multiply and scatter
+    /// the pairs of an offset in chunks of `chunkBytes` (gathered rows and GEMM result; the tests make it tiny to
+    /// exercise the chunking).
+    public init(_ kind: SparseConvolutionKind, from input: VoxelSet, to output: VoxelSet, workers: Int = TensorThreads.sparseWorkers,
+                chunkBytes: Int = 256 * 1024) {
         self.kind = kind
         inputCount = input.count
         outputCount = output.count
@@ -100,8 +112,8 @@ public final class KernelMap: Sendable {
                 if kind == .down { ins[j].append(Int32(f)); outs[j].append(c) } else { ins[j].append(c); outs[j].append(Int32(f)) }
             }
         }
-        byOutput = PairOrder(inputs: ins, outputs: outs, byOutput: true, rows: output.count, workers: self.workers)
-        byInput = PairOrder(inputs: ins, outputs: outs, byOutput: false, rows: input.count, workers: self.workers)
+        byOutput = PairOrder(inputs: ins, outputs: outs, byOutput: true, rows: output.count, workers: self.workers, chunkBytes: chunkBytes)
+        byInput = PairOrder(inputs: ins, outputs: outs, byOutput: false, rows: input.count, workers: self.workers, chunkBytes: chunkBytes)
     }
 
     /// Floating-point operations of one forward pass with `inChannels → outChannels` (2·pairs·Cin·Cout).

@@ -21,7 +21,7 @@ public struct SparseLayerResult: Codable, Sendable {
     public var sgemmGFlops: Double
     /// forwardGFlops / (sgemmGFlops · workers): the share of the cores' GEMM rate the op reaches (goal ≥ 0.6).
     public var efficiency: Double
-    /// Bytes the layer's forward allocates: the output, each worker's gather/GEMM scratch.
+    /// Bytes the layer's forward allocates: the output, each worker's gather/GEMM scratch (one chunk of pairs).
     public var forwardBytes: Int
     public var workers: Int
 }
@@ -79,7 +79,7 @@ public enum SparseBenchmarks {
         }
         let flops = Double(map.forwardFlops(inChannels: inChannels, outChannels: outChannels))
         let f = median(fwd), s = median(gemm)
-        let perWorker = (0..<map.workers).map { wk in map.byOutput.splits.map { $0[wk + 1] - $0[wk] }.max() ?? 0 }.max() ?? 0
+        let perWorker = min(chunkRows(Float.self, width: inChannels + outChannels, bytes: map.byOutput.chunkBytes), counts.max() ?? 0)
         return SparseLayerResult(
             name: name, kind: kind.rawValue, inputVoxels: input.count, outputVoxels: output.count, inChannels: inChannels,
             outChannels: outChannels, pairs: counts.reduce(0, +), mapMs: median(mapTimes), forwardMs: f, backwardMs: median(bwd),

@@ -3,11 +3,19 @@
 // input-gradient pass, whole offsets in the weight-gradient pass), so no two threads write the same row and every
 // row sums its offsets in the same order (k = 0, 1, …) whatever the number of workers.
 
-/// Per-worker scratch for the gathered rows and the GEMM result, sized for the largest block of pairs.
+/// Per-worker scratch for the gathered rows and the GEMM result of one chunk.
 private func withScratch<T: TensorScalar, R>(_: T.Type, rows: Int, width: Int, _ body: (UnsafeMutablePointer<T>) -> R) -> R {
     let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, rows * width))
     defer { p.deallocate() }
     return body(p)
+}
+
+/// Pairs per gather → GEMM → scatter round for rows of `width` elements, `bytes` of gathered rows and GEMM result
+/// together (`KernelMap.chunkBytes`, 256 KB: they stay in the core's L2 cache between the three steps; a whole offset
+/// of the finest level is about 50 k pairs, megabytes the scatter would otherwise read back from memory). Fixed by the
+/// map and the widths alone, so the chunks (and the sums) do not depend on the number of workers.
+func chunkRows<T>(_: T.Type, width: Int, bytes: Int) -> Int {
+    max(1, bytes / MemoryLayout<T>.stride / max(1, width))
 }
 
 /// dst[r] = src[rows[r]] for `count` rows of `width`.
@@ -28,31 +36,71 @@ private func scatterAdd<T: TensorScalar>(_ src: UnsafePointer<T>, _ rows: Unsafe
 }
 
 /// For every offset k and pair p of `order` in the owned block of `worker`: owned[p] += (other[p] as a row of
-/// `source`) · op(W_k), where op(W_k) is `[cSource, cOwned]` (W_k, or W_kᵀ when `transposeW`).
+/// `source`) · op(W_k), where op(W_k) is `[cSource, cOwned]` (W_k, or W_kᵀ when `transposeW`). Offsets are summed
+/// in order k = 0, 1, …; the pairs of an offset go through in chunks (`chunkRows`). The identity offset of a
+/// submanifold map (every row paired with itself) needs no gather or scatter: its GEMM reads and adds to the
+/// worker's rows in place.
 private func accumulateOffsets<T: TensorScalar>(_: T.Type, order: PairOrder, ownedIsOutput: Bool, worker: Int,
                                                 source: UnsafePointer<T>, cSource: Int, weight: UnsafePointer<T>,
                                                 transposeW: Bool, owned: UnsafeMutablePointer<T>, cOwned: Int) {
-    var largest = 0
-    for s in order.splits { largest = max(largest, s[worker + 1] - s[worker]) }
-    guard largest > 0 else { return }
-    withScratch(T.self, rows: largest, width: cSource + cOwned) { scratch in
-        let a = scratch, c = scratch + largest * cSource
+    let chunk = chunkRows(T.self, width: cSource + cOwned, bytes: order.chunkBytes)
+    withScratch(T.self, rows: chunk, width: cSource + cOwned) { scratch in
+        let a = scratch, c = scratch + chunk * cSource
         for k in order.inputs.indices {
-            let lo = order.splits[k][worker], count = order.splits[k][worker + 1] - lo
-            if count == 0 { continue }
+            let lo = order.splits[k][worker], hi = order.splits[k][worker + 1]
+            if hi == lo { continue }
+            let wk = weight + k * cSource * cOwned, ldw = transposeW ? cSource : cOwned
+            if k == order.identityOffset {
+                // W_k is [cIn, cOut] row-major; the forward pass multiplies by W_k, the input gradient by W_kᵀ.
+                T.gemm(transA: false, transB: transposeW, m: hi - lo, n: cOwned, k: cSource, alpha: 1,
+                       a: source + lo * cSource, lda: cSource, b: wk, ldb: ldw, beta: 1, c: owned + lo * cOwned, ldc: cOwned)
+                continue
+            }
             let from = ownedIsOutput ? order.inputs[k] : order.outputs[k]
             let to = ownedIsOutput ? order.outputs[k] : order.inputs[k]
             from.withUnsafeBufferPointer { f in
-                guard let fb = f.baseAddress else { return }
-                gather(source, fb + lo, count, width: cSource, into: a)
+                to.withUnsafeBufferPointer { t in
+                    guard let fb = f.baseAddress, let tb = t.baseAddress else { return }
+                    for start in stride(from: lo, to: hi, by: chunk) {
+                        let count = min(chunk, hi - start)
+                        gather(source, fb + start, count, width: cSource, into: a)
+                        T.gemm(transA: false, transB: transposeW, m: count, n: cOwned, k: cSource, alpha: 1,
+                               a: a, lda: cSource, b: wk, ldb: ldw, beta: 0, c: c, ldc: cOwned)
+                        scatterAdd(c, tb + start, count, width: cOwned, into: owned)
+                    }
+                }
             }
-            // W_k is [cIn, cOut] row-major; the forward pass multiplies by W_k, the input gradient by W_kᵀ.
-            T.gemm(transA: false, transB: transposeW, m: count, n: cOwned, k: cSource, alpha: 1,
-                   a: a, lda: cSource, b: weight + k * cSource * cOwned, ldb: transposeW ? cSource : cOwned,
-                   beta: 0, c: c, ldc: cOwned)
-            to.withUnsafeBufferPointer { t in
-                guard let tb = t.baseAddress else { return }
-                scatterAdd(c, tb + lo, count, width: cOwned, into: owned)
+        }
+    }
+}
+
+/// ∂L/∂W_k = X_kᵀ G_k for the offsets `k ≡ worker (mod workers)`, X_k and G_k gathered chunk by chunk (the GEMMs
+/// accumulate into W_k's gradient); the identity offset reads `x` and `g` in place.
+private func weightGradient<T: TensorScalar>(_: T.Type, order: PairOrder, worker: Int, workers: Int, x: UnsafePointer<T>, cIn: Int,
+                                             g: UnsafePointer<T>, cOut: Int, into dw: UnsafeMutablePointer<T>) {
+    let chunk = chunkRows(T.self, width: cIn + cOut, bytes: order.chunkBytes)
+    withScratch(T.self, rows: chunk, width: cIn + cOut) { a in
+        let gk = a + chunk * cIn
+        for k in stride(from: worker, to: order.inputs.count, by: workers) {
+            let count = order.inputs[k].count
+            if count == 0 { continue }
+            let out = dw + k * cIn * cOut
+            if k == order.identityOffset {
+                T.gemm(transA: true, transB: false, m: cIn, n: cOut, k: count, alpha: 1, a: x, lda: cIn,
+                       b: g, ldb: cOut, beta: 0, c: out, ldc: cOut)
+                continue
+            }
+            order.inputs[k].withUnsafeBufferPointer { ins in
+                order.outputs[k].withUnsafeBufferPointer { outs in
+                    guard let ib = ins.baseAddress, let ob = outs.baseAddress else { return }
+                    for start in stride(from: 0, to: count, by: chunk) {
+                        let n = min(chunk, count - start)
+                        gather(x, ib + start, n, width: cIn, into: a)
+                        gather(g, ob + start, n, width: cOut, into: gk)
+                        T.gemm(transA: true, transB: false, m: cIn, n: cOut, k: n, alpha: 1, a: a, lda: cIn,
+                               b: gk, ldb: cOut, beta: start == 0 ? 0 : 1, c: out, ldc: cOut)
+                    }
+                }
             }
         }
     }
@@ -106,21 +154,11 @@ extension Var {
                 if tape.nodes[iw].requiresGrad {
                     let dw = Tensor.zeros(w.shape, dtype: w.dtype)
                     let dp = Int(bitPattern: dw.pointer(T.self))
-                    let order = map.byOutput, offsets = order.inputs.count
+                    let order = map.byOutput
                     parallelWorkers(workers) { worker in
                         guard let src = UnsafePointer<T>(bitPattern: xp), let grad = UnsafePointer<T>(bitPattern: gp),
                               let out = UnsafeMutablePointer<T>(bitPattern: dp) else { return }
-                        for k in stride(from: worker, to: offsets, by: workers) {
-                            let count = order.inputs[k].count
-                            if count == 0 { continue }
-                            withScratch(T.self, rows: count, width: cIn + cOut) { a in
-                                let gk = a + count * cIn
-                                order.inputs[k].withUnsafeBufferPointer { if let b = $0.baseAddress { gather(src, b, count, width: cIn, into: a) } }
-                                order.outputs[k].withUnsafeBufferPointer { if let b = $0.baseAddress { gather(grad, b, count, width: cOut, into: gk) } }
-                                T.gemm(transA: true, transB: false, m: cIn, n: cOut, k: count, alpha: 1, a: a, lda: cIn,
-                                       b: gk, ldb: cOut, beta: 0, c: out + k * cIn * cOut, ldc: cOut)
-                            }
-                        }
+                        weightGradient(t, order: order, worker: worker, workers: workers, x: src, cIn: cIn, g: grad, cOut: cOut, into: out)
                     }
                     tape.accumulate(iw, dw)
                 }
