@@ -49,7 +49,7 @@ struct BenchSparseCommand: ParsableCommand {
         let load0 = BenchTensorCommand.loadAverage()
         let w = widths.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !w.isEmpty else { throw ValidationError("--widths needs at least one integer, got \(widths)") }
-        let coords = try SceneFolder(URL(fileURLWithPath: scene)).read("coord").floats()
+        let coords = try ScenePoints.read(from: SceneFolder(URL(fileURLWithPath: scene))).coords
         var voxelization: Voxelization?
         let voxelizeMs = try SparseBenchmarks.milliseconds {
             voxelization = try Voxelization(points: coords, voxelSize: voxelSize, maxVoxels: Int.max, field: "--voxel-size")

@@ -23,6 +23,13 @@ import Testing
                      "scenes/train-geo/scene_0000/stages.json", "rooms.json"] {
             #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent(file).path), "missing \(file)")
         }
+        // rooms.json counts every room's points and ground-truth instances (read through the scene contract).
+        let roomsRecord = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: data.appendingPathComponent("rooms.json"))) as? [String: Any])
+        for split in ["train", "test"] {
+            let counts = roomsRecord[split] as? [String: Any]
+            #expect((counts?["rooms"] as? Int) == (split == "train" ? 2 : 1) && (counts?["points"] as? Int ?? 0) > 0
+                    && (counts?["instances"] as? Int ?? 0) > 0, "\(split): \(String(describing: counts))")
+        }
         // The geometric copy has its own superpoints; the IBSp originals are untouched hard links' sources.
         let ibsp = try Data(contentsOf: data.appendingPathComponent("scenes/train/scene_0000/superpoints.npy"))
         let geometric = try Data(contentsOf: data.appendingPathComponent("scenes/train-geo/scene_0000/superpoints.npy"))

@@ -130,10 +130,12 @@ struct BenchmarkRooms {
             guard !names.isEmpty else { continue }
             var points = 0, instances = 0
             for n in names {
-                if let scene = try? SceneFolder(folder.appendingPathComponent(n)), let ids = try? scene.read("instance").int32s() {
-                    points += ids.count
-                    instances += Set(ids.filter { $0 > 0 }).count
-                }
+                // The ground truth through the scene contract (validated against the point count); a room that is
+                // not finished yet counts nothing.
+                guard let scene = try? SceneFolder(folder.appendingPathComponent(n)), let n = ScenePoints.recordedCount(in: scene),
+                      let truth = try? SceneGroundTruthLabels.read(from: scene, pointCount: n) else { continue }
+                points += n
+                instances += Set(truth.instance.filter { $0 > 0 }).count
             }
             lines.append("  \(split): \(names.count) rooms, \(points / max(names.count, 1)) points per room, \(instances) ground-truth instances")
             record[split] = ["rooms": names.count, "points": points, "instances": instances, "seed": splits.first { $0.name == split }.map { Int($0.seed) } ?? NSNull()] as [String: Any]
