@@ -24,4 +24,17 @@ import Testing
             if name.hasPrefix("reject-") { #expect(!accepted, "\(format.rawValue)/\(name) was accepted") }
         }
     }
+
+    /// The scene-contract target reuses one working copy of its template and puts back only what an input touched:
+    /// every damaging input first, then each valid one must still be accepted.
+    @Test func sceneContractInputsLeaveNoTrace() throws {
+        let folder = Self.corpus.appendingPathComponent(FuzzFormat.sceneContract.rawValue)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted(by: >)
+        let scratch = try TemporaryDirectory()
+        for name in names {
+            let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+            let accepted = FuzzInputs.parse(bytes, as: .sceneContract, scratch: scratch.url)
+            #expect(accepted == name.hasPrefix("accept-"), "\(name): accepted \(accepted)")
+        }
+    }
 }

@@ -28,8 +28,18 @@ enum FuzzSceneContract {
     static func parse(_ bytes: [UInt8], scratch: URL) throws -> Bool {
         let template = try templateScene(in: scratch)
         let work = scratch.appendingPathComponent("contract-work")
-        try? FileManager.default.removeItem(at: work)
-        try FileManager.default.copyItem(at: template, to: work)
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: work.path) { try fm.copyItem(at: template, to: work) }
+        // Only the files this input touches are put back afterwards (copying the whole folder per input was most
+        // of the cost of an execution).
+        var touched: Set<SceneFile> = []
+        defer {
+            for file in touched.union([.manifest]) {
+                let target = work.appendingPathComponent(file.fileName), source = template.appendingPathComponent(file.fileName)
+                try? fm.removeItem(at: target)
+                try? fm.copyItem(at: source, to: target)
+            }
+        }
         var folder = try SceneFolder(work)
         var cursor = 0
         while cursor < bytes.count {
@@ -39,6 +49,7 @@ enum FuzzSceneContract {
             let start = min(bytes.count, cursor + 5)
             let end = min(bytes.count, start + length)
             let file = files[Int(selector & 0x7f) % files.count]
+            touched.insert(file)
             if selector & 0x80 != 0 {
                 if file.isArray { try folder.remove(file.stem) } else { try? FileManager.default.removeItem(at: folder.url(of: file)) }
             } else {
