@@ -129,12 +129,12 @@ struct BenchmarkRooms {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasPrefix("scene_") }.sorted()
             guard !names.isEmpty else { continue }
             var points = 0, instances = 0
-            for n in names {
+            for name in names {
                 // The ground truth through the scene contract (validated against the point count); a room that is
                 // not finished yet counts nothing.
-                guard let scene = try? SceneFolder(folder.appendingPathComponent(n)), let n = ScenePoints.recordedCount(in: scene),
-                      let truth = try? SceneGroundTruthLabels.read(from: scene, pointCount: n) else { continue }
-                points += n
+                guard let scene = try? SceneFolder(folder.appendingPathComponent(name)), let count = ScenePoints.recordedCount(in: scene),
+                      let truth = try? SceneGroundTruthLabels.read(from: scene, pointCount: count) else { continue }
+                points += count
                 instances += Set(truth.instance.filter { $0 > 0 }).count
             }
             lines.append("  \(split): \(names.count) rooms, \(points / max(names.count, 1)) points per room, \(instances) ground-truth instances")
