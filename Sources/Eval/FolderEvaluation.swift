@@ -58,6 +58,21 @@ public enum FolderEvaluation {
               FileManager.default.fileExists(atPath: instanceURL.path) else {
             throw .missingGroundTruth(scene: scene, expectedAt: text)
         }
+        // A scene folder of this toolkit (it has scene.json) is read through the scene contract, which checks both
+        // arrays against the manifest and the point count; a bare folder of two arrays (another tool's ground truth)
+        // is read as it is.
+        if FileManager.default.fileExists(atPath: sceneFolder.appendingPathComponent(SceneFile.manifest.fileName).path) {
+            let truth: SceneGroundTruthLabels
+            do {
+                let contract = try SceneFolder(sceneFolder)
+                let n = ScenePoints.recordedCount(in: contract) ?? contract.manifest.arrays[SceneFile.instance.stem]?.shape.first ?? 0
+                truth = try SceneGroundTruthLabels.read(from: contract, pointCount: n)
+            } catch {
+                throw .unreadable(url: sceneFolder, reason: "ground truth: \(error)")
+            }
+            return try SceneGroundTruth(semantic: truth.semantic.map(Int.init), instance: truth.instance.map(Int.init),
+                                        classes: classes, source: semanticURL)
+        }
         let semantic = try integers(semanticURL)
         let instance = try integers(instanceURL)
         return try SceneGroundTruth(semantic: semantic, instance: instance, classes: classes, source: semanticURL)

@@ -64,6 +64,26 @@ import SceneIO
         }
     }
 
+    /// A scene folder of this toolkit (with scene.json) is read through the scene contract: int64 labels are
+    /// accepted, and an array that disagrees with the scene's point count is refused naming the file.
+    @Test func toolkitSceneFoldersAreReadThroughTheContract() throws {
+        let root = temporaryFolder("contract-gt")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var folder = try SceneFolder.create(at: root.appendingPathComponent("scene0"))
+        try ScenePoints(coords: [Float](repeating: 0.5, count: 12)).write(to: &folder)
+        try folder.write([Int64](arrayLiteral: 1, 1, 2, 0), shape: [4], named: SceneFile.instance.stem)
+        try folder.write([Int64](arrayLiteral: 2, 2, 5, 0), shape: [4], named: SceneFile.semantic.stem)
+        let classes = ClassCatalog.scanNet200()
+        let truth = try FolderEvaluation.groundTruth(scene: "scene0", in: root, classes: classes)
+        #expect(truth.pointCount == 4 && truth.instances.count == 2, "\(truth.instances)")
+        try folder.write([Int32](arrayLiteral: 1, 1, 2), shape: [3], named: SceneFile.instance.stem)
+        #expect {
+            try FolderEvaluation.groundTruth(scene: "scene0", in: root, classes: classes)
+        } throws: { error in
+            "\(error)".contains("instance.npy") && "\(error)".contains("[4]") && "\(error)".contains("[3]")
+        }
+    }
+
     /// Mask files may be `.npy` arrays [N] instead of text; the result is the same.
     @Test func npyMasksEqualTextMasks() throws {
         let root = temporaryFolder("npymask")

@@ -130,7 +130,15 @@ public enum ReportBuilder {
         return ReportResult(html: html, evaluation: result, renderedScenes: rendered, notes: notes)
     }
 
+    /// The points of the scene whose `coord.npy` is `url`: through the scene contract when the folder is a scene
+    /// folder of this toolkit (it has scene.json), otherwise the bare array.
     static func coordinatesArray(_ url: URL) throws(EvalError) -> [Float] {
+        let folder = url.deletingLastPathComponent()
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent(SceneFile.manifest.fileName).path) {
+            do { return try ScenePoints.read(from: SceneFolder(folder)).coords } catch {
+                throw .unreadable(url: url, reason: "\(error)")
+            }
+        }
         do {
             let array = try Npy.read(url)
             guard array.rank == 2, array.shape[1] == 3 else {
