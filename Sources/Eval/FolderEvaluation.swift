@@ -61,7 +61,7 @@ public enum FolderEvaluation {
         // A scene folder of this toolkit (it has scene.json) is read through the scene contract, which checks both
         // arrays against the manifest and the point count; a bare folder of two arrays (another tool's ground truth)
         // is read as it is.
-        if FileManager.default.fileExists(atPath: sceneFolder.appendingPathComponent(SceneFile.manifest.fileName).path) {
+        if SceneFolder.isSceneFolder(sceneFolder) {
             let truth: SceneGroundTruthLabels
             do {
                 let contract = try SceneFolder(sceneFolder)
@@ -114,11 +114,8 @@ public enum FolderEvaluation {
     /// A predicted mask's point indices: a benchmark text mask, or a `.npy` array [N] (bool or integer,
     /// non-zero = in the mask).
     public static func maskPoints(_ url: URL, expectedCount: Int) throws(EvalError) -> [Int32] {
-        guard url.pathExtension == "npy" else { return try IntegerLines.nonzeroLines(of: url, expectedCount: expectedCount) }
-        let values = try integers(url)
-        guard values.count == expectedCount else { throw .pointCountMismatch(url: url, expected: expectedCount, actual: values.count) }
-        var points: [Int32] = []
-        for (i, v) in values.enumerated() where v != 0 { points.append(Int32(i)) }
+        let (points, count) = try maskPointsAndCount(url)
+        guard count == expectedCount else { throw .pointCountMismatch(url: url, expected: expectedCount, actual: count) }
         return points
     }
 

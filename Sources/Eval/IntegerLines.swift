@@ -31,16 +31,8 @@ public enum IntegerLines {
         return buffer
     }
 
-    /// The (0-based) line numbers whose integer is non-zero: a predicted mask as point indices.
-    /// - Throws: `pointCountMismatch` when the file does not have `expectedCount` lines.
-    public static func nonzeroLines(of url: URL, expectedCount: Int) throws(EvalError) -> [Int32] {
-        let (points, lines) = try nonzeroLinesAndCount(of: url)
-        guard lines == expectedCount else { throw .pointCountMismatch(url: url, expected: expectedCount, actual: lines) }
-        return points
-    }
-
-    /// The non-zero line numbers and the number of lines, from one read: a predicted mask whose point count is not
-    /// known yet.
+    /// The (0-based) line numbers whose integer is non-zero (a predicted mask as point indices) and the number of
+    /// lines (the points the mask covers), from one read.
     public static func nonzeroLinesAndCount(of url: URL) throws(EvalError) -> (points: [Int32], count: Int) {
         let data = try bytes(of: url)
         var points: [Int32] = []

@@ -24,7 +24,7 @@ public enum FileInfo: Sendable, Equatable {
         }
         let path = url.path
         if isDirectory.boolValue {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent(SceneFolder.manifestName).path) {
+            if SceneFolder.isSceneFolder(url) {
                 let scene = try SceneFolder(url)
                 try scene.verify()
                 try scene.checkConventions()

@@ -70,6 +70,11 @@ public struct SceneFolder: Sendable {
 
     public static let manifestName = "scene.json"
 
+    /// Whether `url` is a scene folder: it holds `scene.json` (its contents are checked when it is opened).
+    public static func isSceneFolder(_ url: URL) -> Bool {
+        FileManager.default.fileExists(atPath: url.appendingPathComponent(manifestName).path)
+    }
+
     /// Creates the folder if needed and writes a fresh manifest (replacing an existing one).
     public static func create(at url: URL, provenance: [String: String] = [:]) throws(SceneIOError) -> SceneFolder {
         try VideoFolderWriter.makeDirectory(url)

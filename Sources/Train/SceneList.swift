@@ -5,11 +5,9 @@ import SceneIO
 public enum SceneList {
     /// Scene folders: `data` itself if it has scene.json, else its children that do.
     public static func folders(_ data: URL) -> [URL] {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: data.appendingPathComponent(SceneFolder.manifestName).path) { return [data] }
-        let names = ((try? fm.contentsOfDirectory(atPath: data.path)) ?? []).sorted()
-        return names.map { data.appendingPathComponent($0) }
-            .filter { fm.fileExists(atPath: $0.appendingPathComponent(SceneFolder.manifestName).path) }
+        if SceneFolder.isSceneFolder(data) { return [data] }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: data.path)) ?? []).sorted()
+        return names.map { data.appendingPathComponent($0) }.filter(SceneFolder.isSceneFolder)
     }
 
     /// Every scene that has the superpoint array, with scene-level GT of `gtClasses`: the base classes

@@ -11,13 +11,13 @@ import SceneIO
         defer { try? FileManager.default.removeItem(at: root) }
         let url = root.appendingPathComponent("m.txt")
         try Data("0\n1\r\n 2 \n-1\n0".utf8).write(to: url)
-        #expect(try IntegerLines.nonzeroLines(of: url, expectedCount: 5) == [1, 2, 3])
+        #expect(try FolderEvaluation.maskPoints(url, expectedCount: 5) == [1, 2, 3])
         #expect(throws: EvalError.pointCountMismatch(url: url, expected: 6, actual: 5)) {
-            try IntegerLines.nonzeroLines(of: url, expectedCount: 6)
+            try FolderEvaluation.maskPoints(url, expectedCount: 6)
         }
         try Data("0\n1.0\n".utf8).write(to: url)
         #expect(throws: EvalError.malformedFile(url: url, line: 2, reason: "expected one integer on the line")) {
-            try IntegerLines.nonzeroLines(of: url, expectedCount: 2)
+            try FolderEvaluation.maskPoints(url, expectedCount: 2)
         }
     }
 

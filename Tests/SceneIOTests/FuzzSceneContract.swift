@@ -22,8 +22,8 @@ enum FuzzSceneContract {
         .tracks, .trackViewMask, .trackOffsets, .trackSuperpoints,
     ]
 
-    /// Applies `bytes` to a fresh copy of the template scene in `scratch` and reads every artefact; true when all
-    /// of them were accepted. Every artefact is read even after an earlier one is refused (downstream counts then
+    /// Applies `bytes` to the working copy of the template scene in `scratch` (made once; the files an input touched
+    /// are put back afterwards) and reads every artefact; true when all of them were accepted. Every artefact is read even after an earlier one is refused (downstream counts then
     /// come from the template), so one damaged file does not hide the checks of the others.
     static func parse(_ bytes: [UInt8], scratch: URL) throws -> Bool {
         let template = try templateScene(in: scratch)

@@ -134,7 +134,7 @@ public enum ReportBuilder {
     /// folder of this toolkit (it has scene.json), otherwise the bare array.
     static func coordinatesArray(_ url: URL) throws(EvalError) -> [Float] {
         let folder = url.deletingLastPathComponent()
-        if FileManager.default.fileExists(atPath: folder.appendingPathComponent(SceneFile.manifest.fileName).path) {
+        if SceneFolder.isSceneFolder(folder) {
             do { return try ScenePoints.read(from: SceneFolder(folder)).coords } catch {
                 throw .unreadable(url: url, reason: "\(error)")
             }
