@@ -1,5 +1,6 @@
 // The residual registry: each residual family built twice, as ceres::AutoDiffCostFunction and as
-// ceres::NumericDiffCostFunction (CENTRAL), so the Swift tests can compare the two Jacobians.
+// ceres::NumericDiffCostFunction (CENTRAL), so the Swift tests can compare the two Jacobians. The *_CLOSED_FORM
+// families put a functor's hand-derived Jacobian (its `evaluate`) where the automatic one would be.
 // To add a family: write its functor in residuals/<family>.hpp, add a CB_RESIDUAL_* constant to CBridge.h,
 // and add one `case` to makeFamily() below.
 #include "CBridge.h"
@@ -11,6 +12,7 @@
 
 #include <ceres/ceres.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -41,6 +43,36 @@ Family makeFamilyOf(const double *data) {
     return family;
 }
 
+/// A functor's closed-form `evaluate(q, t, r, dq, dt)` (one residual, blocks q_xyzw[4], t[3]) as a cost function.
+template <typename Functor>
+class ClosedFormCost final : public ceres::SizedCostFunction<1, 4, 3> {
+public:
+    explicit ClosedFormCost(const double *data) : functor_(data) {}
+
+    bool Evaluate(double const *const *parameters, double *residuals, double **jacobians) const override {
+        double dq[4], dt[3];
+        functor_.evaluate(parameters[0], parameters[1], residuals, dq, dt);
+        if (jacobians != nullptr && jacobians[0] != nullptr) std::copy(dq, dq + 4, jacobians[0]);
+        if (jacobians != nullptr && jacobians[1] != nullptr) std::copy(dt, dt + 3, jacobians[1]);
+        return true;
+    }
+
+private:
+    Functor functor_;
+};
+
+/// The closed-form Jacobian of `Functor` in the autodiff slot, its central differences in the numeric one.
+template <typename Functor>
+Family makeClosedFormFamily(const double *data) {
+    Family family = makeFamilyOf<Functor, 4, 3>(nullptr);
+    if (data != nullptr) {
+        family.autodiff = std::make_unique<ClosedFormCost<Functor>>(data);
+        family.numeric = std::make_unique<ceres::NumericDiffCostFunction<Functor, ceres::CENTRAL, 1, 4, 3>>(
+            new Functor(data));
+    }
+    return family;
+}
+
 /// The family `kind` (cost functions only if `data` is non-null); `false` for an unknown kind.
 bool makeFamily(int kind, const double *data, Family &family) {
     switch (kind) {
@@ -55,6 +87,12 @@ bool makeFamily(int kind, const double *data, Family &family) {
         return true;
     case CB_RESIDUAL_PAIR_POINT_TO_PLANE:
         family = makeFamilyOf<cbridge::PairPointToPlaneResidual, 3, 4, 3, 4>(data);
+        return true;
+    case CB_RESIDUAL_POINT_TO_PLANE_CLOSED_FORM:
+        family = makeClosedFormFamily<cbridge::PointToPlaneResidual>(data);
+        return true;
+    case CB_RESIDUAL_PHOTOMETRIC_CLOSED_FORM:
+        family = makeClosedFormFamily<cbridge::PhotometricResidualCheck>(data);
         return true;
     default:
         return false;

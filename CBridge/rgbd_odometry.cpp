@@ -76,18 +76,33 @@ std::vector<Match> associate(const std::vector<Sample> &samples, const PyramidLe
 }
 
 
+int validateRun(int width, int height, const cb_pose *initial, const cb_odometry_options *o, const std::string &where);
+
+int validateFrame(const cb_rgbd_frame &f, const std::string &where) {
+    if (f.depth == nullptr) return cbridge::fail(CB_INVALID_ARGUMENT, where + "NULL depth");
+    if (f.width < 8 || f.height < 8 || !(f.fx > 0) || !(f.fy > 0)) {
+        return cbridge::fail(CB_INVALID_ARGUMENT, where + "frames need at least 8×8 pixels and positive focal lengths");
+    }
+    return CB_OK;
+}
+
 int validate(const cb_rgbd_frame *source, const cb_rgbd_frame *target, const cb_pose *initial,
              const cb_odometry_options *o, cb_odometry_result *out) {
     const std::string where = "cb_rgbd_odometry: ";
-    if (source == nullptr || target == nullptr || initial == nullptr || o == nullptr || out == nullptr ||
-        source->depth == nullptr || target->depth == nullptr) {
+    if (source == nullptr || target == nullptr || initial == nullptr || o == nullptr || out == nullptr) {
         return cbridge::fail(CB_INVALID_ARGUMENT, where + "NULL argument");
     }
     for (const cb_rgbd_frame *f : {source, target}) {
-        if (f->width < 8 || f->height < 8 || !(f->fx > 0) || !(f->fy > 0)) {
-            return cbridge::fail(CB_INVALID_ARGUMENT, where + "frames need at least 8×8 pixels and positive focal lengths");
-        }
+        if (int status = validateFrame(*f, where); status != CB_OK) return status;
     }
+    return validateRun(source->width, source->height, initial, o, where);
+}
+
+}  // namespace
+
+namespace {
+
+int validateRun(int width, int height, const cb_pose *initial, const cb_odometry_options *o, const std::string &where) {
     if (cbridge::firstNonFinite(initial->q_xyzw, 4) >= 0 || cbridge::firstNonFinite(initial->t, 3) >= 0) {
         return cbridge::fail(CB_INVALID_ARGUMENT, where + "non-finite initial pose");
     }
@@ -101,11 +116,26 @@ int validate(const cb_rgbd_frame *source, const cb_rgbd_frame *target, const cb_
         if (o->iterations[l] < 1) return cbridge::fail(CB_INVALID_ARGUMENT, where + "iterations must be >= 1");
     }
     // The coarsest level must still have some pixels.
-    if ((source->width >> (o->levels - 1)) < 4 || (source->height >> (o->levels - 1)) < 4) {
+    if ((width >> (o->levels - 1)) < 4 || (height >> (o->levels - 1)) < 4) {
         return cbridge::fail(CB_INVALID_ARGUMENT, where + "too many pyramid levels for the image size");
     }
     return CB_OK;
 }
+
+}  // namespace
+
+/// A frame's pyramid built once (cb_rgbd_pyramid_create), with vertex and normal maps, so that it serves as the
+/// source of one alignment and the target of others.
+struct cb_rgbd_pyramid {
+    std::vector<cbridge::PyramidLevel> levels;
+    double minDepth = 0, maxDepth = 0;
+};
+
+namespace {
+
+/// The alignment itself, on pyramids of at least o.levels levels (the first o.levels are used).
+int alignPyramids(const std::vector<PyramidLevel> &sourcePyramid, const std::vector<PyramidLevel> &targetPyramid,
+                  const cb_pose *initial, const cb_odometry_options &o, cb_odometry_result *out);
 
 }  // namespace
 
@@ -132,121 +162,175 @@ extern "C" int cb_rgbd_odometry(const cb_rgbd_frame *source, const cb_rgbd_frame
     return cbridge::guarded("cb_rgbd_odometry", [&] {
         if (int status = validate(source, target, initial, options, out); status != CB_OK) return status;
         const cb_odometry_options &o = *options;
-        const bool photometric = o.photometric_weight > 0 && source->intensity != nullptr && target->intensity != nullptr;
         const auto sourcePyramid = cbridge::buildPyramid(*source, o.levels, o.min_depth, o.max_depth, false);
         const auto targetPyramid = cbridge::buildPyramid(*target, o.levels, o.min_depth, o.max_depth, true);
+        return alignPyramids(sourcePyramid, targetPyramid, initial, o, out);
+    });
+}
 
-        // Pose blocks: q in x, y, z, w order (EigenQuaternionManifold), t in metres.
-        Eigen::Vector4d qStart(initial->q_xyzw[0], initial->q_xyzw[1], initial->q_xyzw[2], initial->q_xyzw[3]);
-        if (qStart.norm() < 1e-12) return cbridge::fail(CB_INVALID_ARGUMENT, "cb_rgbd_odometry: zero quaternion");
-        qStart.normalize();
-        double q[4] = {qStart[0], qStart[1], qStart[2], qStart[3]};
-        double t[3] = {initial->t[0], initial->t[1], initial->t[2]};
-        int termination = CB_TERMINATION_CONVERGED;
-        // The prior is a pose-graph edge from a constant identity node to the estimate that measures `initial`
-        // (residuals/pose_graph_edge.hpp, already checked against numeric differentiation), weighted diagonally.
-        const bool prior = o.prior_translation_weight > 0 || o.prior_rotation_weight > 0;
-        double identityPosition[3] = {0, 0, 0}, identityRotation[4] = {0, 0, 0, 1};
-        double priorData[cbridge::PoseGraphEdgeResidual::kDataLength] = {};
-        std::copy(t, t + 3, priorData);
-        std::copy(q, q + 4, priorData + 3);
-        for (int i = 0; i < 6; ++i) priorData[7 + 7 * i] = i < 3 ? o.prior_translation_weight : o.prior_rotation_weight;
-
-        for (int level = o.levels - 1; level >= 0; --level) {
-            const PyramidLevel &src = sourcePyramid[level];
-            const PyramidLevel &dst = targetPyramid[level];
-            // Coarser levels have fewer pixels and need fewer samples: halve the budget per level.
-            const std::vector<Sample> samples = sampleSource(src, std::max(200, o.max_points >> level));
-            const double maxDistance = o.max_correspondence_distance * std::pow(2.0, level);
-            cbridge::ImageGrid grid(photometric ? dst.intensity.data() : nullptr, 0, dst.height, 0, dst.width);
-            cbridge::ImageInterpolator interpolator(grid);
-            const double intrinsics[4] = {dst.fx, dst.fy, dst.cx, dst.cy};
-            for (int round = 0; round < o.iterations[level]; ++round) {
-                const Eigen::Quaterniond rotation(q[3], q[0], q[1], q[2]);   // Eigen's constructor: w, x, y, z
-                const auto matches = associate(samples, dst, rotation, Eigen::Vector3d(t[0], t[1], t[2]), maxDistance);
-                if (matches.size() < 12) break;   // too little overlap: keep the current estimate
-                // One cost function for the whole round (residuals/odometry_batch.hpp), Huber by IRLS.
-                auto batch = std::make_unique<cbridge::OdometryBatchResidual>();
-                batch->geometric.reserve(matches.size());
-                double data[cbridge::PointToPlaneResidual::kDataLength];
-                for (const Match &match : matches) {
-                    const Sample &sample = samples[match.sample];
-                    Eigen::Map<Eigen::Vector3d>{data} = sample.point;
-                    Eigen::Map<Eigen::Vector3d>(data + 3) = match.target;
-                    Eigen::Map<Eigen::Vector3d>(data + 6) = match.normal;
-                    batch->geometric.emplace_back(data);
-                    if (photometric) {
-                        batch->photometric.emplace_back(&interpolator, sample.point, sample.intensity, intrinsics,
-                                                        o.photometric_weight);
-                    }
-                }
-                batch->reweight(q, t, o.huber_geometric, o.huber_photometric);
-                const int residualCount = batch->residualCount();
-                auto *cost = new ceres::DynamicAutoDiffCostFunction<cbridge::OdometryBatchResidual, 7>(batch.release());
-                cost->AddParameterBlock(4);
-                cost->AddParameterBlock(3);
-                cost->SetNumResiduals(residualCount);
-                ceres::Problem problem;
-                problem.AddResidualBlock(cost, nullptr, q, t);
-                problem.SetManifold(q, new ceres::EigenQuaternionManifold);
-                if (prior) {
-                    problem.AddResidualBlock(
-                        new ceres::AutoDiffCostFunction<cbridge::PoseGraphEdgeResidual, 6, 3, 4, 3, 4>(
-                            new cbridge::PoseGraphEdgeResidual(priorData)),
-                        nullptr, identityPosition, identityRotation, t, q);
-                    problem.SetParameterBlockConstant(identityPosition);
-                    problem.SetParameterBlockConstant(identityRotation);
-                }
-                ceres::Solver::Options solverOptions;
-                solverOptions.linear_solver_type = ceres::DENSE_NORMAL_CHOLESKY;
-                solverOptions.max_num_iterations = o.solver_iterations;
-                solverOptions.num_threads = o.num_threads;
-                solverOptions.logging_type = ceres::SILENT;
-                ceres::Solver::Summary summary;
-                ceres::Solve(solverOptions, &problem, &summary);
-                termination = cbridge::terminationOf(summary.termination_type);
-            }
+extern "C" int cb_rgbd_pyramid_create(const cb_rgbd_frame *frame, int levels, double min_depth, double max_depth,
+                                      cb_rgbd_pyramid **out) {
+    return cbridge::guarded("cb_rgbd_pyramid_create", [&] {
+        const std::string where = "cb_rgbd_pyramid_create: ";
+        if (frame == nullptr || out == nullptr) return cbridge::fail(CB_INVALID_ARGUMENT, where + "NULL argument");
+        if (int status = validateFrame(*frame, where); status != CB_OK) return status;
+        if (levels < 1 || levels > CB_MAX_PYRAMID_LEVELS || (frame->width >> (levels - 1)) < 4 ||
+            (frame->height >> (levels - 1)) < 4) {
+            return cbridge::fail(CB_INVALID_ARGUMENT, where + "levels = " + std::to_string(levels) +
+                                                          " does not fit the image size");
         }
-
-        // Statistics at the finest level and the final pose.
-        const Eigen::Quaterniond rotation = Eigen::Quaterniond(q[3], q[0], q[1], q[2]).normalized();
-        const Eigen::Vector3d translation(t[0], t[1], t[2]);
-        const std::vector<Sample> samples = sampleSource(sourcePyramid[0], o.max_points);
-        const auto matches = associate(samples, targetPyramid[0], rotation, translation, o.max_correspondence_distance);
-        double geometric = 0, photometricSum = 0;
-        int photometricCount = 0;
-        Eigen::Matrix<double, 6, 6> information = Eigen::Matrix<double, 6, 6>::Zero();
-        const PyramidLevel &dst = targetPyramid[0];
-        for (const Match &match : matches) {
-            const Eigen::Vector3d p = rotation * samples[match.sample].point + translation;
-            const double r = match.normal.dot(p - match.target);
-            geometric += r * r;
-            if (photometric) {
-                const long u = std::lround(dst.fx * p.x() / p.z() + dst.cx), v = std::lround(dst.fy * p.y() / p.z() + dst.cy);
-                const double diff = dst.intensity[v * dst.width + u] - samples[match.sample].intensity;
-                photometricSum += diff * diff;
-                ++photometricCount;
-            }
-            // J = ∂(p + δt + δθ × p)/∂[δt, δθ] = [I, −[p]ₓ]
-            Eigen::Matrix<double, 3, 6> jacobian;
-            jacobian.leftCols<3>().setIdentity();
-            jacobian.rightCols<3>() << 0, p.z(), -p.y(), -p.z(), 0, p.x(), p.y(), -p.x(), 0;
-            information += jacobian.transpose() * jacobian;
+        if (!(min_depth >= 0) || !(max_depth > min_depth) || !std::isfinite(max_depth)) {
+            return cbridge::fail(CB_INVALID_ARGUMENT, where + "need 0 <= min_depth < max_depth (finite)");
         }
-        const int count = static_cast<int>(matches.size());
-        if (count > 0) information /= count;
-        Eigen::Map<Eigen::Matrix<double, 6, 6, Eigen::RowMajor>>(out->information) = information;
-        out->target_from_source.q_xyzw[0] = rotation.x();
-        out->target_from_source.q_xyzw[1] = rotation.y();
-        out->target_from_source.q_xyzw[2] = rotation.z();
-        out->target_from_source.q_xyzw[3] = rotation.w();
-        std::copy(t, t + 3, out->target_from_source.t);
-        out->samples = static_cast<int>(samples.size());
-        out->correspondences = count;
-        out->inlier_ratio = samples.empty() ? 0.0 : static_cast<double>(count) / samples.size();
-        out->rmse_geometric = count > 0 ? std::sqrt(geometric / count) : 0.0;
-        out->rmse_photometric = photometricCount > 0 ? std::sqrt(photometricSum / photometricCount) : 0.0;
-        out->termination = termination;
+        auto pyramid = std::make_unique<cb_rgbd_pyramid>();
+        pyramid->levels = cbridge::buildPyramid(*frame, levels, min_depth, max_depth, true);
+        pyramid->minDepth = min_depth;
+        pyramid->maxDepth = max_depth;
+        *out = pyramid.release();
         return static_cast<int>(CB_OK);
     });
 }
+
+extern "C" void cb_rgbd_pyramid_destroy(cb_rgbd_pyramid *pyramid) { delete pyramid; }
+
+extern "C" int cb_rgbd_odometry_pyramids(const cb_rgbd_pyramid *source, const cb_rgbd_pyramid *target,
+                                         const cb_pose *initial, const cb_odometry_options *options,
+                                         cb_odometry_result *out) {
+    return cbridge::guarded("cb_rgbd_odometry_pyramids", [&] {
+        const std::string where = "cb_rgbd_odometry_pyramids: ";
+        if (source == nullptr || target == nullptr || initial == nullptr || options == nullptr || out == nullptr) {
+            return cbridge::fail(CB_INVALID_ARGUMENT, where + "NULL argument");
+        }
+        const PyramidLevel &base = source->levels.front();
+        if (int status = validateRun(base.width, base.height, initial, options, where); status != CB_OK) return status;
+        for (const cb_rgbd_pyramid *p : {source, target}) {
+            if (static_cast<int>(p->levels.size()) < options->levels) {
+                return cbridge::fail(CB_INVALID_ARGUMENT, where + "a pyramid has " + std::to_string(p->levels.size()) +
+                                                              " levels, the options ask for " + std::to_string(options->levels));
+            }
+            if (p->minDepth != options->min_depth || p->maxDepth != options->max_depth) {
+                return cbridge::fail(CB_INVALID_ARGUMENT, where + "a pyramid was built for another depth range");
+            }
+        }
+        return alignPyramids(source->levels, target->levels, initial, *options, out);
+    });
+}
+
+namespace {
+
+int alignPyramids(const std::vector<PyramidLevel> &sourcePyramid, const std::vector<PyramidLevel> &targetPyramid,
+                  const cb_pose *initial, const cb_odometry_options &o, cb_odometry_result *out) {
+    const bool photometric = o.photometric_weight > 0 && !sourcePyramid.front().intensity.empty() &&
+                             !targetPyramid.front().intensity.empty();
+
+    // Pose blocks: q in x, y, z, w order (EigenQuaternionManifold), t in metres.
+    Eigen::Vector4d qStart(initial->q_xyzw[0], initial->q_xyzw[1], initial->q_xyzw[2], initial->q_xyzw[3]);
+    if (qStart.norm() < 1e-12) return cbridge::fail(CB_INVALID_ARGUMENT, "cb_rgbd_odometry: zero quaternion");
+    qStart.normalize();
+    double q[4] = {qStart[0], qStart[1], qStart[2], qStart[3]};
+    double t[3] = {initial->t[0], initial->t[1], initial->t[2]};
+    int termination = CB_TERMINATION_CONVERGED;
+    // The prior is a pose-graph edge from a constant identity node to the estimate that measures `initial`
+    // (residuals/pose_graph_edge.hpp, already checked against numeric differentiation), weighted diagonally.
+    const bool prior = o.prior_translation_weight > 0 || o.prior_rotation_weight > 0;
+    double identityPosition[3] = {0, 0, 0}, identityRotation[4] = {0, 0, 0, 1};
+    double priorData[cbridge::PoseGraphEdgeResidual::kDataLength] = {};
+    std::copy(t, t + 3, priorData);
+    std::copy(q, q + 4, priorData + 3);
+    for (int i = 0; i < 6; ++i) priorData[7 + 7 * i] = i < 3 ? o.prior_translation_weight : o.prior_rotation_weight;
+
+    for (int level = o.levels - 1; level >= 0; --level) {
+        const PyramidLevel &src = sourcePyramid[level];
+        const PyramidLevel &dst = targetPyramid[level];
+        // Coarser levels have fewer pixels and need fewer samples: halve the budget per level.
+        const std::vector<Sample> samples = sampleSource(src, std::max(200, o.max_points >> level));
+        const double maxDistance = o.max_correspondence_distance * std::pow(2.0, level);
+        cbridge::ImageGrid grid(photometric ? dst.intensity.data() : nullptr, 0, dst.height, 0, dst.width);
+        cbridge::ImageInterpolator interpolator(grid);
+        const double intrinsics[4] = {dst.fx, dst.fy, dst.cx, dst.cy};
+        for (int round = 0; round < o.iterations[level]; ++round) {
+            const Eigen::Quaterniond rotation(q[3], q[0], q[1], q[2]);   // Eigen's constructor: w, x, y, z
+            const auto matches = associate(samples, dst, rotation, Eigen::Vector3d(t[0], t[1], t[2]), maxDistance);
+            if (matches.size() < 12) break;   // too little overlap: keep the current estimate
+            // One cost function for the whole round (residuals/odometry_batch.hpp), Huber by IRLS.
+            auto batch = std::make_unique<cbridge::OdometryBatchResidual>();
+            batch->geometric.reserve(matches.size());
+            double data[cbridge::PointToPlaneResidual::kDataLength];
+            for (const Match &match : matches) {
+                const Sample &sample = samples[match.sample];
+                Eigen::Map<Eigen::Vector3d>{data} = sample.point;
+                Eigen::Map<Eigen::Vector3d>(data + 3) = match.target;
+                Eigen::Map<Eigen::Vector3d>(data + 6) = match.normal;
+                batch->geometric.emplace_back(data);
+                if (photometric) {
+                    batch->photometric.emplace_back(&interpolator, sample.point, sample.intensity, intrinsics,
+                                                    o.photometric_weight);
+                }
+            }
+            batch->reweight(q, t, o.huber_geometric, o.huber_photometric);
+            auto *cost = new cbridge::OdometryBatchCost(std::move(batch));
+            ceres::Problem problem;
+            problem.AddResidualBlock(cost, nullptr, q, t);
+            problem.SetManifold(q, new ceres::EigenQuaternionManifold);
+            if (prior) {
+                problem.AddResidualBlock(
+                    new ceres::AutoDiffCostFunction<cbridge::PoseGraphEdgeResidual, 6, 3, 4, 3, 4>(
+                        new cbridge::PoseGraphEdgeResidual(priorData)),
+                    nullptr, identityPosition, identityRotation, t, q);
+                problem.SetParameterBlockConstant(identityPosition);
+                problem.SetParameterBlockConstant(identityRotation);
+            }
+            ceres::Solver::Options solverOptions;
+            solverOptions.linear_solver_type = ceres::DENSE_NORMAL_CHOLESKY;
+            solverOptions.max_num_iterations = o.solver_iterations;
+            solverOptions.num_threads = o.num_threads;
+            solverOptions.logging_type = ceres::SILENT;
+            ceres::Solver::Summary summary;
+            ceres::Solve(solverOptions, &problem, &summary);
+            termination = cbridge::terminationOf(summary.termination_type);
+        }
+    }
+
+    // Statistics at the finest level and the final pose.
+    const Eigen::Quaterniond rotation = Eigen::Quaterniond(q[3], q[0], q[1], q[2]).normalized();
+    const Eigen::Vector3d translation(t[0], t[1], t[2]);
+    const std::vector<Sample> samples = sampleSource(sourcePyramid[0], o.max_points);
+    const auto matches = associate(samples, targetPyramid[0], rotation, translation, o.max_correspondence_distance);
+    double geometric = 0, photometricSum = 0;
+    int photometricCount = 0;
+    Eigen::Matrix<double, 6, 6> information = Eigen::Matrix<double, 6, 6>::Zero();
+    const PyramidLevel &dst = targetPyramid[0];
+    for (const Match &match : matches) {
+        const Eigen::Vector3d p = rotation * samples[match.sample].point + translation;
+        const double r = match.normal.dot(p - match.target);
+        geometric += r * r;
+        if (photometric) {
+            const long u = std::lround(dst.fx * p.x() / p.z() + dst.cx), v = std::lround(dst.fy * p.y() / p.z() + dst.cy);
+            const double diff = dst.intensity[v * dst.width + u] - samples[match.sample].intensity;
+            photometricSum += diff * diff;
+            ++photometricCount;
+        }
+        // J = ∂(p + δt + δθ × p)/∂[δt, δθ] = [I, −[p]ₓ]
+        Eigen::Matrix<double, 3, 6> jacobian;
+        jacobian.leftCols<3>().setIdentity();
+        jacobian.rightCols<3>() << 0, p.z(), -p.y(), -p.z(), 0, p.x(), p.y(), -p.x(), 0;
+        information += jacobian.transpose() * jacobian;
+    }
+    const int count = static_cast<int>(matches.size());
+    if (count > 0) information /= count;
+    Eigen::Map<Eigen::Matrix<double, 6, 6, Eigen::RowMajor>>(out->information) = information;
+    out->target_from_source.q_xyzw[0] = rotation.x();
+    out->target_from_source.q_xyzw[1] = rotation.y();
+    out->target_from_source.q_xyzw[2] = rotation.z();
+    out->target_from_source.q_xyzw[3] = rotation.w();
+    std::copy(t, t + 3, out->target_from_source.t);
+    out->samples = static_cast<int>(samples.size());
+    out->correspondences = count;
+    out->inlier_ratio = samples.empty() ? 0.0 : static_cast<double>(count) / samples.size();
+    out->rmse_geometric = count > 0 ? std::sqrt(geometric / count) : 0.0;
+    out->rmse_photometric = photometricCount > 0 ? std::sqrt(photometricSum / photometricCount) : 0.0;
+    out->termination = termination;
+    return static_cast<int>(CB_OK);
+}
+
+}  // namespace

@@ -70,6 +70,13 @@ void allocateBlocks(cb_tsdf_volume &volume, const cb_rgbd_frame &frame, const Ca
     const double blockSize = o.voxel_size * kBlockSide;
     const double step = 0.5 * blockSize;
     const int samples = std::max(2, static_cast<int>(std::ceil(2 * o.truncation / step)) + 1);
+    // Neighbouring rays, along the row and from the row before, mostly reach blocks this frame has already
+    // stamped. A small direct-mapped cache of the blocks found in this frame answers those without the volume's
+    // hash map, whose lookups and block headers are cache misses. A block in the cache was stamped when it went
+    // in, so blocks are still allocated and stamped in first-encounter order: the volume is the same as with a
+    // lookup per sample.
+    constexpr int kCacheBits = 15;
+    std::vector<std::uint64_t> seen(std::size_t{1} << kCacheBits, ~std::uint64_t{0});
     for (int v = 0; v < frame.height; v += 2) {
         for (int u = 0; u < frame.width; u += 2) {
             const float d = frame.depth[v * frame.width + u];
@@ -83,6 +90,9 @@ void allocateBlocks(cb_tsdf_volume &volume, const cb_rgbd_frame &frame, const Ca
                 const int by = static_cast<int>(std::floor(world.y() / blockSize + 0.5 / kBlockSide));
                 const int bz = static_cast<int>(std::floor(world.z() / blockSize + 0.5 / kBlockSide));
                 const std::uint64_t key = cbridge::packCoordinate(bx, by, bz);
+                std::uint64_t &slot = seen[(key * 0x9E3779B97F4A7C15ULL) >> (64 - kCacheBits)];
+                if (slot == key) continue;
+                slot = key;
                 auto [it, inserted] = volume.blockIndex.try_emplace(key, static_cast<int>(volume.blocks.size()));
                 if (inserted) {
                     volume.blocks.emplace_back();

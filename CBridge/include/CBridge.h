@@ -92,9 +92,12 @@ enum {
     CB_RESIDUAL_POSE_GRAPH_EDGE = 3, /**< blocks: p_a[3], q_a_xyzw[4], p_b[3], q_b_xyzw[4]; data: p_ab[3],
                                          q_ab_xyzw[4], sqrt_information[36] row-major; 6 residuals
                                          (residuals/pose_graph_edge.hpp) */
-    CB_RESIDUAL_PAIR_POINT_TO_PLANE = 4 /**< blocks: p_a[3], q_a_xyzw[4], p_b[3], q_b_xyzw[4] (world_from_a,
+    CB_RESIDUAL_PAIR_POINT_TO_PLANE = 4, /**< blocks: p_a[3], q_a_xyzw[4], p_b[3], q_b_xyzw[4] (world_from_a,
                                          world_from_b); data: p[3] (camera b), v[3], n[3] (camera a); 1 residual
                                          nᵀ(a_from_b·p − v) (residuals/pair_point_to_plane.hpp) */
+    CB_RESIDUAL_POINT_TO_PLANE_CLOSED_FORM = 5, /**< CB_RESIDUAL_POINT_TO_PLANE with its closed-form Jacobian (the one
+                                         the odometry uses) in the autodiff slot */
+    CB_RESIDUAL_PHOTOMETRIC_CLOSED_FORM = 6 /**< CB_RESIDUAL_PHOTOMETRIC likewise */
 };
 
 enum { CB_MAX_RESIDUAL_BLOCKS = 8 };
@@ -213,6 +216,20 @@ cb_odometry_options cb_odometry_options_default(void);
  *  target needs depth (+ intensity). Returns CB_OK with a result even when the match is poor (check inlier_ratio). */
 int cb_rgbd_odometry(const cb_rgbd_frame *source, const cb_rgbd_frame *target, const cb_pose *initial,
                      const cb_odometry_options *options, cb_odometry_result *out);
+
+typedef struct cb_rgbd_pyramid cb_rgbd_pyramid; /**< opaque; a frame's odometry pyramid, built once */
+
+/** Builds the image pyramid that cb_rgbd_odometry builds for a frame on every call (`levels` levels, depth outside
+ *  [min_depth, max_depth] dropped, with vertex and normal maps), so that a frame aligned several times, as source
+ *  and as target, pays for it once. The frame's buffers are copied; free with cb_rgbd_pyramid_destroy. */
+int cb_rgbd_pyramid_create(const cb_rgbd_frame *frame, int levels, double min_depth, double max_depth,
+                           cb_rgbd_pyramid **out);
+void cb_rgbd_pyramid_destroy(cb_rgbd_pyramid *pyramid);
+
+/** cb_rgbd_odometry on pyramids built beforehand: the same result as on their frames. Each pyramid needs at least
+ *  options->levels levels (the first ones are used) and options' depth range. */
+int cb_rgbd_odometry_pyramids(const cb_rgbd_pyramid *source, const cb_rgbd_pyramid *target, const cb_pose *initial,
+                              const cb_odometry_options *options, cb_odometry_result *out);
 
 /* ------------------------------------------------------------------------------------------------
  * Pose graph (pose_graph.cpp): nodes world_from_node, edges measuring a_from_b, residual

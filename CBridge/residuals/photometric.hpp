@@ -5,6 +5,9 @@
 #include <Eigen/Geometry>
 #include <ceres/cubic_interpolation.h>
 
+#include "rotated_point.hpp"
+
+#include <algorithm>
 #include <vector>
 
 namespace cbridge {
@@ -50,6 +53,33 @@ struct PhotometricResidual {
         return true;
     }
 
+    /// The residual and its Jacobian in closed form: with g = w ∇I_tᵀ J_π(p) (the derivative by p = f(q) + t),
+    /// ∂r/∂t = g and ∂r/∂q = gᵀ ∂f/∂q (residuals/rotated_point.hpp). The interpolator's own gradient is the one its
+    /// Jet overload uses, so this matches automatic differentiation. dq[4], dt[3].
+    void evaluate(const double *q_xyzw, const double *t, double *residual, double *dq, double *dt) const {
+        const Eigen::Vector3d p = rotatedPoint(q_xyzw, source) + Eigen::Vector3d(t[0], t[1], t[2]);
+        if (p.z() <= 1e-6) {
+            residual[0] = 0;
+            std::fill(dq, dq + 4, 0.0);
+            std::fill(dt, dt + 3, 0.0);
+            return;
+        }
+        const double u = fx * p.x() / p.z() + cx;   // as operator() computes them
+        const double v = fy * p.y() / p.z() + cy;
+        const double inverseZ = 1 / p.z();
+        double observed = 0, dRow = 0, dColumn = 0;
+        image->Evaluate(v, u, &observed, &dRow, &dColumn);   // (row, column)
+        residual[0] = weight * (observed - intensity);
+        // J_π rows: ∂u/∂p = (fx/z, 0, −fx x/z²), ∂v/∂p = (0, fy/z, −fy y/z²).
+        const double gu = weight * dColumn, gv = weight * dRow;
+        const Eigen::Vector3d g(gu * fx * inverseZ, gv * fy * inverseZ,
+                                -(gu * fx * p.x() + gv * fy * p.y()) * inverseZ * inverseZ);
+        rotatedPointGradient(q_xyzw, source, g, dq);
+        dt[0] = g.x();
+        dt[1] = g.y();
+        dt[2] = g.z();
+    }
+
     const Interpolator *image;
     Eigen::Vector3d source;
     double intensity;
@@ -75,6 +105,10 @@ struct PhotometricResidualCheck {
     template <typename T>
     bool operator()(const T *q_xyzw, const T *t, T *out) const {
         return residual(q_xyzw, t, out);
+    }
+
+    void evaluate(const double *q_xyzw, const double *t, double *out, double *dq, double *dt) const {
+        residual.evaluate(q_xyzw, t, out, dq, dt);
     }
 
     std::vector<double> pixels;

@@ -3,6 +3,8 @@
 #include <Eigen/Core>
 #include <Eigen/Geometry>
 
+#include "rotated_point.hpp"
+
 namespace cbridge {
 
 // Derivation.
@@ -31,6 +33,17 @@ struct PointToPlaneResidual {
         const Eigen::Matrix<T, 3, 1> pointInTarget = rotation * source.cast<T>() + translation;
         residual[0] = normal.cast<T>().dot(pointInTarget - target.cast<T>());
         return true;
+    }
+
+    /// The residual and its Jacobian in closed form (residuals/rotated_point.hpp): ∂r/∂t = nᵀ, ∂r/∂q = nᵀ ∂f/∂q.
+    /// dq[4], dt[3]; the odometry's solver uses this rather than automatic differentiation (several times faster).
+    void evaluate(const double *q_xyzw, const double *t, double *residual, double *dq, double *dt) const {
+        const Eigen::Vector3d pointInTarget = rotatedPoint(q_xyzw, source) + Eigen::Vector3d(t[0], t[1], t[2]);
+        residual[0] = normal.dot(pointInTarget - target);
+        rotatedPointGradient(q_xyzw, source, normal, dq);
+        dt[0] = normal.x();
+        dt[1] = normal.y();
+        dt[2] = normal.z();
     }
 
     Eigen::Vector3d source;

@@ -10,6 +10,20 @@ public enum ResidualKind: Int32, Sendable, CaseIterable {
     /// Blocks `p_a[3], q_a[4], p_b[3], q_b[4]` (xyzw); data `p_ab[3], q_ab[4], S[36]`; 6 residuals
     /// `S [p_ab_est − p_ab; 2·vec(q_ab · q_ab_est⁻¹)]` (`residuals/pose_graph_edge.hpp`).
     case poseGraphEdge = 3
+    /// `pointToPlane` with the closed-form Jacobian that the RGB-D odometry's solver uses in the autodiff slot
+    /// (`residuals/rotated_point.hpp`).
+    case pointToPlaneClosedForm = 5
+    /// `photometric` with its closed-form Jacobian in the autodiff slot.
+    case photometricClosedForm = 6
+
+    /// The family whose Jacobian comes from automatic differentiation of the same functor, for closed-form kinds.
+    public var automaticCounterpart: ResidualKind? {
+        switch self {
+        case .pointToPlaneClosedForm: .pointToPlane
+        case .photometricClosedForm: .photometric
+        case .pointToPlane, .photometric, .poseGraphEdge: nil
+        }
+    }
 }
 
 /// Sizes of a residual family: residuals per evaluation, parameter block sizes, constant data length.

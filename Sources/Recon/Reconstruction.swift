@@ -52,7 +52,13 @@ public enum Reconstruction {
                 throw .sizeMismatch(url: source.url, frame: index, expected: "\(intrinsics.width)×\(intrinsics.height)",
                                     actual: "\(frame.color.width)×\(frame.color.height) colour, \(frame.depth.count) depth pixels")
             }
-            return (frame, PreparedFrame(frame, intrinsics: intrinsics, depthScale: depthScale, depthRange: depthRange))
+            let prepared = PreparedFrame(frame, intrinsics: intrinsics, depthScale: depthScale, depthRange: depthRange)
+            // Tracking aligns each frame at least once and each keyframe several times: its pyramid is built here,
+            // beside the tracking thread, once.
+            guard mode != .given, prepared.validDepthFraction >= options.input.minValidDepthFraction else {
+                return (frame, prepared)
+            }
+            return (frame, try prepared.withPyramid(levels: options.tracking.pyramidLevels, depthRange: depthRange))
         }
         for (n, index) in selected.enumerated() {
             let (frame, prepared) = try clock.time("read") { () throws(ReconError) in try firstPass.take(n) }

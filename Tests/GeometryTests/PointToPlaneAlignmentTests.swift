@@ -115,12 +115,12 @@ private struct Correspondences {
 /// `ResidualKind` without test input here does not compile, so no residual escapes the numeric-diff check.
 private func sampleInput(_ kind: ResidualKind, _ g: inout SeededGenerator) -> (parameters: [Double], data: [Double]) {
     switch kind {
-    case .pointToPlane:
+    case .pointToPlane, .pointToPlaneClosedForm:
         let pose = g.nextTransform(), q = pose.rotation, t = pose.translation
         let source = g.nextPoint(halfExtent: 2), target = g.nextPoint(halfExtent: 2), normal = g.nextUnitVector()
         return ([q.x, q.y, q.z, q.w, t.x, t.y, t.z],
                 [source.x, source.y, source.z, target.x, target.y, target.z, normal.x, normal.y, normal.z])
-    case .photometric:
+    case .photometric, .photometricClosedForm:
         // A small motion so that the point lands inside the 8×8 image (fx = fy = 3, principal point at its centre).
         let q = Quaternion(rotationVector: SIMD3(g.nextGaussian(), g.nextGaussian(), g.nextGaussian()) * 0.03)
         let t = SIMD3(g.nextGaussian(), g.nextGaussian(), g.nextGaussian()) * 0.02
@@ -152,6 +152,29 @@ private func sampleInput(_ kind: ResidualKind, _ g: inout SeededGenerator) -> (p
             #expect(check.jacobianRelativeError < 1e-6)
             #expect(check.autodiffJacobian.contains { $0 != 0 })
         }
+    }
+
+    /// The closed-form Jacobians agree with automatic differentiation of the same functor to rounding, also for
+    /// quaternions off the unit sphere (the solver evaluates between manifold steps) and large rotations.
+    @Test(arguments: ResidualKind.allCases.filter { $0.automaticCounterpart != nil })
+    func closedFormMatchesAutodiff(kind: ResidualKind) throws {
+        let automatic = try #require(kind.automaticCounterpart)
+        var g = SeededGenerator(seed: 91)
+        var compared = 0
+        for trial in 0..<200 {
+            var (parameters, data) = sampleInput(kind, &g)
+            if trial % 2 == 1 {
+                let scale = g.nextUniform(in: 0.7..<1.4)   // a non-unit quaternion
+                for i in 0..<4 { parameters[i] *= scale }
+            }
+            let closed = try ResidualCheck.evaluate(kind, parameters: parameters, data: data)
+            let reference = try ResidualCheck.evaluate(automatic, parameters: parameters, data: data)
+            #expect(maxAbsDifference(closed.autodiffResiduals, reference.autodiffResiduals) < 1e-14)
+            let scaleOfJ = max(reference.autodiffJacobian.map(abs).max() ?? 0, 1e-300)
+            #expect(maxAbsDifference(closed.autodiffJacobian, reference.autodiffJacobian) / scaleOfJ < 1e-12)
+            if reference.autodiffJacobian.contains(where: { $0 != 0 }) { compared += 1 }
+        }
+        #expect(compared > 150)
     }
 
     @Test func pointToPlaneShape() throws {

@@ -41,8 +41,9 @@ import Testing
     }
 
     @Test func tooFewNormalsSayNothing() {
-        var frame = prepared(BoxRoom.camera(at: SIMD3(2, 1.5, 1.25), looking: SIMD3(1, 0, 0)))
-        frame.depth = frame.depth.map { _ in 0 }
+        let seen = prepared(BoxRoom.camera(at: SIMD3(2, 1.5, 1.25), looking: SIMD3(1, 0, 0)))
+        let frame = PreparedFrame(intrinsics: seen.intrinsics, depth: seen.depth.map { _ in 0 }, rgb: seen.rgb,
+                                  intensity: seen.intensity, validDepthFraction: 0)
         let o = TranslationObservability(frame, threshold: 0.03)
         #expect(o.normals == 0 && o.unobserved.isEmpty)
     }

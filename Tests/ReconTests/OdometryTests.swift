@@ -1,3 +1,4 @@
+import CBridge
 import Foundation
 import Geometry
 import Testing
@@ -28,6 +29,42 @@ import Testing
         #expect(result.inlierRatio > 0.8)
         #expect(result.rmseGeometric < 0.005)
         #expect(result.information[0] > 0.5)   // translation block ≈ identity per match
+    }
+
+    /// Pyramids built once per frame (the tracking path) give exactly the result of building them per alignment, also
+    /// when the pyramids are deeper than the alignment asks for; pyramids for another depth range are refused.
+    @Test func prebuiltPyramidsGiveTheSameAlignment() throws {
+        let target = BoxRoom.camera(at: SIMD3(2.5, 1.8, 1.3), looking: SIMD3(1, 0.8, -0.3))
+        let motion = RigidTransform(rotationVector: SIMD3(0.03, -0.02, 0.01), translation: SIMD3(0.04, 0.02, -0.03))
+        let range = ReconOptions.InputOptions().minDepth...ReconOptions.InputOptions().maxDepth
+        let plainSource = prepared(target * motion), plainTarget = prepared(target)
+        let source = try plainSource.withPyramid(levels: 3, depthRange: range)
+        let targetFrame = try plainTarget.withPyramid(levels: 3, depthRange: range)
+        #expect(source.pyramid != nil && targetFrame.pyramid != nil)
+        #expect(plainSource.halved().pyramid == nil)
+        for (levels, weight) in [(3, 0.1), (2, 0.0), (1, 0.3)] {
+            var tracking = options(photometricWeight: weight)
+            tracking.pyramidLevels = levels
+            let bridge = RGBDOdometry.bridgeOptions(tracking, input: .init(), threads: 1)
+            let built = try RGBDOdometry.align(source: source, target: targetFrame, initial: .identity, options: bridge)
+            let perCall = try RGBDOdometry.align(source: plainSource, target: plainTarget, initial: .identity, options: bridge)
+            #expect(built == perCall)
+            #expect(built.inlierRatio > 0.5)
+        }
+        var other = ReconOptions.InputOptions()
+        other.maxDepth = 3
+        let mismatched = RGBDOdometry.bridgeOptions(options(photometricWeight: 0.1), input: other, threads: 1)
+        #expect(targetFrame.pyramid?.serves(mismatched) == false)
+        let handles = try #require(source.pyramid.flatMap { s in targetFrame.pyramid.map { (s.handle, $0.handle) } })
+        var pose = cb_pose(RigidTransform.identity), o = mismatched, out = cb_odometry_result()
+        #expect(cb_rgbd_odometry_pyramids(handles.0, handles.1, &pose, &o, &out) == Int32(CB_INVALID_ARGUMENT))
+        #expect(String(cString: cb_last_error()).contains("depth range"))
+        o.max_depth = 4
+        o.levels = 4
+        #expect(cb_rgbd_odometry_pyramids(handles.0, handles.1, &pose, &o, &out) == Int32(CB_INVALID_ARGUMENT))
+        #expect(String(cString: cb_last_error()).contains("has 3 levels"))
+        // Too small for the levels: no pyramid, and the alignment reports the size as before.
+        #expect(try plainTarget.withPyramid(levels: 6, depthRange: range).pyramid == nil)
     }
 
     /// Facing a single flat wall, geometry cannot see a sideways shift; the photometric term can.

@@ -1,6 +1,7 @@
 import CBridge
 import Foundation
 import Geometry
+import Support
 
 /// Counts of the pose stage; `trackingFailures` and `loopRejected` are lower-is-better.
 public struct PoseEstimationReport: Codable, Sendable, Equatable {
@@ -282,7 +283,7 @@ final class PoseEstimator {
         record("odometry")
         var allEdges = edges
         if options.loopClosure.enabled, keyframes.count > options.loopClosure.minKeyframeGap + 1 {
-            allEdges += try loopEdges()
+            allEdges += try loopEdges(threads: threads)
         }
         if allEdges.count > 0 && keyframes.count > 1 {
             let loop = options.loopClosure
@@ -359,10 +360,11 @@ final class PoseEstimator {
         }
     }
 
-    /// Candidate pairs by pose proximity and view overlap, verified by RGB-D ICP.
-    private func loopEdges() throws(ReconError) -> [PoseGraphEdge] {
+    /// Candidate pairs by pose proximity and view overlap, verified by RGB-D ICP. The verifications are independent
+    /// of one another and run on `threads` workers; the edges come out in the same order for any count.
+    func loopEdges(threads: Int) throws(ReconError) -> [PoseGraphEdge] {
         let loop = options.loopClosure
-        var result: [PoseGraphEdge] = []
+        var candidatePairs: [(a: Int, b: Int)] = []
         for b in keyframes.indices {
             var candidates: [(a: Int, overlap: Double)] = []
             for a in 0..<max(0, b - loop.minKeyframeGap + 1) where b - a >= loop.minKeyframeGap {
@@ -374,20 +376,38 @@ final class PoseEstimator {
             }
             report.loopCandidates += candidates.count
             candidates.sort { ($0.overlap, -$0.a) > ($1.overlap, -$1.a) }
-            for candidate in candidates.prefix(loop.maxEdgesPerKeyframe) {
-                let a = candidate.a
-                let initial = keyframes[a].worldFromCamera.inverse * keyframes[b].worldFromCamera
-                let icp = try RGBDOdometry.align(source: keyframes[b].frame, target: keyframes[a].frame, initial: initial,
-                                                 options: loopOptions)
-                let verified = icp.inlierRatio >= loop.minInlierRatio && icp.rmseGeometric <= loop.maxRMSE
-                    && icp.targetFromSource.translationDistance(to: initial) <= options.tracking.maxCorrection
-                guard verified else {
-                    report.loopRejected += 1
-                    continue
+            candidatePairs += candidates.prefix(loop.maxEdgesPerKeyframe).map { (a: $0.a, b: b) }
+        }
+        let frames = keyframes.map(\.frame), poses = keyframes.map(\.worldFromCamera), icpOptions = loopOptions
+        let pairs = candidatePairs
+        let verified = IndexedResults<OdometryResult>(count: pairs.count)
+        let failures = IndexedResults<ReconError>(count: pairs.count)
+        let workers = max(1, min(threads, pairs.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in stride(from: worker, to: pairs.count, by: workers) {
+                let (a, b) = pairs[i]
+                do throws(ReconError) {
+                    verified.set(i, try RGBDOdometry.align(source: frames[b], target: frames[a],
+                                                           initial: poses[a].inverse * poses[b], options: icpOptions))
+                } catch {
+                    failures.set(i, error)
                 }
-                result.append(PoseGraphEdge(a: a, b: b, aFromB: icp.targetFromSource,
-                                            information: icp.information.map { $0 * sigmaScale }, isLoop: true))
             }
+        }
+        if let failure = failures.values.compactMap({ $0 }).first { throw failure }
+        var result: [PoseGraphEdge] = []
+        for (i, icp) in verified.values.enumerated() {
+            guard let icp else { continue }
+            let (a, b) = pairs[i]
+            let initial = poses[a].inverse * poses[b]
+            let accepted = icp.inlierRatio >= loop.minInlierRatio && icp.rmseGeometric <= loop.maxRMSE
+                && icp.targetFromSource.translationDistance(to: initial) <= options.tracking.maxCorrection
+            guard accepted else {
+                report.loopRejected += 1
+                continue
+            }
+            result.append(PoseGraphEdge(a: a, b: b, aFromB: icp.targetFromSource,
+                                        information: icp.information.map { $0 * sigmaScale }, isLoop: true))
         }
         return result
     }

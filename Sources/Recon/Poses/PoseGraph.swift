@@ -2,7 +2,7 @@ import CBridge
 import Geometry
 
 /// One pose-graph edge: node a, node b, the measured a_from_b and its information.
-struct PoseGraphEdge: Sendable {
+struct PoseGraphEdge: Sendable, Equatable {
     var a: Int
     var b: Int
     var aFromB: RigidTransform

@@ -3,15 +3,17 @@ import Geometry
 
 /// A frame prepared for the bridge: depth in metres and grey levels in [0, 1].
 struct PreparedFrame: Sendable {
-    var intrinsics: PinholeIntrinsics
+    let intrinsics: PinholeIntrinsics
     /// `[h·w]` metres, 0 = none.
-    var depth: [Float]
+    let depth: [Float]
     /// `[h·w]` 8-bit RGB.
-    var rgb: [UInt8]
+    let rgb: [UInt8]
     /// `[h·w]` grey levels (Rec. 601 luma / 255).
-    var intensity: [Float]
+    let intensity: [Float]
     /// Fraction of pixels with a valid depth.
-    var validDepthFraction: Double
+    let validDepthFraction: Double
+    /// The odometry pyramid of these pixels, when built (`withPyramid`); a derived frame (`halved()`) has none.
+    private(set) var pyramid: OdometryPyramid?
 
     init(_ frame: RGBDFrame, intrinsics: PinholeIntrinsics, depthScale: Double, depthRange: ClosedRange<Double>) {
         self.intrinsics = intrinsics
@@ -27,6 +29,17 @@ struct PreparedFrame: Sendable {
         validDepthFraction = Double(valid) / Double(max(frame.depth.count, 1))
         rgb = frame.color.pixels
         intensity = Self.greyLevels(of: frame.color.pixels)
+    }
+
+    /// This frame with its odometry pyramid built (`levels` levels for `depthRange`), for a frame that tracking
+    /// will align; unchanged when the image is too small for that many levels (the alignment then reports it).
+    func withPyramid(levels: Int, depthRange: ClosedRange<Double>) throws(ReconError) -> PreparedFrame {
+        let k = intrinsics
+        guard levels >= 1, k.width >= 8, k.height >= 8, k.width >> (levels - 1) >= 4, k.height >> (levels - 1) >= 4
+        else { return self }
+        var frame = self
+        frame.pyramid = try OdometryPyramid(self, levels: levels, depthRange: depthRange)
+        return frame
     }
 
     /// Grey levels in [0, 1] of interleaved 8-bit RGB (Rec. 601 luma / 255).

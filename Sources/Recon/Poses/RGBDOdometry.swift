@@ -49,14 +49,20 @@ enum RGBDOdometry {
     }
 
     /// Aligns `source` to `target` starting from `initial` (target_from_source).
+    /// Frames that carry a pyramid serving `options` (`PreparedFrame.withPyramid`) skip building it: the result is
+    /// the same.
     static func align(source: PreparedFrame, target: PreparedFrame, initial: RigidTransform,
                       options: cb_odometry_options) throws(ReconError) -> OdometryResult {
         var result = cb_odometry_result()
         var pose = cb_pose(initial)
         var o = options
-        try source.withBridged { (s) throws(ReconError) in
-            try target.withBridged { (t) throws(ReconError) in
-                try checkBridge(cb_rgbd_odometry(&s, &t, &pose, &o, &result), "cb_rgbd_odometry")
+        if let s = source.pyramid, let t = target.pyramid, s.serves(options), t.serves(options) {
+            try checkBridge(cb_rgbd_odometry_pyramids(s.handle, t.handle, &pose, &o, &result), "cb_rgbd_odometry_pyramids")
+        } else {
+            try source.withBridged { (s) throws(ReconError) in
+                try target.withBridged { (t) throws(ReconError) in
+                    try checkBridge(cb_rgbd_odometry(&s, &t, &pose, &o, &result), "cb_rgbd_odometry")
+                }
             }
         }
         let information = withUnsafeBytes(of: result.information) { Array($0.bindMemory(to: Double.self)) }
