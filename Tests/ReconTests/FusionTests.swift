@@ -6,13 +6,15 @@ import Testing
 @Suite struct FusionTests {
     let intrinsics = PinholeIntrinsics(width: 64, height: 48, fx: 50, fy: 50, cx: 31.5, cy: 23.5)
 
-    func fusedBoxRoom(voxel: Double) throws -> (TSDFVolume, TriangleMesh, [RigidTransform]) {
-        let cameras = [
-            BoxRoom.camera(at: SIMD3(2, 1.5, 1.2), looking: SIMD3(1, 0.2, -0.1)),
-            BoxRoom.camera(at: SIMD3(2, 1.5, 1.2), looking: SIMD3(-1, 0.3, 0)),
-            BoxRoom.camera(at: SIMD3(2.2, 1.4, 1.3), looking: SIMD3(0.2, 1, -0.3)),
-        ]
-        let volume = try TSDFVolume(voxelSize: voxel, truncation: 4 * voxel, depthRange: 0.1...6, threads: 2)
+    static let boxRoomCameras = [
+        BoxRoom.camera(at: SIMD3(2, 1.5, 1.2), looking: SIMD3(1, 0.2, -0.1)),
+        BoxRoom.camera(at: SIMD3(2, 1.5, 1.2), looking: SIMD3(-1, 0.3, 0)),
+        BoxRoom.camera(at: SIMD3(2.2, 1.4, 1.3), looking: SIMD3(0.2, 1, -0.3)),
+    ]
+
+    func fusedBoxRoom(voxel: Double, threads: Int = 2, cameras: [RigidTransform] = FusionTests.boxRoomCameras)
+        throws -> (TSDFVolume, TriangleMesh, [RigidTransform]) {
+        let volume = try TSDFVolume(voxelSize: voxel, truncation: 4 * voxel, depthRange: 0.1...6, threads: threads)
         for (i, camera) in cameras.enumerated() {
             let frame = BoxRoom.render(worldFromCamera: camera, intrinsics: intrinsics, index: i)
             try volume.integrate(frame, intrinsics: intrinsics, depthScale: BoxRoom.depthScale, worldFromCamera: camera)
@@ -79,6 +81,62 @@ import Testing
         let (_, a, _) = try fusedBoxRoom(voxel: 0.05)
         let (_, b, _) = try fusedBoxRoom(voxel: 0.05)
         #expect(a == b)
+    }
+
+    /// The same mesh bit for bit whatever the thread count: positions, normals and colours of every vertex in the
+    /// same order and the same triangles. The views overlap and are fused one after another, so the blocks (cut
+    /// into contiguous ranges in allocation order) of different ranges meet along the walls and share vertices that
+    /// the merge must number as one sequential pass does.
+    @Test func meshIsTheSameForAnyThreadCount() throws {
+        let cameras = Self.boxRoomCameras + [
+            BoxRoom.camera(at: SIMD3(1.8, 1.6, 1.1), looking: SIMD3(1, -0.6, 0.2)),
+            BoxRoom.camera(at: SIMD3(2.1, 1.5, 1.2), looking: SIMD3(-0.4, -1, -0.2)),
+        ]
+        let (volume, reference, _) = try fusedBoxRoom(voxel: 0.03, threads: 1, cameras: cameras)
+        #expect(volume.statistics.blocks > 200)
+        #expect(reference.vertexCount > 5000)
+        for threads in [2, 3, 4, 7] {
+            let (_, mesh, _) = try fusedBoxRoom(voxel: 0.03, threads: threads, cameras: cameras)
+            expectSameBits(mesh, reference, "\(threads) threads")
+        }
+    }
+
+    /// More threads than blocks: one block per range, so every vertex on a block face, edge or corner that two
+    /// blocks both reach is shared by two ranges, in many allocation orders (several views and voxel sizes).
+    @Test func meshIsTheSameWithMoreThreadsThanBlocks() throws {
+        let cameras = Self.boxRoomCameras + [
+            BoxRoom.camera(at: SIMD3(1.8, 1.6, 1.1), looking: SIMD3(1, -0.6, 0.2)),
+            BoxRoom.camera(at: SIMD3(2.1, 1.5, 1.2), looking: SIMD3(-0.4, -1, -0.2)),
+            BoxRoom.camera(at: SIMD3(2.5, 1.2, 1.5), looking: SIMD3(0.3, 0.4, 1)),
+            BoxRoom.camera(at: SIMD3(1.5, 1.7, 1.0), looking: SIMD3(-0.5, 0.2, -1)),
+        ]
+        for voxel in [0.13, 0.17, 0.2, 0.23] {
+            let (volume, reference, _) = try fusedBoxRoom(voxel: voxel, threads: 1, cameras: cameras)
+            let blocks = volume.statistics.blocks
+            #expect(blocks > 4 && blocks < 400)
+            #expect(reference.vertexCount > 100)
+            let (_, mesh, _) = try fusedBoxRoom(voxel: voxel, threads: blocks + 3, cameras: cameras)
+            expectSameBits(mesh, reference, "voxel \(voxel): \(blocks + 3) threads for \(blocks) blocks")
+        }
+    }
+
+    /// Compares element by element and reports the first difference (an `#expect(a == b)` on arrays this long
+    /// would have the test library diff them, which takes minutes).
+    func expectSameBits(_ mesh: TriangleMesh, _ reference: TriangleMesh, _ label: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) {
+        func bits(_ v: [SIMD3<Float>]) -> [UInt32] { v.flatMap { [$0.x.bitPattern, $0.y.bitPattern, $0.z.bitPattern] } }
+        func firstDifference<T: Equatable>(_ a: [T], _ b: [T]) -> Int? {
+            a.count != b.count ? min(a.count, b.count) : a.indices.first { a[$0] != b[$0] }
+        }
+        let differences = [
+            ("triangles", firstDifference(mesh.triangles, reference.triangles)),
+            ("positions", firstDifference(bits(mesh.positions), bits(reference.positions))),
+            ("normals", firstDifference(bits(mesh.normals), bits(reference.normals))),
+            ("colours", firstDifference(mesh.colors, reference.colors)),
+        ]
+        for (name, index) in differences {
+            #expect(index == nil, "\(label): \(name) differ from index \(index ?? -1)", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func invalidVolumeOptionsAreRejected() {
