@@ -6,7 +6,12 @@
 // pairs whose target vertex lies within max_correspondence_distance·2^l and has a normal, and solve
 //     Σ ρ_g((n_tᵀ (R p_s + t − v_t))²) + Σ ρ_p((w (I_t(π(R p_s + t)) − I_s))²)
 // (Huber ρ by IRLS, residuals/point_to_plane.hpp and residuals/photometric.hpp batched in
-// residuals/odometry_batch.hpp) with a few LM iterations on the quaternion manifold. The statistics and the information matrix are measured at the finest level at the end.
+// residuals/odometry_batch.hpp, closed-form Jacobians) with a few LM iterations on the quaternion manifold. The
+// statistics and the information matrix are measured at the finest level at the end.
+//
+// cb_rgbd_odometry builds both pyramids per call. A caller that aligns the same frame several times (tracking: each
+// frame once as source, each keyframe as the target of the frames that follow it) builds each frame's pyramid once
+// with cb_rgbd_pyramid_create and aligns with cb_rgbd_odometry_pyramids; the result is the same.
 #include "CBridge.h"
 #include "ceres_support.hpp"
 #include "internal.hpp"
@@ -75,8 +80,26 @@ std::vector<Match> associate(const std::vector<Sample> &samples, const PyramidLe
     return matches;
 }
 
-
-int validateRun(int width, int height, const cb_pose *initial, const cb_odometry_options *o, const std::string &where);
+/// The checks of an alignment that do not depend on how the frames are given (raw or as pyramids).
+int validateRun(int width, int height, const cb_pose *initial, const cb_odometry_options *o, const std::string &where) {
+    if (cbridge::firstNonFinite(initial->q_xyzw, 4) >= 0 || cbridge::firstNonFinite(initial->t, 3) >= 0) {
+        return cbridge::fail(CB_INVALID_ARGUMENT, where + "non-finite initial pose");
+    }
+    if (o->levels < 1 || o->levels > CB_MAX_PYRAMID_LEVELS || o->solver_iterations < 1 || o->max_points < 16 ||
+        !(o->max_correspondence_distance > 0) || !(o->huber_geometric > 0) || !(o->photometric_weight >= 0) ||
+        !(o->huber_photometric > 0) || o->num_threads < 1 || !(o->max_depth > o->min_depth) ||
+        !(o->prior_translation_weight >= 0) || !(o->prior_rotation_weight >= 0)) {
+        return cbridge::fail(CB_INVALID_ARGUMENT, where + "invalid options");
+    }
+    for (int l = 0; l < o->levels; ++l) {
+        if (o->iterations[l] < 1) return cbridge::fail(CB_INVALID_ARGUMENT, where + "iterations must be >= 1");
+    }
+    // The coarsest level must still have some pixels.
+    if ((width >> (o->levels - 1)) < 4 || (height >> (o->levels - 1)) < 4) {
+        return cbridge::fail(CB_INVALID_ARGUMENT, where + "too many pyramid levels for the image size");
+    }
+    return CB_OK;
+}
 
 int validateFrame(const cb_rgbd_frame &f, const std::string &where) {
     if (f.depth == nullptr) return cbridge::fail(CB_INVALID_ARGUMENT, where + "NULL depth");
@@ -98,126 +121,7 @@ int validate(const cb_rgbd_frame *source, const cb_rgbd_frame *target, const cb_
     return validateRun(source->width, source->height, initial, o, where);
 }
 
-}  // namespace
-
-namespace {
-
-int validateRun(int width, int height, const cb_pose *initial, const cb_odometry_options *o, const std::string &where) {
-    if (cbridge::firstNonFinite(initial->q_xyzw, 4) >= 0 || cbridge::firstNonFinite(initial->t, 3) >= 0) {
-        return cbridge::fail(CB_INVALID_ARGUMENT, where + "non-finite initial pose");
-    }
-    if (o->levels < 1 || o->levels > CB_MAX_PYRAMID_LEVELS || o->solver_iterations < 1 || o->max_points < 16 ||
-        !(o->max_correspondence_distance > 0) || !(o->huber_geometric > 0) || !(o->photometric_weight >= 0) ||
-        !(o->huber_photometric > 0) || o->num_threads < 1 || !(o->max_depth > o->min_depth) ||
-        !(o->prior_translation_weight >= 0) || !(o->prior_rotation_weight >= 0)) {
-        return cbridge::fail(CB_INVALID_ARGUMENT, where + "invalid options");
-    }
-    for (int l = 0; l < o->levels; ++l) {
-        if (o->iterations[l] < 1) return cbridge::fail(CB_INVALID_ARGUMENT, where + "iterations must be >= 1");
-    }
-    // The coarsest level must still have some pixels.
-    if ((width >> (o->levels - 1)) < 4 || (height >> (o->levels - 1)) < 4) {
-        return cbridge::fail(CB_INVALID_ARGUMENT, where + "too many pyramid levels for the image size");
-    }
-    return CB_OK;
-}
-
-}  // namespace
-
-/// A frame's pyramid built once (cb_rgbd_pyramid_create), with vertex and normal maps, so that it serves as the
-/// source of one alignment and the target of others.
-struct cb_rgbd_pyramid {
-    std::vector<cbridge::PyramidLevel> levels;
-    double minDepth = 0, maxDepth = 0;
-};
-
-namespace {
-
 /// The alignment itself, on pyramids of at least o.levels levels (the first o.levels are used).
-int alignPyramids(const std::vector<PyramidLevel> &sourcePyramid, const std::vector<PyramidLevel> &targetPyramid,
-                  const cb_pose *initial, const cb_odometry_options &o, cb_odometry_result *out);
-
-}  // namespace
-
-extern "C" cb_odometry_options cb_odometry_options_default(void) {
-    cb_odometry_options o;
-    o.levels = 3;
-    o.iterations[0] = 4; o.iterations[1] = 4; o.iterations[2] = 6; o.iterations[3] = 6;
-    o.solver_iterations = 6;
-    o.max_points = 3000;
-    o.max_correspondence_distance = 0.07;
-    o.min_depth = 0.1;
-    o.max_depth = 4.0;
-    o.huber_geometric = 0.01;
-    o.photometric_weight = 0.1;
-    o.huber_photometric = 0.01;
-    o.num_threads = 1;
-    o.prior_translation_weight = 0;
-    o.prior_rotation_weight = 0;
-    return o;
-}
-
-extern "C" int cb_rgbd_odometry(const cb_rgbd_frame *source, const cb_rgbd_frame *target, const cb_pose *initial,
-                                const cb_odometry_options *options, cb_odometry_result *out) {
-    return cbridge::guarded("cb_rgbd_odometry", [&] {
-        if (int status = validate(source, target, initial, options, out); status != CB_OK) return status;
-        const cb_odometry_options &o = *options;
-        const auto sourcePyramid = cbridge::buildPyramid(*source, o.levels, o.min_depth, o.max_depth, false);
-        const auto targetPyramid = cbridge::buildPyramid(*target, o.levels, o.min_depth, o.max_depth, true);
-        return alignPyramids(sourcePyramid, targetPyramid, initial, o, out);
-    });
-}
-
-extern "C" int cb_rgbd_pyramid_create(const cb_rgbd_frame *frame, int levels, double min_depth, double max_depth,
-                                      cb_rgbd_pyramid **out) {
-    return cbridge::guarded("cb_rgbd_pyramid_create", [&] {
-        const std::string where = "cb_rgbd_pyramid_create: ";
-        if (frame == nullptr || out == nullptr) return cbridge::fail(CB_INVALID_ARGUMENT, where + "NULL argument");
-        if (int status = validateFrame(*frame, where); status != CB_OK) return status;
-        if (levels < 1 || levels > CB_MAX_PYRAMID_LEVELS || (frame->width >> (levels - 1)) < 4 ||
-            (frame->height >> (levels - 1)) < 4) {
-            return cbridge::fail(CB_INVALID_ARGUMENT, where + "levels = " + std::to_string(levels) +
-                                                          " does not fit the image size");
-        }
-        if (!(min_depth >= 0) || !(max_depth > min_depth) || !std::isfinite(max_depth)) {
-            return cbridge::fail(CB_INVALID_ARGUMENT, where + "need 0 <= min_depth < max_depth (finite)");
-        }
-        auto pyramid = std::make_unique<cb_rgbd_pyramid>();
-        pyramid->levels = cbridge::buildPyramid(*frame, levels, min_depth, max_depth, true);
-        pyramid->minDepth = min_depth;
-        pyramid->maxDepth = max_depth;
-        *out = pyramid.release();
-        return static_cast<int>(CB_OK);
-    });
-}
-
-extern "C" void cb_rgbd_pyramid_destroy(cb_rgbd_pyramid *pyramid) { delete pyramid; }
-
-extern "C" int cb_rgbd_odometry_pyramids(const cb_rgbd_pyramid *source, const cb_rgbd_pyramid *target,
-                                         const cb_pose *initial, const cb_odometry_options *options,
-                                         cb_odometry_result *out) {
-    return cbridge::guarded("cb_rgbd_odometry_pyramids", [&] {
-        const std::string where = "cb_rgbd_odometry_pyramids: ";
-        if (source == nullptr || target == nullptr || initial == nullptr || options == nullptr || out == nullptr) {
-            return cbridge::fail(CB_INVALID_ARGUMENT, where + "NULL argument");
-        }
-        const PyramidLevel &base = source->levels.front();
-        if (int status = validateRun(base.width, base.height, initial, options, where); status != CB_OK) return status;
-        for (const cb_rgbd_pyramid *p : {source, target}) {
-            if (static_cast<int>(p->levels.size()) < options->levels) {
-                return cbridge::fail(CB_INVALID_ARGUMENT, where + "a pyramid has " + std::to_string(p->levels.size()) +
-                                                              " levels, the options ask for " + std::to_string(options->levels));
-            }
-            if (p->minDepth != options->min_depth || p->maxDepth != options->max_depth) {
-                return cbridge::fail(CB_INVALID_ARGUMENT, where + "a pyramid was built for another depth range");
-            }
-        }
-        return alignPyramids(source->levels, target->levels, initial, *options, out);
-    });
-}
-
-namespace {
-
 int alignPyramids(const std::vector<PyramidLevel> &sourcePyramid, const std::vector<PyramidLevel> &targetPyramid,
                   const cb_pose *initial, const cb_odometry_options &o, cb_odometry_result *out) {
     const bool photometric = o.photometric_weight > 0 && !sourcePyramid.front().intensity.empty() &&
@@ -334,3 +238,87 @@ int alignPyramids(const std::vector<PyramidLevel> &sourcePyramid, const std::vec
 }
 
 }  // namespace
+
+/// A frame's pyramid built once (cb_rgbd_pyramid_create), with vertex and normal maps, so that it serves as the
+/// source of one alignment and the target of others.
+struct cb_rgbd_pyramid {
+    std::vector<cbridge::PyramidLevel> levels;
+    double minDepth = 0, maxDepth = 0;
+};
+
+extern "C" cb_odometry_options cb_odometry_options_default(void) {
+    cb_odometry_options o;
+    o.levels = 3;
+    o.iterations[0] = 4; o.iterations[1] = 4; o.iterations[2] = 6; o.iterations[3] = 6;
+    o.solver_iterations = 6;
+    o.max_points = 3000;
+    o.max_correspondence_distance = 0.07;
+    o.min_depth = 0.1;
+    o.max_depth = 4.0;
+    o.huber_geometric = 0.01;
+    o.photometric_weight = 0.1;
+    o.huber_photometric = 0.01;
+    o.num_threads = 1;
+    o.prior_translation_weight = 0;
+    o.prior_rotation_weight = 0;
+    return o;
+}
+
+extern "C" int cb_rgbd_odometry(const cb_rgbd_frame *source, const cb_rgbd_frame *target, const cb_pose *initial,
+                                const cb_odometry_options *options, cb_odometry_result *out) {
+    return cbridge::guarded("cb_rgbd_odometry", [&] {
+        if (int status = validate(source, target, initial, options, out); status != CB_OK) return status;
+        const cb_odometry_options &o = *options;
+        const auto sourcePyramid = cbridge::buildPyramid(*source, o.levels, o.min_depth, o.max_depth, false);
+        const auto targetPyramid = cbridge::buildPyramid(*target, o.levels, o.min_depth, o.max_depth, true);
+        return alignPyramids(sourcePyramid, targetPyramid, initial, o, out);
+    });
+}
+
+extern "C" int cb_rgbd_pyramid_create(const cb_rgbd_frame *frame, int levels, double min_depth, double max_depth,
+                                      cb_rgbd_pyramid **out) {
+    return cbridge::guarded("cb_rgbd_pyramid_create", [&] {
+        const std::string where = "cb_rgbd_pyramid_create: ";
+        if (frame == nullptr || out == nullptr) return cbridge::fail(CB_INVALID_ARGUMENT, where + "NULL argument");
+        if (int status = validateFrame(*frame, where); status != CB_OK) return status;
+        if (levels < 1 || levels > CB_MAX_PYRAMID_LEVELS || (frame->width >> (levels - 1)) < 4 ||
+            (frame->height >> (levels - 1)) < 4) {
+            return cbridge::fail(CB_INVALID_ARGUMENT, where + "levels = " + std::to_string(levels) +
+                                                          " does not fit the image size");
+        }
+        if (!(min_depth >= 0) || !(max_depth > min_depth) || !std::isfinite(max_depth)) {
+            return cbridge::fail(CB_INVALID_ARGUMENT, where + "need 0 <= min_depth < max_depth (finite)");
+        }
+        auto pyramid = std::make_unique<cb_rgbd_pyramid>();
+        pyramid->levels = cbridge::buildPyramid(*frame, levels, min_depth, max_depth, true);
+        pyramid->minDepth = min_depth;
+        pyramid->maxDepth = max_depth;
+        *out = pyramid.release();
+        return static_cast<int>(CB_OK);
+    });
+}
+
+extern "C" void cb_rgbd_pyramid_destroy(cb_rgbd_pyramid *pyramid) { delete pyramid; }
+
+extern "C" int cb_rgbd_odometry_pyramids(const cb_rgbd_pyramid *source, const cb_rgbd_pyramid *target,
+                                         const cb_pose *initial, const cb_odometry_options *options,
+                                         cb_odometry_result *out) {
+    return cbridge::guarded("cb_rgbd_odometry_pyramids", [&] {
+        const std::string where = "cb_rgbd_odometry_pyramids: ";
+        if (source == nullptr || target == nullptr || initial == nullptr || options == nullptr || out == nullptr) {
+            return cbridge::fail(CB_INVALID_ARGUMENT, where + "NULL argument");
+        }
+        const PyramidLevel &base = source->levels.front();
+        if (int status = validateRun(base.width, base.height, initial, options, where); status != CB_OK) return status;
+        for (const cb_rgbd_pyramid *p : {source, target}) {
+            if (static_cast<int>(p->levels.size()) < options->levels) {
+                return cbridge::fail(CB_INVALID_ARGUMENT, where + "a pyramid has " + std::to_string(p->levels.size()) +
+                                                              " levels, the options ask for " + std::to_string(options->levels));
+            }
+            if (p->minDepth != options->min_depth || p->maxDepth != options->max_depth) {
+                return cbridge::fail(CB_INVALID_ARGUMENT, where + "a pyramid was built for another depth range");
+            }
+        }
+        return alignPyramids(source->levels, target->levels, initial, *options, out);
+    });
+}
