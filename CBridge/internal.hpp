@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <exception>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace cbridge {
 /// Records the message returned by cb_last_error() on this thread.
@@ -36,4 +38,27 @@ inline long firstNonFinite(const double *values, std::size_t count) {
     }
     return -1;
 }
+
+/// Runs body(0) … body(count − 1) on `count` threads (body(0) on the caller's) and rethrows the first exception, so
+/// that an exception in a worker reaches `guarded` instead of terminating the process. The one way CBridge's
+/// kernels (fusion, ray casting, mesh extraction) split work over threads.
+template <typename Body>
+void inParallel(int count, const Body &body) {
+    std::vector<std::exception_ptr> errors(count);
+    auto run = [&](int k) {
+        try {
+            body(k);
+        } catch (...) {
+            errors[k] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int k = 1; k < count; ++k) pool.emplace_back(run, k);
+    run(0);
+    for (auto &thread : pool) thread.join();
+    for (const auto &error : errors) {
+        if (error) std::rethrow_exception(error);
+    }
+}
+
 }  // namespace cbridge

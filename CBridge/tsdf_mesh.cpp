@@ -31,9 +31,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <exception>
 #include <memory>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -233,31 +231,11 @@ void meshRange(const cb_tsdf_volume &volume, std::size_t begin, std::size_t end,
     }
 }
 
-/// Runs body(0) … body(count − 1) on `count` threads (body(0) on the caller's) and rethrows the first exception.
-template <typename Body>
-void inParallel(int count, const Body &body) {
-    std::vector<std::exception_ptr> errors(count);
-    auto run = [&](int k) {
-        try {
-            body(k);
-        } catch (...) {
-            errors[k] = std::current_exception();
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int k = 1; k < count; ++k) pool.emplace_back(run, k);
-    run(0);
-    for (auto &thread : pool) thread.join();
-    for (const auto &error : errors) {
-        if (error) std::rethrow_exception(error);
-    }
-}
-
 /// Joins the ranges' meshes into `mesh` with the vertex and triangle order of one sequential pass (see the header).
 void merge(std::vector<RangeMesh> &ranges, cb_mesh &mesh) {
     const int count = static_cast<int>(ranges.size());
     // For each local vertex that an earlier range may hold: the earliest range that holds it (its first meeting).
-    inParallel(count, [&](int k) {
+    cbridge::inParallel(count, [&](int k) {
         RangeMesh &range = ranges[k];
         range.global.assign(range.positions.size() / 3, 0);
         for (const auto &[local, key] : range.maybeEarlier) {
@@ -282,7 +260,7 @@ void merge(std::vector<RangeMesh> &ranges, cb_mesh &mesh) {
     mesh.triangles.resize(3 * triangleCount);
     std::vector<unsigned char> flipped(triangleCount);
     // New vertices take the next numbers in local order; their data moves to the global arrays.
-    inParallel(count, [&](int k) {
+    cbridge::inParallel(count, [&](int k) {
         RangeMesh &range = ranges[k];
         EdgeMap().swap(range.edges);
         std::vector<std::pair<int, EdgeKey>>().swap(range.maybeEarlier);
@@ -297,7 +275,7 @@ void merge(std::vector<RangeMesh> &ranges, cb_mesh &mesh) {
         std::vector<unsigned char>().swap(range.colors);
     });
     // Vertices met before take the earlier range's number; triangles are renumbered into place.
-    inParallel(count, [&](int k) {
+    cbridge::inParallel(count, [&](int k) {
         RangeMesh &range = ranges[k];
         for (const auto &[local, j, there] : range.fromEarlier) range.global[local] = ranges[j].global[there];
         int *triangles = &mesh.triangles[3 * firstTriangle[k]];
@@ -340,7 +318,7 @@ extern "C" int cb_tsdf_extract_mesh(const cb_tsdf_volume *volume, double min_wei
         const int count = static_cast<int>(std::max<std::size_t>(
             1, std::min<std::size_t>(static_cast<std::size_t>(std::max(volume->options.num_threads, 1)), blocks)));
         std::vector<RangeMesh> ranges(count);
-        inParallel(count, [&](int k) {
+        cbridge::inParallel(count, [&](int k) {
             meshRange(*volume, blocks * k / count, blocks * (k + 1) / count, weightFloor, ranges[k]);
         });
         auto mesh = std::make_unique<cb_mesh>();

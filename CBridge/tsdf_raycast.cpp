@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 #include <vector>
 
 namespace {
@@ -150,13 +149,9 @@ extern "C" int cb_tsdf_raycast(const cb_tsdf_volume *volume, const cb_pose *worl
             }
         };
         const int threads = std::max(1, std::min(o.num_threads, height));
-        auto work = [&](int first) {
+        cbridge::inParallel(threads, [&](int first) {
             for (int v = first; v < height; v += threads) castRow(v);
-        };
-        std::vector<std::thread> pool;
-        for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-        work(0);
-        for (auto &thread : pool) thread.join();
+        });
         return static_cast<int>(CB_OK);
     });
 }

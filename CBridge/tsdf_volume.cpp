@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <thread>
 
 namespace {
 
@@ -192,15 +191,11 @@ extern "C" int cb_tsdf_integrate(cb_tsdf_volume *volume, const cb_rgbd_frame *fr
         std::vector<int> touched;
         allocateBlocks(*volume, *frame, camera, stamp, touched);
         const int threads = std::max(1, std::min<int>(volume->options.num_threads, static_cast<int>(touched.size())));
-        auto work = [&](int first) {
+        cbridge::inParallel(threads, [&](int first) {
             for (std::size_t i = first; i < touched.size(); i += threads) {
                 updateBlock(volume->blocks[touched[i]], volume->options, *frame, camera);
             }
-        };
-        std::vector<std::thread> pool;
-        for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-        work(0);
-        for (auto &thread : pool) thread.join();
+        });
         return static_cast<int>(CB_OK);
     });
 }

@@ -4,7 +4,6 @@
 #include "point_to_plane.hpp"
 
 #include <ceres/cost_function.h>
-#include <ceres/dynamic_autodiff_cost_function.h>
 
 #include <cmath>
 #include <memory>
@@ -26,8 +25,8 @@ namespace cbridge {
 // Parameter blocks: q_xyzw[4] (EigenQuaternionManifold), t[3].
 //
 // The solver evaluates the batch through OdometryBatchCost below, which takes each functor's closed-form
-// Jacobian (`evaluate`, checked against numeric differentiation and against this automatic differentiation in
-// the registry); `operator()` stays for DynamicAutoDiffCostFunction, which the tests compare it with.
+// Jacobian (`evaluate`; the registry checks it against numeric differentiation and against automatic
+// differentiation of the functor's own operator()).
 struct OdometryBatchResidual {
     using Photometric = PhotometricResidual<ImageInterpolator>;
 
@@ -37,22 +36,6 @@ struct OdometryBatchResidual {
     std::vector<double> photometricWeights;  // √w per photometric residual
 
     int residualCount() const { return static_cast<int>(geometric.size() + photometric.size()); }
-
-    template <typename T>
-    bool operator()(T const *const *parameters, T *residuals) const {
-        const T *q = parameters[0];
-        const T *t = parameters[1];
-        const std::size_t n = geometric.size();
-        for (std::size_t i = 0; i < n; ++i) {
-            geometric[i](q, t, residuals + i);
-            residuals[i] *= T(geometricWeights[i]);
-        }
-        for (std::size_t j = 0; j < photometric.size(); ++j) {
-            photometric[j](q, t, residuals + n + j);
-            residuals[n + j] *= T(photometricWeights[j]);
-        }
-        return true;
-    }
 
     /// √(Huber weight) of residual value r for threshold delta.
     static double huberRootWeight(double r, double delta) {
@@ -77,8 +60,8 @@ struct OdometryBatchResidual {
 };
 
 /// The batch as a Ceres cost function with closed-form Jacobians (blocks q_xyzw[4], t[3]; one residual per term,
-/// geometric first). Same residuals and, up to rounding, the same Jacobian as
-/// DynamicAutoDiffCostFunction<OdometryBatchResidual>, at a fraction of the cost of the Jet arithmetic.
+/// geometric first, each scaled by its IRLS weight). Up to rounding the Jacobian automatic differentiation would
+/// give, at a fraction of the cost of the Jet arithmetic.
 class OdometryBatchCost final : public ceres::CostFunction {
 public:
     explicit OdometryBatchCost(std::unique_ptr<OdometryBatchResidual> batch) : batch_(std::move(batch)) {

@@ -57,7 +57,8 @@ struct PhotometricResidual {
     /// ∂r/∂t = g and ∂r/∂q = gᵀ ∂f/∂q (residuals/rotated_point.hpp). The interpolator's own gradient is the one its
     /// Jet overload uses, so this matches automatic differentiation. dq[4], dt[3].
     void evaluate(const double *q_xyzw, const double *t, double *residual, double *dq, double *dt) const {
-        const Eigen::Vector3d p = rotatedPoint(q_xyzw, source) + Eigen::Vector3d(t[0], t[1], t[2]);
+        const Eigen::Map<const Eigen::Quaterniond> rotation(q_xyzw);   // Eigen's q * p, as operator() computes it
+        const Eigen::Vector3d p = rotation * source + Eigen::Vector3d(t[0], t[1], t[2]);
         if (p.z() <= 1e-6) {
             residual[0] = 0;
             std::fill(dq, dq + 4, 0.0);

@@ -38,7 +38,8 @@ struct PointToPlaneResidual {
     /// The residual and its Jacobian in closed form (residuals/rotated_point.hpp): ∂r/∂t = nᵀ, ∂r/∂q = nᵀ ∂f/∂q.
     /// dq[4], dt[3]; the odometry's solver uses this rather than automatic differentiation (several times faster).
     void evaluate(const double *q_xyzw, const double *t, double *residual, double *dq, double *dt) const {
-        const Eigen::Vector3d pointInTarget = rotatedPoint(q_xyzw, source) + Eigen::Vector3d(t[0], t[1], t[2]);
+        const Eigen::Map<const Eigen::Quaterniond> rotation(q_xyzw);   // Eigen's q * p, as operator() computes it
+        const Eigen::Vector3d pointInTarget = rotation * source + Eigen::Vector3d(t[0], t[1], t[2]);
         residual[0] = normal.dot(pointInTarget - target);
         rotatedPointGradient(q_xyzw, source, normal, dq);
         dt[0] = normal.x();

@@ -1,5 +1,5 @@
-// A point rotated by a quaternion, with the gradient of a linear function of it (shared by the closed-form
-// Jacobians of residuals/point_to_plane.hpp and residuals/photometric.hpp).
+// The gradient of a linear function of a point rotated by a quaternion (shared by the closed-form Jacobians of
+// residuals/point_to_plane.hpp and residuals/photometric.hpp; the rotated point itself is Eigen's q * p).
 #pragma once
 #include <Eigen/Core>
 
@@ -16,13 +16,6 @@ namespace cbridge {
 //     gᵀ ∂f/∂v = 2w (p × g) + 2 ((g·v) p + (v·p) g − 2 (g·p) v),      gᵀ ∂f/∂w = 2 g·(v × p).
 // On the unit sphere the two expressions agree, so their derivatives agree along the sphere's tangent space,
 // which is all that EigenQuaternionManifold's PlusJacobian keeps.
-
-/// f(q) as Eigen computes q * p.
-inline Eigen::Vector3d rotatedPoint(const double *q_xyzw, const Eigen::Vector3d &p) {
-    const Eigen::Vector3d v(q_xyzw[0], q_xyzw[1], q_xyzw[2]);
-    const Eigen::Vector3d uv = 2 * v.cross(p);
-    return p + q_xyzw[3] * uv + v.cross(uv);
-}
 
 /// gᵀ ∂f/∂q, written to dq[4] in q's order (x, y, z, w).
 inline void rotatedPointGradient(const double *q_xyzw, const Eigen::Vector3d &p, const Eigen::Vector3d &g, double *dq) {

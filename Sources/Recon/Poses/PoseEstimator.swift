@@ -378,17 +378,19 @@ final class PoseEstimator {
             candidates.sort { ($0.overlap, -$0.a) > ($1.overlap, -$1.a) }
             candidatePairs += candidates.prefix(loop.maxEdgesPerKeyframe).map { (a: $0.a, b: b) }
         }
-        let frames = keyframes.map(\.frame), poses = keyframes.map(\.worldFromCamera), icpOptions = loopOptions
-        let pairs = candidatePairs
+        let frames = keyframes.map(\.frame), icpOptions = loopOptions
+        let pairs = candidatePairs.map { pair in
+            (a: pair.a, b: pair.b, initial: keyframes[pair.a].worldFromCamera.inverse * keyframes[pair.b].worldFromCamera)
+        }
         let verified = IndexedResults<OdometryResult>(count: pairs.count)
         let failures = IndexedResults<ReconError>(count: pairs.count)
         let workers = max(1, min(threads, pairs.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for i in stride(from: worker, to: pairs.count, by: workers) {
-                let (a, b) = pairs[i]
+                let (a, b, initial) = pairs[i]
                 do throws(ReconError) {
-                    verified.set(i, try RGBDOdometry.align(source: frames[b], target: frames[a],
-                                                           initial: poses[a].inverse * poses[b], options: icpOptions))
+                    verified.set(i, try RGBDOdometry.align(source: frames[b], target: frames[a], initial: initial,
+                                                           options: icpOptions))
                 } catch {
                     failures.set(i, error)
                 }
@@ -398,8 +400,7 @@ final class PoseEstimator {
         var result: [PoseGraphEdge] = []
         for (i, icp) in verified.values.enumerated() {
             guard let icp else { continue }
-            let (a, b) = pairs[i]
-            let initial = poses[a].inverse * poses[b]
+            let (a, b, initial) = pairs[i]
             let accepted = icp.inlierRatio >= loop.minInlierRatio && icp.rmseGeometric <= loop.maxRMSE
                 && icp.targetFromSource.translationDistance(to: initial) <= options.tracking.maxCorrection
             guard accepted else {
