@@ -78,28 +78,35 @@ extension TensorTestSuite {
             #expect(maxAbsDiff(y.doubles(), expected) < 1e-12)
         }
 
-        /// One worker and two give the same values and gradients (each row sums its offsets in the same order), in
-        /// whole offsets and in chunks of 4 pairs; and the chunks change nothing beyond rounding.
-        @Test func workersDoNotChangeResults() throws {
-            let set = randomVoxels(count: 80, extent: 7, seed: 5)
+        /// One, two and three workers give bit-identical values and gradients in Double and Float (each row sums
+        /// its offsets in the same order, and every GEMM covers the same rows whatever the workers), in whole
+        /// offsets and in chunks of 4 pairs, for every kind of map; and the chunks change nothing beyond rounding.
+        @Test(arguments: SparseConvolutionKind.allCases, [DType.float64, .float32])
+        func workersDoNotChangeResults(_ kind: SparseConvolutionKind, dtype: DType) throws {
+            let fine = randomVoxels(count: 80, extent: 7, seed: 5), coarse = fine.coarsened()
+            let (input, output) = kind == .up ? (coarse, fine) : (fine, kind == .down ? coarse : fine)
             func run(workers: Int, chunkBytes: Int) throws -> [[Double]] {
-                let xp = Parameter(fixed([80, 4], seed: 3)), wp = Parameter(fixed([27, 4, 5], seed: 4))
+                let xp = Parameter(fixed([input.count, 4], seed: 3).converted(to: dtype))
+                let wp = Parameter(fixed([kind.offsetCount, 4, 5], seed: 4).converted(to: dtype))
                 let tape = Tape()
-                let map = KernelMap(.submanifold, from: set, to: set, workers: workers, chunkBytes: chunkBytes)
+                let map = KernelMap(kind, from: input, to: output, workers: workers, chunkBytes: chunkBytes)
                 let y = try tape.parameter(xp).sparseConvolution(weight: tape.parameter(wp), map: map)
-                tape.backward((y * tape.constant(fixed(y.shape, seed: 9))).sum())
+                tape.backward((y * tape.constant(fixed(y.shape, seed: 9).converted(to: dtype))).sum())
                 return [y.value.doubles(), xp.grad?.doubles() ?? [], wp.grad?.doubles() ?? []]
             }
             let whole = try run(workers: 1, chunkBytes: 256 * 1024)
             for chunkBytes in [256 * 1024, 4 * 9 * 8] {
-                let one = try run(workers: 1, chunkBytes: chunkBytes), two = try run(workers: 2, chunkBytes: chunkBytes)
-                for (a, b) in zip(one, two) { #expect(a == b) }
-                for (a, b) in zip(one, whole) { #expect(maxAbsDiff(a, b) < 1e-12) }
+                let one = try run(workers: 1, chunkBytes: chunkBytes)
+                for workers in [2, 3] {
+                    let other = try run(workers: workers, chunkBytes: chunkBytes)
+                    for (a, b) in zip(one, other) { #expect(a == b, "\(kind), \(workers) workers, chunks of \(chunkBytes) B") }
+                }
+                for (a, b) in zip(one, whole) { #expect(maxAbsDiff(a, b) < (dtype == .float64 ? 1e-12 : 1e-5)) }
             }
         }
 
         /// Down and up maps are transposes: each fine voxel has exactly one parent pair.
-        @Test func downAndUpMapsPairEveryFineVoxelOnce() {
+        @Test func downAndUpMapsPairEveryFineVoxelOnce() throws {
             let fine = randomVoxels(count: 50, extent: 8, seed: 7), coarse = fine.coarsened()
             let down = KernelMap(.down, from: fine, to: coarse), up = KernelMap(.up, from: coarse, to: fine)
             #expect(down.pairCounts.reduce(0, +) == fine.count)
@@ -107,6 +114,18 @@ extension TensorTestSuite {
             #expect(coarse.count < fine.count)
             let sub = KernelMap(.submanifold, from: fine, to: fine)
             #expect(sub.pairCounts[13] == fine.count)  // the centre offset pairs every voxel with itself
+            // The passes that own the fine side store each row once instead of adding into zeros; no other does.
+            #expect(up.byOutput.ownedOnce && down.byInput.ownedOnce)
+            #expect(!up.byInput.ownedOnce && !down.byOutput.ownedOnce && !sub.byOutput.ownedOnce && !sub.byInput.ownedOnce)
+            // Voxels without neighbours pair only with themselves, through the centre offset, which adds in place.
+            let lone = try VoxelSet(coordinates: [0, 0, 0, 5, 5, 5])
+            let loneMap = KernelMap(.submanifold, from: lone, to: lone)
+            #expect(!loneMap.byOutput.ownedOnce && loneMap.byOutput.identityOffset == 13)
+            let x = fixed([2, 2], seed: 1), w = fixed([27, 2, 3], seed: 2)
+            let tape = Tape(recording: false)
+            let y = try tape.constant(x).sparseConvolution(weight: tape.constant(w), map: loneMap)
+            let expected = (0..<2).flatMap { r in (0..<3).map { c in (0..<2).reduce(0.0) { $0 + x[flat: r * 2 + $1] * w[flat: (13 * 2 + $1) * 3 + c] } } }
+            #expect(maxAbsDiff(y.value.doubles(), expected) < 1e-12)
         }
 
         /// Points voxelise to the mean-able groups; rows are in coordinate order whatever the point order.

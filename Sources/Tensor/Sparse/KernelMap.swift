@@ -15,24 +15,26 @@ public enum SparseConvolutionKind: String, Sendable, CaseIterable {
     public var offsetCount: Int { self == .submanifold ? 27 : 8 }
 }
 
-/// One ordering of a kernel map's pairs: for each offset, input and output rows sorted by the rows one side owns,
-/// and for each worker the range of pairs whose owned row falls in that worker's block of rows.
+/// One ordering of a kernel map's pairs: for each offset, input and output rows sorted by the rows one side owns
+/// (the passes find a block of owned rows' pairs by binary search).
 struct PairOrder: Sendable {
     /// `inputs[k][p]`, `outputs[k][p]`: pair p of offset k.
     let inputs: [[Int32]]
     let outputs: [[Int32]]
-    /// `splits[k][w] ..< splits[k][w + 1]`: the pairs of offset k whose owned row lies in worker w's block.
-    let splits: [[Int]]
     /// The offset whose pairs are (r, r) for every row r of equal input and output sets (a submanifold map's
     /// centre), whose pair p is row p on both sides; nil when there is none.
     let identityOffset: Int?
     /// Bytes of gathered rows and GEMM result per round (`KernelMap.chunkBytes`).
     let chunkBytes: Int
+    /// Rows of the owned side (the output set for `byOutput`, the input set otherwise).
+    let rows: Int
+    /// Every owned row is in exactly one pair over all offsets, none of them an identity offset (an `up` map's
+    /// outputs, a `down` map's inputs): the passes may store instead of add, into rows nobody zeroed.
+    let ownedOnce: Bool
 
-    /// Orders `pairs` by the owned side (`byOutput`), stably, and splits each offset's pairs into `workers`
-    /// contiguous blocks of `rows` owned rows.
-    init(inputs: [[Int32]], outputs: [[Int32]], byOutput: Bool, rows: Int, workers: Int, chunkBytes: Int) {
-        var ins: [[Int32]] = [], outs: [[Int32]] = [], splits: [[Int]] = []
+    /// Orders `pairs` by the owned side (`byOutput`, else the input side) of `rows` rows, stably.
+    init(inputs: [[Int32]], outputs: [[Int32]], byOutput: Bool, rows: Int, chunkBytes: Int) {
+        var ins: [[Int32]] = [], outs: [[Int32]] = []
         for k in inputs.indices {
             var i = inputs[k], o = outputs[k]
             let owned = byOutput ? o : i
@@ -40,24 +42,23 @@ struct PairOrder: Sendable {
                 let perm = owned.indices.sorted { owned[$0] != owned[$1] ? owned[$0] < owned[$1] : $0 < $1 }
                 i = perm.map { i[$0] }; o = perm.map { o[$0] }
             }
-            let key = byOutput ? o : i
-            var s = [0]
-            for w in 1..<workers {
-                let bound = Int32(rows * w / workers)
-                var lo = s[w - 1], hi = key.count
-                while lo < hi { let mid = (lo + hi) / 2; if key[mid] < bound { lo = mid + 1 } else { hi = mid } }
-                s.append(lo)
-            }
-            s.append(key.count)
-            ins.append(i); outs.append(o); splits.append(s)
+            ins.append(i); outs.append(o)
         }
         self.inputs = ins
         self.outputs = outs
-        self.splits = splits
         self.chunkBytes = chunkBytes
+        self.rows = rows
         identityOffset = ins.indices.first { k in
             ins[k].count == rows && ins[k] == outs[k] && ins[k].enumerated().allSatisfy { Int($0.element) == $0.offset }
         }
+        var seen = [Bool](repeating: false, count: rows), once = true
+        for k in outs.indices where once {
+            for r in byOutput ? outs[k] : ins[k] {
+                if seen[Int(r)] { once = false; break }
+                seen[Int(r)] = true
+            }
+        }
+        ownedOnce = identityOffset == nil && once && !seen.contains(false)
     }
 }
 
@@ -112,8 +113,8 @@ public final class KernelMap: Sendable {
                 if kind == .down { ins[j].append(Int32(f)); outs[j].append(c) } else { ins[j].append(c); outs[j].append(Int32(f)) }
             }
         }
-        byOutput = PairOrder(inputs: ins, outputs: outs, byOutput: true, rows: output.count, workers: self.workers, chunkBytes: chunkBytes)
-        byInput = PairOrder(inputs: ins, outputs: outs, byOutput: false, rows: input.count, workers: self.workers, chunkBytes: chunkBytes)
+        byOutput = PairOrder(inputs: ins, outputs: outs, byOutput: true, rows: output.count, chunkBytes: chunkBytes)
+        byInput = PairOrder(inputs: ins, outputs: outs, byOutput: false, rows: input.count, chunkBytes: chunkBytes)
     }
 
     /// Floating-point operations of one forward pass with `inChannels → outChannels` (2·pairs·Cin·Cout).

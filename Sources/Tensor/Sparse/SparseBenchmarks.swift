@@ -19,7 +19,8 @@ public struct SparseLayerResult: Codable, Sendable {
     public var forwardGFlops: Double
     /// The raw GEMMs' GFLOP/s on one thread, and the op's on its workers.
     public var sgemmGFlops: Double
-    /// forwardGFlops / (sgemmGFlops · workers): the share of the cores' GEMM rate the op reaches (goal ≥ 0.6).
+    /// forwardGFlops / (sgemmGFlops · workers): the share of the cores' GEMM rate the op reaches (goal ≥ 0.6); the
+    /// median over rounds of that round's ratio (each round times the op and its GEMMs back to back).
     public var efficiency: Double
     /// Bytes the layer's forward allocates: the output, each worker's gather/GEMM scratch (one chunk of pairs).
     public var forwardBytes: Int
@@ -50,6 +51,13 @@ public enum SparseBenchmarks {
         var map = KernelMap(kind, from: input, to: output, workers: workers)
         for _ in 0..<reps { mapTimes.append(milliseconds { map = KernelMap(kind, from: input, to: output, workers: workers) }) }
         let g = Tensor.uniform([output.count, outChannels], low: -1, high: 1, using: &rng)
+        // The reference: the same GEMMs on pre-gathered buffers, one thread, what the op would cost without gather
+        // and scatter. It is timed in the same round as the op (op forward, op backward, GEMMs; `reps` rounds), so
+        // the machine's drift between rounds moves both alike.
+        let counts = map.pairCounts, largest = counts.max() ?? 0
+        let a = Tensor.uniform([max(1, largest), inChannels], low: -1, high: 1, using: &rng)
+        let c = Tensor.zeros([max(1, largest), outChannels])
+        let ap = a.pointer(Float.self), wp = w.value.pointer(Float.self), cp = c.pointer(Float.self)
         for _ in 0..<reps {
             let tape = Tape()
             var y: Var?
@@ -63,13 +71,6 @@ public enum SparseBenchmarks {
             // The backward of the product and the sum is elementwise; the convolution's rule dominates.
             bwd.append(milliseconds { tape.backward(loss) })
             xp.zeroGrad(); w.zeroGrad()
-        }
-        // The same GEMMs on pre-gathered buffers, one thread: what the op would cost without gather and scatter.
-        let counts = map.pairCounts, largest = counts.max() ?? 0
-        let a = Tensor.uniform([max(1, largest), inChannels], low: -1, high: 1, using: &rng)
-        let c = Tensor.zeros([max(1, largest), outChannels])
-        let ap = a.pointer(Float.self), wp = w.value.pointer(Float.self), cp = c.pointer(Float.self)
-        for _ in 0..<reps {
             gemm.append(milliseconds {
                 for (k, p) in counts.enumerated() where p > 0 {
                     Float.gemm(transA: false, transB: false, m: p, n: outChannels, k: inChannels, alpha: 1, a: ap, lda: inChannels,
@@ -84,7 +85,7 @@ public enum SparseBenchmarks {
             name: name, kind: kind.rawValue, inputVoxels: input.count, outputVoxels: output.count, inChannels: inChannels,
             outChannels: outChannels, pairs: counts.reduce(0, +), mapMs: median(mapTimes), forwardMs: f, backwardMs: median(bwd),
             sgemmMs: s, forwardGFlops: flops / (f * 1e6), sgemmGFlops: flops / (s * 1e6),
-            efficiency: (flops / (f * 1e6)) / ((flops / (s * 1e6)) * Double(map.workers)),
+            efficiency: median(zip(fwd, gemm).map { $1 / ($0 * Double(map.workers)) }),
             forwardBytes: 4 * (output.count * outChannels + map.workers * perWorker * (inChannels + outChannels)), workers: map.workers)
     }
 }

@@ -35,38 +35,79 @@ private func scatterAdd<T: TensorScalar>(_ src: UnsafePointer<T>, _ rows: Unsafe
     }
 }
 
-/// For every offset k and pair p of `order` in the owned block of `worker`: owned[p] += (other[p] as a row of
-/// `source`) · op(W_k), where op(W_k) is `[cSource, cOwned]` (W_k, or W_kᵀ when `transposeW`). Offsets are summed
-/// in order k = 0, 1, …; the pairs of an offset go through in chunks (`chunkRows`). The identity offset of a
-/// submanifold map (every row paired with itself) needs no gather or scatter: its GEMM reads and adds to the
-/// worker's rows in place.
-private func accumulateOffsets<T: TensorScalar>(_: T.Type, order: PairOrder, ownedIsOutput: Bool, worker: Int,
+/// dst[rows[r]] = src[r] for `count` rows of `width`.
+@inline(__always)
+private func scatter<T: TensorScalar>(_ src: UnsafePointer<T>, _ rows: UnsafePointer<Int32>, _ count: Int, width: Int,
+                                      into dst: UnsafeMutablePointer<T>) {
+    for r in 0..<count { (dst + Int(rows[r]) * width).update(from: src + r * width, count: width) }
+}
+
+/// The first index in `lo ..< hi` of the sorted `keys` whose key is ≥ `bound` (`hi` when none is).
+@inline(__always)
+private func lowerBound(_ keys: UnsafePointer<Int32>, _ lo: Int, _ hi: Int, _ bound: Int) -> Int {
+    var lo = lo, hi = hi
+    while lo < hi { let mid = (lo + hi) / 2; if Int(keys[mid]) < bound { lo = mid + 1 } else { hi = mid } }
+    return lo
+}
+
+/// For every offset k and pair p of `order` whose owned row is in `worker`'s share of the rows: owned[p] += (other[p]
+/// as a row of `source`) · op(W_k), where op(W_k) is `[cSource, cOwned]` (W_k, or W_kᵀ when `transposeW`).
+///
+/// The owned rows go through in tiles that fit the cache (`chunkBytes` of owned rows); within a tile every offset
+/// k = 0, 1, … adds its pairs, in chunks (`chunkRows`). So each owned row sums its offsets in the same order, and a
+/// tile's rows stay in cache across the offsets instead of being read back from memory once per offset. The identity offset of a submanifold map (every row paired with itself) needs
+/// no gather or scatter: its GEMM reads and adds to the tile's rows in place. When every owned row has exactly one
+/// pair (`ownedOnce`) the rows are stored; otherwise each tile is zeroed first, while it is in cache. So `owned` may
+/// come uninitialised.
+private func accumulateOffsets<T: TensorScalar>(_: T.Type, order: PairOrder, ownedIsOutput: Bool, worker: Int, workers: Int,
                                                 source: UnsafePointer<T>, cSource: Int, weight: UnsafePointer<T>,
                                                 transposeW: Bool, owned: UnsafeMutablePointer<T>, cOwned: Int) {
     let chunk = chunkRows(T.self, width: cSource + cOwned, bytes: order.chunkBytes)
+    // Tiles start at multiples of `tile` rows and each worker takes a contiguous run of them, so every GEMM covers
+    // the same rows whatever the number of workers, and the results are bit-identical for any number. A tile holds
+    // at most `chunkBytes` of owned rows, and at most an eighth of them (rounded up to 16 rows) but no fewer than 256,
+    // so that small sets still split evenly between the workers and their GEMMs do not get too short.
+    let tile = min(chunkRows(T.self, width: cOwned, bytes: order.chunkBytes), max(256, (order.rows + 127) / 128 * 16))
+    let tiles = (order.rows + tile - 1) / tile
+    let rowLo = min(order.rows, tiles * worker / workers * tile), rowHi = min(order.rows, tiles * (worker + 1) / workers * tile)
+    if rowLo >= rowHi { return }
+    let ldw = transposeW ? cSource : cOwned
+    var next = order.inputs.indices.map { k in
+        (ownedIsOutput ? order.outputs[k] : order.inputs[k]).withUnsafeBufferPointer { keys in
+            keys.baseAddress.map { lowerBound($0, 0, keys.count, rowLo) } ?? 0
+        }
+    }
     withScratch(T.self, rows: chunk, width: cSource + cOwned) { scratch in
         let a = scratch, c = scratch + chunk * cSource
-        for k in order.inputs.indices {
-            let lo = order.splits[k][worker], hi = order.splits[k][worker + 1]
-            if hi == lo { continue }
-            let wk = weight + k * cSource * cOwned, ldw = transposeW ? cSource : cOwned
-            if k == order.identityOffset {
-                // W_k is [cIn, cOut] row-major; the forward pass multiplies by W_k, the input gradient by W_kᵀ.
-                T.gemm(transA: false, transB: transposeW, m: hi - lo, n: cOwned, k: cSource, alpha: 1,
-                       a: source + lo * cSource, lda: cSource, b: wk, ldb: ldw, beta: 1, c: owned + lo * cOwned, ldc: cOwned)
-                continue
-            }
-            let from = ownedIsOutput ? order.inputs[k] : order.outputs[k]
-            let to = ownedIsOutput ? order.outputs[k] : order.inputs[k]
-            from.withUnsafeBufferPointer { f in
-                to.withUnsafeBufferPointer { t in
-                    guard let fb = f.baseAddress, let tb = t.baseAddress else { return }
-                    for start in stride(from: lo, to: hi, by: chunk) {
-                        let count = min(chunk, hi - start)
-                        gather(source, fb + start, count, width: cSource, into: a)
-                        T.gemm(transA: false, transB: transposeW, m: count, n: cOwned, k: cSource, alpha: 1,
-                               a: a, lda: cSource, b: wk, ldb: ldw, beta: 0, c: c, ldc: cOwned)
-                        scatterAdd(c, tb + start, count, width: cOwned, into: owned)
+        for t0 in stride(from: rowLo, to: rowHi, by: tile) {
+            let t1 = min(t0 + tile, rowHi)
+            if !order.ownedOnce { (owned + t0 * cOwned).update(repeating: 0, count: (t1 - t0) * cOwned) }
+            for k in order.inputs.indices {
+                let wk = weight + k * cSource * cOwned
+                if k == order.identityOffset {
+                    // W_k is [cIn, cOut] row-major; the forward pass multiplies by W_k, the input gradient by W_kᵀ.
+                    T.gemm(transA: false, transB: transposeW, m: t1 - t0, n: cOwned, k: cSource, alpha: 1,
+                           a: source + t0 * cSource, lda: cSource, b: wk, ldb: ldw, beta: 1, c: owned + t0 * cOwned, ldc: cOwned)
+                    continue
+                }
+                let from = ownedIsOutput ? order.inputs[k] : order.outputs[k]
+                let to = ownedIsOutput ? order.outputs[k] : order.inputs[k]
+                from.withUnsafeBufferPointer { f in
+                    to.withUnsafeBufferPointer { t in
+                        guard let fb = f.baseAddress, let tb = t.baseAddress else { return }
+                        let lo = next[k], hi = lowerBound(tb, lo, t.count, t1)
+                        next[k] = hi
+                        for start in stride(from: lo, to: hi, by: chunk) {
+                            let count = min(chunk, hi - start)
+                            gather(source, fb + start, count, width: cSource, into: a)
+                            T.gemm(transA: false, transB: transposeW, m: count, n: cOwned, k: cSource, alpha: 1,
+                                   a: a, lda: cSource, b: wk, ldb: ldw, beta: 0, c: c, ldc: cOwned)
+                            if order.ownedOnce {
+                                scatter(c, tb + start, count, width: cOwned, into: owned)
+                            } else {
+                                scatterAdd(c, tb + start, count, width: cOwned, into: owned)
+                            }
+                        }
                     }
                 }
             }
@@ -121,13 +162,13 @@ extension Var {
         guard w.shape[1] == x.shape[1] else { throw .channelMismatch(op: "sparseConvolution(\(map.kind))", expected: w.shape[1], actual: x.shape[1]) }
         guard w.dtype == x.dtype else { throw .shapeMismatch(op: "sparseConvolution dtype", expected: x.shape, actual: w.shape) }
         let cIn = x.shape[1], cOut = w.shape[2], workers = map.workers
-        let y = Tensor.zeros([map.outputCount, cOut], dtype: x.dtype)
+        let y = Tensor(uninitialized: [map.outputCount, cOut], dtype: x.dtype)
         func fwd<T: TensorScalar>(_ t: T.Type) {
             let xp = Int(bitPattern: x.pointer(T.self)), wp = Int(bitPattern: w.pointer(T.self)), yp = Int(bitPattern: y.pointer(T.self))
             parallelWorkers(workers) { worker in
                 guard let src = UnsafePointer<T>(bitPattern: xp), let wt = UnsafePointer<T>(bitPattern: wp),
                       let out = UnsafeMutablePointer<T>(bitPattern: yp) else { return }
-                accumulateOffsets(t, order: map.byOutput, ownedIsOutput: true, worker: worker, source: src, cSource: cIn,
+                accumulateOffsets(t, order: map.byOutput, ownedIsOutput: true, worker: worker, workers: workers, source: src, cSource: cIn,
                                   weight: wt, transposeW: false, owned: out, cOwned: cOut)
             }
         }
@@ -141,12 +182,12 @@ extension Var {
                 let gp = Int(bitPattern: g.pointer(T.self)), xp = Int(bitPattern: x.pointer(T.self))
                 let wp = Int(bitPattern: w.pointer(T.self))
                 if tape.nodes[ix].requiresGrad {
-                    let dx = Tensor.zeros(x.shape, dtype: x.dtype)
+                    let dx = Tensor(uninitialized: x.shape, dtype: x.dtype)
                     let dp = Int(bitPattern: dx.pointer(T.self))
                     parallelWorkers(workers) { worker in
                         guard let grad = UnsafePointer<T>(bitPattern: gp), let wt = UnsafePointer<T>(bitPattern: wp),
                               let out = UnsafeMutablePointer<T>(bitPattern: dp) else { return }
-                        accumulateOffsets(t, order: map.byInput, ownedIsOutput: false, worker: worker, source: grad, cSource: cOut,
+                        accumulateOffsets(t, order: map.byInput, ownedIsOutput: false, worker: worker, workers: workers, source: grad, cSource: cOut,
                                           weight: wt, transposeW: true, owned: out, cOwned: cIn)
                     }
                     tape.accumulate(ix, dx)
