@@ -53,6 +53,7 @@ let gradCases: [OpCase] = [
     OpCase(name: "matmul", shapes: [[3, 4], [4, 5]]) { $0[0].matmul($0[1]) },
     OpCase(name: "matmul Aᵀ", shapes: [[4, 3], [4, 5]]) { $0[0].matmul($0[1], transposeA: true) },
     OpCase(name: "matmul Bᵀ", shapes: [[3, 4], [5, 4]]) { $0[0].matmul($0[1], transposeB: true) },
+    OpCase(name: "linear x·Wᵀ + b", shapes: [[3, 4], [5, 4], [5]]) { $0[0].linear(weight: $0[1], bias: $0[2]) },
     OpCase(name: "matmul AᵀBᵀ", shapes: [[4, 3], [5, 4]]) { $0[0].matmul($0[1], transposeA: true, transposeB: true) },
     OpCase(name: "bmm", shapes: [[2, 3, 4], [2, 4, 5]]) { $0[0].matmul($0[1]) },
     OpCase(name: "bmm Aᵀ", shapes: [[2, 4, 3], [2, 4, 5]]) { $0[0].matmul($0[1], transposeA: true) },

@@ -151,4 +151,27 @@ extension TensorTestSuite.Kernels {
         #expect(one == two)
         #expect(one.allSatisfy { !$0.isEmpty })
     }
+
+    /// The fused `linear` gives what `matmul(transposeB:)` then `+ bias` gives, bit for bit in Float, values and all
+    /// three gradients, for inner extents on both sides of the bias-first limit (128) and above a GEMM's K block (so
+    /// the bias is added once, after the whole dot product).
+    @Test(arguments: [(700, 25, 64), (300, 128, 96), (300, 129, 96), (129, 600, 33)])
+    func linearEqualsMatmulPlusBias(_ shape: (m: Int, k: Int, n: Int)) {
+        var rng = SeededGenerator(seed: 21)
+        let x = Parameter(.normal([shape.m, shape.k], using: &rng)), w = Parameter(.normal([shape.n, shape.k], using: &rng))
+        let b = Parameter(.normal([shape.n], using: &rng)), g = Tensor.normal([shape.m, shape.n], using: &rng)
+        func run(fused: Bool) -> [[Float]] {
+            defer { for p in [x, w, b] { p.zeroGrad() } }
+            let tape = Tape()
+            let (xv, wv, bv) = (tape.parameter(x), tape.parameter(w), tape.parameter(b))
+            let y = fused ? xv.linear(weight: wv, bias: bv) : xv.matmul(wv, transposeB: true) + bv
+            tape.backward((y * tape.constant(g)).sum())
+            return [y.value.floats()] + [x, w, b].map { $0.grad?.floats() ?? [] }
+        }
+        let fused = run(fused: true), plain = run(fused: false)
+        for (part, (a, c)) in zip(["y", "dx", "dW", "db"], zip(fused, plain)) {
+            let same = a == c && !a.isEmpty
+            #expect(same, "\(part) of [\(shape.m), \(shape.k)]·[\(shape.n), \(shape.k)]ᵀ differs")
+        }
+    }
 }

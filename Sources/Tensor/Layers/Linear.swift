@@ -24,8 +24,8 @@ public final class Linear: Module {
         let shape = x.shape
         precondition(shape.last == inFeatures, "Linear: input \(shape) must end in \(inFeatures)")
         let flat = shape.count == 2 ? x : x.reshaped([x.value.count / Swift.max(inFeatures, 1), inFeatures])
-        var y = flat.matmul(x.tape.parameter(weight), transposeB: true)
-        if let bias { y = y + x.tape.parameter(bias) }
+        let w = x.tape.parameter(weight)
+        let y = bias.map { flat.linear(weight: w, bias: x.tape.parameter($0)) } ?? flat.matmul(w, transposeB: true)
         return shape.count == 2 ? y : y.reshaped(Array(shape.dropLast()) + [outFeatures])
     }
 }
