@@ -55,10 +55,10 @@ private func lowerBound(_ keys: UnsafePointer<Int32>, _ lo: Int, _ hi: Int, _ bo
 ///
 /// The owned rows go through in tiles that fit the cache (`chunkBytes` of owned rows); within a tile every offset
 /// k = 0, 1, … adds its pairs, in chunks (`chunkRows`). So each owned row sums its offsets in the same order, and a
-/// tile's rows stay in cache across the offsets instead of being read back from memory once per offset. The identity offset of a submanifold map (every row paired with itself) needs
-/// no gather or scatter: its GEMM reads and adds to the tile's rows in place. When every owned row has exactly one
-/// pair (`ownedOnce`) the rows are stored; otherwise each tile is zeroed first, while it is in cache. So `owned` may
-/// come uninitialised.
+/// tile's rows stay in cache across the offsets instead of being read back from memory once per offset. The
+/// identity offset of a submanifold map (every row paired with itself) needs no gather or scatter: its GEMM reads
+/// and adds to the tile's rows in place. When every owned row has exactly one pair (`ownedOnce`) the rows are
+/// stored; otherwise each tile is zeroed first, while it is in cache. So `owned` may come uninitialised.
 private func accumulateOffsets<T: TensorScalar>(_: T.Type, order: PairOrder, ownedIsOutput: Bool, worker: Int, workers: Int,
                                                 source: UnsafePointer<T>, cSource: Int, weight: UnsafePointer<T>,
                                                 transposeW: Bool, owned: UnsafeMutablePointer<T>, cOwned: Int) {
