@@ -72,7 +72,7 @@ struct DemoRunner {
         do { try ChildProcess.start(process) } catch {
             throw DemoError.cannotLaunch(executable: command[0], reason: error.localizedDescription)
         }
-        process.waitUntilExit()
+        ChildProcess.waitUntilExit(process)
         let seconds = Date().timeIntervalSince(start)
         guard process.terminationStatus == 0 else {
             let command = command.joined(separator: " ")

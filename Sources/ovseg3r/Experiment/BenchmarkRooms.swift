@@ -112,7 +112,7 @@ struct BenchmarkRooms {
         p.standardError = handle
         p.standardInput = FileHandle.nullDevice
         do { try ChildProcess.start(p) } catch { return -1 }
-        p.waitUntilExit()
+        ChildProcess.waitUntilExit(p)
         return p.terminationStatus
     }
 

@@ -310,7 +310,7 @@ final class ExperimentRunner: @unchecked Sendable {
         handle.write(Data("$ \(full.joined(separator: " "))\n".utf8))
         let start = Date()
         do { try ChildProcess.start(process) } catch { throw ExperimentError.cannotLaunch(command: full.joined(separator: " "), reason: error.localizedDescription) }
-        process.waitUntilExit()
+        ChildProcess.waitUntilExit(process)
         guard process.terminationStatus == 0 else {
             throw ExperimentError.jobFailed(job: job.name, command: full.joined(separator: " "), status: process.terminationStatus, log: logURL.path)
         }
