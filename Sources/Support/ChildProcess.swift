@@ -28,7 +28,8 @@ public enum ChildProcess {
         LiveChildren.add(process.processIdentifier)
     }
 
-    /// Waits for a child that `start(_:)` started, and forgets it.
+    /// Waits for a child that `start(_:)` started, and forgets it. Every such child is waited for here, so that the
+    /// table never holds the id of a process that has ended (the id could be given to an unrelated process).
     public static func waitUntilExit(_ process: Process) {
         process.waitUntilExit()
         LiveChildren.remove(process.processIdentifier)

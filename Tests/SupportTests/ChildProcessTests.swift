@@ -23,7 +23,7 @@ import Glibc
         }
         group.wait()
         if let message = failure.withLock({ $0 }) { Issue.record("cannot start grep: \(message)") }
-        process.waitUntilExit()
+        if clean { ChildProcess.waitUntilExit(process) } else { process.waitUntilExit() }
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         return text.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? text
     }
@@ -46,7 +46,7 @@ import Glibc
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/true")
             try? ChildProcess.start(process)
-            process.waitUntilExit()
+            ChildProcess.waitUntilExit(process)
             var now = sigset_t()
             pthread_sigmask(SIG_SETMASK, nil, &now)
             kept.withLock { $0 = sigismember(&now, SIGUSR2) == 1 }

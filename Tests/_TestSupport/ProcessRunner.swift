@@ -44,7 +44,7 @@ public func runProcess(_ executable: String, _ arguments: [String] = [], input: 
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
     }
-    process.waitUntilExit()
+    ChildProcess.waitUntilExit(process)
     return ProcessOutput(status: process.terminationStatus,
                          stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
                          stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
