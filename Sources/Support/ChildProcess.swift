@@ -16,7 +16,9 @@ public enum ChildProcess {
     /// mask is emptied for the start only and then restored.
     ///
     /// A child also outlives a parent that `kill` stops: only Ctrl-C reaches the whole process group. Such an orphan
-    /// went on training into its run folder, and the resumed experiment found the folder locked by it.
+    /// went on training into its run folder, and the resumed experiment found the folder locked by it. (A stop that
+    /// arrives between the child's creation inside `process.run()` and its entry in the table, microseconds, misses
+    /// it.)
     public static func start(_ process: Process) throws {
         LiveChildren.installHandlers
         var empty = sigset_t()

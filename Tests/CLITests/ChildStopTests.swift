@@ -35,7 +35,9 @@ import Glibc
                              "--frames", "100000", "--jobs", "1", "--no-geometric"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        // Not process.run(): started from this test's worker thread the parent would block SIGTERM, and the stop
+        // would stay pending.
+        try startProcess(process)
         var child: [Int32] = []
         for _ in 0..<600 where child.isEmpty {
             Thread.sleep(forTimeInterval: 0.05)
@@ -43,8 +45,11 @@ import Glibc
         }
         defer { for pid in child { kill(pid, SIGKILL) } }
         try #require(!child.isEmpty, "experiment rooms started no child within 30 s")
+        // A child exists a moment before its parent has recorded it (ChildProcess.start); a stop in that window
+        // would miss it. Under a loaded test run the parent can be descheduled there, so give it a second.
+        Thread.sleep(forTimeInterval: 1)
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        waitForStarted(process)
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
         var running = child.filter(Self.isRunning)
         for _ in 0..<200 where !running.isEmpty {

@@ -49,3 +49,14 @@ public func runProcess(_ executable: String, _ arguments: [String] = [], input: 
                          stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
                          stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
 }
+
+/// Starts `process` without waiting, as a shell would: with no signal blocked (a test runs on a worker thread whose
+/// blocked signals the child would otherwise inherit). Wait for it with `waitForStarted(_:)`.
+public func startProcess(_ process: Process) throws {
+    try ChildProcess.start(process)
+}
+
+/// Waits for a process that `startProcess(_:)` started.
+public func waitForStarted(_ process: Process) {
+    ChildProcess.waitUntilExit(process)
+}
