@@ -33,6 +33,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var objectRadius: Double = 0.2
     /// Initial box size, in scene-normalised units (published: 0.5).
     public var initialBoxSize: Double = 0.5
+    /// 2D object tokens also carry what the 2D model named the object: the text embedding of its label, times its
+    /// score, through `Linear(textWidth → width)`, added to the token. A query near the object can read the name, in
+    /// the same text space its classifier compares against, so the path holds for names without 3D labels (novel
+    /// classes) too. Needs `feature2DWidth` ≥ 1 (objects enter the model only with features).
+    public var objectLabels: Bool = false
 
     /// The point encoder: the per-point MLP (`mlp`) or the sparse-convolution UNet (`sparseUNet`).
     public var encoder: EncoderKind = .mlp
@@ -60,6 +65,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             throw .invalidConfiguration(field: "logitScale", value: String(logitScale), reason: "must lie in [1, maxLogitScale = \(maxLogitScale)]")
         }
         if encoder == .sparseUNet { try unet.validate() }
+        if objectLabels, feature2DWidth < 1 {
+            throw .invalidConfiguration(field: "objectLabels", value: "true",
+                                        reason: "2D objects enter the model only with feature2DWidth ≥ 1")
+        }
         guard initialBoxSize > 0, initialBoxSize < 1 else {
             throw .invalidConfiguration(field: "initialBoxSize", value: String(initialBoxSize), reason: "must lie in (0, 1)")
         }

@@ -18,6 +18,9 @@ public struct ModelInput: Sendable {
     public var objectFeatures: [Float]
     /// 3D centres of the 2D objects, metres, `[O, 3]`.
     public var objectCenters: [Float]
+    /// Each 2D object's label as a score-weighted text embedding `[O, textWidth]` (a zero row for an object the 2D
+    /// model named with a word outside the embeddings), or empty: read when `ModelConfig.objectLabels`.
+    public var objectLabelEmbeddings: [Float] = []
     /// Superpoints used as query seeds `[Q]` (all of them at evaluation).
     public var querySeeds: [Int32]
     /// Text embeddings, L2-normalised rows `[T, textWidth]`: the class vocabulary of this step.
@@ -60,6 +63,10 @@ public struct ModelInput: Sendable {
         }
         if objectCount > 0, objectFeatures.count != objectCount * config.feature2DWidth {
             throw .shapeMismatch(input: "objectFeatures", expected: [objectCount, config.feature2DWidth], actual: [objectFeatures.count])
+        }
+        if !objectLabelEmbeddings.isEmpty, objectLabelEmbeddings.count != objectCount * config.textWidth {
+            throw .shapeMismatch(input: "objectLabelEmbeddings", expected: [objectCount, config.textWidth],
+                                 actual: [objectLabelEmbeddings.count])
         }
         for (i, s) in superpoints.enumerated() where s < 0 || Int(s) >= superpointCount {
             throw .superpointOutOfRange(index: i, id: s, count: superpointCount)

@@ -18,9 +18,13 @@ public final class SegDINO3DModel: Module {
     /// DITR distillation: `Linear(pointFeatureWidth → feature2DWidth)` predicting each point's lifted 2D feature
     /// from the encoder's point features, or nil (models trained for segmentation).
     public let distillHead: Linear?
+    /// `Linear(textWidth → width)` of each 2D object's label embedding, added to its token (`ModelConfig.objectLabels`),
+    /// or nil.
+    let objectLabelProjection: Linear?
 
-    /// A freshly initialised model; every weight drawn from `rng`. `distillation` adds `distillHead` (its weights are
-    /// drawn last, so the other weights are those of the same seed without it).
+    /// A freshly initialised model; every weight drawn from `rng`. `distillation` adds `distillHead` and
+    /// `objectLabels` adds `objectLabelProjection` (their weights are drawn last, in that order, so the other weights
+    /// are those of the same seed without them).
     public init(config: ModelConfig, distillation: Bool = false, using rng: inout some RandomNumberGenerator) throws(SegDINO3DError) {
         try config.validate()
         if distillation, config.feature2DWidth < 1 {
@@ -47,6 +51,7 @@ public final class SegDINO3DModel: Module {
         head = PredictionHead(config: config, using: &rng)
         semanticHead = config.semanticClasses > 0 ? Linear(d, config.semanticClasses + 1, using: &rng) : nil
         distillHead = distillation ? Linear(encoder.pointFeatureWidth, config.feature2DWidth, using: &rng) : nil
+        objectLabelProjection = config.objectLabels ? Linear(config.textWidth, d, using: &rng) : nil
     }
 
     /// DITR distillation's prediction of the lifted 2D features, `[N, feature2DWidth]`, from geometry and colour
@@ -65,6 +70,7 @@ public final class SegDINO3DModel: Module {
             + prefixed("ref_point_head", referencePointHead) + (objectProjection.map { prefixed("object_proj", $0) } ?? [])
             + layers.enumerated().flatMap { prefixed("decoder.\($0.offset)", $0.element) } + prefixed("head", head)
             + (semanticHead.map { prefixed("semantic_head", $0) } ?? []) + (distillHead.map { prefixed("distill_head", $0) } ?? [])
+            + (objectLabelProjection.map { prefixed("object_label_proj", $0) } ?? [])
     }
 
     /// Every prediction set, first (pre-decoder) to last (final). Throws if `input` does not fit the config.
@@ -110,7 +116,12 @@ public final class SegDINO3DModel: Module {
         var tokens = dummy
         if let objectProjection, o > 0 {
             let feats = tape.constant(Tensor.from(input.objectFeatures, rows: o, cols: config.feature2DWidth))
-            tokens = Var.concat([objectProjection(feats), dummy], axis: 0)
+            var projected = objectProjection(feats)
+            if let objectLabelProjection, !input.objectLabelEmbeddings.isEmpty {
+                let labels = tape.constant(Tensor.from(input.objectLabelEmbeddings, rows: o, cols: config.textWidth))
+                projected = projected + objectLabelProjection(labels)
+            }
+            tokens = Var.concat([projected, dummy], axis: 0)
         } else {
             o = 0
         }

@@ -56,7 +56,8 @@ public enum Predictor {
         for folder in options.scenes.flatMap(SceneList.folders) {
             let scene = try TrainScene.load(folder, superpointArray: spArray, baseClasses: nil)
             let instances = try predict(scene: scene, model: model, text: text, names: names, post: options.postProcess,
-                                        features2D: state.config.features2D && !options.withholdFeatures2D).map {
+                                        features2D: state.config.features2D && !options.withholdFeatures2D,
+                                        objectLabelText: options.embeddings).map {
                 PredictedInstance(className: $0.className, labelID: options.classes.entry(named: $0.className)?.id ?? 0,
                                   score: $0.score, points: $0.points)
             }
@@ -73,14 +74,25 @@ public enum Predictor {
     /// softmax over all K names + no object, and the other K − m names and no object are pooled into the "rest"
     /// column, so the top-k cut and the NMS see only the classes asked about (what `query` needs: one phrase
     /// against a contrast vocabulary).
+    ///
+    /// A model trained with `objectLabels` reads each 2D object's label through `objectLabelText`, the embeddings
+    /// of the names the 2D model used (not the vocabulary's); it is required for such a model.
     public static func predict(scene: TrainScene, model: SegDINO3DModel, text: Tensor, names: [String],
-                               post: PostProcessOptions, features2D: Bool = true, scoredClasses: Int? = nil) throws -> [PredictedInstance] {
+                               post: PostProcessOptions, features2D: Bool = true, scoredClasses: Int? = nil,
+                               objectLabelText: TextEmbeddings? = nil) throws -> [PredictedInstance] {
         let c = model.config
         let useFeatures = features2D && c.feature2DWidth > 0 && scene.feature2DWidth == c.feature2DWidth
-        let input = ModelInput(coords: scene.coords, colors: scene.colors, normals: scene.normals,
+        var input = ModelInput(coords: scene.coords, colors: scene.colors, normals: scene.normals,
                                features2D: useFeatures ? scene.features2D : [], superpoints: scene.superpoints,
                                superpointCount: scene.superpointCount, objectFeatures: useFeatures ? scene.objectFeatures : [],
                                objectCenters: useFeatures ? scene.objectCenters : [], textEmbeddings: text)
+        if c.objectLabels, useFeatures, input.objectCount > 0 {
+            guard let objectLabelText else {
+                throw TrainError.invalidConfiguration(field: "objectLabelText", value: "none",
+                                                      reason: "the model reads 2D object labels (objectLabels), so their embeddings are needed")
+            }
+            input.objectLabelEmbeddings = scene.objectLabelEmbeddings(rows: Array(0..<input.objectCount), embeddings: objectLabelText)
+        }
         let tape = Tape(recording: false)
         guard let final = try model.forward(input, tape: tape).last else { return [] }
         var perSP = [Int](repeating: 0, count: scene.superpointCount)

@@ -48,10 +48,11 @@ public struct StepBatch {
         for (i, n) in vocabulary.enumerated() { labelOf[n] = i }
         // 2D objects with dropout.
         let useFeatures = config.features2D && config.model.feature2DWidth > 0 && scene.feature2DWidth == config.model.feature2DWidth
-        var objFeat: [Float] = [], objCenter: [Float] = [], objUndistorted: [Float] = []
+        var objFeat: [Float] = [], objCenter: [Float] = [], objUndistorted: [Float] = [], kept: [Int] = []
         if useFeatures {
             let c = scene.feature2DWidth
             for o in 0..<(scene.objectCenters.count / 3) where rng.nextUnitDouble() >= config.objectDropout {
+                kept.append(o)
                 objFeat.append(contentsOf: scene.objectFeatures[(o * c)..<((o + 1) * c)])
                 objCenter.append(contentsOf: scene.objectCenters[(o * 3)..<(o * 3 + 3)])
                 if !scene.undistortedObjectCenters.isEmpty { objUndistorted.append(contentsOf: scene.undistortedObjectCenters[(o * 3)..<(o * 3 + 3)]) }
@@ -63,6 +64,9 @@ public struct StepBatch {
                                querySeeds: seeds, textEmbeddings: try embeddings.matrix(for: vocabulary))
         input.undistortedCoords = scene.undistortedCoords
         input.undistortedObjectCenters = objUndistorted
+        if config.model.objectLabels, !kept.isEmpty {
+            input.objectLabelEmbeddings = scene.objectLabelEmbeddings(rows: kept, embeddings: embeddings)
+        }
         let semantic = sup.sceneGT && config.model.semanticClasses > 0 && !scene.superpointSemantics.isEmpty
             ? seeds.map { scene.superpointSemantics[Int($0)] } : nil
         // Supervision sets.

@@ -72,6 +72,11 @@ public struct TextEmbeddings: Sendable {
 
     public func contains(_ name: String) -> Bool { index[name] != nil }
 
+    /// The row of `name`, or nil when it has none.
+    public func vector(_ name: String) -> ArraySlice<Float>? {
+        index[name].map { vectors[($0 * dims)..<(($0 + 1) * dims)] }
+    }
+
     /// Rows for `names`, `[names.count, D]` (throws `unknownClass` naming the first missing one).
     public func matrix(for names: [String]) throws(TrainError) -> Tensor {
         var out: [Float] = []

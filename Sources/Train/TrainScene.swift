@@ -39,6 +39,10 @@ public struct TrainScene: Sendable {
     /// `[O, C]` and `[O, 3]`, or empty.
     public var objectFeatures: [Float]
     public var objectCenters: [Float]
+    /// What the 2D model named each object and its score, `[O]` each (from the lifted view labels; "" and 0 for an
+    /// object whose detection did not survive lifting), or empty with the objects.
+    public var objectLabels: [String] = []
+    public var objectLabelScores: [Float] = []
     /// Scene-level base-class ground truth (empty when the scene has none).
     public var sceneTargets: [InstanceTarget]
     /// Lifted view-level labels (empty when the scene was not lifted).
@@ -86,6 +90,7 @@ public struct TrainScene: Sendable {
             if lifted.objectChannels > 0, lifted.objectChannels == lifted.featureChannels {
                 out.objectFeatures = lifted.objectFeatures
                 out.objectCenters = lifted.objectCenters
+                (out.objectLabels, out.objectLabelScores) = objectNames(lifted, count: lifted.objectCenters.count / 3)
             }
             out.views = ViewLabelLoader.targets(lifted)
             if scene.isComplete(.trackedLabels) {
@@ -122,6 +127,31 @@ public struct TrainScene: Sendable {
             if !members.isEmpty { targets.append(InstanceTarget(name: entry.name, superpoints: members)) }
         }
         return targets
+    }
+
+    /// Each object row's label and score from the view instances that point at it (rows outside `0..<count` are
+    /// ignored: the lifted-labels reader has checked them already).
+    static func objectNames(_ lifted: SceneLiftedLabels, count: Int) -> (labels: [String], scores: [Float]) {
+        var labels = [String](repeating: "", count: count), scores = [Float](repeating: 0, count: count)
+        for view in lifted.labels.views {
+            for instance in view.instances where (0..<count).contains(instance.object) {
+                labels[instance.object] = instance.label
+                scores[instance.object] = Float(instance.score)
+            }
+        }
+        return (labels, scores)
+    }
+
+    /// The label embeddings of objects `rows` (`ModelInput.objectLabelEmbeddings`): each the text embedding of the
+    /// object's label times its score, a zero row where the label is empty or not in `embeddings`.
+    func objectLabelEmbeddings(rows: [Int], embeddings: TextEmbeddings) -> [Float] {
+        var out = [Float](repeating: 0, count: rows.count * embeddings.dims)
+        for (k, o) in rows.enumerated() where o < objectLabels.count {
+            guard let vector = embeddings.vector(objectLabels[o]) else { continue }
+            let score = objectLabelScores[o]
+            for (j, v) in vector.enumerated() { out[k * embeddings.dims + j] = score * v }
+        }
+        return out
     }
 
     /// Every name this scene's targets use.
