@@ -23,10 +23,20 @@ struct PredictCommand: ParsableCommand {
         was trained with them.
         """)
     var noFeatures2D = false
+    @OptionGroup var textModel: TextModelArguments
 
     func run() throws {
+        var table = try embeddings.load()
+        // A model that reads the 2D objects' names (`model.objectLabels`) needs a vector for each; names beyond the
+        // table are embedded as `train` does, cached in OUT/label_embeddings.{npy,json}.
+        if try Checkpoint.state(at: Checkpoint.resolve(checkpoint.url)).config.model.objectLabels, !noFeatures2D {
+            for folder in scene {
+                (table, _) = try LabelEmbeddings.extend(table, data: URL(fileURLWithPath: folder), run: URL(fileURLWithPath: out),
+                                                        textModel: textModel)
+            }
+        }
         var o = PredictOptions(checkpoint: checkpoint.url, scenes: scene.map { URL(fileURLWithPath: $0) },
-                               out: URL(fileURLWithPath: out), embeddings: try embeddings.load())
+                               out: URL(fileURLWithPath: out), embeddings: table)
         if let classes { o.classes = try ClassCatalog.load(from: URL(fileURLWithPath: classes)) }
         o.postProcess = post.options
         o.withholdFeatures2D = noFeatures2D

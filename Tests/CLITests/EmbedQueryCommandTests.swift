@@ -134,4 +134,41 @@ struct EmbedQueryCommandTests {
         let a = try cached.floats(), b = try Npy.read(direct).floats()
         #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-6 })
     }
+
+    /// A model that reads the 2D objects' names (`model.objectLabels`): `predict` and `query` embed names beyond the
+    /// table as `train` does, and predict caches them in its output folder.
+    @Test func predictAndQueryEmbedObjectNamesForAModelThatReadsThem() throws {
+        let dir = try scratch("object-labels")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("scenes")
+        let folder = try TextModelSupport.writeTinyScene(in: data, viewLabels: ["swivel chair", "desk", "desk", "Coffee Mugs"])
+        var scene = try SceneFolder(folder)
+        let n = try scene.read(SceneArray.coord).shape[0]
+        var lifted = try SceneLiftedLabels.read(from: scene, pointCount: n, superpointCount: 10)
+        for v in 0..<2 { for i in 0..<2 { lifted.labels.views[v].instances[i].object = 2 * v + i } }
+        lifted.objectCenters = [0.4, 0.5, 0.2, 1.7, 0.6, 0.2, 1.9, 0.6, 0.2, 0.9, 2.2, 0.2]
+        lifted.objectViews = [0, 0, 1, 1]
+        lifted.objectFeatures = (0..<16).map { Float($0 % 5) / 5 }
+        lifted.objectChannels = 4
+        lifted.pointFeatures = (0..<(4 * n)).map { Float($0 % 7) / 7 }
+        lifted.featureChannels = 4
+        lifted.featureCounts = [UInt16](repeating: 1, count: n)
+        try lifted.write(to: &scene, pointCount: n, superpointCount: 10)
+        let config = dir.appendingPathComponent("tiny.json")
+        let tiny = TextModelSupport.tinyConfig.replacingOccurrences(of: "\"steps\": 40", with: "\"steps\": 3")
+            .replacingOccurrences(of: "\"ffnHidden\": 64}", with: "\"ffnHidden\": 64, \"feature2DWidth\": 4, \"objectLabels\": true}")
+        try Data(tiny.utf8).write(to: config)
+        let cli = try CLIRunner()
+        let run = dir.appendingPathComponent("run")
+        let train = try cli.run(["train", "--data", data.path, "--out", run.path, "--config", config.path])
+        #expect(train.status == 0, "\(train.stderr)")
+        let pred = dir.appendingPathComponent("pred")
+        let r = try cli.run(["predict", "--checkpoint", run.path, "--scene", data.path, "--out", pred.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: pred.appendingPathComponent("label_embeddings.json"))) as? [String: Any])
+        #expect(manifest["names"] as? [String] == ["Coffee Mugs", "swivel chair"])
+        let q = try cli.run(["query", "--checkpoint", run.path, "--scene", folder.path, "chair", "--against", "lamp",
+                             "--out", dir.appendingPathComponent("q").path, "--json"])
+        #expect(q.status == 0, "\(q.stderr)")
+    }
 }
