@@ -20,18 +20,11 @@ import Tensor
         var rng = SeededGenerator(seed: 2)
         let model = try SegDINO3DModel(config: labelConfig(), using: &rng)
         #expect(model.namedParameters.contains { $0.name.hasPrefix("object_label_proj") })
-        let tape = Tape()
         let input = labelled(tinyInput(objects: 2, featureWidth: 4), rows: [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0.5, 0, 0, 0, 0, 0, 0]])
-        let predictions = try model.forward(input, tape: tape)
-        let zero = tape.constant(Tensor(scalar: 0))
-        let loss = predictions.map { $0.maskLogits.square().mean() + $0.classLogits.square().mean() + $0.centers.sum() + $0.sizes.sum() }
-            .reduce(zero, +) + (predictions.last?.semanticLogits?.square().mean() ?? zero)
-        tape.backward(loss)
-        let missing = model.namedParameters.filter { $0.parameter.grad == nil }.map(\.name)
-        #expect(missing.isEmpty, "no gradient for \(missing)")
+        try expectEveryParameterGetsAGradient(model, input: input)
     }
 
-    /// The name reaches the queries: other labels change the class logits; no labels equal zero rows.
+    /// The name reaches the queries: other labels, or zero rows, change the class logits.
     @Test func labelsReachTheClassifier() throws {
         var rng = SeededGenerator(seed: 5)
         let model = try SegDINO3DModel(config: labelConfig(), using: &rng)

@@ -20,6 +20,18 @@ func tinyInput(points n: Int = 40, superpoints s: Int = 8, objects o: Int = 0, f
                       objectFeatures: objFeats, objectCenters: objCenters, querySeeds: seeds, textEmbeddings: text)
 }
 
+/// Backpropagates a loss over every output of `model` on `input` and expects a gradient on every parameter.
+func expectEveryParameterGetsAGradient(_ model: SegDINO3DModel, input: ModelInput) throws {
+    let tape = Tape()
+    let predictions = try model.forward(input, tape: tape)
+    let zero = tape.constant(Tensor(scalar: 0))
+    let loss = predictions.map { $0.maskLogits.square().mean() + $0.classLogits.square().mean() + $0.centers.sum() + $0.sizes.sum() }
+        .reduce(zero, +) + (predictions.last?.semanticLogits?.square().mean() ?? zero)
+    tape.backward(loss)
+    let missing = model.namedParameters.filter { $0.parameter.grad == nil }.map(\.name)
+    #expect(missing.isEmpty, "no gradient for \(missing)")
+}
+
 func tinyConfig(featureWidth: Int = 0) -> ModelConfig {
     var c = ModelConfig()
     c.width = 16; c.heads = 2; c.decoderLayers = 2; c.encoderLayers = 1; c.pointHidden = 16; c.ffnHidden = 32
@@ -53,14 +65,7 @@ func tinyConfig(featureWidth: Int = 0) -> ModelConfig {
     @Test func everyParameterGetsAGradient() throws {
         var rng = SeededGenerator(seed: 2)
         let model = try SegDINO3DModel(config: tinyConfig(featureWidth: 4), using: &rng)
-        let tape = Tape()
-        let predictions = try model.forward(tinyInput(objects: 2, featureWidth: 4), tape: tape)
-        let zero = tape.constant(Tensor(scalar: 0))
-        let loss = predictions.map { $0.maskLogits.square().mean() + $0.classLogits.square().mean() + $0.centers.sum() + $0.sizes.sum() }
-            .reduce(zero, +) + (predictions.last?.semanticLogits?.square().mean() ?? zero)
-        tape.backward(loss)
-        let missing = model.namedParameters.filter { $0.parameter.grad == nil }.map(\.name)
-        #expect(missing.isEmpty, "no gradient for \(missing)")
+        try expectEveryParameterGetsAGradient(model, input: tinyInput(objects: 2, featureWidth: 4))
     }
 
     @Test func rejectsBadInput() throws {
