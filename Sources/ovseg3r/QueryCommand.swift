@@ -55,10 +55,13 @@ struct QueryCommand: ParsableCommand {
         let table = try Tensor(vectors, shape: [names.count, encoder.config.width])
         let (model, state) = try Checkpoint.loadModel(from: Checkpoint.resolve(checkpoint.url))
         let s = try TrainScene.load(URL(fileURLWithPath: scene), baseClasses: nil)
-        // The 2D model's names of the scene's objects, for a model that reads them (`objectLabels`).
-        let objectNames = Array(Set(s.objectLabels.filter { !$0.isEmpty })).sorted()
-        let objectText = TextEmbeddings(names: objectNames, vectors: encoder.embed(tokenized: objectNames.map(encoder.tokenizer.encode)),
+        // The 2D model's names of the scene's objects, embedded only for a model that reads them (`objectLabels`).
+        var objectText: TextEmbeddings?
+        if model.config.objectLabels {
+            let objectNames = Array(Set(s.objectLabels.filter { !$0.isEmpty })).sorted()
+            objectText = TextEmbeddings(names: objectNames, vectors: encoder.embed(tokenized: objectNames.map(encoder.tokenizer.encode)),
                                         dims: encoder.config.width, source: "the text encoder")
+        }
         let ranked = try Predictor.predict(scene: s, model: model, text: table, names: names, post: post.options,
                                            features2D: state.config.features2D, scoredClasses: 1, objectLabelText: objectText)
         let matches = ranked.filter { $0.className == text && $0.score >= minScore }.prefix(top)

@@ -157,7 +157,8 @@ struct DemoCommand: ParsableCommand {
 
     /// The demo's training config: the lifted 2D features as input (C = 16, what `lift` writes), and with them the
     /// 2D objects' names (`objectLabels`). The learning benchmark (RESULTS.md) measured the features as the largest
-    /// single gain (+29.7 AP over the same model without them) and the names as +3.3 AP [0.3, 5.9] more.
+    /// single gain (+29.7 AP over the same model without them) and the names as +3.0 AP [0.8, 4.8] more (2 seeds each,
+    /// 24 held-out rooms).
     private func writeTrainConfig(plan: DemoPlan, to url: URL) throws {
         let labels = plan.feature2DWidth > 0 ? #", "objectLabels": true"# : ""
         let config = #"{"model": {"feature2DWidth": \#(plan.feature2DWidth)\#(labels)}}"# + "\n"
