@@ -98,6 +98,38 @@ import Testing
         #expect(turned < truth - 0.1)
     }
 
+    /// A camera sliding sideways along a wall loses a third of the view. The true pose still scores as a pose whose
+    /// view stays inside: the score judges how the overlap agrees, not how large it is. Counted as misses, the
+    /// samples that left would have scored the true pose below the pose that stayed behind.
+    @Test func alignmentScoreDoesNotFavourAPoseThatStayedBehind() {
+        let target = BoxRoom.camera(at: SIMD3(2, 1.5, 1.25), looking: SIMD3(1, 0, 0))
+        let slide = RigidTransform(translation: SIMD3(0.9, 0, 0))   // camera x: along the wall x = 4
+        let source = prepared(target * slide), targetFrame = prepared(target)
+        let truth = AlignmentScore.consistency(source: source, target: targetFrame, targetFromSource: slide)
+        let stayed = AlignmentScore.consistency(source: source, target: targetFrame, targetFromSource: .identity)
+        let halfway = AlignmentScore.consistency(source: source, target: targetFrame,
+                                                 targetFromSource: RigidTransform(translation: SIMD3(0.45, 0, 0)))
+        // The share of the source's samples that land inside the target's image at the true pose.
+        let k = intrinsics
+        var inside = 0, valid = 0
+        for v in 0..<k.height {
+            for u in 0..<k.width where source.depth[v * k.width + u] > 0 {
+                valid += 1
+                let z = Double(source.depth[v * k.width + u])
+                let p = slide.apply(to: SIMD3((Double(u) - k.cx) / k.fx * z, (Double(v) - k.cy) / k.fy * z, z))
+                let ut = k.fx * p.x / p.z + k.cx
+                if ut >= 0, ut < Double(k.width - 1) { inside += 1 }
+            }
+        }
+        let overlap = Double(inside) / Double(valid)
+        #expect(overlap < 0.75, "overlap \(overlap)")
+        #expect(truth > 0.9, "truth \(truth)")
+        #expect(truth > stayed + 0.2 && truth > halfway + 0.2, "truth \(truth) stayed \(stayed) halfway \(halfway)")
+        // Nothing inside the image: 0, not a division by zero.
+        let away = RigidTransform(translation: SIMD3(50, 0, 0))
+        #expect(AlignmentScore.consistency(source: source, target: targetFrame, targetFromSource: away) == 0)
+    }
+
     /// A camera that moves forward and turns slowly, then jerks through a fast turn about two axes, then slows down.
     static func fastTurnTrajectory(yaw fastYaw: Double = 16, pitch fastPitch: Double = 7) -> [RigidTransform] {
         var pose = BoxRoom.camera(at: SIMD3(1.0, 1.3, 1.2), looking: SIMD3(1, 0.1, 0))
@@ -242,6 +274,54 @@ import Testing
         #expect(plain.failures >= 1 && plainError > 0.05)
         #expect(checkedError < 0.01)
         #expect(checked.failures == 0)
+    }
+
+    /// The second frame has no motion to predict from, so its alignment starts from no motion. When the camera
+    /// already turns fast there, that start converges wrong; the second frame is checked against the recovery's
+    /// other starts (the coarse rotation search) and the best-scoring one is kept.
+    @Test func aFastFirstMotionIsChecked() throws {
+        let start = BoxRoom.camera(at: SIMD3(1.0, 1.3, 1.2), looking: SIMD3(1, 0.1, 0))
+        var truth = [start]
+        for i in 1..<8 {
+            let yaw = (i == 1 ? 26.0 : 2.0) * .pi / 180
+            truth.append(truth[i - 1] * RigidTransform(rotationVector: SIMD3(0, yaw, 0), translation: SIMD3(0.01, 0, 0.03)))
+        }
+        let plain = try track(truth, relativeWindow: 0)
+        let checked = try track(truth, relativeWindow: 15)
+        let plainError = Self.worstStepError(plain.poses, truth)
+        let checkedError = Self.worstStepError(checked.poses, truth)
+        #expect(plainError > 0.02, "plain \(plainError)")
+        #expect(checkedError < 0.01, "checked \(checkedError)")
+    }
+
+    /// An alignment of the second frame that passes every test but slid 8 cm: without a motion to compare it
+    /// with, the monitor has no reason to doubt it, so the second frame is checked against the other starts anyway.
+    @Test func theSecondFramesAlignmentIsCheckedEvenWhenItLooksFine() throws {
+        var options = fastOptions()
+        options.poseMode = .track
+        options.loopClosure.enabled = false
+        let estimator = PoseEstimator(options: options, mode: .track)
+        let first = BoxRoom.camera(at: SIMD3(1.2, 1.4, 1.2), looking: SIMD3(1, 0.4, -0.1))
+        let motion = RigidTransform(rotationVector: SIMD3(0, 0.1, 0), translation: SIMD3(0.06, 0, 0.03))
+        let previous = prepared(first), frame = prepared(first * motion)
+        let slid = motion * RigidTransform(translation: SIMD3(0.08, 0, 0))
+        let plain = OdometryResult(targetFromSource: slid, inlierRatio: 0.9, rmseGeometric: 0.003, rmsePhotometric: 0.01,
+                                   correspondences: 1000, information: [Double](repeating: 0, count: 36))
+        let keyframe = PoseEstimator.Keyframe(view: 0, frame: previous, worldFromCamera: .identity, device: nil)
+        let t = options.tracking
+        func decide(firstMotion: Bool) throws -> PoseEstimator.TrackingDecision {
+            try estimator.trackChecked(frame, plain: plain, initial: .identity, predicted: .identity, keyframe: keyframe,
+                                       previous: previous, previousIsKeyframe: true, last: .identity, beforeLast: .identity,
+                                       firstMotion: firstMotion) { r, start in
+                r.inlierRatio >= t.minInlierRatio && r.rmseGeometric <= t.maxRMSE
+                    && r.targetFromSource.translationDistance(to: start) <= t.maxCorrection
+            }
+        }
+        let unchecked = try decide(firstMotion: false), checked = try decide(firstMotion: true)
+        #expect(unchecked.keyFromCamera == slid && !unchecked.recovered)
+        #expect(checked.recovered && checked.accepted)
+        #expect(checked.keyFromCamera.translationDistance(to: motion) < 0.01,
+                "\(checked.keyFromCamera.translationDistance(to: motion))")
     }
 
     /// Turns the plain path tracks too: the relative test must not make them worse.

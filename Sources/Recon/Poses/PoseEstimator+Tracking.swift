@@ -31,6 +31,9 @@ extension PoseEstimator {
     /// (metres + 0.3 m/rad): textureless or planar views leave some motion unobservable, the score is flat there, and
     /// the smooth-motion prior is the better guess. Nothing acceptable: a failure, posed at that prediction.
     ///
+    /// `firstMotion` (the second frame, whose alignment started from no motion for want of a motion to predict
+    /// from): `plain` goes to the candidates even when it looks fine, and they are scored without the prior.
+    ///
     /// `crossCheck` (with a tracking model, `plain` is the model alignment and this the keyframe alignment, or the other
     /// way round with `tracking.modelRole` check): when
     /// both pass the absolute tests but differ by more than `tracking.modelAgreement` (metres + 0.3 m/rad), the frame
@@ -38,17 +41,23 @@ extension PoseEstimator {
     func trackChecked(_ frame: PreparedFrame, plain: OdometryResult, crossCheck: OdometryResult? = nil,
                       initial: RigidTransform, predicted: RigidTransform,
                       keyframe: Keyframe, previous: PreparedFrame, previousIsKeyframe: Bool, last: RigidTransform,
-                      beforeLast: RigidTransform,
+                      beforeLast: RigidTransform, firstMotion: Bool = false,
                       acceptable: (OdometryResult, RigidTransform) -> Bool) throws(ReconError) -> TrackingDecision {
+        let robust = monitor.robustPrediction(last: last, beforeLast: beforeLast)
+        func score(_ previousFromFrame: RigidTransform) -> Double {
+            AlignmentScore.consistency(source: frame, target: previous, targetFromSource: previousFromFrame)
+        }
         let plainWorld = keyframe.worldFromCamera * plain.targetFromSource
         let plainAcceptable = acceptable(plain, initial)
         let plainSample = TrackingSample(
             inlierRatio: plain.inlierRatio, rmseGeometric: plain.rmseGeometric, rmsePhotometric: plain.rmsePhotometric,
             correction: plain.targetFromSource.translationDistance(to: initial),
             speed: last.translationDistance(to: plainWorld),
-            consistency: AlignmentScore.consistency(source: frame, target: previous,
-                                                    targetFromSource: last.inverse * plainWorld))
+            consistency: score(last.inverse * plainWorld))
         var reason = plainAcceptable ? monitor.suspicion(of: plainSample) : "absolute tests"
+        // The second frame has no motion to predict from: its alignment started from no motion, so it is checked
+        // against the other starts, scored without the smooth-motion prior.
+        if firstMotion, reason == nil { reason = "first motion" }
         let crossCheckAcceptable = crossCheck.map { acceptable($0, initial) } ?? false
         if reason == nil, let crossCheck, crossCheckAcceptable {
             let other = crossCheck.targetFromSource, own = plain.targetFromSource
@@ -61,7 +70,6 @@ extension PoseEstimator {
             return TrackingDecision(result: plain, keyFromCamera: plain.targetFromSource, accepted: true, viaPrevious: false)
         }
         trackingTrace("view suspicious: \(reason)")
-        let robust = monitor.robustPrediction(last: last, beforeLast: beforeLast)
         var candidates: [TrackingCandidate] = []
         if plainAcceptable {
             candidates.append(TrackingCandidate(world: plainWorld, result: plain, viaPrevious: false,
@@ -71,7 +79,7 @@ extension PoseEstimator {
             let world = keyframe.worldFromCamera * crossCheck.targetFromSource
             candidates.append(TrackingCandidate(
                 world: world, result: crossCheck, viaPrevious: false,
-                score: AlignmentScore.consistency(source: frame, target: previous, targetFromSource: last.inverse * world)))
+                score: score(last.inverse * world)))
         }
         var starts = [robust, predicted, last]
         starts += try coarseRotationStarts(frame, previous: previous, last: last, around: robust)
@@ -85,10 +93,9 @@ extension PoseEstimator {
         let photometricResult = try RGBDOdometry.align(source: frame, target: previous, initial: last.inverse * robust,
                                                        options: photometricOptions)
         if acceptable(photometricResult, last.inverse * robust) {
-            let score = AlignmentScore.consistency(source: frame, target: previous,
-                                                   targetFromSource: photometricResult.targetFromSource)
             candidates.append(TrackingCandidate(world: last * photometricResult.targetFromSource, result: photometricResult,
-                                                viaPrevious: !previousIsKeyframe, score: score))
+                                                viaPrevious: !previousIsKeyframe,
+                                                score: score(photometricResult.targetFromSource)))
         }
         for (i, start) in starts.enumerated() {
             // Starts that nearly coincide converge alike.
@@ -101,16 +108,14 @@ extension PoseEstimator {
                                            options: odometryOptions)
             // Gated from the prediction, not from the start: a coarse start may have slid far.
             guard acceptable(r, last.inverse * robust) else { continue }
-            let score = AlignmentScore.consistency(source: frame, target: previous, targetFromSource: r.targetFromSource)
             candidates.append(TrackingCandidate(world: last * r.targetFromSource, result: r,
-                                                viaPrevious: !previousIsKeyframe, score: score))
+                                                viaPrevious: !previousIsKeyframe, score: score(r.targetFromSource)))
         }
         // The prediction itself: where planar or textureless views leave the alignments sliding, it is often the
         // best-supported pose (scored like the others, so it only wins when the data agree with it).
         if let any = candidates.first {
-            let score = AlignmentScore.consistency(source: frame, target: previous, targetFromSource: last.inverse * robust)
             candidates.append(TrackingCandidate(world: robust, result: any.result, viaPrevious: !previousIsKeyframe,
-                                                score: score))
+                                                score: score(last.inverse * robust)))
         }
         guard let best = candidates.map(\.score).max() else {
             trackingTrace("recovery failed")
@@ -119,7 +124,10 @@ extension PoseEstimator {
         }
         func penalised(_ c: TrackingCandidate) -> Double {
             let departure = c.world.translationDistance(to: robust) + 0.3 * c.world.rotationAngle(to: robust)
-            return c.score - options.tracking.recoveryPriorWeight * departure
+            return c.score - (firstMotion ? 0 : options.tracking.recoveryPriorWeight) * departure
+        }
+        for (i, c) in candidates.enumerated() {
+            trackingTrace("candidate \(i) score \(c.score) penalised \(penalised(c)) T \(traceText(c.world))")
         }
         guard var chosen = candidates.max(by: { penalised($0) < penalised($1) }) else {
             return TrackingDecision(result: plain, keyFromCamera: keyframe.worldFromCamera.inverse * robust,
@@ -191,6 +199,12 @@ extension PoseEstimator {
         return scored.sorted { $0.score > $1.score }.prefix(2).flatMap { found in
             [found.world, RigidTransform(rotation: found.world.rotation, translation: around.translation)]
         }
+    }
+
+    /// A pose for the trace: translation, then the quaternion x y z w (as TUM trajectories order them).
+    func traceText(_ pose: RigidTransform) -> String {
+        let t = pose.translation, q = pose.rotation
+        return "\(t.x) \(t.y) \(t.z) \(q.x) \(q.y) \(q.z) \(q.w)"
     }
 
     func trackingTrace(_ message: @autoclosure () -> String) {

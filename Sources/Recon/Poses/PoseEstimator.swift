@@ -162,12 +162,13 @@ final class PoseEstimator {
         var viaPrevious = false
         var fallback = initial
         var recovered = false
-        if mode == .track, monitor.isEnabled, worldPoses.count >= 2, let previous {
+        if mode == .track, monitor.isEnabled, let previous {
+            let last = worldPoses[worldPoses.count - 1]
             let decision = try trackChecked(frame, plain: result, crossCheck: crossCheck, initial: initial, predicted: predicted,
                                             keyframe: keyframe, previous: previous.frame,
-                                            previousIsKeyframe: previous.view == keyframe.view,
-                                            last: worldPoses[worldPoses.count - 1],
-                                            beforeLast: worldPoses[worldPoses.count - 2], acceptable: acceptable)
+                                            previousIsKeyframe: previous.view == keyframe.view, last: last,
+                                            beforeLast: worldPoses.count >= 2 ? worldPoses[worldPoses.count - 2] : last,
+                                            firstMotion: worldPoses.count == 1, acceptable: acceptable)
             (result, keyFromCamera, accepted, viaPrevious) = (decision.result, decision.keyFromCamera, decision.accepted,
                                                               decision.viaPrevious)
             if !accepted { fallback = decision.keyFromCamera }
@@ -290,6 +291,10 @@ final class PoseEstimator {
             var norms = try PoseGraph.optimize(&nodes, edges: allEdges, cauchyScale: loop.cauchyScale,
                                                maxIterations: loop.maxIterations, threads: threads)
             let bad = allEdges.indices.filter { allEdges[$0].isLoop && norms[$0] > loop.rejectSquaredError }
+            for i in bad {
+                trackingTrace("loop \(keyframes[allEdges[i].a].view)-\(keyframes[allEdges[i].b].view) rejected by the "
+                    + "solve: whitened squared error \(norms[i])")
+            }
             if !bad.isEmpty {
                 report.loopRejected += bad.count
                 let badSet = Set(bad)
@@ -403,6 +408,9 @@ final class PoseEstimator {
             let (a, b, initial) = pairs[i]
             let accepted = icp.inlierRatio >= loop.minInlierRatio && icp.rmseGeometric <= loop.maxRMSE
                 && icp.targetFromSource.translationDistance(to: initial) <= options.tracking.maxCorrection
+            trackingTrace("loop \(keyframes[a].view)-\(keyframes[b].view) inl \(icp.inlierRatio) rmse \(icp.rmseGeometric) "
+                + "corr \(icp.targetFromSource.translationDistance(to: initial)) accepted \(accepted) "
+                + "T \(traceText(icp.targetFromSource))")
             guard accepted else {
                 report.loopRejected += 1
                 continue

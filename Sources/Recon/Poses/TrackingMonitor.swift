@@ -83,17 +83,24 @@ struct TrackingMonitor: Sendable {
 /// A ground-truth-free score of one relative pose, the same for every candidate of a frame so that alignments to
 /// different targets and from different starts can be compared.
 enum AlignmentScore {
-    /// The fraction of `source`'s valid depth samples (about `samples` on a regular lattice) that, moved by
-    /// `targetFromSource`, land on `target`'s surface within `distance` metres (point-to-plane, against the plane of
-    /// the target pixel and its right and lower neighbours) with a grey level within `grey`. 0…1, higher is better;
-    /// samples leaving the target image count as misses, so less overlap scores lower.
+    /// Of `source`'s valid depth samples (about `samples` on a regular lattice) that, moved by `targetFromSource`,
+    /// land inside `target`'s image, the fraction that land on its surface within `distance` metres (point-to-plane,
+    /// against the plane of the target pixel and its right and lower neighbours) with a grey level within `grey`.
+    /// 0…1, higher is better; 0 when no sample lands inside.
+    ///
+    /// Samples that leave the image are not counted either way. Counted as misses (as before session 20), they
+    /// favoured the candidate that moved least: with the camera sliding along a wall, a pose that stayed behind
+    /// keeps more of the view inside the previous frame and outscored the true one (BENCHMARKS.md, "`track`: the
+    /// score's overlap bias and the second frame").
+    /// A candidate with too little overlap is refused before scoring: by its inlier ratio (`tracking.minInlierRatio`).
+    /// So the score judges how well the overlapping part agrees, not how large it is.
     static func consistency(source: PreparedFrame, target: PreparedFrame, targetFromSource: RigidTransform,
                             samples: Int = 1200, distance: Double = 0.015, grey: Double = 0.08) -> Double {
         let k = source.intrinsics, kt = target.intrinsics
         let stride = max(1, Int((Double(k.width * k.height) / Double(max(samples, 1))).squareRoot()))
         let r = targetFromSource.rotation.rotationMatrix
         let t = targetFromSource.translation
-        var valid = 0, consistent = 0
+        var inView = 0, consistent = 0
         func targetPoint(_ u: Int, _ v: Int) -> SIMD3<Double>? {
             let d = Double(target.depth[v * kt.width + u])
             guard d > 0 else { return nil }
@@ -103,13 +110,13 @@ enum AlignmentScore {
             for u in Swift.stride(from: stride / 2, to: k.width, by: stride) {
                 let z = Double(source.depth[v * k.width + u])
                 guard z > 0 else { continue }
-                valid += 1
                 let s = SIMD3((Double(u) - k.cx) / k.fx * z, (Double(v) - k.cy) / k.fy * z, z)
                 let p = SIMD3(dot3(r.row0, s), dot3(r.row1, s), dot3(r.row2, s)) + t
                 guard p.z > 1e-6 else { continue }
                 let ut = Int((kt.fx * p.x / p.z + kt.cx).rounded()), vt = Int((kt.fy * p.y / p.z + kt.cy).rounded())
-                guard ut >= 0, vt >= 0, ut + 1 < kt.width, vt + 1 < kt.height,
-                      let q0 = targetPoint(ut, vt), abs(q0.z - p.z) < 0.1,
+                guard ut >= 0, vt >= 0, ut + 1 < kt.width, vt + 1 < kt.height else { continue }
+                inView += 1
+                guard let q0 = targetPoint(ut, vt), abs(q0.z - p.z) < 0.1,
                       let q1 = targetPoint(ut + 1, vt), let q2 = targetPoint(ut, vt + 1) else { continue }
                 let normal = cross3(q1 - q0, q2 - q0)
                 let length = length3(normal)
@@ -118,6 +125,6 @@ enum AlignmentScore {
                 if abs(difference) < grey { consistent += 1 }
             }
         }
-        return valid > 0 ? Double(consistent) / Double(valid) : 0
+        return inView > 0 ? Double(consistent) / Double(inView) : 0
     }
 }
