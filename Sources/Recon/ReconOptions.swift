@@ -137,7 +137,7 @@ public struct ReconOptions: Codable, Sendable, Equatable {
         /// camera's vertical axis by ± each of these angles (degrees)...
         public var recoverySearchYawDegrees = [8.0, 16.0, 24.0]
         /// ...and about its horizontal and optical axes by ± each of these.
-        public var recoverySearchTiltDegrees = [8.0, 16.0]
+        public var recoverySearchTiltDegrees = [4.0, 8.0, 16.0]
         /// Recovery candidates score their consistency with the previous frame (0…1) less this × their departure
         /// from the prediction (metres, + 0.3 m per radian): a smooth-motion prior for views that leave motion unobservable.
         public var recoveryPriorWeight = 0.5
