@@ -91,9 +91,10 @@ enum AlignmentScore {
     /// Samples that leave the image are not counted either way. Counted as misses (as before session 20), they
     /// favoured the candidate that moved least: with the camera sliding along a wall, a pose that stayed behind
     /// keeps more of the view inside the previous frame and outscored the true one (BENCHMARKS.md, "`track`: the
-    /// score's overlap bias and the second frame").
-    /// A candidate with too little overlap is refused before scoring: by its inlier ratio (`tracking.minInlierRatio`).
-    /// So the score judges how well the overlapping part agrees, not how large it is.
+    /// score's overlap bias, the second frame, a finer tilt search").
+    /// So the score judges how well the overlapping part agrees, not how large it is: a recovery candidate or a
+    /// relocalisation with too little overlap is refused by its inlier ratio before its score counts, and the coarse
+    /// rotation search only ranks starts with it.
     static func consistency(source: PreparedFrame, target: PreparedFrame, targetFromSource: RigidTransform,
                             samples: Int = 1200, distance: Double = 0.015, grey: Double = 0.08) -> Double {
         let k = source.intrinsics, kt = target.intrinsics
