@@ -5,7 +5,8 @@ Renders each sequence once (`ovseg3r synth --preset full|demo --seed S`, kept un
 on it with the settings of BENCHMARKS.md (`full`: recon/presets/synth_full.json, 2 cm voxels; `demo`: 1 cm voxels),
 keeps only poses.txt and recon_summary.json of each run, and prints one Markdown table: ATE RMSE in mm per sequence
 and binary, the count at or below the issue's 10 mm, and the median. ATE does not depend on the machine's load: the
-runs are deterministic.
+runs are deterministic. A run whose summary already exists under OUT/runs/NAME is reused, so a killed benchmark
+resumes; delete that folder after rebuilding a binary under the same NAME.
 
 Usage:
   python3 tools/bench_track.py --bin before=BIN_A --bin after=BIN_B --out /tmp/track \\
@@ -67,6 +68,11 @@ def main():
     ap.add_argument('--json')
     args = ap.parse_args()
     binaries = [entry.partition('=')[::2] for entry in args.bin]
+    for name, binary in binaries:
+        if not name or not binary or not os.access(binary, os.X_OK):
+            ap.error('--bin %s: expected NAME=BINARY with an executable BINARY' % '='.join((name, binary)))
+    if len({name for name, _ in binaries}) != len(binaries):
+        ap.error('--bin: each NAME once (the runs are kept under OUT/runs/NAME)')
     videos = os.path.join(args.out, 'videos')
     os.makedirs(videos, exist_ok=True)
     sequences = [('full', s) for s in seeds(args.full)] + [('demo', s) for s in seeds(args.demo)]
