@@ -111,14 +111,13 @@ public enum Predictor {
         let centers = final.centers.value.floats(), sizes = final.sizes.value.floats()
         let extent = input.superpointCenters().extent
         return cands.compactMap { cand in
-            var points = cand.superpoints.flatMap { pointsOf[Int($0)] }.sorted()
             // Step 6 of method §4.5 comes after the size cut of step 5, as the published post-processing orders them.
-            if post.outOfBoxFilter {
-                let q = cand.query
-                points = PostProcess.insideBox(points: points, coords: scene.coords, center: Array(centers[(q * 3)..<(q * 3 + 3)]),
-                                               size: (0..<3).map { sizes[q * 3 + $0] * extent[$0] }, enlargement: post.boxEnlargement)
-                if points.isEmpty { return nil }
-            }
+            let q = cand.query
+            let points = PostProcess.boxFiltered(superpoints: cand.superpoints, pointsOf: pointsOf, coords: scene.coords,
+                                                 center: Array(centers[(q * 3)..<(q * 3 + 3)]),
+                                                 size: (0..<3).map { sizes[q * 3 + $0] * extent[$0] },
+                                                 enlargement: post.boxEnlargement, filter: post.boxFilter)
+            if points.isEmpty { return nil }
             return PredictedInstance(className: names[cand.classIndex], labelID: 0, score: cand.score, points: points)
         }
     }

@@ -7,7 +7,7 @@ import Testing
     func bothCommandsOfferTheSameSwitches(command: String) throws {
         let help = try CLIRunner().run([command, "--help"])
         #expect(help.status == 0)
-        for flag in ["--min-points", "--top-k", "--no-box-filter"] {
+        for flag in ["--min-points", "--top-k", "--mask-threshold", "--box-filter", "--no-box-filter"] {
             #expect(help.stdout.contains(flag), "\(command) --help lacks \(flag)")
         }
     }
@@ -19,5 +19,10 @@ import Testing
         #expect(predict.status != 0 && predict.stderr.contains("--min-points must be >= 0, got -1"), "\(predict.stderr)")
         let query = try cli.run(["query", "--checkpoint", missing, "--scene", missing, "chair", "--top-k", "0"])
         #expect(query.status != 0 && query.stderr.contains("--top-k must be > 0, got 0"), "\(query.stderr)")
+        let threshold = try cli.run(["predict", "--checkpoint", missing, "--scene", missing, "--out", missing, "--mask-threshold", "1"])
+        #expect(threshold.status != 0 && threshold.stderr.contains("--mask-threshold must lie strictly between 0 and 1, got 1.0"),
+                "\(threshold.stderr)")
+        let filter = try cli.run(["predict", "--checkpoint", missing, "--scene", missing, "--out", missing, "--box-filter", "voxels"])
+        #expect(filter.status != 0 && filter.stderr.contains("voxels") && filter.stderr.contains("superpoints"), "\(filter.stderr)")
     }
 }

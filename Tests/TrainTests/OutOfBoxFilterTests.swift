@@ -25,6 +25,34 @@ import Testing
         #expect(PostProcess.insideBox(points: [2, 3], coords: coords, center: [1, 0, 0], size: [0.4, 0.2, 0.2], enlargement: 1.5) == [3])
     }
 
+    /// A box around superpoint 0 that catches one of superpoint 1's two points and none of superpoint 2's.
+    @Test func eachFilterCutsAsItSays() {
+        let coords: [Float] = [
+            0.0, 0.0, 0.0,    // 0: superpoint 0, in
+            0.1, 0.0, 0.0,    // 1: superpoint 0, in
+            0.2, 0.0, 0.0,    // 2: superpoint 1, in
+            0.9, 0.0, 0.0,    // 3: superpoint 1, out
+            2.0, 0.0, 0.0,    // 4: superpoint 2, out
+            0.05, 0.05, 0.0,  // 5: superpoint 0, in
+        ]
+        let pointsOf: [[Int32]] = [[0, 1, 5], [2, 3], [4]]
+        // Half-edges (0.25, 0.25, 0.25) about (0.05, 0, 0): x in [-0.2, 0.3].
+        func cut(_ f: BoxFilter, _ sps: [Int32] = [0, 1, 2]) -> [Int32] {
+            PostProcess.boxFiltered(superpoints: sps, pointsOf: pointsOf, coords: coords, center: [0.05, 0, 0],
+                                    size: [0.2, 0.2, 0.2], enlargement: 1.5, filter: f)
+        }
+        #expect(cut(.superpoints) == [0, 1, 2, 3, 5])  // superpoint 1 kept whole, 2 dropped
+        #expect(cut(.points) == [0, 1, 2, 5])          // point 3 cut out of superpoint 1
+        #expect(cut(.off) == [0, 1, 2, 3, 4, 5])
+        #expect(cut(.superpoints, [2]).isEmpty)
+        #expect(cut(.points, [1]) == [2])
+        // The published cut never keeps more than the superpoint cut, which never keeps more than no cut.
+        for sps: [Int32] in [[0], [1], [2], [0, 2], [1, 2], [0, 1, 2]] {
+            let p = Set(cut(.points, sps)), s = Set(cut(.superpoints, sps)), o = Set(cut(.off, sps))
+            #expect(p.isSubset(of: s) && s.isSubset(of: o))
+        }
+    }
+
     /// Superpoint semantic targets: the majority class when it holds more than half the points and has 3D labels.
     @Test func superpointSemanticsByHand() throws {
         let catalog = ClassCatalog.scanNet200()

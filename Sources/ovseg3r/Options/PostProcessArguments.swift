@@ -1,18 +1,29 @@
 import ArgumentParser
 import Train
 
+extension BoxFilter: ExpressibleByArgument {}
+
 /// The post-processing switches `predict` and `query` share (method §4.5; defaults are the published ones).
 struct PostProcessArguments: ParsableArguments {
     @Option(name: .long, help: "Drop predictions with at most this many points (published: 100).")
     var minPoints = 100
     @Option(name: .long, help: "Keep this many (query, class) pairs before NMS (published: 600).")
     var topK = 600
-    @Flag(name: .long, help: "Keep mask points outside the query's predicted box (the published post-processing drops them).")
+    @Option(name: .long, help: "Superpoint mask threshold on the sigmoid of a query's mask logit (published: 0.4).")
+    var maskThreshold = 0.4
+    @Option(name: .long, help: ArgumentHelp(
+        "How a mask is cut to its query's predicted box enlarged 2.5×: drop superpoints with no point inside (default), drop points outside (published), or keep all.",
+        valueName: BoxFilter.allCases.map(\.rawValue).joined(separator: "|")))
+    var boxFilter = BoxFilter.superpoints
+    @Flag(name: .long, help: "The same as --box-filter off.")
     var noBoxFilter = false
 
     func validate() throws {
         guard minPoints >= 0 else { throw ValidationError("--min-points must be >= 0, got \(minPoints)") }
         guard topK > 0 else { throw ValidationError("--top-k must be > 0, got \(topK)") }
+        guard maskThreshold > 0, maskThreshold < 1 else {
+            throw ValidationError("--mask-threshold must lie strictly between 0 and 1, got \(maskThreshold)")
+        }
     }
 
     /// The published options with these switches applied.
@@ -20,7 +31,8 @@ struct PostProcessArguments: ParsableArguments {
         var o = PostProcessOptions()
         o.minPoints = minPoints
         o.topK = topK
-        o.outOfBoxFilter = !noBoxFilter
+        o.maskThreshold = maskThreshold
+        o.boxFilter = noBoxFilter ? .off : boxFilter
         return o
     }
 }
