@@ -145,6 +145,8 @@ import Testing
             "train": data.appendingPathComponent("scenes/train").path, "test": data.appendingPathComponent("scenes/test").path,
             "steps": 2, "curvePoints": 2, "seeds": [1], "config": ["model": ["width": 32, "heads": 2, "decoderLayers": 1]],
             "arms": [["name": "full", "trainedIn": out.path, "steps": 4], ["name": "no-vip", "seeds": [1, 2], "trainedIn": out.path, "steps": 4],
+                     // The same runs as `full` under another name (`trainedAs`), as for other prediction arguments.
+                     ["name": "full-again", "trainedIn": out.path, "trainedAs": "full", "steps": 4],
                      // Training-free lifting, and the model's predictions added where lifting has none (`ovseg3r merge`).
                      ["name": "lifted", "kind": "fuse", "arguments": ["--min-views", "1", "--min-points", "1"]],
                      ["name": "both", "kind": "merge", "from": ["lifted", "full"], "arguments": ["--policy", "fill"]]],
@@ -159,9 +161,14 @@ import Testing
             let again = try Data(contentsOf: reuse.appendingPathComponent("no-vip/seed-2/curve/eval-\(step).json"))
             #expect(original == again, "step \(step): the same checkpoint scored differently")
         }
-        #expect(reused.stdout.contains("2 (full: 4, no-vip: 4) training steps per run"), "\(reused.stdout.prefix(1500))")
+        #expect(reused.stdout.contains("2 (full: 4, no-vip: 4, full-again: 4) training steps per run"), "\(reused.stdout.prefix(1500))")
         let reusedJSON = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reuse.appendingPathComponent("results.json"))) as? [String: Any])
-        #expect(((reusedJSON["arms"] as? [[String: Any]]) ?? []).map { $0["steps"] as? Int } == [4, 4, 2, 2])
+        #expect(((reusedJSON["arms"] as? [[String: Any]]) ?? []).map { $0["steps"] as? Int } == [4, 4, 4, 2, 2])
+        for step in [2, 4] {
+            let original = try Data(contentsOf: out.appendingPathComponent("full/seed-1/curve/eval-\(step).json"))
+            let again = try Data(contentsOf: reuse.appendingPathComponent("full-again/seed-1/curve/eval-\(step).json"))
+            #expect(original == again, "step \(step): trainedAs did not score full's checkpoint")
+        }
         // The merge job ran after its sources, per seed, and holds the lifted masks first, then the model's others.
         #expect(reused.stdout.contains("| both | 1 |"), "\(reused.stdout.prefix(2000))")
         func lines(_ arm: String, _ seed: Int) throws -> [String] {
@@ -208,6 +215,8 @@ import Testing
             // trainedIn must hold a run of every seed.
             ("arms[0].steps", good.merging(["arms": [["name": "full", "steps": 0]]]) { $1 }),
             ("arms[0].trainedIn", good.merging(["arms": [["name": "full", "trainedIn": scratch.file("nowhere").path]]]) { $1 }),
+            // trainedAs names runs under trainedIn, so it needs trainedIn.
+            ("arms[0].trainedAs", good.merging(["arms": [["name": "full", "trainedAs": "other"]]]) { $1 }),
             // A merge arm combines at least two earlier arms; only a merge arm has `from`.
             ("arms[1].from", good.merging(["arms": [["name": "full"], ["name": "both", "kind": "merge", "from": ["full"]]]]) { $1 }),
             ("arms[1].from", good.merging(["arms": [["name": "full"], ["name": "both", "kind": "merge", "from": ["full", "later"]], ["name": "later"]]]) { $1 }),

@@ -29,7 +29,8 @@ extension ExperimentCommand {
             predict (extra `ovseg3r predict` arguments), arms (each: name, kind train|fuse|merge, config, train, seeds, arguments, initFrom (an earlier arm whose run starts \
             this arm's encoder), from (a merge arm: the earlier arms whose predictions `ovseg3r merge` combines per seed; \
             its arguments give --policy and --iou), trainedIn (an experiment folder whose <arm>/seed-<s>/run this arm evaluates instead of \
-            training, e.g. the same models on other held-out rooms), steps (this arm's training steps, default the plan's: \
+            training, e.g. the same models on other held-out rooms), trainedAs (the arm name of those runs, default this \
+            arm's: the same models with other prediction arguments), steps (this arm's training steps, default the plan's: \
             e.g. encoders of different step cost at equal compute; an arm whose config has "objective": "distill2D" is \
             pretraining: trained for the arms that start from it, not evaluated)), \
             compare (pairs of arm names whose paired difference is reported), split (base-novel | head-common-tail), \

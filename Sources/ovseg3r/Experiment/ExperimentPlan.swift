@@ -20,7 +20,9 @@ import Train
 /// run of the same seed (`"initFrom": "ditr-distill"`, passed as `ovseg3r train --init`); its jobs wait for that
 /// arm's (see `tools/benchmark/plan-backbone.json`). An arm may instead evaluate the runs an earlier experiment
 /// trained (`"trainedIn": "../../bench-runs"`: that folder's `<arm>/seed-<s>/run`), for example the same models on
-/// another set of held-out rooms (`tools/benchmark/plan-vc.json`). An arm may train for its own number of steps
+/// another set of held-out rooms (`tools/benchmark/plan-vc.json`); with `"trainedAs": "full"` it evaluates that
+/// folder's `full` runs under its own name, for example with other prediction `arguments`
+/// (`tools/benchmark/plan-box-filter.json`). An arm may train for its own number of steps
 /// (`"steps": 6000`), for example to compare encoders of different step costs at equal compute
 /// (`tools/benchmark/plan-backbone.json`); its curve points are its own steps / `curvePoints`. A merge arm
 /// (`"kind": "merge", "from": ["training-free", "full"], "arguments": ["--policy", "nms"]`) combines the final
@@ -58,6 +60,8 @@ struct ExperimentPlan {
         var from: [String] = []
         /// An experiment folder whose `<name>/seed-<s>/run` this arm evaluates instead of training one.
         var trainedIn: URL?
+        /// The arm name of the runs under `trainedIn` (default: this arm's name).
+        var trainedAs: String?
         /// Training steps of this arm's runs (default: the plan's `steps`).
         var steps: Int
         /// The arm's runs are evaluated every `curveStep` steps for the AP-versus-step curves.
@@ -93,7 +97,7 @@ struct ExperimentPlan {
 
     static let planKeys: Set<String> = ["train", "test", "steps", "curvePoints", "seeds", "config", "arms", "compare",
                                         "split", "resamples", "bootstrapSeed", "launcher", "predict"]
-    static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments", "initFrom", "trainedIn", "steps", "from"]
+    static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments", "initFrom", "trainedIn", "trainedAs", "steps", "from"]
 
     /// Reads and checks a plan; throws `ExperimentError.invalidPlan` naming the field.
     static func load(_ url: URL) throws -> ExperimentPlan {
@@ -205,13 +209,23 @@ struct ExperimentPlan {
                 }
             }
             var trainedIn: URL?
+            var trainedAs: String?
+            if a["trainedAs"] != nil, a["trainedIn"] == nil {
+                throw fail("\(at).trainedAs", "names the runs under trainedIn, which this arm does not give")
+            }
             if let value = a["trainedIn"] {
                 guard kind == .train, initFrom == nil, let s = value as? String, !s.isEmpty else {
                     throw fail("\(at).trainedIn", "must be an experiment folder (a train arm without initFrom), got \(value)")
                 }
                 let url = (s.hasPrefix("/") ? URL(fileURLWithPath: s) : folder.appendingPathComponent(s)).standardizedFileURL
+                if let other = a["trainedAs"] {
+                    guard let o = other as? String, !o.isEmpty, !o.contains("/") else {
+                        throw fail("\(at).trainedAs", "must be the arm name of the runs under trainedIn, got \(other)")
+                    }
+                    trainedAs = o
+                }
                 for seed in armSeeds {
-                    let run = ExperimentJob.folder(out: url, arm: name, seed: seed).appendingPathComponent("run")
+                    let run = ExperimentJob.folder(out: url, arm: trainedAs ?? name, seed: seed).appendingPathComponent("run")
                     guard FileManager.default.fileExists(atPath: run.appendingPathComponent("latest.json").path) else {
                         throw fail("\(at).trainedIn", "\(run.path) holds no training run (latest.json) for seed \(seed)")
                     }
@@ -219,7 +233,7 @@ struct ExperimentPlan {
                 trainedIn = url
             }
             arms.append(Arm(name: name, kind: kind, config: config, train: armTrain, seeds: armSeeds, arguments: arguments,
-                            initFrom: initFrom, from: from, trainedIn: trainedIn, steps: armSteps, curveStep: curveStep,
+                            initFrom: initFrom, from: from, trainedIn: trainedIn, trainedAs: trainedAs, steps: armSteps, curveStep: curveStep,
                             isEvaluated: isEvaluated))
         }
         var compare: [(String, String)] = []

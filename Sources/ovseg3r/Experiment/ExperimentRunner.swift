@@ -28,7 +28,7 @@ struct ExperimentJob: Sendable {
     /// The job of `arm` and `seed` in the experiment folder `out`.
     init(out: URL, arm: ExperimentPlan.Arm, seed: UInt64) {
         self.init(armName: arm.name, kind: arm.kind, seed: seed, folder: Self.folder(out: out, arm: arm.name, seed: seed),
-                  trainedRun: arm.trainedIn.map { Self.folder(out: $0, arm: arm.name, seed: seed).appendingPathComponent("run") })
+                  trainedRun: arm.trainedIn.map { Self.folder(out: $0, arm: arm.trainedAs ?? arm.name, seed: seed).appendingPathComponent("run") })
     }
 
     var name: String { kind.hasSeeds ? "\(armName) seed \(seed)" : armName }
