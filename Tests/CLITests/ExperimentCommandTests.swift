@@ -42,11 +42,18 @@ import Testing
             try FileManager.default.attributesOfItem(atPath: data.appendingPathComponent("logs/\(log).log").path)[.modificationDate] as? Date
         }
         let logsBefore = try ["prepare-train-scene_0000", "geo-scene_0000"].map(modified)
+        let meshes = ["scenes/train/scene_0000/mesh.ply", "scenes/train/scene_0001/mesh.ply", "scenes/test/scene_0000/mesh.ply",
+                      "scenes/train-geo/scene_0001/mesh.ply"]
+        #expect(meshes.allSatisfy { FileManager.default.fileExists(atPath: data.appendingPathComponent($0).path) })
         Thread.sleep(forTimeInterval: 1.1)
+        // With --drop-meshes, the finished rooms lose their fused meshes and nothing else; the experiment below trains
+        // and evaluates on them.
         let again = try cli.run(["experiment", "rooms", "--out", data.path, "--train", "2", "--test", "1", "--frames", "8",
-                                 "--preset", "tiny", "--point-spacing", "0.02", "--seed", "3"])
+                                 "--preset", "tiny", "--point-spacing", "0.02", "--seed", "3", "--drop-meshes"])
         #expect(again.status == 0)
         #expect(try ["prepare-train-scene_0000", "geo-scene_0000"].map(modified) == logsBefore, "a room or its geometric copy was built again")
+        #expect(!meshes.contains { FileManager.default.fileExists(atPath: data.appendingPathComponent($0).path) })
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("scenes/train/scene_0000/superpoints.npy").path))
 
         let planURL = try Self.plan([
             "train": data.appendingPathComponent("scenes/train").path, "test": data.appendingPathComponent("scenes/test").path,

@@ -12,6 +12,9 @@ struct BenchmarkRooms {
     let jobs: Int
     /// Extra `ovseg3r synth` arguments (e.g. `--view-consistency 0.7`).
     var synthArguments: [String] = []
+    /// Delete each prepared room's `mesh.ply` (the fused mesh, ≈ 160 MB a room; outside the scene contract, read by
+    /// no training, prediction or evaluation command).
+    var dropMeshes = false
     let splits: [(name: String, count: Int, seed: UInt64)]
 
     var reconPreset: URL { root.appendingPathComponent("recon-preset.json") }
@@ -35,12 +38,22 @@ struct BenchmarkRooms {
         for s in splits {
             for i in 0..<s.count where !isPrepared(scenes(s.name).appendingPathComponent(Self.name(i))) {
                 let video = videos(s.name).appendingPathComponent(Self.name(i))
+                let scene = scenes(s.name).appendingPathComponent(Self.name(i))
                 tasks.append(RoomTask(name: "prepare \(s.name)/\(Self.name(i))",
-                                      commands: [["prepare", video.path, "--out", scenes(s.name).appendingPathComponent(Self.name(i)).path,
-                                                  "--poses", "refine", "--preset", reconPreset.path]], log: "prepare-\(s.name)-\(Self.name(i))"))
+                                      commands: [["prepare", video.path, "--out", scene.path,
+                                                  "--poses", "refine", "--preset", reconPreset.path]], log: "prepare-\(s.name)-\(Self.name(i))",
+                                      removeAfter: dropMeshes ? [scene.appendingPathComponent("mesh.ply")] : []))
             }
         }
         try parallel(tasks, label: "prepare")
+        if dropMeshes {
+            for s in splits {
+                // A geometric copy built earlier holds a hard link of its room's mesh.
+                for folder in s.name == "train" ? [scenes("train"), scenes("train-geo")] : [scenes(s.name)] {
+                    for i in 0..<s.count { try? fm.removeItem(at: folder.appendingPathComponent(Self.name(i)).appendingPathComponent("mesh.ply")) }
+                }
+            }
+        }
         // 3. The w/o-IBSp copy of the training rooms: hard links of the reconstruction (writers rename into place,
         //    so the originals are never touched), geometric superpoints, re-lifted labels.
         guard geometric, let train = splits.first(where: { $0.name == "train" }) else { return }
@@ -93,6 +106,7 @@ struct BenchmarkRooms {
                     let status = Self.runChild(binary, command, log: log)
                     if status != 0 { failed = "\(task.name) failed with exit status \(status); see \(log.path)" }
                 }
+                if failed == nil { for file in task.removeAfter { try? FileManager.default.removeItem(at: file) } }
                 queue.finish(failed)
                 bar.update(queue.doneCount, of: tasks.count)
             }
@@ -150,6 +164,8 @@ struct RoomTask: Sendable {
     var name: String
     var commands: [[String]]
     var log: String
+    /// Files deleted once every command succeeded (so that a build of many rooms never holds all their meshes).
+    var removeAfter: [URL] = []
 }
 
 /// A shared list of tasks for worker threads; every access holds the lock.
