@@ -35,8 +35,9 @@ public struct PostProcessOptions: Sendable {
 /// The published filter cuts point by point. A model trained with VIP learns its boxes from single views' partial
 /// masks, so its boxes fall short of whole objects, and the point cut takes slices out of superpoints that belong to
 /// the object (RESULTS.md, "The out-of-box filter by superpoint, and where the rest of the gap to lifting lies": a
-/// held-out object lay in one superpoint, the mask had it, and the cut took 169 of its 373 points). Cutting by superpoint keeps the filter's purpose, dropping stray superpoints far from the object,
-/// and never splits a superpoint, whose edges IBSp already drew along 2D instance boundaries.
+/// held-out object lay in one superpoint, the mask had it, and the cut took 169 of its 373 points). Cutting by
+/// superpoint keeps the filter's purpose, dropping stray superpoints far from the object, and never splits a
+/// superpoint, whose edges IBSp already drew along 2D instance boundaries.
 public enum BoxFilter: String, Codable, Sendable, CaseIterable, ClosedSetValue {
     /// Drop the mask's superpoints that have no point inside the enlarged box; keep the others whole.
     case superpoints

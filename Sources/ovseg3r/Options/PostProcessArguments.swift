@@ -3,7 +3,8 @@ import Train
 
 extension BoxFilter: ExpressibleByArgument {}
 
-/// The post-processing switches `predict` and `query` share (method §4.5; defaults are the published ones).
+/// The post-processing switches `predict` and `query` share (method §4.5; defaults are the published ones, except the
+/// box filter, which cuts by superpoint: see `BoxFilter`).
 struct PostProcessArguments: ParsableArguments {
     @Option(name: .long, help: "Drop predictions with at most this many points (published: 100).")
     var minPoints = 100
