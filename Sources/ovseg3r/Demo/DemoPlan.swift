@@ -1,6 +1,6 @@
 import Foundation
 
-/// The sizes of one demo run. `standard` takes about 10 minutes on 2 quiet cores after the release build
+/// The sizes of one demo run. `standard` takes about 8 minutes on 2 quiet cores after the release build
 /// (BENCHMARKS.md, Demo), leaving room under the 20-minute budget on a busy machine; `quick` is the test-sized run.
 struct DemoPlan: Sendable {
     var trainScenes: Int
