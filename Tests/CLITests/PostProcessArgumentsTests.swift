@@ -24,5 +24,7 @@ import Testing
                 "\(threshold.stderr)")
         let filter = try cli.run(["predict", "--checkpoint", missing, "--scene", missing, "--out", missing, "--box-filter", "voxels"])
         #expect(filter.status != 0 && filter.stderr.contains("voxels") && filter.stderr.contains("superpoints"), "\(filter.stderr)")
+        let both = try cli.run(["query", "--checkpoint", missing, "--scene", missing, "chair", "--box-filter", "points", "--no-box-filter"])
+        #expect(both.status != 0 && both.stderr.contains("--no-box-filter contradicts --box-filter points"), "\(both.stderr)")
     }
 }

@@ -13,15 +13,18 @@ struct PostProcessArguments: ParsableArguments {
     @Option(name: .long, help: "Superpoint mask threshold on the sigmoid of a query's mask logit (published: 0.4).")
     var maskThreshold = 0.4
     @Option(name: .long, help: ArgumentHelp(
-        "How a mask is cut to its query's predicted box enlarged 2.5×: drop superpoints with no point inside (default), drop points outside (published), or keep all.",
+        "How a mask is cut to its query's predicted box enlarged 2.5×: drop superpoints with no point inside (default: superpoints), drop points outside (points: published), or keep all (off).",
         valueName: BoxFilter.allCases.map(\.rawValue).joined(separator: "|")))
-    var boxFilter = BoxFilter.superpoints
+    var boxFilter: BoxFilter?
     @Flag(name: .long, help: "The same as --box-filter off.")
     var noBoxFilter = false
 
     func validate() throws {
         guard minPoints >= 0 else { throw ValidationError("--min-points must be >= 0, got \(minPoints)") }
         guard topK > 0 else { throw ValidationError("--top-k must be > 0, got \(topK)") }
+        if noBoxFilter, let boxFilter, boxFilter != .off {
+            throw ValidationError("--no-box-filter contradicts --box-filter \(boxFilter.rawValue); give one of them")
+        }
         guard maskThreshold > 0, maskThreshold < 1 else {
             throw ValidationError("--mask-threshold must lie strictly between 0 and 1, got \(maskThreshold)")
         }
@@ -33,7 +36,7 @@ struct PostProcessArguments: ParsableArguments {
         o.minPoints = minPoints
         o.topK = topK
         o.maskThreshold = maskThreshold
-        o.boxFilter = noBoxFilter ? .off : boxFilter
+        o.boxFilter = noBoxFilter ? .off : boxFilter ?? .superpoints
         return o
     }
 }
