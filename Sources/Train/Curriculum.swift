@@ -11,6 +11,13 @@ public enum CurriculumStage: String, Codable, Sendable, CaseIterable, ClosedSetV
     case tracked
     /// Stage 3: the tracks' scene-level pseudo-instances, supervised over the whole scene.
     case pseudo
+    /// The training-free lifting's 3D instances (`ViewConsensus` over the view labels, as `ovseg3r fuse` makes
+    /// them), supervised over the whole scene beside the scene-level ground truth (`StepBatch`). Computed when the
+    /// scenes load; needs only `lift`'s labels.
+    case fused
+
+    /// Whether the stage reads `ovseg3r track-masks`'s labels.
+    public var needsTrackedLabels: Bool { self == .tracked || self == .pseudo }
 }
 
 /// One entry of `supervision.curriculum`: `stage` supervises the steps `fromStep ..< untilStep` (0-based step
@@ -37,7 +44,10 @@ extension SupervisionOptions {
     }
 
     /// Whether any step uses the tracked labels (stages `tracked` or `pseudo`).
-    public var needsTrackedLabels: Bool { (curriculum ?? []).contains { $0.stage != .views } }
+    public var needsTrackedLabels: Bool { (curriculum ?? []).contains { $0.stage.needsTrackedLabels } }
+
+    /// Whether any step uses the fused instances (stage `fused`).
+    public var needsFusedInstances: Bool { (curriculum ?? []).contains { $0.stage == .fused } }
 
     /// Throws `invalidConfiguration` naming the first bad entry.
     func validateCurriculum() throws(TrainError) {

@@ -19,6 +19,8 @@ public enum SupervisionKind: String, Sendable, Equatable, CaseIterable {
     case scene
     /// The curriculum's scene-level pseudo-instances (tracked masks).
     case pseudo
+    /// Scene-level 3D labels plus the fused instances they do not cover (the curriculum's stage `fused`).
+    case fused
     /// One view's lifted labels (VIP).
     case view
     /// One view's tracked labels.

@@ -2,7 +2,7 @@ import SegDINO3D
 import Tensor
 
 /// The whole loss of a step: for every prediction set (pre-decoder and after each layer, the aux losses),
-/// the scene-level sets' losses (`scene`, the curriculum's `pseudo`) plus the mean over the view sets' losses of each
+/// the scene-level sets' losses (`scene` or `fused`, the curriculum's `pseudo`) plus the mean over the view sets' losses of each
 /// per-view kind (`view`, the curriculum's `tracked`).
 public enum LossAggregate {
     /// The scalar loss and the logged values (`loss`, per-term sums over layers, `matches` of the final layer).

@@ -22,7 +22,7 @@ public struct StepBatch {
         let sup = config.supervision
         // Which targets supervise this step.
         let stages = useViews ? sup.stages(atStep: step) : []
-        if let stage = stages.first(where: { $0 != .views }), !scene.hasTrackedLabels {
+        if let stage = stages.first(where: \.needsTrackedLabels), !scene.hasTrackedLabels {
             throw TrainError.missingCurriculumLabels(scene: scene.name, stage: stage.rawValue, file: SceneFile.tracks.fileName)
         }
         var sceneTargets = sup.sceneGT ? scene.sceneTargets : []
@@ -38,9 +38,11 @@ public struct StepBatch {
         }
         let pseudo = stages.contains(.pseudo) ? scene.pseudoInstances : []
         sceneTargets = sceneTargets.filter { embeddings.contains($0.name) }
+        let fused = stages.contains(.fused) ? Self.uncovered(scene.fusedInstances.filter { embeddings.contains($0.name) },
+                                                             by: sceneTargets) : []
         // Vocabulary: the names used here, padded with random negatives to `textCount`.
         let positives = Set(sceneTargets.map(\.name)).union((views + trackedViews).flatMap { $0.instances.map(\.name) })
-            .union(pseudo.map(\.name)).filter(embeddings.contains).sorted()
+            .union((pseudo + fused).map(\.name)).filter(embeddings.contains).sorted()
         var negatives = embeddings.names.filter { !positives.contains($0) }
         negatives.shuffle(using: &rng)
         let vocabulary = positives + negatives.prefix(max(0, config.textCount - positives.count))
@@ -73,10 +75,12 @@ public struct StepBatch {
         let boxes = BoxMaker(scene: scene)
         let all = (0..<seeds.count).map { Int32($0) }
         var sets: [SupervisionSet] = []
-        if !sceneTargets.isEmpty {
-            sets.append(SupervisionSet(rows: all, columns: nil, targets: sceneTargets.compactMap {
+        // The fused instances join the scene-level set, so that a query on an object the ground truth does not
+        // cover is not also taught "no object" there.
+        if !sceneTargets.isEmpty || !fused.isEmpty {
+            sets.append(SupervisionSet(rows: all, columns: nil, targets: (sceneTargets + fused).compactMap {
                 boxes.target($0, columns: nil, labelOf: labelOf)
-            }, kind: .scene))
+            }, kind: fused.isEmpty ? .scene : .fused))
         }
         if !pseudo.isEmpty {
             sets.append(SupervisionSet(rows: all, columns: nil, targets: pseudo.compactMap {
@@ -97,6 +101,14 @@ public struct StepBatch {
             }, kind: kind))
         }
         return StepBatch(input: input, vocabulary: vocabulary, sets: sets, semanticTargets: semantic)
+    }
+}
+
+extension StepBatch {
+    /// The `candidates` of which less than half of the superpoints lie in `targets`' superpoints.
+    static func uncovered(_ candidates: [InstanceTarget], by targets: [InstanceTarget]) -> [InstanceTarget] {
+        let covered = Set(targets.flatMap(\.superpoints))
+        return candidates.filter { c in 2 * c.superpoints.count(where: covered.contains) < c.superpoints.count }
     }
 }
 

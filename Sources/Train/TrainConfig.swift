@@ -54,7 +54,8 @@ public struct SupervisionOptions: Codable, Sendable, Equatable {
     public var sceneGTClasses: SceneGTClasses = .base
     /// Which 2D-derived labels supervise which steps (Curriculum.swift); empty: stage `views` throughout when
     /// `viewLabels` is on. E.g. `[{"stage": "views", "fromStep": 0, "untilStep": 2000}, {"stage": "tracked",
-    /// "fromStep": 2000}]`; stages `tracked` and `pseudo` need `ovseg3r track-masks` to have run on the scenes.
+    /// "fromStep": 2000}]`; stages `tracked` and `pseudo` need `ovseg3r track-masks` to have run on the scenes;
+    /// stage `fused` needs only `lift`.
     /// Optional only so that configs written before curricula existed still decode (a missing key reads as nil,
     /// which means the same as `[]`).
     public var curriculum: [CurriculumPhase]? = []

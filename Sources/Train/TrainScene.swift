@@ -1,5 +1,6 @@
 import Foundation
 import SceneIO
+import VIP
 
 /// One supervision target: an instance as a set of superpoints with a class name.
 public struct InstanceTarget: Sendable, Equatable {
@@ -52,6 +53,9 @@ public struct TrainScene: Sendable {
     public var trackedViews: [ViewTargets] = []
     public var pseudoInstances: [InstanceTarget] = []
     public var hasTrackedLabels = false
+    /// The curriculum's stage `fused`: the training-free lifting's instances (`ViewConsensus`), in its order
+    /// (descending score); empty unless loaded with `fuse` from a lifted scene.
+    public var fusedInstances: [InstanceTarget] = []
     /// Semantic target of each superpoint `[S]` (`ignoredSemantic` where unknown), or empty without 3D labels.
     public var superpointSemantics: [Int32] = []
     /// `coords` and `objectCenters` before elastic distortion, or empty when the scene is not distorted.
@@ -62,8 +66,10 @@ public struct TrainScene: Sendable {
 
     /// Loads `folder` through the scene contract, which validates every array (lengths against the point count,
     /// index ranges, monotone offsets, finite values) before training touches it. `baseClasses` restricts the 3D
-    /// ground truth (nil: every ScanNet200 instance class).
-    public static func load(_ folder: URL, superpointArray: String = SceneFile.superpoints.stem, baseClasses: Set<String>?) throws -> TrainScene {
+    /// ground truth (nil: every ScanNet200 instance class). `fuse` also fuses the lifted view labels into
+    /// `fusedInstances` with these thresholds.
+    public static func load(_ folder: URL, superpointArray: String = SceneFile.superpoints.stem, baseClasses: Set<String>?,
+                            fuse: FuseThresholds? = nil) throws -> TrainScene {
         let scene = try SceneFolder(folder)
         let name = folder.lastPathComponent
         let points = try ScenePoints.read(from: scene)
@@ -98,6 +104,12 @@ public struct TrainScene: Sendable {
                                                           superpointCount: s)
                 (out.trackedViews, out.pseudoInstances) = TrackedLabelLoader.targets(tracked, lifted: lifted)
                 out.hasTrackedLabels = true
+            }
+            if let fuse {
+                let inputs = try FuseInputs(lifted: lifted, pointSuperpoints: sp, source: folder)
+                out.fusedInstances = ViewConsensus.fuse(inputs, thresholds: fuse).map {
+                    InstanceTarget(name: $0.label, superpoints: $0.superpoints.sorted())
+                }
             }
         }
         return out

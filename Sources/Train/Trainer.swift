@@ -4,6 +4,7 @@ import Geometry
 import SceneIO
 import SegDINO3D
 import Tensor
+import VIP
 
 /// What to train on and where to write.
 public struct TrainOptions: Sendable {
@@ -91,12 +92,13 @@ public final class Trainer {
         self.reducer = reducer
         seed = options.seed
         let c = options.config
-        scenes = try SceneList.load(options.data, superpointArray: c.superpointArray, gtClasses: c.supervision.sceneGTClasses)
+        scenes = try SceneList.load(options.data, superpointArray: c.superpointArray, gtClasses: c.supervision.sceneGTClasses,
+                                    fuse: c.supervision.needsFusedInstances ? FuseThresholds() : nil)
         let nView = Int((c.supervision.reconstructedFraction * Double(scenes.count)).rounded())
         viewScenes = Set(0..<nView)
         let loaded = scenes
         if c.supervision.needsTrackedLabels, let lacking = loaded.prefix(nView).first(where: { !$0.hasTrackedLabels }) {
-            let stage = (c.supervision.curriculum ?? []).first { $0.stage != .views }?.stage.rawValue ?? ""
+            let stage = (c.supervision.curriculum ?? []).first { $0.stage.needsTrackedLabels }?.stage.rawValue ?? ""
             throw TrainError.missingCurriculumLabels(scene: lacking.name, stage: stage, file: SceneFile.tracks.fileName)
         }
         try Self.checkEmbeddings(scenes: scenes, viewScenes: viewScenes, supervision: c.supervision, embeddings: options.embeddings)

@@ -88,7 +88,12 @@ public struct FuseInputs: Sendable, Equatable {
             superpoints = try SceneSuperpoints.read(from: folder, pointCount: n)
             lifted = try SceneLiftedLabels.read(from: folder, pointCount: n, superpointCount: superpoints.count)
         } catch { throw .unreadableInput(url: url, reason: "\(error)") }
-        guard lifted.viewCount > 0 else { throw .noViews(url: url) }
+        return try FuseInputs(lifted: lifted, pointSuperpoints: superpoints.ids, source: url)
+    }
+
+    /// The inputs of lifted labels already read through the scene contract (as `train` holds them).
+    public init(lifted: SceneLiftedLabels, pointSuperpoints: [Int32], source: URL) throws(VIPError) {
+        guard lifted.viewCount > 0 else { throw .noViews(url: source) }
         var masks: [Mask] = []
         for view in lifted.labels.views {
             for instance in view.instances where !lifted.mask(instance.mask).isEmpty {
@@ -97,6 +102,6 @@ public struct FuseInputs: Sendable, Equatable {
             }
         }
         let visibility = SuperpointVisibility(offsets: lifted.visibleOffsets, superpoints: lifted.visibleSuperpoints)
-        return try FuseInputs(masks: masks, visibility: visibility, pointSuperpoints: superpoints.ids, source: url)
+        try self.init(masks: masks, visibility: visibility, pointSuperpoints: pointSuperpoints, source: source)
     }
 }
