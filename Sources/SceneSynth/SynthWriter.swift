@@ -21,7 +21,7 @@ public struct SynthResult: Sendable {
 /// SCENE/intrinsics.json  color/000000.jpg  depth/000000.png  poses.txt (drifting odometry, TUM)
 /// SCENE/pred2d/masks/000000.png  pred2d/instances/000000.json  pred2d/features/000000.npy  pred2d/objects.npy
 /// SCENE/gt/poses.txt  gt/mesh.ply  gt/instances.json  gt/instance/000000.png  gt/semantic/000000.png
-/// SCENE/synth.json       seed and the options used
+/// SCENE/synth.json       seed and the options used; written last, so it marks a finished scene
 /// ```
 /// Frames are rendered in parallel; each frame's files depend only on (options, seed, index).
 public struct SynthWriter: Sendable {
@@ -33,10 +33,20 @@ public struct SynthWriter: Sendable {
 
     static func frameName(_ index: Int) -> String { String(format: "%06d", index) }
 
+    /// Whether `folder` holds a finished scene of `seed` written with these options: its `synth.json` (written
+    /// last) records both. An unreadable or different record is not finished.
+    public func isFinished(seed: UInt64, folder: URL) -> Bool {
+        guard let data = try? Data(contentsOf: VideoFile.synthRecord.url(in: folder)),
+              let record = try? JSONDecoder().decode(SceneRecord.self, from: data) else { return false }
+        return record.seed == seed && record.options == synthesizer.options
+    }
+
     /// Generates the scene for `seed` and writes it to `folder`.
     public func write(seed: UInt64, to folder: URL) throws(SceneSynthError) -> SynthResult {
         let scene = try synthesizer.makeScene(seed: seed)
         let fm = FileManager.default
+        // A rewrite is unfinished until its record is written again.
+        try? fm.removeItem(at: VideoFile.synthRecord.url(in: folder))
         let pred2d = VideoFolder.pred2dURL(of: folder)
         let outputs = [Pred2DFile.mask(frame: 0), .instances(frame: 0), .features(frame: 0)].map { $0.url(in: pred2d).deletingLastPathComponent() }
         let truth = VideoFile.groundTruth.url(in: folder)
@@ -118,9 +128,9 @@ public struct SynthWriter: Sendable {
                 .write(to: VideoFile.groundTruth.url(in: folder).appendingPathComponent("poses.txt"))
         }
         try writeJSON(scene.room.instances.map(InstanceRecord.init), VideoFile.groundTruth.url(in: folder).appendingPathComponent("instances.json"))
+        try io(folder) { try Ply.write(SynthWriter.plyMesh(scene.room), to: VideoFile.groundTruth.url(in: folder).appendingPathComponent("mesh.ply")) }
         try writeJSON(SceneRecord(seed: scene.seed, pathLength: scene.trajectory.pathLength, options: options),
                       VideoFile.synthRecord.url(in: folder))
-        try io(folder) { try Ply.write(SynthWriter.plyMesh(scene.room), to: VideoFile.groundTruth.url(in: folder).appendingPathComponent("mesh.ply")) }
     }
 
     /// TUM trajectory (`timestamp tx ty tz qx qy qz qw`, world_from_camera), timestamps `index / fps` seconds.

@@ -7,7 +7,11 @@ struct SynthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
         abstract: "Write synthetic RGB-D videos (design.md §3 video folders) with simulated 2D model output and ground truth.",
-        discussion: "Writes DIR/scene_0000, DIR/scene_0001, … The same seed and options give byte-identical output.")
+        discussion: """
+        Writes DIR/scene_0000, DIR/scene_0001, … The same seed and options give byte-identical output. Each scene's \
+        synth.json is written last; with --resume a scene whose synth.json records the same seed and options is kept, \
+        so a stopped run, or one asked for more scenes, writes only what is missing.
+        """)
 
     @Option(name: .long, help: "Output folder.")
     var out: String
@@ -46,6 +50,9 @@ struct SynthCommand: ParsableCommand {
         "Zero-shot split: comma-separated novel categories the simulated 2D model does not know (missed or named as "
         + "another class); evaluate them with `eval --unseen` the same list.", valueName: "names"))
     var holdOut: String?
+
+    @Flag(name: .long, help: "Keep scenes already written with the same seed and options; write only the others.")
+    var resume = false
 
     @Flag(name: .long, help: "Print measured 2D-model fault statistics, depth noise at 1/2/3 m and throughput.")
     var stats = false
@@ -89,15 +96,22 @@ struct SynthCommand: ParsableCommand {
         var total = FaultStatistics()
         var frameCount = 0
         let start = Date()
+        var kept = 0
         for k in 0..<scenes {
             let folder = root.appendingPathComponent(String(format: "scene_%04d", k))
-            let result = try writer.write(seed: SceneSynthesizer.sceneSeed(seed, index: k), to: folder)
+            let sceneSeed = SceneSynthesizer.sceneSeed(seed, index: k)
+            if resume, writer.isFinished(seed: sceneSeed, folder: folder) {
+                kept += 1
+                continue
+            }
+            let result = try writer.write(seed: sceneSeed, to: folder)
             total.add(result.statistics)
             frameCount += result.frames
             print("\(folder.path): \(result.frames) frames, \(result.instances) instances, \(result.detections) 2D detections, "
                   + String(format: "path %.1f m", result.pathLength))
         }
         let seconds = Date().timeIntervalSince(start)
+        if resume { print("synth: kept \(kept) finished scene\(kept == 1 ? "" : "s"), wrote \(scenes - kept)") }
         guard stats else { return }
         let m = o.model2D
         print(String(format: "throughput: %d frames in %.2f s = %.1f frames/s (%dx%d, render+write)", frameCount, seconds,

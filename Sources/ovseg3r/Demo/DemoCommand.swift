@@ -76,7 +76,7 @@ struct DemoCommand: ParsableCommand {
             stages.append(DemoStage(
                 name: "synth \(split.name) (\(split.count) rooms × \(plan.frames) frames)",
                 arguments: ["synth", "--out", videos.path, "--scenes", "\(split.count)", "--frames", "\(plan.frames)",
-                            "--seed", "\(split.seed)", "--preset", plan.preset] + (plan.heldOut.map { ["--hold-out", $0] } ?? [])
+                            "--seed", "\(split.seed)", "--preset", plan.preset, "--resume"] + (plan.heldOut.map { ["--hold-out", $0] } ?? [])
                             + (plan.freeFormRate > 0 ? ["--free-form-labels", "\(plan.freeFormRate)"] : []),
                 output: VideoFile.synthRecord.url(in: videos.appendingPathComponent(lastScene))))
         }

@@ -31,7 +31,7 @@ struct BenchmarkRooms {
         let synth = splits.filter { !fm.fileExists(atPath: VideoFile.synthRecord.url(in: videos($0.name).appendingPathComponent(Self.name($0.count - 1))).path) }
         try parallel(synth.map { s in
             RoomTask(name: "synth \(s.name) (\(s.count) rooms)", commands: [["synth", "--out", videos(s.name).path, "--scenes", "\(s.count)",
-                     "--frames", "\(frames)", "--seed", "\(s.seed)", "--preset", preset] + synthArguments], log: "synth-\(s.name)")
+                     "--frames", "\(frames)", "--seed", "\(s.seed)", "--preset", preset, "--resume"] + synthArguments], log: "synth-\(s.name)")
         }, label: "synth")
         // 2. Scenes: prepare (recon + IBSp + lift); prepare itself skips finished stages.
         var tasks: [RoomTask] = []
