@@ -37,6 +37,11 @@ public struct MatchedScenes: Sendable {
     public var classAware: [SceneMatches]
     /// The same scenes for `ClassAgnostic`: one class, every prediction.
     public var classAgnostic: [SceneMatches]
+
+    public init(classAware: [SceneMatches], classAgnostic: [SceneMatches]) {
+        self.classAware = classAware
+        self.classAgnostic = classAgnostic
+    }
 }
 
 extension FolderEvaluation {

@@ -191,6 +191,18 @@ import Testing
         let listing = try cli.run(["experiment", "jobs", reusePlan.path, "--out", reuse.path, "--json"])
         let listed = try #require(try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [[String: Any]])
         #expect(listed.first { $0["job"] as? String == "both:1" }?["after"] as? [String] == ["lifted", "full:1"], "\(listing.stdout)")
+        // The table reads the final predictions' kept matched scenes: without any pred/ folder it is the same table.
+        for file in ["full/seed-1/curve/matches-final.json", "lifted/seed-0/curve/matches-final-agnostic.json",
+                     "both/seed-1/curve/matches-final.json"] {
+            #expect(fm.fileExists(atPath: reuse.appendingPathComponent(file).path), "missing \(file)")
+        }
+        for arm in ["full/seed-1", "no-vip/seed-1", "no-vip/seed-2", "full-again/seed-1", "lifted/seed-0", "both/seed-1"] {
+            try fm.removeItem(at: reuse.appendingPathComponent("\(arm)/pred"))
+        }
+        let tabled = try cli.run(["experiment", "table", reusePlan.path, "--out", reuse.path])
+        try #require(tabled.status == 0, "table without pred/ failed: \(tabled.stderr.suffix(2000))")
+        let tabledJSON = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reuse.appendingPathComponent("results.json"))) as? [String: Any])
+        #expect(NSDictionary(dictionary: tabledJSON).isEqual(to: reusedJSON), "the table changed without the pred/ folders")
         // Evaluating a checkpoint the trained run did not keep is refused, naming it.
         var denser = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reusePlan)) as? [String: Any])
         denser["curvePoints"] = 4

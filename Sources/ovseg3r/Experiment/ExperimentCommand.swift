@@ -41,7 +41,9 @@ extension ExperimentCommand {
             OUT/<arm>/seed-<s>/ holds config.json, run/ (checkpoints, log.jsonl), curve/eval-<step>.json, \
             curve/matches-<step>.json (the matched held-out scenes of the checkpoint that starts the last fifth of \
             training: the table's "Δ last fifth" is its paired interval to the end and says whether the arm converged), \
-            pred/ (the final predictions in the ScanNet benchmark format), train.log / predict.log and done.json. A finished \
+            pred/ (the final predictions in the ScanNet benchmark format), curve/matches-final.json and \
+            matches-final-agnostic.json (their matched scenes: the table reads these, so a finished job's pred/ may be \
+            deleted once no merge arm still has to read it), train.log / predict.log and done.json. A finished \
             (arm, seed) is skipped (one finished before the last fifth's matches were kept only scores that checkpoint); \
             an interrupted one resumes from its latest checkpoint. OUT/results.md, results.json and curve-*.svg are the \
             table and the pictures.

@@ -7,8 +7,9 @@ import Train
 /// One (arm, seed) of a plan and the folder it works in: `OUT/<arm>/seed-<seed>/` with `config.json`, `run/`
 /// (the training run), `curve/eval-<step>.json` (held-out metrics of each kept checkpoint),
 /// `curve/matches-<step>.json` (the matched scenes of the checkpoint that starts the last fifth, `SceneMatchesFile`),
-/// `pred/` (the final predictions, ScanNet benchmark format), `*.log` (the child commands' output) and `done.json`
-/// (the marker).
+/// `pred/` (the final predictions, ScanNet benchmark format), `curve/matches-final.json` and
+/// `matches-final-agnostic.json` (their matched scenes, which the table reads, so that `pred/` may be deleted),
+/// `*.log` (the child commands' output) and `done.json` (the marker).
 struct ExperimentJob: Sendable {
     let armName: String
     let kind: ExperimentPlan.ArmKind
@@ -41,6 +42,10 @@ struct ExperimentJob: Sendable {
     var isDone: Bool { FileManager.default.fileExists(atPath: done.path) }
     /// The matched held-out scenes of the checkpoint at `step` (kept for the last fifth's paired interval).
     func matches(step: Int) -> URL { curves.appendingPathComponent("matches-\(step).json") }
+    /// The final predictions' matched scenes, class-aware and class-agnostic, written with `pred/`.
+    var finalMatches: (aware: URL, agnostic: URL) {
+        (curves.appendingPathComponent("matches-final.json"), curves.appendingPathComponent("matches-final-agnostic.json"))
+    }
 
     static func folder(out: URL, arm: String, seed: UInt64) -> URL {
         out.appendingPathComponent(arm).appendingPathComponent("seed-\(seed)")
@@ -237,10 +242,11 @@ final class ExperimentRunner: @unchecked Sendable {
                 }
                 let target = isFinal ? job.predictions : job.folder.appendingPathComponent("pred-\(step)")
                 try? fm.removeItem(at: target)
+                if isFinal { job.removeFinalMatches() }
                 say("\(job.name): predict and evaluate step \(step)")
                 record.predictSeconds += try child(job, "predict", [], ["predict", "--checkpoint", checkpoint.path, "--scene", plan.test.path,
                                                                        "--out", target.path] + arm.arguments)
-                try writeCurvePoint(step: step, predictions: target, to: curve, matches: matches)
+                try writeCurvePoint(step: step, predictions: target, to: curve, matches: matches, final: isFinal ? job : nil)
                 if !isFinal { try? fm.removeItem(at: target) }
             }
         case .merge:
@@ -250,28 +256,31 @@ final class ExperimentRunner: @unchecked Sendable {
             }
             let curve = job.curves.appendingPathComponent("eval-\(arm.steps).json")
             try? fm.removeItem(at: job.predictions)
+            job.removeFinalMatches()
             say("\(job.name): merge \(sources.map(\.name).joined(separator: " + "))")
             record.predictSeconds = try child(job, "merge", [], ["merge"] + sources.flatMap { ["--pred", $0.predictions.path] }
                                                 + ["--out", job.predictions.path] + arm.arguments)
-            try writeCurvePoint(step: arm.steps, predictions: job.predictions, to: curve)
+            try writeCurvePoint(step: arm.steps, predictions: job.predictions, to: curve, final: job)
         case .fuse:
             let curve = job.curves.appendingPathComponent("eval-\(plan.steps).json")
             try? fm.removeItem(at: job.predictions)
+            job.removeFinalMatches()
             say("\(job.name): training-free lifting")
             record.predictSeconds = try child(job, "fuse", [], ["fuse", "--scene", plan.test.path, "--out", job.predictions.path] + arm.arguments)
-            try writeCurvePoint(step: plan.steps, predictions: job.predictions, to: curve)
+            try writeCurvePoint(step: plan.steps, predictions: job.predictions, to: curve, final: job)
         }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try e.encode(record), to: job.done)
     }
 
-    /// Evaluates a prediction folder against the held-out rooms and stores the metrics of one curve point, and its
-    /// class-aware matched scenes at `matches` when given.
-    func writeCurvePoint(step: Int, predictions: URL, to url: URL, matches: URL? = nil) throws {
+    /// Evaluates a prediction folder against the held-out rooms and stores the metrics of one curve point, its
+    /// class-aware matched scenes at `matches` when given, and both matched sets as `final`'s final matches.
+    func writeCurvePoint(step: Int, predictions: URL, to url: URL, matches: URL? = nil, final: ExperimentJob? = nil) throws {
         let options = try EvalCommand.options(classes: nil, splits: [plan.split], minRegion: 100)
         let matched = try FolderEvaluation.matchScenesBothWays(predictions: predictions, groundTruth: plan.test, options: options, threads: 1)
         if let matches { try SceneMatchesFile.write(matched.classAware, options: options, to: matches) }
+        if let final { try final.writeFinalMatches(matched, options: options) }
         let result = try InstanceEvaluator.evaluateBothWays(matched, options: options)
         try AtomicWrite.json(["step": step, "metrics": RoomBootstrap.metrics(result).mapValues { $0.isFinite ? $0 as Any : NSNull() }] as [String: Any], to: url)
     }

@@ -87,7 +87,7 @@ struct ExperimentTable {
             }
             guard !jobs.isEmpty else { continue }
             progress("bootstrapping \(arm.name) (\(jobs.count) runs × \(rooms.count) rooms × \(plan.resamples) resamples)")
-            let matched = try jobs.map { try FolderEvaluation.matchScenesBothWays(predictions: $0.predictions, groundTruth: plan.test, options: options, threads: 2) }
+            let matched = try jobs.map { try $0.matchedFinal(test: plan.test, options: options) }
             let runs = matched.map(\.classAware)
             if instances.isEmpty, let first = runs.first { instances = Self.countInstances(first, options: options) }
             var scores = try bootstrap.scores(runs: runs, options: options)
