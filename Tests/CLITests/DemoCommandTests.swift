@@ -38,6 +38,10 @@ import Testing
         let correspondences = (preset as? [String: Any])?["correspondences"] as? [String: Any]
         #expect(fusion?["voxelSize"] as? Double == 0.01 && fusion?["pointSpacing"] as? Double == 0.02)
         #expect(correspondences?["toleranceVoxels"] as? Double == 2.0)
+        // The demo trains towards the training rooms' fused instances beside the view labels.
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("train-config.json"))) as? [String: Any]
+        let stages = ((config?["supervision"] as? [String: Any])?["curriculum"] as? [[String: Any]])?.compactMap { $0["stage"] as? String }
+        #expect(stages == ["views", "fused"], "\(String(describing: config))")
         let summary = try JSONSerialization.jsonObject(
             with: Data(contentsOf: out.appendingPathComponent("scenes/test/scene_0000/recon_summary.json"))) as? [String: Any]
         #expect((summary?["meshVertices"] as? Int ?? 0) > 0)
