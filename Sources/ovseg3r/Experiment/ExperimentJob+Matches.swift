@@ -25,8 +25,8 @@ extension ExperimentJob {
                                                                           options: try ClassAgnostic.options(from: options)))
         }
         let matched = try FolderEvaluation.matchScenesBothWays(predictions: predictions, groundTruth: test, options: options, threads: 2)
-        // A folder the table may not write to still gets its table.
-        if fm.isWritableFile(atPath: curves.path) { try writeFinalMatches(matched, options: options) }
+        // Only a saving: a folder the table cannot write to (read-only, disk full) still gets its table.
+        try? writeFinalMatches(matched, options: options)
         return matched
     }
 }
