@@ -77,8 +77,14 @@ public struct StepBatch {
         var sets: [SupervisionSet] = []
         // The fused instances join the scene-level set, so that a query on an object the ground truth does not
         // cover is not also taught "no object" there.
-        if !sceneTargets.isEmpty || !fused.isEmpty {
-            sets.append(SupervisionSet(rows: all, columns: nil, targets: (sceneTargets + fused).compactMap {
+        // With `ignoreUnexplained`, queries seeded where the views name an object that no scene-level target
+        // covers are left out of the set instead of being taught "no object" there.
+        let sceneRows = sup.ignoreUnexplained == true && !stages.isEmpty
+            ? Self.explainedRows(seeds: seeds, unexplained: Self.unexplained(scene.views, covered: sceneTargets + fused,
+                                                                              superpointCount: scene.superpointCount))
+            : all
+        if (!sceneTargets.isEmpty || !fused.isEmpty), !sceneRows.isEmpty {
+            sets.append(SupervisionSet(rows: sceneRows, columns: nil, targets: (sceneTargets + fused).compactMap {
                 boxes.target($0, columns: nil, labelOf: labelOf)
             }, kind: fused.isEmpty ? .scene : .fused))
         }
@@ -109,6 +115,29 @@ extension StepBatch {
     static func uncovered(_ candidates: [InstanceTarget], by targets: [InstanceTarget]) -> [InstanceTarget] {
         let covered = Set(targets.flatMap(\.superpoints))
         return candidates.filter { c in 2 * c.superpoints.count(where: covered.contains) < c.superpoints.count }
+    }
+
+    /// The superpoints (a mask over `0..<superpointCount`) that the views name as part of an object in at least half
+    /// of the views that see them, and that none of `covered` contains. Ids outside the range are skipped.
+    static func unexplained(_ views: [ViewTargets], covered: [InstanceTarget], superpointCount: Int) -> [Bool] {
+        var seen = [Int32](repeating: 0, count: superpointCount), named = seen
+        for view in views {
+            for s in view.visible where (0..<superpointCount).contains(Int(s)) { seen[Int(s)] += 1 }
+            for s in Set(view.instances.flatMap(\.superpoints)) where (0..<superpointCount).contains(Int(s)) {
+                named[Int(s)] += 1
+            }
+        }
+        var out = (0..<superpointCount).map { named[$0] > 0 && 2 * named[$0] >= seen[$0] }
+        for target in covered { for s in target.superpoints where (0..<superpointCount).contains(Int(s)) { out[Int(s)] = false } }
+        return out
+    }
+
+    /// The query rows whose seed superpoint is not `unexplained`.
+    static func explainedRows(seeds: [Int32], unexplained: [Bool]) -> [Int32] {
+        seeds.indices.filter { q in
+            let s = Int(seeds[q])
+            return !(unexplained.indices.contains(s) && unexplained[s])
+        }.map { Int32($0) }
     }
 }
 

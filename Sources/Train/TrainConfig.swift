@@ -59,6 +59,11 @@ public struct SupervisionOptions: Codable, Sendable, Equatable {
     /// Optional only so that configs written before curricula existed still decode (a missing key reads as nil,
     /// which means the same as `[]`).
     public var curriculum: [CurriculumPhase]? = []
+    /// Leave out of the scene-level set (rather than teach "no object") the queries seeded on a superpoint that the
+    /// views name as an object, in at least half of the views that see it, but that no scene-level target covers:
+    /// an "ignore" region where the 3D labels are silent (`StepBatch.unexplained`). Only in the view-supervised
+    /// share. Optional only so that configs written before it existed still decode (nil reads as false).
+    public var ignoreUnexplained: Bool? = false
     public init() {}
 }
 
