@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SceneIO
+import Train
 
 /// `ovseg3r demo`: the whole method end to end on generated data, resumable stage by stage.
 struct DemoCommand: ParsableCommand {
@@ -160,11 +161,15 @@ struct DemoCommand: ParsableCommand {
     /// single gain (+29.7 AP over the same model without them) and the names as +3.0 AP [0.8, 4.8] more (2 seeds each,
     /// 24 held-out rooms). The training rooms' fused instances (curriculum stage `fused`) join the view labels
     /// (RESULTS.md, "Training towards the training-free lifting's instances").
+    /// The file holds only these keys, as a user's config would; they are checked against `TrainConfig` first.
     private func writeTrainConfig(plan: DemoPlan, to url: URL) throws {
-        let labels = plan.feature2DWidth > 0 ? #", "objectLabels": true"# : ""
-        let stages = #""supervision": {"curriculum": [{"stage": "views", "fromStep": 0}, {"stage": "fused", "fromStep": 0}]}"#
-        let config = #"{"model": {"feature2DWidth": \#(plan.feature2DWidth)\#(labels)}, \#(stages)}"# + "\n"
-        try Data(config.utf8).write(to: url, options: .atomic)
+        var model: [String: Any] = ["feature2DWidth": plan.feature2DWidth]
+        if plan.feature2DWidth > 0 { model["objectLabels"] = true }
+        let curriculum: [[String: Any]] = [CurriculumStage.views, .fused].map { ["stage": $0.rawValue, "fromStep": 0] }
+        let config: [String: Any] = ["model": model, "supervision": ["curriculum": curriculum]]
+        try TrainConfig.checkKeys(config, source: url.path)
+        let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
+        try (data + Data("\n".utf8)).write(to: url, options: .atomic)
     }
 
     static func sceneName(_ index: Int) -> String { String(format: "scene_%04d", index) }
