@@ -46,8 +46,8 @@ extension SupervisionOptions {
     /// Whether any step uses the tracked labels (stages `tracked` or `pseudo`).
     public var needsTrackedLabels: Bool { (curriculum ?? []).contains { $0.stage.needsTrackedLabels } }
 
-    /// Whether any step uses the fused instances (stage `fused`).
-    public var needsFusedInstances: Bool { (curriculum ?? []).contains { $0.stage == .fused } }
+    /// Whether training needs the fused instances: stage `fused` at any step, or `relabelViews`.
+    public var needsFusedInstances: Bool { (curriculum ?? []).contains { $0.stage == .fused } || relabelViews == true }
 
     /// Throws `invalidConfiguration` naming the first bad entry.
     func validateCurriculum() throws(TrainError) {

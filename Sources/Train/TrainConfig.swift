@@ -64,6 +64,11 @@ public struct SupervisionOptions: Codable, Sendable, Equatable {
     /// an "ignore" region where the 3D labels are silent (`StepBatch.unexplained`). Only in the view-supervised
     /// share. Optional only so that configs written before it existed still decode (nil reads as false).
     public var ignoreUnexplained: Bool? = false
+    /// Rename each view instance after the scene-level target that holds more than half of its superpoints: the 3D
+    /// ground truth first, then the fused instances (`ViewConsensus`, loaded for this). The views' masks still
+    /// supervise per view (VIP), under the names the views agree on (`ViewTargets.relabeled`); the model's input (the
+    /// 2D objects' own names) is unchanged. Optional only so that configs written before it existed still decode.
+    public var relabelViews: Bool? = false
     public init() {}
 }
 

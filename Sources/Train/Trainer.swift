@@ -92,8 +92,9 @@ public final class Trainer {
         self.reducer = reducer
         seed = options.seed
         let c = options.config
-        scenes = try SceneList.load(options.data, superpointArray: c.superpointArray, gtClasses: c.supervision.sceneGTClasses,
-                                    fuse: c.supervision.needsFusedInstances ? FuseThresholds() : nil)
+        let loadedScenes = try SceneList.load(options.data, superpointArray: c.superpointArray, gtClasses: c.supervision.sceneGTClasses,
+                                              fuse: c.supervision.needsFusedInstances ? FuseThresholds() : nil)
+        scenes = c.supervision.relabelViews == true ? loadedScenes.map { $0.withRelabeledViews() } : loadedScenes
         let nView = Int((c.supervision.reconstructedFraction * Double(scenes.count)).rounded())
         viewScenes = Set(0..<nView)
         let loaded = scenes
