@@ -21,28 +21,11 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mask_recall import read_predictions  # noqa: E402
+
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
 NOT_INSTANCES = {"wall", "floor"}
-
-
-def read(folder, scene, points):
-    """[(mask, label id, score)] of one scene's prediction file."""
-    path = os.path.join(folder, scene + ".txt")
-    if not os.path.exists(path):
-        sys.exit(f"label_errors: {path} is missing (every scene of --gt needs a prediction file)")
-    out = []
-    with open(path) as f:
-        for number, line in enumerate(f, 1):
-            fields = line.split()
-            if not fields:
-                continue
-            if len(fields) != 3:
-                sys.exit(f"label_errors: {path} line {number}: expected '<mask> <label> <score>', got {line.strip()!r}")
-            mask = np.loadtxt(os.path.join(folder, fields[0]), dtype=np.int64).astype(bool)
-            if mask.shape != (points,):
-                sys.exit(f"label_errors: {os.path.join(folder, fields[0])} holds {mask.size} values, the scene has {points} points")
-            out.append((mask, int(fields[1]), float(fields[2])))
-    return out
 
 
 def verdict(predictions, instance, label):
@@ -86,7 +69,7 @@ def main():
         semantic = np.load(os.path.join(args.gt, scene, "semantic.npy"))
         if semantic.shape != instance.shape:
             sys.exit(f"label_errors: {scene}: semantic.npy holds {semantic.size} labels, instance.npy {instance.size}")
-        predictions = [read(folder, scene, instance.size) for folder in args.pred]
+        predictions = [read_predictions(folder, scene, instance.size, labels=True) for folder in args.pred]
         for iid in np.unique(instance):
             if iid <= 0:
                 continue

@@ -25,10 +25,12 @@ NOT_INSTANCES = {1, 3}
 THRESHOLDS = [0.25, 0.5, 0.75, 0.9, 0.95]
 
 
-def read_predictions(folder, scene, points):
+def read_predictions(folder, scene, points, labels=False):
+    """One scene's predicted masks (ScanNet benchmark format); with `labels`, (mask, label id, score) triples."""
+    tool = os.path.basename(sys.argv[0])
     path = os.path.join(folder, scene + ".txt")
     if not os.path.exists(path):
-        sys.exit(f"mask_recall: {path} is missing (every scene of --gt needs a prediction file)")
+        sys.exit(f"{tool}: {path} is missing (every scene of --gt needs a prediction file)")
     masks = []
     with open(path) as f:
         for number, line in enumerate(f, 1):
@@ -36,11 +38,11 @@ def read_predictions(folder, scene, points):
             if not fields:
                 continue
             if len(fields) != 3:
-                sys.exit(f"mask_recall: {path} line {number}: expected '<mask> <label> <score>', got {line.strip()!r}")
+                sys.exit(f"{tool}: {path} line {number}: expected '<mask> <label> <score>', got {line.strip()!r}")
             mask = np.loadtxt(os.path.join(folder, fields[0]), dtype=np.int64).astype(bool)
             if mask.shape != (points,):
-                sys.exit(f"mask_recall: {os.path.join(folder, fields[0])} holds {mask.size} values, the scene has {points} points")
-            masks.append(mask)
+                sys.exit(f"{tool}: {os.path.join(folder, fields[0])} holds {mask.size} values, the scene has {points} points")
+            masks.append((mask, int(fields[1]), float(fields[2])) if labels else mask)
     return masks
 
 
