@@ -40,12 +40,16 @@ public struct StepBatch {
         sceneTargets = sceneTargets.filter { embeddings.contains($0.name) }
         let fused = stages.contains(.fused) ? Self.uncovered(scene.fusedInstances.filter { embeddings.contains($0.name) },
                                                              by: sceneTargets) : []
-        // Vocabulary: the names used here, padded with random negatives to `textCount`.
+        // Vocabulary: the names used here, then each one's nearest names (`hardNegatives`), padded with random
+        // negatives to `textCount`.
         let positives = Set(sceneTargets.map(\.name)).union((views + trackedViews).flatMap { $0.instances.map(\.name) })
             .union((pseudo + fused).map(\.name)).filter(embeddings.contains).sorted()
         var negatives = embeddings.names.filter { !positives.contains($0) }
         negatives.shuffle(using: &rng)
-        let vocabulary = positives + negatives.prefix(max(0, config.textCount - positives.count))
+        let hard = Self.hardNegatives(for: positives, count: config.hardNegatives ?? 0, embeddings: embeddings)
+        let hardSet = Set(hard)
+        let vocabulary = positives + hard
+            + negatives.filter { !hardSet.contains($0) }.prefix(max(0, config.textCount - positives.count - hard.count))
         var labelOf: [String: Int] = [:]
         for (i, n) in vocabulary.enumerated() { labelOf[n] = i }
         // 2D objects with dropout.
@@ -111,6 +115,20 @@ public struct StepBatch {
 }
 
 extension StepBatch {
+    /// Each of `positives`' `count` nearest names that is not itself a positive, in the order of `positives`, each
+    /// name once.
+    static func hardNegatives(for positives: [String], count: Int, embeddings: TextEmbeddings) -> [String] {
+        guard count > 0 else { return [] }
+        let exclude = Set(positives)
+        var out: [String] = [], seen: Set<String> = []
+        for name in positives {
+            for other in embeddings.nearest(to: name, count: count, excluding: exclude) where seen.insert(other).inserted {
+                out.append(other)
+            }
+        }
+        return out
+    }
+
     /// The `candidates` of which less than half of the superpoints lie in `targets`' superpoints.
     static func uncovered(_ candidates: [InstanceTarget], by targets: [InstanceTarget]) -> [InstanceTarget] {
         let covered = Set(targets.flatMap(\.superpoints))

@@ -77,6 +77,27 @@ public struct TextEmbeddings: Sendable {
         index[name].map { vectors[($0 * dims)..<(($0 + 1) * dims)] }
     }
 
+    /// The `count` names closest to `name` by cosine similarity of their (unit) rows, most similar first, leaving
+    /// out `name` itself and every name in `excluding`; ties go to the earlier row. Empty when `name` has no row.
+    public func nearest(to name: String, count: Int, excluding: Set<String> = []) -> [String] {
+        guard count > 0, let i = index[name] else { return [] }
+        let row = vectors[(i * dims)..<((i + 1) * dims)]
+        var scored: [(similarity: Float, row: Int)] = []
+        scored.reserveCapacity(names.count)
+        for (j, other) in names.enumerated() where j != i && other != name && !excluding.contains(other) {
+            var dot: Float = 0
+            for (c, x) in row.enumerated() { dot += x * vectors[j * dims + c] }
+            scored.append((dot, j))
+        }
+        scored.sort { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.row < $1.row }
+        var out: [String] = []
+        for s in scored where !out.contains(names[s.row]) {
+            out.append(names[s.row])
+            if out.count == count { break }
+        }
+        return out
+    }
+
     /// Rows for `names`, `[names.count, D]` (throws `unknownClass` naming the first missing one).
     public func matrix(for names: [String]) throws(TrainError) -> Tensor {
         var out: [Float] = []

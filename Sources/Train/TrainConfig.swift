@@ -101,6 +101,12 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var minQueryFraction: Double = 0.5
     /// Vocabulary size T: the scene's names padded with random negative names.
     public var textCount: Int = 16
+    /// Hard negatives: for each name the step's targets use, its `hardNegatives` nearest other names (cosine of the
+    /// text embeddings, `TextEmbeddings.nearest`) join the vocabulary as negatives before the random padding, even
+    /// where that takes it past `textCount`. So a query is taught its name against the names most like it
+    /// (radiator against vent), not only against random ones. 0 (the default): random negatives only. Optional only
+    /// so that configs written before it existed still decode (nil reads as 0).
+    public var hardNegatives: Int? = 0
     /// Share of 2D objects dropped per step (method: 0.7 on ScanNet200).
     public var objectDropout: Double = 0.5
     /// Use lifted 2D features and 2D objects (`feat2d`, `objects2d_*`) when the scene has them.
@@ -161,6 +167,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         }
         try validateRates()
         try supervision.validateCurriculum()
+        guard (hardNegatives ?? 0) >= 0 else {
+            throw .invalidConfiguration(field: "hardNegatives", value: String(hardNegatives ?? 0), reason: "must be ≥ 0")
+        }
         guard textCount >= 2 else { throw .invalidConfiguration(field: "textCount", value: String(textCount), reason: "must be ≥ 2") }
         guard (0...1).contains(minQueryFraction), minQueryFraction > 0 else {
             throw .invalidConfiguration(field: "minQueryFraction", value: String(minQueryFraction), reason: "must lie in (0, 1]")
