@@ -10,8 +10,8 @@ public enum ChildProcess {
     /// Starts `process` with no signal blocked in it, and remembers it until `waitUntilExit(_:)`, so that a SIGTERM,
     /// SIGINT or SIGHUP to this process passes SIGTERM on to it before this process ends.
     ///
-    /// A child inherits the signal mask of the thread that starts it, and Dispatch's worker threads
-    /// (`DispatchQueue.concurrentPerform` runs jobs on them) block SIGTERM, SIGINT and SIGHUP: a child started there
+    /// A child inherits the signal mask of the thread that starts it, and Dispatch's worker threads (on which the
+    /// job runners once ran, through `DispatchQueue.concurrentPerform`) block SIGTERM, SIGINT and SIGHUP: a child started there
     /// ignored `kill`, `timeout` and Ctrl-C, and kept writing into its run folder after its parent was stopped. The
     /// mask is emptied for the start only and then restored.
     ///

@@ -97,7 +97,7 @@ struct BenchmarkRooms {
         let queue = TaskQueue(tasks)
         let binary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         let logs = root.appendingPathComponent("logs")
-        DispatchQueue.concurrentPerform(iterations: min(jobs, tasks.count)) { _ in
+        Workers.run(count: min(jobs, tasks.count)) { _ in
             while let task = queue.next() {
                 var failed: String?
                 let log = logs.appendingPathComponent(task.log + ".log")

@@ -114,7 +114,7 @@ final class ExperimentRunner: @unchecked Sendable {
             }
         }
         monitor.start()
-        DispatchQueue.concurrentPerform(iterations: min(parallelJobs, max(total, 1))) { _ in
+        Workers.run(count: min(parallelJobs, max(total, 1))) { [self] _ in
             while let job = next() {
                 defer { lock.withLock { _ = runningJobs.remove(job.folder.path) } }
                 do {
