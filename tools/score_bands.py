@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Where a prediction folder's confident mistakes are: its predictions by score band, each found right or wrong.
+
+Each prediction whose class is in --group (e.g. novel) is compared with the ground-truth instances (at least
+--min-region points, the benchmark's instance classes): "right" when an instance of its own class overlaps it at
+IoU >= 0.5, "on another object" when only an instance of another class does, "on nothing" otherwise. Counts per
+score band show whether a folder's ranking puts mistakes above its right answers, which is what AP punishes. A
+"right" prediction may be a duplicate of another (AP counts the lower one as a false positive).
+
+    python3 tools/score_bands.py --gt bench-data-val/scenes/test --group novel PRED_A PRED_B
+
+With --one-name-per-mask OUT, it instead writes a copy of one folder keeping, for every distinct mask, only its
+highest-scoring (class, score) line: a model that keeps (query, class) pairs writes one mask under several names.
+numpy only.
+"""
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mask_recall import read_predictions  # noqa: E402
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+NOT_INSTANCES = {"wall", "floor"}
+BANDS = [0.9, 0.7, 0.5, 0.3, 0.0]
+
+
+def one_name_per_mask(source, out):
+    """Copies `source` into `out` with one line (the highest score) per distinct mask file content."""
+    scenes = sorted(f for f in os.listdir(source) if f.endswith(".txt"))
+    if not scenes:
+        sys.exit(f"score_bands: no <scene>.txt in {source}")
+    os.makedirs(os.path.join(out, "pred_mask"), exist_ok=True)
+    kept = total = 0
+    for name in scenes:
+        best = {}
+        with open(os.path.join(source, name)) as f:
+            lines = [line.split() for line in f if line.strip()]
+        for number, fields in enumerate(lines, 1):
+            if len(fields) != 3:
+                sys.exit(f"score_bands: {os.path.join(source, name)} line {number}: expected '<mask> <label> <score>'")
+            with open(os.path.join(source, fields[0]), "rb") as m:
+                key = hashlib.sha1(m.read()).hexdigest()
+            if key not in best or float(fields[2]) > float(best[key][2]):
+                best[key] = fields
+        with open(os.path.join(out, name), "w") as f:
+            for mask, label, score in best.values():
+                os.makedirs(os.path.dirname(os.path.join(out, mask)), exist_ok=True)
+                shutil.copyfile(os.path.join(source, mask), os.path.join(out, mask))
+                f.write(f"{mask} {label} {score}\n")
+        kept += len(best)
+        total += len(lines)
+    print(f"score_bands: wrote {out}: {kept} of {total} lines kept (one per distinct mask)")
+
+
+def bands(gt_root, folder, group, min_region, name_of):
+    counts = {b: {"right": 0, "on another object": 0, "on nothing": 0} for b in BANDS}
+    scenes = sorted(d for d in os.listdir(gt_root) if os.path.exists(os.path.join(gt_root, d, "instance.npy")))
+    if not scenes:
+        sys.exit(f"score_bands: no <scene>/instance.npy under {gt_root}")
+    for scene in scenes:
+        instance = np.load(os.path.join(gt_root, scene, "instance.npy"))
+        semantic = np.load(os.path.join(gt_root, scene, "semantic.npy"))
+        if semantic.shape != instance.shape:
+            sys.exit(f"score_bands: {scene}: semantic.npy holds {semantic.size} labels, instance.npy {instance.size}")
+        objects = []
+        for iid in np.unique(instance):
+            if iid <= 0:
+                continue
+            mask = instance == iid
+            label = int(np.bincount(semantic[mask]).argmax())
+            if mask.sum() >= min_region and name_of.get(label) not in (None, *NOT_INSTANCES):
+                objects.append((mask, label))
+        for mask, label, score in read_predictions(folder, scene, instance.size, labels=True):
+            if group is not None and name_of.get(label) not in group:
+                continue
+            same = other = 0.0
+            for gt, gt_label in objects:
+                inter = np.count_nonzero(mask & gt)
+                if inter:
+                    iou = inter / np.count_nonzero(mask | gt)
+                    if gt_label == label:
+                        same = max(same, iou)
+                    else:
+                        other = max(other, iou)
+            verdict = "right" if same >= 0.5 else ("on another object" if other >= 0.5 else "on nothing")
+            counts[next(b for b in BANDS if score >= b)][verdict] += 1
+    return counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--gt", help="folder of scene folders with instance.npy and semantic.npy")
+    parser.add_argument("--group", choices=["all", "base", "novel"], default="all", help="classes to count (default all)")
+    parser.add_argument("--min-region", type=int, default=100, help="smaller ground-truth instances are skipped (eval's default)")
+    parser.add_argument("--one-name-per-mask", metavar="OUT", help="write a copy of the one folder given, one name per mask")
+    parser.add_argument("pred", nargs="+", help="prediction folders (ScanNet benchmark format)")
+    args = parser.parse_args()
+    if args.one_name_per_mask:
+        if len(args.pred) != 1:
+            sys.exit("score_bands: --one-name-per-mask takes one prediction folder")
+        one_name_per_mask(args.pred[0], args.one_name_per_mask)
+        return
+    if not args.gt:
+        sys.exit("score_bands: --gt is required")
+    with open(os.path.join(DATA, "scannet200_classes.json")) as f:
+        name_of = {int(k): v for k, v in json.load(f)["id_to_name_200"].items()}
+    group = None
+    if args.group != "all":
+        with open(os.path.join(DATA, "scannet200_base51_novel147.json")) as f:
+            group = set(json.load(f)[args.group])
+    print(f"{args.group} predictions by score: right / on another object / on nothing (IoU 0.5)")
+    print("folder | " + " | ".join(f"score >= {b:.1f}" for b in BANDS))
+    for folder in args.pred:
+        c = bands(args.gt, folder, group, args.min_region, name_of)
+        print(f"{folder} | " + " | ".join(f"{c[b]['right']} / {c[b]['on another object']} / {c[b]['on nothing']}" for b in BANDS))
+
+
+if __name__ == "__main__":
+    main()
