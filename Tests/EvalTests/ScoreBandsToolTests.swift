@@ -1,0 +1,60 @@
+import _TestSupport
+import Foundation
+import SceneIO
+import Testing
+
+/// `tools/score_bands.py`: each prediction of a folder, by score band, found right, on another object or on nothing;
+/// and its one-name-per-mask copy. Runs where python3 has numpy (`make test` installs it).
+@Suite struct ScoreBandsToolTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tools/score_bands.py")
+
+    /// Ten points: a pillow (novel, id 13) on 0–3, a chair (base, id 2) on 4–7, nothing on 8–9. Mask A covers the
+    /// pillow and is written as pillow (0.8) and as monitor (novel, id 19, 0.4); mask B covers points 8–9 as pillow (0.2).
+    static func write(_ root: URL) throws -> (gt: URL, pred: URL) {
+        let scene = root.appendingPathComponent("gt/scene_0000")
+        try FileManager.default.createDirectory(at: scene, withIntermediateDirectories: true)
+        try Npy.write(NpyArray([Int32]([1, 1, 1, 1, 2, 2, 2, 2, 0, 0])), to: scene.appendingPathComponent("instance.npy"))
+        try Npy.write(NpyArray([Int32]([13, 13, 13, 13, 2, 2, 2, 2, 1, 1])), to: scene.appendingPathComponent("semantic.npy"))
+        let pred = root.appendingPathComponent("pred")
+        try FileManager.default.createDirectory(at: pred.appendingPathComponent("pred_mask"), withIntermediateDirectories: true)
+        let a = "1\n1\n1\n1\n0\n0\n0\n0\n0\n0\n", b = "0\n0\n0\n0\n0\n0\n0\n0\n1\n1\n"
+        try a.write(to: pred.appendingPathComponent("pred_mask/scene_0000_0.txt"), atomically: true, encoding: .utf8)
+        try a.write(to: pred.appendingPathComponent("pred_mask/scene_0000_1.txt"), atomically: true, encoding: .utf8)
+        try b.write(to: pred.appendingPathComponent("pred_mask/scene_0000_2.txt"), atomically: true, encoding: .utf8)
+        try "pred_mask/scene_0000_0.txt 13 0.8\npred_mask/scene_0000_1.txt 19 0.4\npred_mask/scene_0000_2.txt 13 0.2\n"
+            .write(to: pred.appendingPathComponent("scene_0000.txt"), atomically: true, encoding: .utf8)
+        return (root.appendingPathComponent("gt"), pred)
+    }
+
+    @Test func countsEachPredictionInItsBand() throws {
+        guard try runProcess("python3", ["-c", "import numpy"]).status == 0 else { return }
+        let dir = try TemporaryDirectory()
+        let (gt, pred) = try Self.write(dir.url)
+        let run = try runProcess("python3", [Self.script.path, "--gt", gt.path, "--group", "novel", "--min-region", "1", pred.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        // Bands ≥ 0.9, 0.7, 0.5, 0.3, 0: the pillow at 0.8 is right, the monitor at 0.4 lies on the pillow, the
+        // pillow at 0.2 on nothing.
+        #expect(run.stdout.contains("\(pred.path) | 0 / 0 / 0 | 1 / 0 / 0 | 0 / 0 / 0 | 0 / 1 / 0 | 0 / 0 / 1"), "\(run.stdout)")
+        // Base classes: no prediction is a base class.
+        let base = try runProcess("python3", [Self.script.path, "--gt", gt.path, "--group", "base", "--min-region", "1", pred.path])
+        #expect(base.stdout.contains("\(pred.path) | 0 / 0 / 0 | 0 / 0 / 0 | 0 / 0 / 0 | 0 / 0 / 0 | 0 / 0 / 0"), "\(base.stdout)")
+    }
+
+    @Test func oneNamePerMaskKeepsTheBestScoringLineOfEachMask() throws {
+        guard try runProcess("python3", ["-c", "import numpy"]).status == 0 else { return }
+        let dir = try TemporaryDirectory()
+        let (_, pred) = try Self.write(dir.url)
+        let out = dir.url.appendingPathComponent("one")
+        let run = try runProcess("python3", [Self.script.path, "--one-name-per-mask", out.path, pred.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try String(contentsOf: out.appendingPathComponent("scene_0000.txt"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        #expect(lines == ["pred_mask/scene_0000_0.txt 13 0.8", "pred_mask/scene_0000_2.txt 13 0.2"])
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("pred_mask/scene_0000_2.txt").path))
+        // A malformed line is refused with its file and line.
+        try "pred_mask/scene_0000_0.txt 13\n".write(to: pred.appendingPathComponent("scene_0000.txt"), atomically: true, encoding: .utf8)
+        let bad = try runProcess("python3", [Self.script.path, "--one-name-per-mask", dir.url.appendingPathComponent("two").path, pred.path])
+        #expect(bad.status != 0 && bad.stderr.contains("line 1"), "\(bad.stderr)")
+    }
+}
