@@ -3,9 +3,11 @@
 
 Each prediction whose class is in --group (e.g. novel) is compared with the ground-truth instances (at least
 --min-region points, the benchmark's instance classes): "right" when an instance of its own class overlaps it at
-IoU >= 0.5, "on another object" when only an instance of another class does, "on nothing" otherwise. Counts per
-score band show whether a folder's ranking puts mistakes above its right answers, which is what AP punishes. A
-"right" prediction may be a duplicate of another (AP counts the lower one as a false positive).
+IoU >= 0.5; "duplicate" when a higher-scoring prediction of this folder already took that instance, which AP
+counts as a false positive), "on another object" when only an instance of another class does, "ignored" when more than half of its
+points lie where the benchmark ignores predictions (no instance, wall, floor, or an instance under --min-region
+points; as ScanNet's evaluation does at IoU 0.5), "on nothing" otherwise. Counts per score band show whether a
+folder's ranking puts mistakes above its right answers, which is what AP punishes.
 
     python3 tools/score_bands.py --gt bench-data-val/scenes/test --group novel PRED_A PRED_B
 
@@ -28,6 +30,7 @@ from mask_recall import read_predictions  # noqa: E402
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
 NOT_INSTANCES = {"wall", "floor"}
 BANDS = [0.9, 0.7, 0.5, 0.3, 0.0]
+VERDICTS = ["right", "duplicate", "on another object", "on nothing", "ignored"]
 
 
 def one_name_per_mask(source, out):
@@ -59,7 +62,7 @@ def one_name_per_mask(source, out):
 
 
 def bands(gt_root, folder, group, min_region, name_of):
-    counts = {b: {"right": 0, "on another object": 0, "on nothing": 0} for b in BANDS}
+    counts = {b: {v: 0 for v in VERDICTS} for b in BANDS}
     scenes = sorted(d for d in os.listdir(gt_root) if os.path.exists(os.path.join(gt_root, d, "instance.npy")))
     if not scenes:
         sys.exit(f"score_bands: no <scene>/instance.npy under {gt_root}")
@@ -69,6 +72,7 @@ def bands(gt_root, folder, group, min_region, name_of):
         if semantic.shape != instance.shape:
             sys.exit(f"score_bands: {scene}: semantic.npy holds {semantic.size} labels, instance.npy {instance.size}")
         objects = []
+        ignored = instance <= 0
         for iid in np.unique(instance):
             if iid <= 0:
                 continue
@@ -76,19 +80,33 @@ def bands(gt_root, folder, group, min_region, name_of):
             label = int(np.bincount(semantic[mask]).argmax())
             if mask.sum() >= min_region and name_of.get(label) not in (None, *NOT_INSTANCES):
                 objects.append((mask, label))
-        for mask, label, score in read_predictions(folder, scene, instance.size, labels=True):
+            else:
+                ignored |= mask
+        taken = set()
+        predictions = read_predictions(folder, scene, instance.size, labels=True)
+        for mask, label, score in sorted(predictions, key=lambda p: -p[2]):
             if group is not None and name_of.get(label) not in group:
                 continue
             same = other = 0.0
-            for gt, gt_label in objects:
+            found = None
+            for k, (gt, gt_label) in enumerate(objects):
                 inter = np.count_nonzero(mask & gt)
                 if inter:
                     iou = inter / np.count_nonzero(mask | gt)
                     if gt_label == label:
-                        same = max(same, iou)
+                        if iou > same:
+                            same, found = iou, k
                     else:
                         other = max(other, iou)
-            verdict = "right" if same >= 0.5 else ("on another object" if other >= 0.5 else "on nothing")
+            if same >= 0.5:
+                verdict = "duplicate" if found in taken else "right"
+                taken.add(found)
+            elif other >= 0.5:
+                verdict = "on another object"
+            elif 2 * np.count_nonzero(mask & ignored) > np.count_nonzero(mask):
+                verdict = "ignored"
+            else:
+                verdict = "on nothing"
             counts[next(b for b in BANDS if score >= b)][verdict] += 1
     return counts
 
@@ -114,11 +132,11 @@ def main():
     if args.group != "all":
         with open(os.path.join(DATA, "scannet200_base51_novel147.json")) as f:
             group = set(json.load(f)[args.group])
-    print(f"{args.group} predictions by score: right / on another object / on nothing (IoU 0.5)")
+    print(f"{args.group} predictions by score: " + " / ".join(VERDICTS) + " (IoU 0.5)")
     print("folder | " + " | ".join(f"score >= {b:.1f}" for b in BANDS))
     for folder in args.pred:
         c = bands(args.gt, folder, group, args.min_region, name_of)
-        print(f"{folder} | " + " | ".join(f"{c[b]['right']} / {c[b]['on another object']} / {c[b]['on nothing']}" for b in BANDS))
+        print(f"{folder} | " + " | ".join(" / ".join(str(c[b][v]) for v in VERDICTS) for b in BANDS))
 
 
 if __name__ == "__main__":

@@ -9,8 +9,10 @@ import Testing
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("tools/score_bands.py")
 
-    /// Ten points: a pillow (novel, id 13) on 0–3, a chair (base, id 2) on 4–7, nothing on 8–9. Mask A covers the
-    /// pillow and is written as pillow (0.8) and as monitor (novel, id 19, 0.4); mask B covers points 8–9 as pillow (0.2).
+    /// Ten points: a pillow (novel, id 13) on 0–3, a chair (base, id 2) on 4–7, no instance on 8–9. Mask A covers the
+    /// pillow and is written as pillow (0.8) and as monitor (novel, id 19, 0.4); mask B covers points 8–9 as pillow
+    /// (0.2), where the benchmark ignores predictions; mask C covers points 3 and 4, part of each object, as pillow (0.1);
+    /// mask D covers points 0–2 of the pillow as pillow (0.6), after mask A took it.
     static func write(_ root: URL) throws -> (gt: URL, pred: URL) {
         let scene = root.appendingPathComponent("gt/scene_0000")
         try FileManager.default.createDirectory(at: scene, withIntermediateDirectories: true)
@@ -18,11 +20,14 @@ import Testing
         try Npy.write(NpyArray([Int32]([13, 13, 13, 13, 2, 2, 2, 2, 1, 1])), to: scene.appendingPathComponent("semantic.npy"))
         let pred = root.appendingPathComponent("pred")
         try FileManager.default.createDirectory(at: pred.appendingPathComponent("pred_mask"), withIntermediateDirectories: true)
-        let a = "1\n1\n1\n1\n0\n0\n0\n0\n0\n0\n", b = "0\n0\n0\n0\n0\n0\n0\n0\n1\n1\n"
+        let a = "1\n1\n1\n1\n0\n0\n0\n0\n0\n0\n", b = "0\n0\n0\n0\n0\n0\n0\n0\n1\n1\n", c = "0\n0\n0\n1\n1\n0\n0\n0\n0\n0\n"
+        let d = "1\n1\n1\n0\n0\n0\n0\n0\n0\n0\n"
         try a.write(to: pred.appendingPathComponent("pred_mask/scene_0000_0.txt"), atomically: true, encoding: .utf8)
         try a.write(to: pred.appendingPathComponent("pred_mask/scene_0000_1.txt"), atomically: true, encoding: .utf8)
         try b.write(to: pred.appendingPathComponent("pred_mask/scene_0000_2.txt"), atomically: true, encoding: .utf8)
-        try "pred_mask/scene_0000_0.txt 13 0.8\npred_mask/scene_0000_1.txt 19 0.4\npred_mask/scene_0000_2.txt 13 0.2\n"
+        try c.write(to: pred.appendingPathComponent("pred_mask/scene_0000_3.txt"), atomically: true, encoding: .utf8)
+        try d.write(to: pred.appendingPathComponent("pred_mask/scene_0000_4.txt"), atomically: true, encoding: .utf8)
+        try "pred_mask/scene_0000_0.txt 13 0.8\npred_mask/scene_0000_1.txt 19 0.4\npred_mask/scene_0000_2.txt 13 0.2\npred_mask/scene_0000_3.txt 13 0.1\npred_mask/scene_0000_4.txt 13 0.6\n"
             .write(to: pred.appendingPathComponent("scene_0000.txt"), atomically: true, encoding: .utf8)
         return (root.appendingPathComponent("gt"), pred)
     }
@@ -33,12 +38,15 @@ import Testing
         let (gt, pred) = try Self.write(dir.url)
         let run = try runProcess("python3", [Self.script.path, "--gt", gt.path, "--group", "novel", "--min-region", "1", pred.path])
         #expect(run.status == 0, "\(run.stderr)")
-        // Bands ≥ 0.9, 0.7, 0.5, 0.3, 0: the pillow at 0.8 is right, the monitor at 0.4 lies on the pillow, the
-        // pillow at 0.2 on nothing.
-        #expect(run.stdout.contains("\(pred.path) | 0 / 0 / 0 | 1 / 0 / 0 | 0 / 0 / 0 | 0 / 1 / 0 | 0 / 0 / 1"), "\(run.stdout)")
+        // Bands ≥ 0.9, 0.7, 0.5, 0.3, 0 (right / duplicate / on another object / on nothing / ignored): the pillow
+        // at 0.8 is right, the one at 0.6 a duplicate of it, the monitor at 0.4 lies on the pillow, the pillow at 0.2
+        // is ignored, the one at 0.1 on nothing.
+        #expect(run.stdout.contains("\(pred.path) | 0 / 0 / 0 / 0 / 0 | 1 / 0 / 0 / 0 / 0 | 0 / 1 / 0 / 0 / 0 | 0 / 0 / 1 / 0 / 0 | 0 / 0 / 0 / 1 / 1"),
+                "\(run.stdout)")
         // Base classes: no prediction is a base class.
         let base = try runProcess("python3", [Self.script.path, "--gt", gt.path, "--group", "base", "--min-region", "1", pred.path])
-        #expect(base.stdout.contains("\(pred.path) | 0 / 0 / 0 | 0 / 0 / 0 | 0 / 0 / 0 | 0 / 0 / 0 | 0 / 0 / 0"), "\(base.stdout)")
+        #expect(base.stdout.contains("\(pred.path) | 0 / 0 / 0 / 0 / 0 | 0 / 0 / 0 / 0 / 0 | 0 / 0 / 0 / 0 / 0 | 0 / 0 / 0 / 0 / 0 | 0 / 0 / 0 / 0 / 0"),
+                "\(base.stdout)")
     }
 
     @Test func oneNamePerMaskKeepsTheBestScoringLineOfEachMask() throws {
@@ -50,7 +58,8 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let lines = try String(contentsOf: out.appendingPathComponent("scene_0000.txt"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
-        #expect(lines == ["pred_mask/scene_0000_0.txt 13 0.8", "pred_mask/scene_0000_2.txt 13 0.2"])
+        #expect(lines == ["pred_mask/scene_0000_0.txt 13 0.8", "pred_mask/scene_0000_2.txt 13 0.2", "pred_mask/scene_0000_3.txt 13 0.1",
+                          "pred_mask/scene_0000_4.txt 13 0.6"])
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("pred_mask/scene_0000_2.txt").path))
         // A malformed line is refused with its file and line.
         try "pred_mask/scene_0000_0.txt 13\n".write(to: pred.appendingPathComponent("scene_0000.txt"), atomically: true, encoding: .utf8)
