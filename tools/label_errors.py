@@ -15,16 +15,14 @@ come from data/scannet200_classes.json and data/scannet200_base51_novel147.json.
 """
 import argparse
 import collections
-import json
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mask_recall import read_predictions  # noqa: E402
+from mask_recall import class_names_and_group, read_predictions  # noqa: E402
 
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
 NOT_INSTANCES = {"wall", "floor"}
 
 
@@ -52,12 +50,7 @@ def main():
     parser.add_argument("--top", type=int, default=12, help="how many confusions to list per folder")
     parser.add_argument("pred", nargs="+", help="prediction folders")
     args = parser.parse_args()
-    with open(os.path.join(DATA, "scannet200_classes.json")) as f:
-        name_of = {int(k): v for k, v in json.load(f)["id_to_name_200"].items()}
-    group = None
-    if args.group != "all":
-        with open(os.path.join(DATA, "scannet200_base51_novel147.json")) as f:
-            group = set(json.load(f)[args.group])
+    name_of, group = class_names_and_group(args.group)
     scenes = sorted(d for d in os.listdir(args.gt) if os.path.exists(os.path.join(args.gt, d, "instance.npy")))
     if not scenes:
         sys.exit(f"label_errors: no <scene>/instance.npy under {args.gt}")

@@ -14,6 +14,7 @@ point); an instance's class is its points' majority, and only the benchmark's in
 without wall and floor, as `ovseg3r eval` scores them). numpy only.
 """
 import argparse
+import json
 import os
 import sys
 
@@ -44,6 +45,17 @@ def read_predictions(folder, scene, points, labels=False):
                 sys.exit(f"{tool}: {os.path.join(folder, fields[0])} holds {mask.size} values, the scene has {points} points")
             masks.append((mask, int(fields[1]), float(fields[2])) if labels else mask)
     return masks
+
+
+def class_names_and_group(group):
+    """ScanNet200 id -> name, and the set of names of `group` ("base" or "novel"; None for "all"), from data/."""
+    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+    with open(os.path.join(data, "scannet200_classes.json")) as f:
+        name_of = {int(k): v for k, v in json.load(f)["id_to_name_200"].items()}
+    if group == "all":
+        return name_of, None
+    with open(os.path.join(data, "scannet200_base51_novel147.json")) as f:
+        return name_of, set(json.load(f)[group])
 
 
 def best_match(masks, instance):

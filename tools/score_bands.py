@@ -17,7 +17,6 @@ numpy only.
 """
 import argparse
 import hashlib
-import json
 import os
 import shutil
 import sys
@@ -25,9 +24,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mask_recall import read_predictions  # noqa: E402
+from mask_recall import class_names_and_group, read_predictions  # noqa: E402
 
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
 NOT_INSTANCES = {"wall", "floor"}
 BANDS = [0.9, 0.7, 0.5, 0.3, 0.0]
 VERDICTS = ["right", "duplicate", "on another object", "on nothing", "ignored"]
@@ -126,12 +124,7 @@ def main():
         return
     if not args.gt:
         sys.exit("score_bands: --gt is required")
-    with open(os.path.join(DATA, "scannet200_classes.json")) as f:
-        name_of = {int(k): v for k, v in json.load(f)["id_to_name_200"].items()}
-    group = None
-    if args.group != "all":
-        with open(os.path.join(DATA, "scannet200_base51_novel147.json")) as f:
-            group = set(json.load(f)[args.group])
+    name_of, group = class_names_and_group(args.group)
     print(f"{args.group} predictions by score: " + " / ".join(VERDICTS) + " (IoU 0.5)")
     print("folder | " + " | ".join(f"score >= {b:.1f}" for b in BANDS))
     for folder in args.pred:
