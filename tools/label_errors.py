@@ -21,9 +21,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mask_recall import class_names_and_group, read_predictions  # noqa: E402
+from mask_recall import NOT_INSTANCE_NAMES, class_names_and_group, read_predictions  # noqa: E402
 
-NOT_INSTANCES = {"wall", "floor"}
 
 
 def verdict(predictions, instance, label):
@@ -69,7 +68,7 @@ def main():
             gt = instance == iid
             label = int(np.bincount(semantic[gt]).argmax())
             name = name_of.get(label)
-            if gt.sum() < args.min_region or name is None or name in NOT_INSTANCES or (group is not None and name not in group):
+            if gt.sum() < args.min_region or name is None or name in NOT_INSTANCE_NAMES or (group is not None and name not in group):
                 continue
             count += 1
             for k, p in enumerate(predictions):

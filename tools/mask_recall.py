@@ -20,8 +20,9 @@ import sys
 
 import numpy as np
 
-# ScanNet200 ids that are not instance classes of the benchmark (wall, floor).
+# ScanNet200 ids and names that are not instance classes of the benchmark.
 NOT_INSTANCES = {1, 3}
+NOT_INSTANCE_NAMES = {"wall", "floor"}
 
 THRESHOLDS = [0.25, 0.5, 0.75, 0.9, 0.95]
 

@@ -24,38 +24,48 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mask_recall import class_names_and_group, read_predictions  # noqa: E402
+from mask_recall import NOT_INSTANCE_NAMES, class_names_and_group, read_predictions  # noqa: E402
 
-NOT_INSTANCES = {"wall", "floor"}
 BANDS = [0.9, 0.7, 0.5, 0.3, 0.0]
 VERDICTS = ["right", "duplicate", "on another object", "on nothing", "ignored"]
 
 
 def one_name_per_mask(source, out):
-    """Copies `source` into `out` with one line (the highest score) per distinct mask file content."""
+    """Copies `source` into `out` with one line (the highest score) per distinct mask file content. `out` must not
+    exist; the copy is built under a temporary name and renamed into place, so a failed run leaves nothing behind."""
+    if os.path.exists(out):
+        sys.exit(f"score_bands: {out} already exists; remove it or choose another folder")
     scenes = sorted(f for f in os.listdir(source) if f.endswith(".txt"))
     if not scenes:
         sys.exit(f"score_bands: no <scene>.txt in {source}")
-    os.makedirs(os.path.join(out, "pred_mask"), exist_ok=True)
+    partial = f"{out}.partial-{os.getpid()}"
+    os.makedirs(os.path.join(partial, "pred_mask"))
     kept = total = 0
-    for name in scenes:
-        best = {}
-        with open(os.path.join(source, name)) as f:
-            lines = [line.split() for line in f if line.strip()]
-        for number, fields in enumerate(lines, 1):
-            if len(fields) != 3:
-                sys.exit(f"score_bands: {os.path.join(source, name)} line {number}: expected '<mask> <label> <score>'")
-            with open(os.path.join(source, fields[0]), "rb") as m:
-                key = hashlib.sha1(m.read()).hexdigest()
-            if key not in best or float(fields[2]) > float(best[key][2]):
-                best[key] = fields
-        with open(os.path.join(out, name), "w") as f:
-            for mask, label, score in best.values():
-                os.makedirs(os.path.dirname(os.path.join(out, mask)), exist_ok=True)
-                shutil.copyfile(os.path.join(source, mask), os.path.join(out, mask))
-                f.write(f"{mask} {label} {score}\n")
-        kept += len(best)
-        total += len(lines)
+    try:
+        for name in scenes:
+            best = {}
+            with open(os.path.join(source, name)) as f:
+                lines = [line.split() for line in f if line.strip()]
+            for number, fields in enumerate(lines, 1):
+                if len(fields) != 3:
+                    sys.exit(f"score_bands: {os.path.join(source, name)} line {number}: expected '<mask> <label> <score>'")
+                mask = os.path.join(source, fields[0])
+                if not os.path.isfile(mask):
+                    sys.exit(f"score_bands: {os.path.join(source, name)} line {number}: mask file {mask} is missing")
+                with open(mask, "rb") as m:
+                    key = hashlib.sha1(m.read()).hexdigest()
+                if key not in best or float(fields[2]) > float(best[key][2]):
+                    best[key] = fields
+            with open(os.path.join(partial, name), "w") as f:
+                for mask, label, score in best.values():
+                    os.makedirs(os.path.dirname(os.path.join(partial, mask)), exist_ok=True)
+                    shutil.copyfile(os.path.join(source, mask), os.path.join(partial, mask))
+                    f.write(f"{mask} {label} {score}\n")
+            kept += len(best)
+            total += len(lines)
+        os.rename(partial, out)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
     print(f"score_bands: wrote {out}: {kept} of {total} lines kept (one per distinct mask)")
 
 
@@ -76,7 +86,7 @@ def bands(gt_root, folder, group, min_region, name_of):
                 continue
             mask = instance == iid
             label = int(np.bincount(semantic[mask]).argmax())
-            if mask.sum() >= min_region and name_of.get(label) not in (None, *NOT_INSTANCES):
+            if mask.sum() >= min_region and name_of.get(label) not in (None, *NOT_INSTANCE_NAMES):
                 objects.append((mask, label))
             else:
                 ignored |= mask

@@ -61,9 +61,19 @@ import Testing
         #expect(lines == ["pred_mask/scene_0000_0.txt 13 0.8", "pred_mask/scene_0000_2.txt 13 0.2", "pred_mask/scene_0000_3.txt 13 0.1",
                           "pred_mask/scene_0000_4.txt 13 0.6"])
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("pred_mask/scene_0000_2.txt").path))
-        // A malformed line is refused with its file and line.
+        // An existing folder is refused and left as it was.
+        let again = try runProcess("python3", [Self.script.path, "--one-name-per-mask", out.path, pred.path])
+        #expect(again.status != 0 && again.stderr.contains("already exists"), "\(again.stderr)")
+        #expect(try String(contentsOf: out.appendingPathComponent("scene_0000.txt"), encoding: .utf8).split(separator: "\n").count == 4)
+        // A malformed line and a missing mask file are refused with their file and line, and leave no folder behind.
+        let two = dir.url.appendingPathComponent("two")
         try "pred_mask/scene_0000_0.txt 13\n".write(to: pred.appendingPathComponent("scene_0000.txt"), atomically: true, encoding: .utf8)
-        let bad = try runProcess("python3", [Self.script.path, "--one-name-per-mask", dir.url.appendingPathComponent("two").path, pred.path])
-        #expect(bad.status != 0 && bad.stderr.contains("line 1"), "\(bad.stderr)")
+        let bad = try runProcess("python3", [Self.script.path, "--one-name-per-mask", two.path, pred.path])
+        #expect(bad.status != 0 && bad.stderr.contains("scene_0000.txt line 1"), "\(bad.stderr)")
+        try "pred_mask/gone.txt 13 0.5\n".write(to: pred.appendingPathComponent("scene_0000.txt"), atomically: true, encoding: .utf8)
+        let missing = try runProcess("python3", [Self.script.path, "--one-name-per-mask", two.path, pred.path])
+        #expect(missing.status != 0 && missing.stderr.contains("gone.txt is missing"), "\(missing.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.hasPrefix("two") }
+        #expect(left.isEmpty, "\(left)")
     }
 }

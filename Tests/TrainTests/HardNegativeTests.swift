@@ -108,16 +108,7 @@ import Testing
     }
 
     @Test func trainingWithHardNegatives() throws {
-        let root = temporaryFolder("hard-negatives-train")
-        let data = root.appendingPathComponent("data")
-        try TinyScene.write(to: data.appendingPathComponent("scene0"))
-        var config = TinyScene.config(steps: 4)
-        config.augment.enabled = false
-        config.hardNegatives = 2
-        var options = TrainOptions(data: data, run: root.appendingPathComponent("run"), config: config,
-                                   embeddings: TinyScene.embeddings())
-        options.showProgress = false
-        let result = try Trainer(options).run()
+        let result = try TinyScene.trainer("hard-negatives-train", steps: 4) { $0.hardNegatives = 2 }.run()
         #expect(result.losses.count == 4 && result.losses.allSatisfy(\.isFinite))
     }
 }

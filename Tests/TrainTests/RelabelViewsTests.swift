@@ -41,17 +41,8 @@ import VIP
 
     /// The trainer loads the fused instances for the option alone, and trains.
     @Test func trainingWithRelabelledViews() throws {
-        let root = temporaryFolder("relabel-train")
-        let data = root.appendingPathComponent("data")
-        try TinyScene.write(to: data.appendingPathComponent("scene0"))
-        var config = TinyScene.config(steps: 4)
-        config.augment.enabled = false
-        config.supervision.relabelViews = true
-        #expect(config.supervision.needsFusedInstances)
-        var options = TrainOptions(data: data, run: root.appendingPathComponent("run"), config: config,
-                                   embeddings: TinyScene.embeddings())
-        options.showProgress = false
-        let trainer = try Trainer(options)
+        let trainer = try TinyScene.trainer("relabel-train", steps: 4) { $0.supervision.relabelViews = true }
+        #expect(trainer.options.config.supervision.needsFusedInstances)
         #expect(trainer.scenes.first?.fusedInstances.isEmpty == false)
         let result = try trainer.run()
         #expect(result.losses.count == 4 && result.losses.allSatisfy(\.isFinite))

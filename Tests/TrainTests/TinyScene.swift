@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Geometry
 import SceneIO
 import Tensor
@@ -64,6 +65,20 @@ enum TinyScene {
         var rng = SeededGenerator(seed: 99)
         let v = (0..<(names.count * width)).map { _ in Float(rng.nextGaussian()) }
         return TextEmbeddings(names: names, vectors: v, dims: width)
+    }
+
+    /// A trainer on one TinyScene written under a fresh folder tagged `tag`: `configure` edits the tiny config
+    /// (augmentation off), progress is off.
+    static func trainer(_ tag: String, steps: Int, configure: (inout TrainConfig) -> Void) throws -> Trainer {
+        let root = temporaryFolder(tag)
+        let data = root.appendingPathComponent("data")
+        try write(to: data.appendingPathComponent("scene0"))
+        var c = config(steps: steps)
+        c.augment.enabled = false
+        configure(&c)
+        var options = TrainOptions(data: data, run: root.appendingPathComponent("run"), config: c, embeddings: embeddings())
+        options.showProgress = false
+        return try Trainer(options)
     }
 
     /// A tiny configuration that runs quickly in debug builds.
