@@ -38,6 +38,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// the same text space its classifier compares against, so the path holds for names without 3D labels (novel
     /// classes) too. Needs `feature2DWidth` ≥ 1 (objects enter the model only with features).
     public var objectLabels: Bool = false
+    /// A mask-quality head on the last layer's normalised queries, `MLP(width → width → 1)`: the logit of the IoU
+    /// between the query's binary mask and the target it is matched to (trained on the matched queries of every
+    /// supervision set, so under VIP on each view's visible superpoints). Inference ranks by class probability ×
+    /// this predicted IoU instead of the mean mask sigmoid (`PostProcessOptions.maskScore`), so a confident fragment
+    /// of an object no longer outranks a whole one.
+    public var qualityHead: Bool = false
 
     /// The point encoder: the per-point MLP (`mlp`) or the sparse-convolution UNet (`sparseUNet`).
     public var encoder: EncoderKind = .mlp

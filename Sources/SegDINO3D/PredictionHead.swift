@@ -16,6 +16,9 @@ public struct LayerPrediction {
     /// Semantic logits `[Q, semanticClasses + 1]` of each query's seed superpoint; last prediction only, and only
     /// when the model has a semantic head.
     public internal(set) var semanticLogits: Var? = nil
+    /// Logits `[Q, 1]` of each query's predicted mask IoU; last prediction only, and only when the model has a
+    /// quality head (`ModelConfig.qualityHead`).
+    public internal(set) var qualityLogits: Var? = nil
 }
 
 /// The SegDINO3D-VL head shared by every layer: mask = LN(query) · mask featuresᵀ; class = scale ·

@@ -21,10 +21,12 @@ public final class SegDINO3DModel: Module {
     /// `Linear(textWidth → width)` of each 2D object's label embedding, added to its token (`ModelConfig.objectLabels`),
     /// or nil.
     let objectLabelProjection: Linear?
+    /// `MLP(width → width → 1)` predicting the logit of each final query's mask IoU (`ModelConfig.qualityHead`), or nil.
+    let qualityHead: MLP?
 
     /// A freshly initialised model; every weight drawn from `rng`. `distillation` adds `distillHead` and
-    /// `objectLabels` adds `objectLabelProjection` (their weights are drawn last, in that order, so the other weights
-    /// are those of the same seed without them).
+    /// `objectLabels` adds `objectLabelProjection` and `qualityHead` adds `qualityHead` (their weights are drawn last,
+    /// in that order, so the other weights are those of the same seed without them).
     public init(config: ModelConfig, distillation: Bool = false, using rng: inout some RandomNumberGenerator) throws(SegDINO3DError) {
         try config.validate()
         if distillation, config.feature2DWidth < 1 {
@@ -52,6 +54,7 @@ public final class SegDINO3DModel: Module {
         semanticHead = config.semanticClasses > 0 ? Linear(d, config.semanticClasses + 1, using: &rng) : nil
         distillHead = distillation ? Linear(encoder.pointFeatureWidth, config.feature2DWidth, using: &rng) : nil
         objectLabelProjection = config.objectLabels ? Linear(config.textWidth, d, using: &rng) : nil
+        qualityHead = config.qualityHead ? MLP(widths: [d, d, 1], using: &rng) : nil
     }
 
     /// DITR distillation's prediction of the lifted 2D features, `[N, feature2DWidth]`, from geometry and colour
@@ -71,6 +74,7 @@ public final class SegDINO3DModel: Module {
             + layers.enumerated().flatMap { prefixed("decoder.\($0.offset)", $0.element) } + prefixed("head", head)
             + (semanticHead.map { prefixed("semantic_head", $0) } ?? []) + (distillHead.map { prefixed("distill_head", $0) } ?? [])
             + (objectLabelProjection.map { prefixed("object_label_proj", $0) } ?? [])
+            + (qualityHead.map { prefixed("quality_head", $0) } ?? [])
     }
 
     /// Every prediction set, first (pre-decoder) to last (final). Throws if `input` does not fit the config.
@@ -98,8 +102,10 @@ public final class SegDINO3DModel: Module {
             predictions.append(head(state.content, maskFeatures: masks, text: input.textEmbeddings,
                                     centers: out.centers, sizes: out.sizes))
         }
-        if let semanticHead, let last = predictions.indices.last {
-            predictions[last].semanticLogits = semanticHead(head.norm(state.content))
+        if semanticHead != nil || qualityHead != nil, let last = predictions.indices.last {
+            let normalized = head.norm(state.content)
+            predictions[last].semanticLogits = semanticHead.map { $0(normalized) }
+            predictions[last].qualityLogits = qualityHead.map { $0(normalized) }
         }
         return predictions
     }

@@ -37,11 +37,13 @@ public struct LossTerms {
     public var maskDice: Var?
     public var center: Var?
     public var size: Var?
+    /// BCE of the quality head's logit against each matched mask's IoU with its target (models with a quality head).
+    public var quality: Var?
     public var matches: Int
 
     /// Sum of the present terms.
     public var total: Var {
-        [maskBCE, maskDice, center, size].compactMap { $0 }.reduce(classification, +)
+        [maskBCE, maskDice, center, size, quality].compactMap { $0 }.reduce(classification, +)
     }
 }
 
@@ -60,7 +62,9 @@ public enum InstanceLoss {
     }
 
     /// Matches, then: class CE over every row in scope (unmatched → no-object, weight `noObject`), mask BCE and
-    /// Dice over matched rows × columns in scope, centre and size L1 (sum over xyz, mean over matches).
+    /// Dice over matched rows × columns in scope, centre and size L1 (sum over xyz, mean over matches); with a quality
+    /// head, BCE of its logit against the IoU of each matched row's binary mask (logit > 0) with its target over the
+    /// columns in scope (the IoU is a constant: no gradient reaches the masks through it).
     public static func terms(_ prediction: LayerPrediction, set: SupervisionSet, seeds: [Int32], weights: LossWeights) -> LossTerms {
         let inputs = matchInputs(prediction, set: set, seeds: seeds)
         let cost = SparseMatcher.costMatrix(inputs, targets: set.targets, weights: weights)
@@ -85,7 +89,28 @@ public enum InstanceLoss {
         let sizeTarget = tape.constant(Tensor.rows(matches.flatMap { set.targets[$0.target].size }, rows: m, cols: 3))
         out.center = (prediction.centers.gatherRows(rows) - centerTarget).abs().sum() * (weights.center / Double(m))
         out.size = (prediction.sizes.gatherRows(rows) - sizeTarget).abs().sum() * (weights.size / Double(m))
+        if let quality = prediction.qualityLogits {
+            let ious = Tensor.rows(maskIoUs(logits: masks.value.floats(), targets: maskTarget.floats(), columns: c), rows: m, cols: 1)
+            out.quality = quality.gatherRows(rows).binaryCrossEntropyWithLogits(targets: ious) * weights.quality
+        }
         return out
+    }
+}
+
+extension InstanceLoss {
+    /// IoU of each row's binary mask (logit > 0) with its 0/1 target row (`[rows × columns]` each, row-major); an
+    /// empty union counts as IoU 0.
+    public static func maskIoUs(logits: [Float], targets: [Float], columns c: Int) -> [Float] {
+        guard c > 0 else { return [] }
+        return (0..<(logits.count / c)).map { r in
+            var inter = 0, union = 0
+            for j in (r * c)..<(r * c + c) {
+                let p = logits[j] > 0, t = targets[j] > 0.5
+                if p && t { inter += 1 }
+                if p || t { union += 1 }
+            }
+            return union > 0 ? Float(inter) / Float(union) : 0
+        }
     }
 }
 

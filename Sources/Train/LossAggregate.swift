@@ -18,7 +18,8 @@ public enum LossAggregate {
                 let t = InstanceLoss.terms(p, set: set, seeds: seeds, weights: weights)
                 let scale = set.kind.isPerView ? 1 / Double(max(1, kindCount[set.kind] ?? 1)) : 1
                 total = total + t.total * scale
-                for (key, v) in [("cls", t.classification), ("bce", t.maskBCE), ("dice", t.maskDice), ("center", t.center), ("size", t.size)] {
+                for (key, v) in [("cls", t.classification), ("bce", t.maskBCE), ("dice", t.maskDice), ("center", t.center), ("size", t.size),
+                                 ("quality", t.quality)] {
                     if let v { values["\(set.kind.rawValue).\(key)", default: 0] += v.value.scalar * scale }
                 }
                 if layer == predictions.count - 1 { values["\(set.kind.rawValue).matches", default: 0] += Double(t.matches) }

@@ -27,7 +27,20 @@ public struct PostProcessOptions: Sendable {
     public var boxFilter = BoxFilter.superpoints
     /// Relative enlargement of the predicted box for that filter (published: 1.5, i.e. 2.5× the edge lengths).
     public var boxEnlargement = 1.5
+    /// What multiplies the class probability: nil = the quality head's predicted IoU when the model has one, else
+    /// the mean sigmoid (published).
+    public var maskScore: MaskScore? = nil
     public init() {}
+}
+
+/// The mask score of method §4.5 step 2, which ranks a (query, class) pair together with its class probability.
+public enum MaskScore: String, Codable, Sendable, CaseIterable, ClosedSetValue {
+    /// Mean sigmoid over the superpoints with logit > 0 (published).
+    case meanSigmoid = "mean-sigmoid"
+    /// The quality head's predicted IoU (`ModelConfig.qualityHead`).
+    case quality
+    /// Both multiplied.
+    case product
 }
 
 /// How the out-of-box filter of method §4.5 step 6 cuts a predicted mask to its query's enlarged box.
@@ -48,11 +61,15 @@ public enum BoxFilter: String, Codable, Sendable, CaseIterable, ClosedSetValue {
 }
 
 public enum PostProcess {
-    /// `classLogits [Q, K+1]` (last = no object), `maskLogits [Q, S]`, `pointsPerSuperpoint [S]` →
-    /// candidates by descending score: softmax over K+1, top-k pairs over the K real classes, × mask score (mean
-    /// sigmoid over superpoints with logit > 0), label-aware matrix NMS (linear kernel), binarise, drop small.
-    public static func run(classLogits: [Float], maskLogits: [Float], queries q: Int, classes k: Int, superpoints s: Int,
-                           pointsPerSuperpoint: [Int], options: PostProcessOptions) -> [InstanceCandidate] {
+    /// `classLogits [Q, K+1]` (last = no object), `maskLogits [Q, S]`, `pointsPerSuperpoint [S]`, the quality head's
+    /// `qualityLogits [Q]` if the model has one → candidates by descending score: softmax over K+1, top-k pairs over
+    /// the K real classes, × mask score (`options.maskScore`), label-aware matrix NMS (linear kernel), binarise, drop
+    /// small. Without quality logits the quality factor is 1 (`Predictor` refuses to ask for it from a model
+    /// without the head).
+    public static func run(classLogits: [Float], maskLogits: [Float], qualityLogits: [Float]? = nil, queries q: Int,
+                           classes k: Int, superpoints s: Int, pointsPerSuperpoint: [Int],
+                           options: PostProcessOptions) -> [InstanceCandidate] {
+        let kind = options.maskScore ?? (qualityLogits == nil ? .meanSigmoid : .quality)
         var pairs: [(q: Int, c: Int, p: Double)] = []
         for qi in 0..<q {
             let row = (0...k).map { Double(classLogits[qi * (k + 1) + $0]) }
@@ -73,7 +90,13 @@ public enum PostProcess {
                 if x > 0 { sum += 1 / (1 + exp(-x)); n += 1; nms[si] = true }
                 if x > th { out.append(Int32(si)) }
             }
-            let maskScore = n > 0 ? sum / Double(n) : 0
+            let meanSigmoid = n > 0 ? sum / Double(n) : 0
+            let quality = qualityLogits.flatMap { $0.indices.contains(pair.q) ? 1 / (1 + exp(-Double($0[pair.q]))) : nil } ?? 1
+            let maskScore = switch kind {
+            case .meanSigmoid: meanSigmoid
+            case .quality: quality
+            case .product: meanSigmoid * quality
+            }
             return (InstanceCandidate(query: pair.q, classIndex: pair.c, score: pair.p * maskScore, superpoints: out), nms)
         }
         cands.sort { $0.0.score > $1.0.score }

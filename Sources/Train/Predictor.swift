@@ -81,6 +81,10 @@ public enum Predictor {
                                post: PostProcessOptions, features2D: Bool = true, scoredClasses: Int? = nil,
                                objectLabelText: TextEmbeddings? = nil) throws -> [PredictedInstance] {
         let c = model.config
+        if let kind = post.maskScore, kind != .meanSigmoid, !c.qualityHead {
+            throw TrainError.invalidConfiguration(field: "maskScore", value: kind.rawValue,
+                                                  reason: "needs a model trained with model.qualityHead; this checkpoint has none (use mean-sigmoid)")
+        }
         let useFeatures = features2D && c.feature2DWidth > 0 && scene.feature2DWidth == c.feature2DWidth
         var input = ModelInput(coords: scene.coords, colors: scene.colors, normals: scene.normals,
                                features2D: useFeatures ? scene.features2D : [], superpoints: scene.superpoints,
@@ -105,7 +109,7 @@ public enum Predictor {
             classes = m
         }
         let cands = PostProcess.run(classLogits: logits, maskLogits: final.maskLogits.value.floats(),
-                                    queries: input.querySeeds.count, classes: classes, superpoints: scene.superpointCount,
+                                    qualityLogits: final.qualityLogits?.value.floats(), queries: input.querySeeds.count, classes: classes, superpoints: scene.superpointCount,
                                     pointsPerSuperpoint: perSP, options: post)
         // Boxes in metres: centres as predicted, sizes are fractions of the scene extent (method §4.4).
         let centers = final.centers.value.floats(), sizes = final.sizes.value.floats()

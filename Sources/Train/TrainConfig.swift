@@ -227,7 +227,8 @@ extension TrainConfig {
         try need(augment.translationStd >= 0, "augment.translationStd", augment.translationStd, "must be ≥ 0 (metres)")
         let w = weights
         for (name, value) in [("classification", w.classification), ("maskBCE", w.maskBCE), ("maskDice", w.maskDice),
-                              ("center", w.center), ("size", w.size), ("noObject", w.noObject), ("semantic", w.semantic)] {
+                              ("center", w.center), ("size", w.size), ("noObject", w.noObject), ("semantic", w.semantic),
+                              ("quality", w.quality)] {
             try need(value >= 0, "weights." + name, value, "must be ≥ 0")
         }
     }
@@ -244,5 +245,7 @@ public struct LossWeights: Codable, Sendable, Equatable {
     public var noObject: Double = 0.1
     /// Semantic head cross-entropy (method §5: 0.5); used only when the model has a semantic head.
     public var semantic: Double = 0.5
+    /// Quality head BCE against the matched masks' IoUs; used only when the model has a quality head.
+    public var quality: Double = 1.0
     public init() {}
 }

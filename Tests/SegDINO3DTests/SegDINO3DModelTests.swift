@@ -27,6 +27,7 @@ func expectEveryParameterGetsAGradient(_ model: SegDINO3DModel, input: ModelInpu
     let zero = tape.constant(Tensor(scalar: 0))
     let loss = predictions.map { $0.maskLogits.square().mean() + $0.classLogits.square().mean() + $0.centers.sum() + $0.sizes.sum() }
         .reduce(zero, +) + (predictions.last?.semanticLogits?.square().mean() ?? zero)
+        + (predictions.last?.qualityLogits?.square().mean() ?? zero)
     tape.backward(loss)
     let missing = model.namedParameters.filter { $0.parameter.grad == nil }.map(\.name)
     #expect(missing.isEmpty, "no gradient for \(missing)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Train
 
 extension BoxFilter: ExpressibleByArgument {}
+extension MaskScore: ExpressibleByArgument {}
 
 /// The post-processing switches `predict` and `query` share (method §4.5; defaults are the published ones, except the
 /// box filter, which cuts by superpoint: see `BoxFilter`).
@@ -18,6 +19,10 @@ struct PostProcessArguments: ParsableArguments {
     var boxFilter: BoxFilter?
     @Flag(name: .long, help: "The same as --box-filter off.")
     var noBoxFilter = false
+    @Option(name: .long, help: ArgumentHelp(
+        "What ranks a mask with its class probability: the mean sigmoid of its superpoints (published), the quality head's predicted IoU (models trained with model.qualityHead), or their product. Default: quality when the model has the head, else mean-sigmoid.",
+        valueName: MaskScore.allCases.map(\.rawValue).joined(separator: "|")))
+    var maskScore: MaskScore?
 
     func validate() throws {
         guard minPoints >= 0 else { throw ValidationError("--min-points must be >= 0, got \(minPoints)") }
@@ -37,6 +42,7 @@ struct PostProcessArguments: ParsableArguments {
         o.topK = topK
         o.maskThreshold = maskThreshold
         o.boxFilter = noBoxFilter ? .off : boxFilter ?? .superpoints
+        o.maskScore = maskScore
         return o
     }
 }
