@@ -76,4 +76,23 @@ import Testing
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.hasPrefix("two") }
         #expect(left.isEmpty, "\(left)")
     }
+
+    /// The oracle gives the pillow to mask A's pillow line (IoU 1); mask D's pillow (IoU 0.75) comes after it and
+    /// gets nothing, like every line of another class or on nothing: those keep a thousandth of their score.
+    @Test func rankOracleScoresEachInstancesBestMaskByItsIoU() throws {
+        guard try runProcess("python3", ["-c", "import numpy"]).status == 0 else { return }
+        let dir = try TemporaryDirectory()
+        let (gt, pred) = try Self.write(dir.url)
+        let out = dir.url.appendingPathComponent("oracle")
+        let run = try runProcess("python3", [Self.script.path, "--gt", gt.path, "--min-region", "1", "--rank-oracle", out.path, pred.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let scores = try String(contentsOf: out.appendingPathComponent("scene_0000.txt"), encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: " ").last.map(String.init) ?? "" }
+        #expect(scores == ["0.999800", "0.000400", "0.000200", "0.000100", "0.000600"], "\(scores)")
+        // It needs the ground truth, and refuses an existing folder.
+        let noGT = try runProcess("python3", [Self.script.path, "--rank-oracle", dir.url.appendingPathComponent("x").path, pred.path])
+        #expect(noGT.status != 0 && noGT.stderr.contains("--gt"), "\(noGT.stderr)")
+        let again = try runProcess("python3", [Self.script.path, "--gt", gt.path, "--rank-oracle", out.path, pred.path])
+        #expect(again.status != 0 && again.stderr.contains("already exists"), "\(again.stderr)")
+    }
 }
