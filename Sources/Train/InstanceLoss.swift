@@ -47,6 +47,15 @@ public struct LossTerms {
     }
 }
 
+/// Which rows teach the quality head (`TrainConfig.qualityTargets`).
+public enum QualityTargets: String, Codable, Sendable, CaseIterable, ClosedSetValue {
+    /// The matched rows, each against the IoU with its own target.
+    case matched
+    /// Every row in scope, each against its mask's best IoU with any target of the set: fragments and masks on
+    /// nothing, which inference must rank low, are taught low values too.
+    case all
+}
+
 /// Matching and loss for one prediction set.
 public enum InstanceLoss {
     /// The matcher's view of `prediction` restricted to `set` (values only).
@@ -65,7 +74,8 @@ public enum InstanceLoss {
     /// Dice over matched rows × columns in scope, centre and size L1 (sum over xyz, mean over matches); with a quality
     /// head, BCE of its logit against the IoU of each matched row's binary mask (logit > 0) with its target over the
     /// columns in scope (the IoU is a constant: no gradient reaches the masks through it).
-    public static func terms(_ prediction: LayerPrediction, set: SupervisionSet, seeds: [Int32], weights: LossWeights) -> LossTerms {
+    public static func terms(_ prediction: LayerPrediction, set: SupervisionSet, seeds: [Int32], weights: LossWeights,
+                             qualityTargets: QualityTargets = .matched) -> LossTerms {
         let inputs = matchInputs(prediction, set: set, seeds: seeds)
         let cost = SparseMatcher.costMatrix(inputs, targets: set.targets, weights: weights)
         let matches = SparseMatcher.match(cost: cost, rows: inputs.rows, targets: set.targets.count)
@@ -76,6 +86,13 @@ public enum InstanceLoss {
         classWeights[k - 1] = weights.noObject
         let ce = prediction.classLogits.gatherRows(set.rows).crossEntropy(labels: labels, classWeights: classWeights)
         var out = LossTerms(classification: ce * weights.classification, matches: matches.count)
+        if qualityTargets == .all, let quality = prediction.qualityLogits {
+            // Every row in scope: the best IoU of its binary mask with any target of the set (0 without targets).
+            let r = set.rows.count
+            let best = bestMaskIoUs(logits: inputs.maskLogits, columns: inputs.columns, targets: set.targets.map(\.mask))
+            out.quality = quality.gatherRows(set.rows).binaryCrossEntropyWithLogits(targets: Tensor.rows(best, rows: r, cols: 1))
+                * weights.quality
+        }
         guard !matches.isEmpty else { return out }
         let tape = prediction.maskLogits.tape
         let rows = matches.map { set.rows[$0.row] }
@@ -89,7 +106,7 @@ public enum InstanceLoss {
         let sizeTarget = tape.constant(Tensor.rows(matches.flatMap { set.targets[$0.target].size }, rows: m, cols: 3))
         out.center = (prediction.centers.gatherRows(rows) - centerTarget).abs().sum() * (weights.center / Double(m))
         out.size = (prediction.sizes.gatherRows(rows) - sizeTarget).abs().sum() * (weights.size / Double(m))
-        if let quality = prediction.qualityLogits {
+        if qualityTargets == .matched, let quality = prediction.qualityLogits {
             let ious = Tensor.rows(maskIoUs(logits: masks.value.floats(), targets: maskTarget.floats(), columns: c), rows: m, cols: 1)
             out.quality = quality.gatherRows(rows).binaryCrossEntropyWithLogits(targets: ious) * weights.quality
         }
@@ -110,6 +127,28 @@ extension InstanceLoss {
                 if p || t { union += 1 }
             }
             return union > 0 ? Float(inter) / Float(union) : 0
+        }
+    }
+}
+
+extension InstanceLoss {
+    /// For each row of `logits [rows × columns]`, the highest IoU of its binary mask (logit > 0) with any of the 0/1
+    /// `targets` (each `[columns]`); 0 without targets.
+    public static func bestMaskIoUs(logits: [Float], columns c: Int, targets: [[Float]]) -> [Float] {
+        guard c > 0 else { return [] }
+        let sets = targets.map { t in (0..<c).filter { t[$0] > 0.5 } }
+        return (0..<(logits.count / c)).map { r in
+            let row = r * c
+            var positives = 0
+            for j in 0..<c where logits[row + j] > 0 { positives += 1 }
+            var best: Float = 0
+            for target in sets {
+                var inter = 0
+                for j in target where logits[row + j] > 0 { inter += 1 }
+                let union = positives + target.count - inter
+                if union > 0 { best = max(best, Float(inter) / Float(union)) }
+            }
+            return best
         }
     }
 }

@@ -9,13 +9,14 @@ public enum LossAggregate {
     /// `semanticTargets [Q]` adds `weights.semantic` × the semantic head's cross-entropy on the last prediction
     /// (logged as `semantic`), ignoring `TrainScene.ignoredSemantic`.
     public static func total(_ predictions: [LayerPrediction], sets: [SupervisionSet], seeds: [Int32], weights: LossWeights,
-                             semanticTargets: [Int32]? = nil, tape: Tape) -> (Var, [String: Double]) {
+                             semanticTargets: [Int32]? = nil, qualityTargets: QualityTargets = .matched,
+                             tape: Tape) -> (Var, [String: Double]) {
         var total = tape.constant(Tensor(scalar: 0))
         var values: [String: Double] = [:]
         let kindCount = Dictionary(sets.map { ($0.kind, 1) }, uniquingKeysWith: +)
         for (layer, p) in predictions.enumerated() {
             for set in sets {
-                let t = InstanceLoss.terms(p, set: set, seeds: seeds, weights: weights)
+                let t = InstanceLoss.terms(p, set: set, seeds: seeds, weights: weights, qualityTargets: qualityTargets)
                 let scale = set.kind.isPerView ? 1 / Double(max(1, kindCount[set.kind] ?? 1)) : 1
                 total = total + t.total * scale
                 for (key, v) in [("cls", t.classification), ("bce", t.maskBCE), ("dice", t.maskDice), ("center", t.center), ("size", t.size),

@@ -107,6 +107,10 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// (radiator against vent), not only against random ones. 0 (the default): random negatives only. Optional only
     /// so that configs written before it existed still decode (nil reads as 0).
     public var hardNegatives: Int? = 0
+    /// Which queries teach the quality head (`model.qualityHead`): the matched ones (default) or every query in scope
+    /// against its best IoU with any target (`QualityTargets`). Optional only so that configs written before it
+    /// existed still decode (nil reads as matched).
+    public var qualityTargets: QualityTargets? = .matched
     /// Share of 2D objects dropped per step (method: 0.7 on ScanNet200).
     public var objectDropout: Double = 0.5
     /// Use lifted 2D features and 2D objects (`feat2d`, `objects2d_*`) when the scene has them.

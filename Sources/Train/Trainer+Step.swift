@@ -125,7 +125,8 @@ extension Trainer {
         let tape = Tape()
         let predictions = try model.forward(batch.input, tape: tape)
         let (loss, values) = LossAggregate.total(predictions, sets: batch.sets, seeds: draw.seeds, weights: c.weights,
-                                                 semanticTargets: batch.semanticTargets, tape: tape)
+                                                 semanticTargets: batch.semanticTargets,
+                                                 qualityTargets: c.qualityTargets ?? .matched, tape: tape)
         tape.backward(loss)
         return values.merging(["queries": Double(draw.seeds.count)]) { a, _ in a }.merging(sizes) { a, _ in a }
     }

@@ -37,6 +37,21 @@ import Testing
         }
     }
 
+    /// Property: each row's best IoU is the largest of its IoUs with the targets one by one; 0 without targets.
+    @Test(arguments: [4, 5] as [UInt64]) func bestMaskIoUsAreTheLargestIoUs(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        let rows = 5, columns = 9
+        let logits = (0..<(rows * columns)).map { _ in Float(rng.nextGaussian()) }
+        let targets = (0..<3).map { _ in (0..<columns).map { _ in rng.nextUnitDouble() < 0.4 ? Float(1) : 0 } }
+        let best = InstanceLoss.bestMaskIoUs(logits: logits, columns: columns, targets: targets)
+        for r in 0..<rows {
+            let row = Array(logits[(r * columns)..<(r * columns + columns)])
+            let each = targets.map { InstanceLoss.maskIoUs(logits: row, targets: $0, columns: columns)[0] }
+            #expect(abs(best[r] - (each.max() ?? 0)) < 1e-6)
+        }
+        #expect(InstanceLoss.bestMaskIoUs(logits: logits, columns: columns, targets: []) == [Float](repeating: 0, count: rows))
+    }
+
     /// A tiny model with a quality head, its last prediction on a 8-superpoint input with queries on superpoints
     /// 0, 2, 5, and two targets the first two queries can match.
     static func lossSetUp() throws -> (SegDINO3DModel, Tape, LayerPrediction, SupervisionSet, [Int32]) {
@@ -93,6 +108,40 @@ import Testing
         var plain = LossWeights()
         plain.quality = 0
         #expect(abs(InstanceLoss.terms(prediction, set: set, seeds: seeds, weights: plain).quality?.value.scalar ?? 1) < 1e-12)
+    }
+
+    /// With `qualityTargets: .all` every row in scope is taught, the unmatched query 2 too, each against its best IoU
+    /// with any target.
+    @Test func everyRowLearnsItsBestIoU() throws {
+        let (_, _, prediction, set, seeds) = try Self.lossSetUp()
+        let terms = InstanceLoss.terms(prediction, set: set, seeds: seeds, weights: LossWeights(), qualityTargets: .all)
+        let term = try #require(terms.quality)
+        let masks = prediction.maskLogits.value.floats(), logits = try #require(prediction.qualityLogits).value.floats()
+        var expected = 0.0
+        for row in 0..<3 {
+            let mask = Array(masks[(row * 8)..<(row * 8 + 8)])
+            let iou = Double(set.targets.map { InstanceLoss.maskIoUs(logits: mask, targets: $0.mask, columns: 8)[0] }.max() ?? 0)
+            let x = Double(logits[row])
+            expected += max(x, 0) - x * iou + log(1 + exp(-abs(x)))
+        }
+        #expect(abs(term.value.scalar - expected / 3) < 1e-5)
+        // A set without targets teaches every row 0.
+        var empty = set
+        empty.targets = []
+        let none = try #require(InstanceLoss.terms(prediction, set: empty, seeds: seeds, weights: LossWeights(), qualityTargets: .all).quality)
+        let zeroTarget = logits.map { x in Double(max(x, 0)) + log(1 + exp(-Double(abs(x)))) }.reduce(0, +) / 3
+        #expect(abs(none.value.scalar - zeroTarget) < 1e-5)
+    }
+
+    @Test func qualityTargetsDecodeAndTrain() throws {
+        #expect(try TrainConfig.decode(["qualityTargets": "all"]).qualityTargets == .all)
+        #expect(try TrainConfig.decode([String: Any]()).qualityTargets == .matched)
+        #expect(throws: (any Error).self) { try TrainConfig.decode(["qualityTargets": "some"]) }
+        let result = try TinyScene.trainer("quality-head-all", steps: 3) {
+            $0.model.qualityHead = true
+            $0.qualityTargets = .all
+        }.run()
+        #expect(result.losses.count == 3 && result.losses.allSatisfy(\.isFinite))
     }
 
     /// Two queries, one class: query 0 has the higher class probability and mean sigmoid, query 1 the higher
