@@ -40,9 +40,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var objectLabels: Bool = false
     /// A mask-quality head on the last layer's normalised queries, `MLP(width → width → 1)`: the logit of the IoU
     /// between the query's binary mask and the target it is matched to (trained on the matched queries of every
-    /// supervision set, so under VIP on each view's visible superpoints). Inference ranks by class probability ×
-    /// this predicted IoU instead of the mean mask sigmoid (`PostProcessOptions.maskScore`), so a confident fragment
-    /// of an object no longer outranks a whole one.
+    /// supervision set, so under VIP on each view's visible superpoints; `TrainConfig.qualityTargets`). Inference can
+    /// rank by class probability × this predicted IoU instead of the mean mask sigmoid (`predict --mask-score
+    /// quality`), meant to keep a confident fragment of an object below a whole one; on the benchmark it did not rank
+    /// better (RESULTS.md, "A mask-quality head to rank the predictions").
     public var qualityHead: Bool = false
 
     /// The point encoder: the per-point MLP (`mlp`) or the sparse-convolution UNet (`sparseUNet`).

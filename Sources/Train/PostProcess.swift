@@ -27,9 +27,9 @@ public struct PostProcessOptions: Sendable {
     public var boxFilter = BoxFilter.superpoints
     /// Relative enlargement of the predicted box for that filter (published: 1.5, i.e. 2.5× the edge lengths).
     public var boxEnlargement = 1.5
-    /// What multiplies the class probability: nil = the quality head's predicted IoU when the model has one, else
-    /// the mean sigmoid (published).
-    public var maskScore: MaskScore? = nil
+    /// What multiplies the class probability (published: the mean sigmoid). The quality head's IoU did not rank
+    /// better on the benchmark (RESULTS.md, "A mask-quality head to rank the predictions"), so it is not the default.
+    public var maskScore = MaskScore.meanSigmoid
     public init() {}
 }
 
@@ -69,7 +69,7 @@ public enum PostProcess {
     public static func run(classLogits: [Float], maskLogits: [Float], qualityLogits: [Float]? = nil, queries q: Int,
                            classes k: Int, superpoints s: Int, pointsPerSuperpoint: [Int],
                            options: PostProcessOptions) -> [InstanceCandidate] {
-        let kind = options.maskScore ?? (qualityLogits == nil ? .meanSigmoid : .quality)
+        let kind = options.maskScore
         var pairs: [(q: Int, c: Int, p: Double)] = []
         for qi in 0..<q {
             let row = (0...k).map { Double(classLogits[qi * (k + 1) + $0]) }

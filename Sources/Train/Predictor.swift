@@ -81,8 +81,8 @@ public enum Predictor {
                                post: PostProcessOptions, features2D: Bool = true, scoredClasses: Int? = nil,
                                objectLabelText: TextEmbeddings? = nil) throws -> [PredictedInstance] {
         let c = model.config
-        if let kind = post.maskScore, kind != .meanSigmoid, !c.qualityHead {
-            throw TrainError.invalidConfiguration(field: "maskScore", value: kind.rawValue,
+        if post.maskScore != .meanSigmoid, !c.qualityHead {
+            throw TrainError.invalidConfiguration(field: "maskScore", value: post.maskScore.rawValue,
                                                   reason: "needs a model trained with model.qualityHead; this checkpoint has none (use mean-sigmoid)")
         }
         let useFeatures = features2D && c.feature2DWidth > 0 && scene.feature2DWidth == c.feature2DWidth

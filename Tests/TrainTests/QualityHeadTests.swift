@@ -150,7 +150,7 @@ import Testing
         let cls: [Float] = [2, 0, 1.5, 0]
         let masks: [Float] = [5, 5, -5, -5, 1, 1]
         let quality: [Float] = [-3, 3]
-        func ranking(_ kind: MaskScore?, quality q: [Float]? = quality) -> [Int] {
+        func ranking(_ kind: MaskScore, quality q: [Float]? = quality) -> [Int] {
             var o = PostProcessOptions()
             o.minPoints = 0
             o.maskScore = kind
@@ -160,8 +160,8 @@ import Testing
         #expect(ranking(.meanSigmoid) == [0, 1])
         #expect(ranking(.quality) == [1, 0])
         #expect(ranking(.product) == [1, 0])
-        #expect(ranking(nil) == [1, 0])                  // the head's score when the model has one
-        #expect(ranking(nil, quality: nil) == [0, 1])    // else the published one
+        #expect(PostProcessOptions().maskScore == .meanSigmoid)   // the published score by default
+        #expect(ranking(.quality, quality: nil) == [0, 1])        // no logits: the quality factor is 1
         var o = PostProcessOptions()
         o.minPoints = 0
         o.maskScore = .quality
@@ -183,9 +183,9 @@ import Testing
         p.classes = try ClassCatalog(entries: TinyScene.classNames.compactMap { ClassCatalog.scanNet200().entry(named: $0) })
         p.postProcess.minPoints = 10
         let byDefault = try Predictor.run(p).scenes["scene0"]?.map(\.score)
-        p.postProcess.maskScore = .quality
-        #expect(try Predictor.run(p).scenes["scene0"]?.map(\.score) == byDefault)
         p.postProcess.maskScore = .meanSigmoid
+        #expect(try Predictor.run(p).scenes["scene0"]?.map(\.score) == byDefault)
+        p.postProcess.maskScore = .quality
         #expect(try Predictor.run(p).scenes["scene0"]?.map(\.score) != byDefault)
     }
 

@@ -20,9 +20,9 @@ struct PostProcessArguments: ParsableArguments {
     @Flag(name: .long, help: "The same as --box-filter off.")
     var noBoxFilter = false
     @Option(name: .long, help: ArgumentHelp(
-        "What ranks a mask with its class probability: the mean sigmoid of its superpoints (published), the quality head's predicted IoU (models trained with model.qualityHead), or their product. Default: quality when the model has the head, else mean-sigmoid.",
+        "What ranks a mask with its class probability: the mean sigmoid of its superpoints (default: published), the quality head's predicted IoU (models trained with model.qualityHead), or their product.",
         valueName: MaskScore.allCases.map(\.rawValue).joined(separator: "|")))
-    var maskScore: MaskScore?
+    var maskScore = MaskScore.meanSigmoid
 
     func validate() throws {
         guard minPoints >= 0 else { throw ValidationError("--min-points must be >= 0, got \(minPoints)") }
