@@ -15,7 +15,8 @@ With --one-name-per-mask OUT, it instead writes a copy of one folder keeping, fo
 highest-scoring (class, score) line: a model that keeps (query, class) pairs writes one mask under several names.
 With --rank-oracle OUT (and --gt), it writes a copy whose scores an oracle chose: each ground-truth instance's best
 mask of its own class scores that IoU, every other prediction below them. `ovseg3r eval` on that copy is the AP the
-masks would reach under a perfect ranking; the gap to the folder's own AP is what its scores lose.
+masks would reach under a perfect ranking; the gap to the folder's own AP is what its scores lose. With --without
+VERDICT OUT (and --gt), it writes a copy without the predictions of one verdict: the AP gained is what they cost.
 numpy only.
 """
 import argparse
@@ -137,6 +138,36 @@ def ground_truth(gt_root, scene, min_region, name_of):
     return objects, ignored
 
 
+def verdicts(objects, ignored, predictions):
+    """Each prediction's verdict, in the order given; predictions are judged by descending score, so the first one on
+    an instance is right and later ones are duplicates."""
+    out = [None] * len(predictions)
+    taken = set()
+    for n in sorted(range(len(predictions)), key=lambda i: -predictions[i][2]):
+        mask, label, _ = predictions[n]
+        same = other = 0.0
+        found = None
+        for k, (gt, gt_label) in enumerate(objects):
+            inter = np.count_nonzero(mask & gt)
+            if inter:
+                iou = inter / np.count_nonzero(mask | gt)
+                if gt_label == label:
+                    if iou > same:
+                        same, found = iou, k
+                else:
+                    other = max(other, iou)
+        if same >= 0.5:
+            out[n] = "duplicate" if found in taken else "right"
+            taken.add(found)
+        elif other >= 0.5:
+            out[n] = "on another object"
+        elif 2 * np.count_nonzero(mask & ignored) > np.count_nonzero(mask):
+            out[n] = "ignored"
+        else:
+            out[n] = "on nothing"
+    return out
+
+
 def bands(gt_root, folder, group, min_region, name_of):
     counts = {b: {v: 0 for v in VERDICTS} for b in BANDS}
     scenes = sorted(d for d in os.listdir(gt_root) if os.path.exists(os.path.join(gt_root, d, "instance.npy")))
@@ -144,33 +175,21 @@ def bands(gt_root, folder, group, min_region, name_of):
         sys.exit(f"score_bands: no <scene>/instance.npy under {gt_root}")
     for scene in scenes:
         objects, ignored = ground_truth(gt_root, scene, min_region, name_of)
-        taken = set()
         predictions = read_predictions(folder, scene, ignored.size, labels=True)
-        for mask, label, score in sorted(predictions, key=lambda p: -p[2]):
-            if group is not None and name_of.get(label) not in group:
-                continue
-            same = other = 0.0
-            found = None
-            for k, (gt, gt_label) in enumerate(objects):
-                inter = np.count_nonzero(mask & gt)
-                if inter:
-                    iou = inter / np.count_nonzero(mask | gt)
-                    if gt_label == label:
-                        if iou > same:
-                            same, found = iou, k
-                    else:
-                        other = max(other, iou)
-            if same >= 0.5:
-                verdict = "duplicate" if found in taken else "right"
-                taken.add(found)
-            elif other >= 0.5:
-                verdict = "on another object"
-            elif 2 * np.count_nonzero(mask & ignored) > np.count_nonzero(mask):
-                verdict = "ignored"
-            else:
-                verdict = "on nothing"
-            counts[next(b for b in BANDS if score >= b)][verdict] += 1
+        for (_, label, score), verdict in zip(predictions, verdicts(objects, ignored, predictions)):
+            if group is None or name_of.get(label) in group:
+                counts[next(b for b in BANDS if score >= b)][verdict] += 1
     return counts
+
+
+def without(source, out, verdict, gt_root, min_region, name_of):
+    """A copy of `source` without the predictions of one verdict (judged over every class, as `bands` judges them):
+    `ovseg3r eval` on it, against the folder's own AP, is what those predictions cost."""
+    def rewrite(scene, lines):
+        objects, ignored = ground_truth(gt_root, scene, min_region, name_of)
+        predictions = read_predictions(source, scene, ignored.size, labels=True)
+        return [tuple(line) for line, v in zip(lines, verdicts(objects, ignored, predictions)) if v != verdict]
+    rewrite_copy(source, out, rewrite, f"without the predictions {verdict}")
 
 
 def main():
@@ -182,6 +201,9 @@ def main():
     parser.add_argument("--rank-oracle", metavar="OUT",
                         help="write a copy of the one folder given, each prediction scored by its IoU with the instance an "
                              "oracle gives it (needs --gt): the AP its masks reach under a perfect ranking")
+    parser.add_argument("--without", nargs=2, metavar=("VERDICT", "OUT"),
+                        help="write a copy of the one folder given without the predictions of VERDICT (one of: "
+                             + ", ".join(VERDICTS) + "; needs --gt): what they cost in AP")
     parser.add_argument("pred", nargs="+", help="prediction folders (ScanNet benchmark format)")
     args = parser.parse_args()
     if args.one_name_per_mask:
@@ -196,6 +218,14 @@ def main():
         if len(args.pred) != 1:
             sys.exit("score_bands: --rank-oracle takes one prediction folder")
         rank_oracle(args.pred[0], args.rank_oracle, args.gt, args.min_region, name_of)
+        return
+    if args.without:
+        verdict, out = args.without
+        if verdict not in VERDICTS:
+            sys.exit(f"score_bands: --without {verdict!r}: the verdicts are " + ", ".join(VERDICTS))
+        if len(args.pred) != 1:
+            sys.exit("score_bands: --without takes one prediction folder")
+        without(args.pred[0], out, verdict, args.gt, args.min_region, name_of)
         return
     print(f"{args.group} predictions by score: " + " / ".join(VERDICTS) + " (IoU 0.5)")
     print("folder | " + " | ".join(f"score >= {b:.1f}" for b in BANDS))

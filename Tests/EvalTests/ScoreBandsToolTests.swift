@@ -95,4 +95,23 @@ import Testing
         let again = try runProcess("python3", [Self.script.path, "--gt", gt.path, "--rank-oracle", out.path, pred.path])
         #expect(again.status != 0 && again.stderr.contains("already exists"), "\(again.stderr)")
     }
+
+    /// `--without VERDICT` drops that verdict's lines and keeps the others as they were.
+    @Test func withoutDropsOneVerdict() throws {
+        guard try runProcess("python3", ["-c", "import numpy"]).status == 0 else { return }
+        let dir = try TemporaryDirectory()
+        let (gt, pred) = try Self.write(dir.url)
+        func lines(without verdict: String, tag: String) throws -> [String] {
+            let out = dir.url.appendingPathComponent(tag)
+            let run = try runProcess("python3", [Self.script.path, "--gt", gt.path, "--min-region", "1", "--without", verdict, out.path, pred.path])
+            #expect(run.status == 0, "\(run.stderr)")
+            return try String(contentsOf: out.appendingPathComponent("scene_0000.txt"), encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        #expect(try lines(without: "on another object", tag: "a") == ["pred_mask/scene_0000_0.txt 13 0.8", "pred_mask/scene_0000_2.txt 13 0.2",
+                                                                      "pred_mask/scene_0000_3.txt 13 0.1", "pred_mask/scene_0000_4.txt 13 0.6"])
+        #expect(try lines(without: "duplicate", tag: "d") == ["pred_mask/scene_0000_0.txt 13 0.8", "pred_mask/scene_0000_1.txt 19 0.4",
+                                                             "pred_mask/scene_0000_2.txt 13 0.2", "pred_mask/scene_0000_3.txt 13 0.1"])
+        let bad = try runProcess("python3", [Self.script.path, "--gt", gt.path, "--without", "wrong", dir.url.appendingPathComponent("w").path, pred.path])
+        #expect(bad.status != 0 && bad.stderr.contains("the verdicts are"), "\(bad.stderr)")
+    }
 }
