@@ -54,6 +54,17 @@ public enum QualityTargets: String, Codable, Sendable, CaseIterable, ClosedSetVa
     /// Every row in scope, each against its mask's best IoU with any target of the set: fragments and masks on
     /// nothing, which inference must rank low, are taught low values too.
     case all
+    /// As `all`, but only on the scene-level sets (3D labels or fused instances: whole objects, as AP scores them);
+    /// the per-view sets teach the head nothing.
+    case sceneAll = "scene-all"
+
+    /// The rule for one set of `kind`: nil = the set does not teach the head.
+    public func rule(for kind: SupervisionKind) -> QualityTargets? {
+        switch self {
+        case .matched, .all: self
+        case .sceneAll: kind.isPerView ? nil : .all
+        }
+    }
 }
 
 /// Matching and loss for one prediction set.
@@ -73,9 +84,10 @@ public enum InstanceLoss {
     /// Matches, then: class CE over every row in scope (unmatched → no-object, weight `noObject`), mask BCE and
     /// Dice over matched rows × columns in scope, centre and size L1 (sum over xyz, mean over matches); with a quality
     /// head, BCE of its logit against the IoU of each matched row's binary mask (logit > 0) with its target over the
-    /// columns in scope (the IoU is a constant: no gradient reaches the masks through it).
+    /// columns in scope (the IoU is a constant: no gradient reaches the masks through it); `qualityTargets` says which
+    /// rows (nil: none).
     public static func terms(_ prediction: LayerPrediction, set: SupervisionSet, seeds: [Int32], weights: LossWeights,
-                             qualityTargets: QualityTargets = .matched) -> LossTerms {
+                             qualityTargets: QualityTargets? = .matched) -> LossTerms {
         let inputs = matchInputs(prediction, set: set, seeds: seeds)
         let cost = SparseMatcher.costMatrix(inputs, targets: set.targets, weights: weights)
         let matches = SparseMatcher.match(cost: cost, rows: inputs.rows, targets: set.targets.count)
@@ -86,7 +98,7 @@ public enum InstanceLoss {
         classWeights[k - 1] = weights.noObject
         let ce = prediction.classLogits.gatherRows(set.rows).crossEntropy(labels: labels, classWeights: classWeights)
         var out = LossTerms(classification: ce * weights.classification, matches: matches.count)
-        if qualityTargets == .all, let quality = prediction.qualityLogits {
+        if qualityTargets == .all || qualityTargets == .sceneAll, let quality = prediction.qualityLogits {
             // Every row in scope: the best IoU of its binary mask with any target of the set (0 without targets).
             let r = set.rows.count
             let best = bestMaskIoUs(logits: inputs.maskLogits, columns: inputs.columns, targets: set.targets.map(\.mask))

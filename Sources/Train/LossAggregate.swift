@@ -16,7 +16,8 @@ public enum LossAggregate {
         let kindCount = Dictionary(sets.map { ($0.kind, 1) }, uniquingKeysWith: +)
         for (layer, p) in predictions.enumerated() {
             for set in sets {
-                let t = InstanceLoss.terms(p, set: set, seeds: seeds, weights: weights, qualityTargets: qualityTargets)
+                let t = InstanceLoss.terms(p, set: set, seeds: seeds, weights: weights,
+                                           qualityTargets: qualityTargets.rule(for: set.kind))
                 let scale = set.kind.isPerView ? 1 / Double(max(1, kindCount[set.kind] ?? 1)) : 1
                 total = total + t.total * scale
                 for (key, v) in [("cls", t.classification), ("bce", t.maskBCE), ("dice", t.maskDice), ("center", t.center), ("size", t.size),

@@ -133,6 +133,23 @@ import Testing
         #expect(abs(none.value.scalar - zeroTarget) < 1e-5)
     }
 
+    /// `scene-all` teaches every row on the scene-level sets and nothing on the per-view ones.
+    @Test func sceneAllTeachesOnlyTheSceneLevelSets() throws {
+        #expect(QualityTargets.sceneAll.rule(for: .fused) == .all && QualityTargets.sceneAll.rule(for: .scene) == .all)
+        #expect(QualityTargets.sceneAll.rule(for: .view) == nil && QualityTargets.sceneAll.rule(for: .tracked) == nil)
+        #expect(SupervisionKind.allCases.allSatisfy { QualityTargets.matched.rule(for: $0) == .matched && QualityTargets.all.rule(for: $0) == .all })
+        let (_, _, prediction, set, seeds) = try Self.lossSetUp()
+        var view = set
+        view.kind = .view
+        let tape = prediction.maskLogits.tape
+        let (_, onView) = LossAggregate.total([prediction], sets: [view], seeds: seeds, weights: LossWeights(), qualityTargets: .sceneAll, tape: tape)
+        #expect(onView["view.quality"] == nil)
+        let (_, onScene) = LossAggregate.total([prediction], sets: [set], seeds: seeds, weights: LossWeights(), qualityTargets: .sceneAll, tape: tape)
+        let all = InstanceLoss.terms(prediction, set: set, seeds: seeds, weights: LossWeights(), qualityTargets: .all).quality?.value.scalar
+        #expect(onScene["scene.quality"] == all && all != nil)
+        #expect(try TrainConfig.decode(["qualityTargets": "scene-all"]).qualityTargets == .sceneAll)
+    }
+
     @Test func qualityTargetsDecodeAndTrain() throws {
         #expect(try TrainConfig.decode(["qualityTargets": "all"]).qualityTargets == .all)
         #expect(try TrainConfig.decode([String: Any]()).qualityTargets == .matched)
