@@ -39,8 +39,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// classes) too. Needs `feature2DWidth` ≥ 1 (objects enter the model only with features).
     public var objectLabels: Bool = false
     /// A mask-quality head on the last layer's normalised queries, `MLP(width → width → 1)`: the logit of the IoU
-    /// between the query's binary mask and the target it is matched to (trained on the matched queries of every
-    /// supervision set, so under VIP on each view's visible superpoints; `TrainConfig.qualityTargets`). Inference can
+    /// between the query's binary mask and its target (which queries, targets and supervision sets teach it:
+    /// `TrainConfig.qualityTargets`; under VIP a view's set covers the superpoints the view sees). Inference can
     /// rank by class probability × this predicted IoU instead of the mean mask sigmoid (`predict --mask-score
     /// quality`), meant to keep a confident fragment of an object below a whole one; on the benchmark it did not rank
     /// better (RESULTS.md, "A mask-quality head to rank the predictions").

@@ -37,7 +37,7 @@ public struct LossTerms {
     public var maskDice: Var?
     public var center: Var?
     public var size: Var?
-    /// BCE of the quality head's logit against each matched mask's IoU with its target (models with a quality head).
+    /// BCE of the quality head's logits against the masks' IoUs (models with a quality head; rows: `QualityTargets`).
     public var quality: Var?
     public var matches: Int
 
@@ -83,9 +83,9 @@ public enum InstanceLoss {
 
     /// Matches, then: class CE over every row in scope (unmatched → no-object, weight `noObject`), mask BCE and
     /// Dice over matched rows × columns in scope, centre and size L1 (sum over xyz, mean over matches); with a quality
-    /// head, BCE of its logit against the IoU of each matched row's binary mask (logit > 0) with its target over the
-    /// columns in scope (the IoU is a constant: no gradient reaches the masks through it); `qualityTargets` says which
-    /// rows (nil: none).
+    /// head, BCE of its logits against the IoUs of binary masks (logit > 0) over the columns in scope: each matched
+    /// row's with its target (`.matched`), or every row's best with any target (`.all`, `.sceneAll`); nil: no term.
+    /// The IoU is a constant, so no gradient reaches the masks through it.
     public static func terms(_ prediction: LayerPrediction, set: SupervisionSet, seeds: [Int32], weights: LossWeights,
                              qualityTargets: QualityTargets? = .matched) -> LossTerms {
         let inputs = matchInputs(prediction, set: set, seeds: seeds)
@@ -98,7 +98,7 @@ public enum InstanceLoss {
         classWeights[k - 1] = weights.noObject
         let ce = prediction.classLogits.gatherRows(set.rows).crossEntropy(labels: labels, classWeights: classWeights)
         var out = LossTerms(classification: ce * weights.classification, matches: matches.count)
-        if qualityTargets == .all || qualityTargets == .sceneAll, let quality = prediction.qualityLogits {
+        if let rule = qualityTargets, rule != .matched, let quality = prediction.qualityLogits {
             // Every row in scope: the best IoU of its binary mask with any target of the set (0 without targets).
             let r = set.rows.count
             let best = bestMaskIoUs(logits: inputs.maskLogits, columns: inputs.columns, targets: set.targets.map(\.mask))
@@ -141,9 +141,7 @@ extension InstanceLoss {
             return union > 0 ? Float(inter) / Float(union) : 0
         }
     }
-}
 
-extension InstanceLoss {
     /// For each row of `logits [rows × columns]`, the highest IoU of its binary mask (logit > 0) with any of the 0/1
     /// `targets` (each `[columns]`); 0 without targets.
     public static func bestMaskIoUs(logits: [Float], columns c: Int, targets: [[Float]]) -> [Float] {

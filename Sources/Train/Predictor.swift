@@ -109,8 +109,9 @@ public enum Predictor {
             classes = m
         }
         let cands = PostProcess.run(classLogits: logits, maskLogits: final.maskLogits.value.floats(),
-                                    qualityLogits: final.qualityLogits?.value.floats(), queries: input.querySeeds.count, classes: classes, superpoints: scene.superpointCount,
-                                    pointsPerSuperpoint: perSP, options: post)
+                                    qualityLogits: final.qualityLogits?.value.floats(), queries: input.querySeeds.count,
+                                    classes: classes, superpoints: scene.superpointCount, pointsPerSuperpoint: perSP,
+                                    options: post)
         // Boxes in metres: centres as predicted, sizes are fractions of the scene extent (method §4.4).
         let centers = final.centers.value.floats(), sizes = final.sizes.value.floats()
         let extent = input.superpointCenters().extent

@@ -107,9 +107,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// (radiator against vent), not only against random ones. 0 (the default): random negatives only. Optional only
     /// so that configs written before it existed still decode (nil reads as 0).
     public var hardNegatives: Int? = 0
-    /// Which queries teach the quality head (`model.qualityHead`): the matched ones (default) or every query in scope
-    /// against its best IoU with any target (`QualityTargets`). Optional only so that configs written before it
-    /// existed still decode (nil reads as matched).
+    /// Which queries teach the quality head (`model.qualityHead`): the matched ones (default), every query in scope
+    /// against its best IoU with any target (`all`), or that on the scene-level sets only (`scene-all`); see
+    /// `QualityTargets`. Optional only so that configs written before it existed still decode (nil reads as matched).
     public var qualityTargets: QualityTargets? = .matched
     /// Share of 2D objects dropped per step (method: 0.7 on ScanNet200).
     public var objectDropout: Double = 0.5
@@ -249,7 +249,7 @@ public struct LossWeights: Codable, Sendable, Equatable {
     public var noObject: Double = 0.1
     /// Semantic head cross-entropy (method §5: 0.5); used only when the model has a semantic head.
     public var semantic: Double = 0.5
-    /// Quality head BCE against the matched masks' IoUs; used only when the model has a quality head.
+    /// Quality head BCE against the masks' IoUs (`qualityTargets`); used only when the model has a quality head.
     public var quality: Double = 1.0
     public init() {}
 }

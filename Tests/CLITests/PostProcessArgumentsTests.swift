@@ -7,7 +7,7 @@ import Testing
     func bothCommandsOfferTheSameSwitches(command: String) throws {
         let help = try CLIRunner().run([command, "--help"])
         #expect(help.status == 0)
-        for flag in ["--min-points", "--top-k", "--mask-threshold", "--box-filter", "--no-box-filter"] {
+        for flag in ["--min-points", "--top-k", "--mask-threshold", "--box-filter", "--no-box-filter", "--mask-score"] {
             #expect(help.stdout.contains(flag), "\(command) --help lacks \(flag)")
         }
     }
@@ -24,6 +24,8 @@ import Testing
                 "\(threshold.stderr)")
         let filter = try cli.run(["predict", "--checkpoint", missing, "--scene", missing, "--out", missing, "--box-filter", "voxels"])
         #expect(filter.status != 0 && filter.stderr.contains("voxels") && filter.stderr.contains("superpoints"), "\(filter.stderr)")
+        let score = try cli.run(["predict", "--checkpoint", missing, "--scene", missing, "--out", missing, "--mask-score", "iou"])
+        #expect(score.status != 0 && score.stderr.contains("iou") && score.stderr.contains("mean-sigmoid"), "\(score.stderr)")
         let both = try cli.run(["query", "--checkpoint", missing, "--scene", missing, "chair", "--box-filter", "points", "--no-box-filter"])
         #expect(both.status != 0 && both.stderr.contains("--no-box-filter contradicts --box-filter points"), "\(both.stderr)")
     }
