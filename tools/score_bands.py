@@ -91,10 +91,9 @@ def rank_oracle(source, out, gt_root, min_region, name_of):
     def rewrite(scene, lines):
         objects, ignored = ground_truth(gt_root, scene, min_region, name_of)
         pairs = []
-        for n, (mask_file, label, _) in enumerate(lines):
-            mask = read_mask(os.path.join(source, mask_file), ignored.size)
+        for n, (mask, label, _) in enumerate(read_predictions(source, scene, ignored.size, labels=True)):
             for k, (gt, gt_label) in enumerate(objects):
-                inter = np.count_nonzero(mask & gt) if gt_label == int(label) else 0
+                inter = np.count_nonzero(mask & gt) if gt_label == label else 0
                 if inter:
                     pairs.append((inter / np.count_nonzero(mask | gt), n, k))
         score, taken = [0.0] * len(lines), set()
@@ -102,17 +101,10 @@ def rank_oracle(source, out, gt_root, min_region, name_of):
             if k not in taken and score[n] == 0:
                 taken.add(k)
                 score[n] = iou
-        # Ties among the unassigned keep the folder's order; the 1e-3 share never lifts one above an assigned IoU.
+        # Ties among the unassigned keep the folder's order; the 1e-3 share never lifts one above an assigned IoU of 0.001
+        # or more (smaller IoUs count at no threshold of AP).
         return [(m, label, f"{0.999 * score[n] + 0.001 * min(max(float(s), 0), 1):.6f}") for n, (m, label, s) in enumerate(lines)]
     rewrite_copy(source, out, rewrite, "scores replaced by the oracle's IoU")
-
-
-def read_mask(path, points):
-    """A 0/1-per-point mask file, refused unless it holds one value per point of the scene."""
-    mask = np.loadtxt(path, dtype=np.int64).astype(bool)
-    if mask.shape != (points,):
-        sys.exit(f"score_bands: {path} holds {mask.size} values, the scene has {points} points")
-    return mask
 
 
 def ground_truth(gt_root, scene, min_region, name_of):
