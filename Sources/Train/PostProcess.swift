@@ -1,4 +1,5 @@
 import Foundation
+import SegDINO3D
 import Support
 
 /// One predicted instance in superpoint space.
@@ -31,6 +32,17 @@ public struct PostProcessOptions: Sendable {
     /// better on the benchmark (RESULTS.md, "A mask-quality head to rank the predictions"), so it is not the default.
     public var maskScore = MaskScore.meanSigmoid
     public init() {}
+}
+
+extension PostProcessOptions {
+    /// Throws `invalidConfiguration` naming `maskScore` (and `checkpoint`, when given) if the options ask for the
+    /// quality head's score from a model without the head; before any scene is predicted, so nothing is written.
+    public func check(against config: ModelConfig, checkpoint: URL? = nil) throws(TrainError) {
+        guard maskScore != .meanSigmoid, !config.qualityHead else { return }
+        let which = checkpoint.map { "the checkpoint \($0.path)" } ?? "this model"
+        throw .invalidConfiguration(field: "maskScore", value: maskScore.rawValue,
+                                    reason: "needs a model trained with model.qualityHead, and \(which) has none (use mean-sigmoid)")
+    }
 }
 
 /// The mask score of method §4.5 step 2, which ranks a (query, class) pair together with its class probability.

@@ -48,7 +48,9 @@ public enum Predictor {
     /// Runs the model on every scene and writes the benchmark files.
     public static func run(_ options: PredictOptions) throws -> PredictResult {
         let start = Date()
-        let (model, state) = try Checkpoint.loadModel(from: Checkpoint.resolve(options.checkpoint))
+        let checkpoint = try Checkpoint.resolve(options.checkpoint)
+        let (model, state) = try Checkpoint.loadModel(from: checkpoint)
+        try options.postProcess.check(against: model.config, checkpoint: checkpoint)
         let names = options.classes.names
         let text = try options.embeddings.matrix(for: names)
         var out: [String: [PredictedInstance]] = [:]
@@ -81,10 +83,7 @@ public enum Predictor {
                                post: PostProcessOptions, features2D: Bool = true, scoredClasses: Int? = nil,
                                objectLabelText: TextEmbeddings? = nil) throws -> [PredictedInstance] {
         let c = model.config
-        if post.maskScore != .meanSigmoid, !c.qualityHead {
-            throw TrainError.invalidConfiguration(field: "maskScore", value: post.maskScore.rawValue,
-                                                  reason: "needs a model trained with model.qualityHead; this checkpoint has none (use mean-sigmoid)")
-        }
+        try post.check(against: c)
         let useFeatures = features2D && c.feature2DWidth > 0 && scene.feature2DWidth == c.feature2DWidth
         var input = ModelInput(coords: scene.coords, colors: scene.colors, normals: scene.normals,
                                features2D: useFeatures ? scene.features2D : [], superpoints: scene.superpoints,

@@ -53,7 +53,9 @@ struct QueryCommand: ParsableCommand {
         let names = [text] + others
         let vectors = encoder.embed(tokenized: [phraseTokens] + others.map(encoder.tokenizer.encode))
         let table = try Tensor(vectors, shape: [names.count, encoder.config.width])
-        let (model, state) = try Checkpoint.loadModel(from: Checkpoint.resolve(checkpoint.url))
+        let resolved = try Checkpoint.resolve(checkpoint.url)
+        let (model, state) = try Checkpoint.loadModel(from: resolved)
+        try post.options.check(against: model.config, checkpoint: resolved)
         let s = try TrainScene.load(URL(fileURLWithPath: scene), baseClasses: nil)
         // The 2D model's names of the scene's objects, embedded only for a model that reads them (`objectLabels`).
         var objectText: TextEmbeddings?

@@ -67,9 +67,7 @@ import Testing
         o.showProgress = false
         let r = try Trainer(o).run()
         #expect(r.losses.count == 25 && r.losses.allSatisfy(\.isFinite))
-        var p = PredictOptions(checkpoint: root.appendingPathComponent("run"), scenes: [data], out: root.appendingPathComponent("pred"),
-                               embeddings: TinyScene.embeddings())
-        p.classes = try ClassCatalog(entries: TinyScene.classNames.compactMap { ClassCatalog.scanNet200().entry(named: $0) })
+        var p = try TinyScene.predictOptions(run: root.appendingPathComponent("run"), data: data)
         p.postProcess.minPoints = 10
         let first = try Predictor.run(p)
         // The labels are read at prediction: other names for the objects give other scores.

@@ -195,9 +195,7 @@ import Testing
         let run = trainer.options.run
         let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8)
         #expect(log.contains("\"view.quality\""))
-        var p = PredictOptions(checkpoint: run, scenes: [trainer.options.data], out: run.appendingPathComponent("pred"),
-                               embeddings: TinyScene.embeddings())
-        p.classes = try ClassCatalog(entries: TinyScene.classNames.compactMap { ClassCatalog.scanNet200().entry(named: $0) })
+        var p = try TinyScene.predictOptions(run: run, data: trainer.options.data)
         p.postProcess.minPoints = 10
         let byDefault = try Predictor.run(p).scenes["scene0"]?.map(\.score)
         p.postProcess.maskScore = .meanSigmoid
@@ -211,14 +209,18 @@ import Testing
     @Test func aModelWithoutTheHeadRefusesItsScore() throws {
         let trainer = try TinyScene.trainer("quality-head-none", steps: 1) { _ in }
         _ = try trainer.run()
-        var p = PredictOptions(checkpoint: trainer.options.run, scenes: [trainer.options.data],
-                               out: trainer.options.run.appendingPathComponent("pred"), embeddings: TinyScene.embeddings())
-        p.classes = try ClassCatalog(entries: TinyScene.classNames.compactMap { ClassCatalog.scanNet200().entry(named: $0) })
+        var p = try TinyScene.predictOptions(run: trainer.options.run, data: trainer.options.data)
+        // An earlier prediction in the output folder is left as it was.
+        try FileManager.default.createDirectory(at: p.out, withIntermediateDirectories: true)
+        let earlier = p.out.appendingPathComponent("scene0.txt")
+        try "earlier\n".write(to: earlier, atomically: true, encoding: .utf8)
         for kind in [MaskScore.quality, .product] {
             p.postProcess.maskScore = kind
             let error = #expect(throws: TrainError.self) { try Predictor.run(p) }
-            #expect(String(describing: error).contains("maskScore"))
+            #expect(String(describing: error).contains("maskScore") && String(describing: error).contains("checkpoint-"),
+                    "\(String(describing: error))")
         }
+        #expect(try String(contentsOf: earlier, encoding: .utf8) == "earlier\n")
         #expect(try TrainConfig.decode([String: Any]()).model.qualityHead == false)
         #expect(throws: TrainError.self) { try TrainConfig.decode(["weights": ["quality": -1]]) }
     }

@@ -81,6 +81,14 @@ enum TinyScene {
         return try Trainer(options)
     }
 
+    /// Prediction of `run`'s latest checkpoint on the scenes under `data` into `run/pred`, against the scene's class
+    /// names and their tiny embeddings.
+    static func predictOptions(run: URL, data: URL) throws -> PredictOptions {
+        var p = PredictOptions(checkpoint: run, scenes: [data], out: run.appendingPathComponent("pred"), embeddings: embeddings())
+        p.classes = try ClassCatalog(entries: classNames.compactMap { ClassCatalog.scanNet200().entry(named: $0) })
+        return p
+    }
+
     /// A tiny configuration that runs quickly in debug builds.
     static func config(steps: Int = 30) -> TrainConfig {
         var c = TrainConfig()
