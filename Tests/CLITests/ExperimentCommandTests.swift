@@ -61,6 +61,7 @@ import Testing
             "arms": [["name": "full"], ["name": "no-vip", "seeds": [1, 2], "config": ["supervision": ["vip": false]]],
                      ["name": "no-ibsp", "train": data.appendingPathComponent("scenes/train-geo").path]],
             "compare": [["full", "no-vip"]], "resamples": 20,
+            "goals": [["arm": "full", "above": "no-vip", "metric": "all.ap"], ["arm": "no-ibsp", "above": "full", "metric": "agnostic.ap50"]],
         ], in: scratch.url)
         let first = try cli.run(["experiment", "run", planURL.path, "--out", out.path, "--jobs", "2"])
         try #require(first.status == 0, "experiment failed: \(first.stderr.suffix(3000))")
@@ -83,6 +84,19 @@ import Testing
         #expect(["converged", "rising", "falling", "inside the noise"].contains(verdict))
         #expect(first.stdout.contains(String(format: "| %+.1f [%.1f, %.1f] *%@* |", (change["estimate"] ?? .nan) * 100, (change["low"] ?? .nan) * 100,
                                              (change["high"] ?? .nan) * 100, verdict)), "\(first.stdout.prefix(2500))")
+        // Each goal with the paired difference of the comparison table and the verdict that interval gives.
+        let goals = try #require(json["goals"] as? [[String: Any]])
+        #expect(goals.map { $0["metric"] as? String } == ["all.ap", "agnostic.ap50"])
+        let comparison = try #require((json["comparisons"] as? [[String: Any]])?.first?["difference"] as? [String: Any])
+        let pair = try #require(comparison["all.ap"] as? [String: Double])
+        let goal = try #require(goals[0]["difference"] as? [String: Double])
+        #expect(goal == pair, "the goal's interval is not the comparison's: \(goal) against \(pair)")
+        let low = pair["low"] ?? .nan, high = pair["high"] ?? .nan
+        let expected = low > 0 ? "met" : high < 0 ? "not met: below" : "not met: no difference"
+        #expect(goals[0]["verdict"] as? String == expected)
+        #expect(first.stdout.contains(String(format: "| full above no-vip on all-class AP | %.1f [%.1f, %.1f] | %@ |", (pair["estimate"] ?? .nan) * 100,
+                                             low * 100, high * 100, expected == "met" ? "**met**" : expected)), "\(first.stdout.prefix(3000))")
+        #expect(first.stdout.contains("| no-ibsp above full on class-agnostic AP50 |"))
         // Training time in wall and CPU seconds (the CPU column is what an equal-compute comparison reads).
         #expect(arms.allSatisfy { ($0["trainCPUSeconds"] as? Double ?? 0) > 0 && ($0["trainSeconds"] as? Double ?? 0) > 0 })
         #expect(first.stdout.contains("| train s | train CPU s |"))
@@ -229,6 +243,11 @@ import Testing
             ("seeds", good.merging(["seeds": [Int]()]) { $1 }),
             ("arms[0].config", good.merging(["arms": [["name": "full", "config": ["learningRate": "fast"]]]]) { $1 }),
             ("compare[0]", good.merging(["compare": [["full", "nobody"]]]) { $1 }),
+            // A goal names two evaluated arms and a metric of the table.
+            ("goals[0].above", good.merging(["goals": [["arm": "full", "above": "nobody", "metric": "novel.ap"]]]) { $1 }),
+            ("goals[0].metric", good.merging(["arms": [["name": "full"], ["name": "other"]],
+                                              "goals": [["arm": "full", "above": "other", "metric": "novel.map"]]]) { $1 }),
+            ("goals[0].by", good.merging(["goals": [["arm": "full", "above": "full", "by": 1]]]) { $1 }),
             // initFrom must name an earlier train arm (here a later one).
             ("arms[0].initFrom", good.merging(["arms": [["name": "full", "initFrom": "pre"], ["name": "pre"]]]) { $1 }),
             // trainedIn must hold a run of every seed.

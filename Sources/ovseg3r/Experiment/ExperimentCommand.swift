@@ -33,7 +33,9 @@ extension ExperimentCommand {
             arm's: the same models with other prediction arguments), steps (this arm's training steps, default the plan's: \
             e.g. encoders of different step cost at equal compute; an arm whose config has "objective": "distill2D" is \
             pretraining: trained for the arms that start from it, not evaluated)), \
-            compare (pairs of arm names whose paired difference is reported), split (base-novel | head-common-tail), \
+            compare (pairs of arm names whose paired difference is reported), goals (each \
+            {"arm", "above", "metric"}, e.g. {"arm": "full", "above": "training-free", "metric": "novel.ap"}: the table says \
+            whether the paired interval shows the arm above the other, with no difference, or below), split (base-novel | head-common-tail), \
             resamples (bootstrap, default 1000), bootstrapSeed, launcher (prefix of every train command, e.g. \
             ["mpirun", "-np", "2"]). Unknown keys, unknown training-config keys, missing scene folders and empty seed lists \
             are refused before anything runs.

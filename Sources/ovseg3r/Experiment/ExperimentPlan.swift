@@ -27,7 +27,8 @@ import Train
 /// (`tools/benchmark/plan-backbone.json`); its curve points are its own steps / `curvePoints`. A merge arm
 /// (`"kind": "merge", "from": ["training-free", "full"], "arguments": ["--policy", "nms"]`) combines the final
 /// predictions of earlier arms, seed by seed, with `ovseg3r merge`; its jobs wait for theirs
-/// (`tools/benchmark/plan-long.json`).
+/// (`tools/benchmark/plan-long.json`). A plan may state its goals (`"goals": [{"arm": "full", "above":
+/// "training-free", "metric": "novel.ap"}]`): the table says of each whether the paired interval shows it met.
 struct ExperimentPlan {
     /// How an arm makes its predictions.
     enum ArmKind: String, CaseIterable {
@@ -87,6 +88,8 @@ struct ExperimentPlan {
     var curvePoints: Int
     var arms: [Arm]
     var compare: [(String, String)]
+    /// What the experiment is meant to show; the table gives each its verdict (`ExperimentTable.GoalVerdict`).
+    var goals: [Goal] = []
     var split: String
     var resamples: Int
     var bootstrapSeed: UInt64
@@ -96,7 +99,7 @@ struct ExperimentPlan {
     var curveStep: Int { max(1, steps / curvePoints) }
 
     static let planKeys: Set<String> = ["train", "test", "steps", "curvePoints", "seeds", "config", "arms", "compare",
-                                        "split", "resamples", "bootstrapSeed", "launcher", "predict"]
+                                        "goals", "split", "resamples", "bootstrapSeed", "launcher", "predict"]
     static let armKeys: Set<String> = ["name", "kind", "config", "train", "seeds", "arguments", "initFrom", "trainedIn", "trainedAs", "steps", "from"]
 
     /// Reads and checks a plan; throws `ExperimentError.invalidPlan` naming the field.
@@ -247,8 +250,9 @@ struct ExperimentPlan {
         let split = o["split"] as? String ?? "base-novel"
         guard ["base-novel", "head-common-tail"].contains(split) else { throw fail("split", "must be base-novel or head-common-tail") }
         let launcher = try strings(o["launcher"], "launcher")
+        let goals = try Goal.parse(o["goals"], arms: arms.filter(\.isEvaluated).map(\.name), split: split, fail: fail)
         return ExperimentPlan(train: train, test: test, steps: steps, curvePoints: curvePoints, arms: arms, compare: compare,
-                              split: split, resamples: try int("resamples", default: 1000, min: 10),
+                              goals: goals, split: split, resamples: try int("resamples", default: 1000, min: 10),
                               bootstrapSeed: UInt64(try int("bootstrapSeed", default: 0, min: 0)), launcher: launcher)
     }
 }

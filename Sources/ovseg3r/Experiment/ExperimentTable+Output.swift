@@ -29,6 +29,7 @@ extension ExperimentTable {
                          + "\(Self.cell(s.interval("all.ap25"))) | " + groups.map { Self.cell(s.interval("\($0).ap")) }.joined(separator: " | ")
                          + " | \(delta) | \(train) | \(cpu) |")
         }
+        lines += goalLines
         lines += ["", "AP50 and AP25 per group, and class-agnostic AP (labels ignored: every mask against every ground-truth instance, see ClassAgnostic):", "",
                   "| arm | " + groups.flatMap { ["\($0) AP50", "\($0) AP25"] }.joined(separator: " | ") + " | agnostic AP | agnostic AP50 |",
                   "|---|" + groups.flatMap { _ in ["---|", "---|"] }.joined() + "---|---|"]
@@ -99,6 +100,7 @@ extension ExperimentTable {
                 return ["first": a, "second": b,
                         "difference": Dictionary(uniqueKeysWithValues: metrics.map { ($0, interval(x.scores.difference(y.scores, $0))) })]
             },
+            "goals": goalsJSON,
             "missing": missing.map { m -> [String: Any] in
                 ["arm": m.arm, "seeds": m.seeds.map { Int($0) }, "trainedIn": m.trainedIn?.path ?? NSNull()]
             },
