@@ -103,8 +103,7 @@ extension ExperimentTable {
     var goalsJSON: [[String: Any]] {
         goalResults.map { r in
             ["arm": r.goal.arm, "above": r.goal.above, "metric": r.goal.metric, "verdict": r.verdict.rawValue,
-             "difference": r.difference.map { d -> Any in
-                 ["estimate": d.estimate.isFinite ? d.estimate as Any : NSNull(), "low": d.low, "high": d.high] } ?? NSNull()]
+             "difference": r.difference.map(Self.intervalJSON) ?? NSNull()]
         }
     }
 }

@@ -76,10 +76,13 @@ extension ExperimentTable {
         return "\(plan.steps)" + (own.isEmpty ? "" : " (" + own.map { "\($0.arm): \($0.steps)" }.joined(separator: ", ") + ")")
     }
 
+    /// An interval as JSON, a non-finite bound as null.
+    static func intervalJSON(_ i: Interval) -> [String: Any] {
+        ["estimate": i.estimate.isFinite ? i.estimate : NSNull(), "low": i.low.isFinite ? i.low : NSNull(), "high": i.high.isFinite ? i.high : NSNull()]
+    }
+
     var json: [String: Any] {
-        func interval(_ i: Interval) -> [String: Any] {
-            ["estimate": i.estimate.isFinite ? i.estimate : NSNull(), "low": i.low.isFinite ? i.low : NSNull(), "high": i.high.isFinite ? i.high : NSNull()]
-        }
+        let interval = Self.intervalJSON
         let metrics = Set(rows.flatMap { $0.scores.estimate.keys }).sorted()
         return [
             "rooms": rooms, "instances": instances, "steps": plan.steps, "resamples": plan.resamples, "level": 0.95,
